@@ -1,0 +1,29 @@
+"""The ``bezetting`` command line: thin commands that parse, call the core or a service, render.
+
+Each command lives in its own module and registers itself on :data:`app`.
+"""
+
+from __future__ import annotations
+
+import typer
+
+
+app = typer.Typer(
+    name="bezetting",
+    help="Open-source workforce management: forecast, staff, schedule, run the day.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Each command module registers itself; keep one line per module, sorted.
+for _module in ():
+    _module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

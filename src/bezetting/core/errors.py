@@ -1,0 +1,65 @@
+"""One exception tree for all of bezetting.
+
+::
+
+    BezettingError                 every error bezetting raises on purpose
+    ├── InputError                 a value a caller passed is out of range or malformed
+    │   └── RowError               one row of an input file is bad (names line, column, reason)
+    ├── InfeasibleError            the input is valid but no answer meets it (a target no
+    │                              staffing can reach, rules no schedule can satisfy)
+    └── ConflictError              a concurrent edit lost against a newer version
+
+Every error carries a machine-readable ``code`` so that the API can map it in one place.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BezettingError",
+    "ConflictError",
+    "InfeasibleError",
+    "InputError",
+    "RowError",
+]
+
+
+class BezettingError(Exception):
+    """Base of every error bezetting raises on purpose."""
+
+    code: str = "bezetting_error"
+
+
+class InputError(BezettingError, ValueError):
+    """A value is out of range or malformed; the message names the value and the valid range."""
+
+    code = "invalid_input"
+
+
+class RowError(InputError):
+    """One row of an input file is bad.
+
+    Args:
+        line: 1-based line number in the file (the header is line 1).
+        column: the column's name.
+        reason: why the value is rejected and what would be valid.
+    """
+
+    code = "invalid_row"
+
+    def __init__(self, line: int, column: str, reason: str) -> None:
+        self.line = line
+        self.column = column
+        self.reason = reason
+        super().__init__(f"line {line}, column {column!r}: {reason}")
+
+
+class InfeasibleError(BezettingError):
+    """The input is valid, but no answer can meet it."""
+
+    code = "infeasible"
+
+
+class ConflictError(BezettingError):
+    """Someone else saved a newer version first; reload and apply the change again."""
+
+    code = "conflict"
