@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import typer
 
-
 app = typer.Typer(
     name="bezetting",
     help="Open-source workforce management: forecast, staff, schedule, run the day.",
