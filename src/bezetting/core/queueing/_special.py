@@ -65,8 +65,11 @@ def log_poisson_pmf(k: FloatArray, mean: FloatArray) -> FloatArray:
     out = np.empty(k.shape, dtype=np.float64)
     zero = k == 0.0
     out[zero] = -mean[zero]
-    kp, mp = k[~zero], mean[~zero]
-    out[~zero] = -stirling_error(kp) - deviance(kp, mp) - 0.5 * np.log(2.0 * np.pi * kp)
+    no_mean = ~zero & (mean == 0.0)  # a positive count from a zero mean never happens
+    out[no_mean] = -np.inf
+    rest = ~zero & ~no_mean
+    kp, mp = k[rest], mean[rest]
+    out[rest] = -stirling_error(kp) - deviance(kp, mp) - 0.5 * np.log(2.0 * np.pi * kp)
     return out
 
 
