@@ -367,7 +367,7 @@ def _finite(values: ArrayLike, name: str, *, minimum: float, strict: bool = Fals
     bad = ~np.isfinite(arr) | ((arr <= minimum) if strict else (arr < minimum))
     if bad.any():
         where = np.argwhere(bad)[0]
-        value = arr[tuple(where)] if arr.ndim else arr.item()
+        value = float(arr[tuple(where)]) if arr.ndim else float(arr)
         at = f" at index {tuple(int(i) for i in where)}" if arr.ndim else ""
         bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
         raise InputError(f"{name} must be a finite number {bound}, got {value!r}{at}")
@@ -378,7 +378,7 @@ def _positive_or_inf(values: ArrayLike, name: str) -> FloatArray:
     arr = np.asarray(values, dtype=np.float64)
     bad = np.isnan(arr) | (arr <= 0.0)
     if bad.any():
-        value = arr[tuple(np.argwhere(bad)[0])] if arr.ndim else arr.item()
+        value = float(arr[tuple(np.argwhere(bad)[0])]) if arr.ndim else float(arr)
         raise InputError(f"{name} must be > 0 (inf for infinitely patient callers), got {value!r}")
     return arr
 

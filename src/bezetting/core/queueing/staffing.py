@@ -191,7 +191,7 @@ def required_agents(
                 "give patience_seconds and model=erlang-a"
             )
         patience = np.asarray(np.inf)
-    a, aht, patience = (np.ascontiguousarray(v) for v in np.broadcast_arrays(a, aht, patience))
+    a, aht, patience = (np.array(v) for v in np.broadcast_arrays(a, aht, patience))
     shape = a.shape
     a, aht, patience = a.ravel(), aht.ravel(), patience.ravel()
     evaluate = _Evaluator(model=model, target=target, load=a, aht=aht, patience=patience)
@@ -255,7 +255,11 @@ class _Evaluator:
         if tg.max_abandon_rate is not None:
             out["max_abandon_rate"] = (-m.abandon_rate, -tg.max_abandon_rate)
         if tg.max_occupancy is not None:
-            out["max_occupancy"] = (-m.occupancy, -tg.max_occupancy)
+            # Agents per busy agent (1 / occupancy) is linear in agents under Erlang C, so the
+            # interpolated fraction is exactly load / cap there.
+            with np.errstate(divide="ignore"):
+                spare = np.where(m.occupancy > 0.0, 1.0 / m.occupancy, np.inf)
+            out["max_occupancy"] = (spare, 1.0 / tg.max_occupancy)
         return out
 
     def meets(self, agents: FloatArray, mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -365,7 +369,7 @@ def _worst(name: str) -> float:
 
     Service level and speed of answer fall to 0; occupancy rises to 1.
     """
-    return -1.0 if name == "max_occupancy" else 0.0
+    return 1.0 if name == "max_occupancy" else 0.0
 
 
 def _reshape(m: QueueMetrics, shape: tuple[int, ...]) -> QueueMetrics:
