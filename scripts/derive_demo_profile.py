@@ -54,7 +54,8 @@ def main(data_dir: Path) -> None:
     out = Path("src/bezetting/data/anonymous_bank_1999_profile_derived.csv")
     with out.open("w", newline="") as handle:
         handle.write(
-            "# Derived from the Anonymous Bank call centre, 1999 (Technion SEE Center; Brown et al.\n"
+            "# Derived from the Anonymous Bank call centre, 1999 (Technion SEE Center; "
+            "Brown et al.\n"
             "# 2005, JASA 100:36-50) by scripts/derive_demo_profile.py. Sunday-Thursday days.\n"
             f"# mean_patience_seconds={waited / abandons:.1f} (February, {abandons} abandons)\n"
         )
