@@ -243,8 +243,13 @@ def _erlang_a_unchecked(
     short: FloatArray,
     *,
     with_asa: bool,
+    with_short_abandons: bool = True,
 ) -> QueueMetrics:
-    """Erlang A on validated, broadcast arrays; infinite patience falls back to Erlang C."""
+    """Erlang A on validated, broadcast arrays; infinite patience falls back to Erlang C.
+
+    ``with_asa`` and ``with_short_abandons`` skip work a caller does not need (the staffing
+    search); skipped results are NaN.
+    """
     shape = n.shape
     prob_wait = np.zeros(shape)
     sl_offered = np.ones(shape)
@@ -288,11 +293,14 @@ def _erlang_a_unchecked(
         within = -np.expm1(log_gammainc_lower(x + 1.0, y_t) - log_gammainc_lower(x + 1.0, y))
         sl = (1.0 - pw) + pw * served_if_wait * within
 
-        # Abandoned within s: (pw / y) [(y-x) + x r - (y'-x) R - x r (y'/y)^x e^(y-y')].
-        y_s = y * np.exp(-sm / pm)
-        ratio_s = np.exp(log_gammainc_lower(x, y_s) - log_gammainc_lower(x, y))
-        tail = np.exp(-log_a - x * sm / pm - y * np.expm1(-sm / pm))
-        ab_s = np.clip(pw / y * ((y - x) + x * r - (y_s - x) * ratio_s - x * tail), 0.0, ab)
+        if with_short_abandons:
+            # Abandoned within s: (pw / y) [(y-x) + x r - (y'-x) R - x r (y'/y)^x e^(y-y')].
+            y_s = y * np.exp(-sm / pm)
+            ratio_s = np.exp(log_gammainc_lower(x, y_s) - log_gammainc_lower(x, y))
+            tail = np.exp(-log_a - x * sm / pm - y * np.expm1(-sm / pm))
+            ab_s = np.clip(pw / y * ((y - x) + x * r - (y_s - x) * ratio_s - x * tail), 0.0, ab)
+        else:
+            ab_s = np.full(pw.shape, np.nan)
 
         prob_wait[m] = pw
         abandon[m] = ab
@@ -305,6 +313,7 @@ def _erlang_a_unchecked(
     with np.errstate(divide="ignore", invalid="ignore"):
         sl_answered = np.where(answered > 0.0, sl_offered / answered, 0.0)
         sl_excl = np.where(1.0 - ab_short > 0.0, sl_offered / (1.0 - ab_short), 0.0)
+        sl_excl = np.where(np.isnan(ab_short), np.nan, sl_excl)
         occupancy = np.where(n > 0.0, a * answered / np.where(n > 0.0, n, 1.0), 0.0)
     return QueueMetrics(
         model="erlang-a",

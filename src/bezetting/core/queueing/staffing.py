@@ -239,7 +239,17 @@ class _Evaluator:
             m = _erlang_c_unchecked(safe_n, a, aht, t)
             return _mark_unstable(m, n, (n <= a) & (a > 0.0))
         short = np.full(n.shape, self.target.short_abandon_seconds)
-        return _erlang_a_unchecked(n, a, aht, pat, t, short, with_asa=with_asa)
+        return _erlang_a_unchecked(
+            n,
+            a,
+            aht,
+            pat,
+            t,
+            short,
+            with_asa=with_asa,
+            with_short_abandons=with_asa
+            or self.target.definition is ServiceLevelDefinition.EXCLUDE_SHORT_ABANDONS,
+        )
 
     def goodness(self, m: QueueMetrics) -> dict[str, tuple[FloatArray, float]]:
         """Per set target: a value that rises with agents, and the level it must reach."""
