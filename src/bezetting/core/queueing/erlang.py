@@ -395,7 +395,7 @@ def _positive_or_inf(values: ArrayLike, name: str) -> FloatArray:
 def _agents_and_load(agents: ArrayLike, load_erlangs: ArrayLike) -> tuple[FloatArray, FloatArray]:
     n = _finite(agents, "agents", minimum=0.0)
     if (n != np.floor(n)).any():
-        bad = n[n != np.floor(n)].flat[0]
+        bad = float(n[n != np.floor(n)].flat[0])
         raise InputError(f"agents must be whole numbers, got {bad!r}")
     a = _finite(load_erlangs, "load_erlangs", minimum=0.0)
     return n, a
