@@ -68,9 +68,10 @@ class WaitDistribution:
     counts: FloatArray = field(repr=False)
 
     def share_within(self, seconds: float) -> FloatArray:
-        """Per queue, the share of answered contacts that waited at most ``seconds``.
+        """Per queue, the share of answered contacts that waited less than ``seconds``.
 
-        ``seconds`` must be one of the edges (the histogram cannot split a bin).
+        ``seconds`` must be one of the edges (the histogram cannot split a bin); bins include
+        their left edge, so a wait of exactly 0 counts from the first bin on.
         """
         matches = np.flatnonzero(self.edges_seconds == seconds)
         if matches.size == 0:
