@@ -1,8 +1,11 @@
 # The two commands a new user needs: `make run` and `make test`. Both create .venv and install.
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+# The first interpreter on PATH that is Python 3.11 or newer (python3 itself when it is).
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
 	&& echo $$p && break; done)
+PYTHON := $(PYTHON)
 VENV := .venv
+LINTED := $(wildcard src tests bench scripts)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 RUN_STAMP := $(VENV)/.installed
@@ -28,8 +31,8 @@ run: $(RUN_STAMP)
 test: $(STAMP) lint types layers pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 types: $(STAMP)
 	$(BIN)/mypy src

@@ -174,6 +174,8 @@ def backlog_staffing(
     # Far more than enough to clear each interval's work at once: an upper bound.
     peak = max(float(arr.max()), initial_backlog_items) * aht_seconds / interval_seconds
     hi = 100.0 * (peak + floor + 1.0)
+    # Shares are sums of fluid amounts: allow for rounding when the target is 100%.
+    target_share = target_share - 1e-9
     if model.share_within(hi) < target_share:
         raise InfeasibleError(
             f"even {hi:.1f} agents cannot finish {target_share:.0%} within "

@@ -243,8 +243,13 @@ def _erlang_a_unchecked(
     short: FloatArray,
     *,
     with_asa: bool,
+    with_short_abandons: bool = True,
 ) -> QueueMetrics:
-    """Erlang A on validated, broadcast arrays; infinite patience falls back to Erlang C."""
+    """Erlang A on validated, broadcast arrays; infinite patience falls back to Erlang C.
+
+    ``with_asa`` and ``with_short_abandons`` skip work a caller does not need (the staffing
+    search); skipped results are NaN.
+    """
     shape = n.shape
     prob_wait = np.zeros(shape)
     sl_offered = np.ones(shape)
@@ -288,11 +293,14 @@ def _erlang_a_unchecked(
         within = -np.expm1(log_gammainc_lower(x + 1.0, y_t) - log_gammainc_lower(x + 1.0, y))
         sl = (1.0 - pw) + pw * served_if_wait * within
 
-        # Abandoned within s: (pw / y) [(y-x) + x r - (y'-x) R - x r (y'/y)^x e^(y-y')].
-        y_s = y * np.exp(-sm / pm)
-        ratio_s = np.exp(log_gammainc_lower(x, y_s) - log_gammainc_lower(x, y))
-        tail = np.exp(-log_a - x * sm / pm - y * np.expm1(-sm / pm))
-        ab_s = np.clip(pw / y * ((y - x) + x * r - (y_s - x) * ratio_s - x * tail), 0.0, ab)
+        if with_short_abandons:
+            # Abandoned within s: (pw / y) [(y-x) + x r - (y'-x) R - x r (y'/y)^x e^(y-y')].
+            y_s = y * np.exp(-sm / pm)
+            ratio_s = np.exp(log_gammainc_lower(x, y_s) - log_gammainc_lower(x, y))
+            tail = np.exp(-log_a - x * sm / pm - y * np.expm1(-sm / pm))
+            ab_s = np.clip(pw / y * ((y - x) + x * r - (y_s - x) * ratio_s - x * tail), 0.0, ab)
+        else:
+            ab_s = np.full(pw.shape, np.nan)
 
         prob_wait[m] = pw
         abandon[m] = ab
@@ -305,6 +313,7 @@ def _erlang_a_unchecked(
     with np.errstate(divide="ignore", invalid="ignore"):
         sl_answered = np.where(answered > 0.0, sl_offered / answered, 0.0)
         sl_excl = np.where(1.0 - ab_short > 0.0, sl_offered / (1.0 - ab_short), 0.0)
+        sl_excl = np.where(np.isnan(ab_short), np.nan, sl_excl)
         occupancy = np.where(n > 0.0, a * answered / np.where(n > 0.0, n, 1.0), 0.0)
     return QueueMetrics(
         model="erlang-a",
@@ -367,7 +376,7 @@ def _finite(values: ArrayLike, name: str, *, minimum: float, strict: bool = Fals
     bad = ~np.isfinite(arr) | ((arr <= minimum) if strict else (arr < minimum))
     if bad.any():
         where = np.argwhere(bad)[0]
-        value = arr[tuple(where)] if arr.ndim else arr.item()
+        value = float(arr[tuple(where)]) if arr.ndim else float(arr)
         at = f" at index {tuple(int(i) for i in where)}" if arr.ndim else ""
         bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
         raise InputError(f"{name} must be a finite number {bound}, got {value!r}{at}")
@@ -378,7 +387,7 @@ def _positive_or_inf(values: ArrayLike, name: str) -> FloatArray:
     arr = np.asarray(values, dtype=np.float64)
     bad = np.isnan(arr) | (arr <= 0.0)
     if bad.any():
-        value = arr[tuple(np.argwhere(bad)[0])] if arr.ndim else arr.item()
+        value = float(arr[tuple(np.argwhere(bad)[0])]) if arr.ndim else float(arr)
         raise InputError(f"{name} must be > 0 (inf for infinitely patient callers), got {value!r}")
     return arr
 
@@ -386,7 +395,7 @@ def _positive_or_inf(values: ArrayLike, name: str) -> FloatArray:
 def _agents_and_load(agents: ArrayLike, load_erlangs: ArrayLike) -> tuple[FloatArray, FloatArray]:
     n = _finite(agents, "agents", minimum=0.0)
     if (n != np.floor(n)).any():
-        bad = n[n != np.floor(n)].flat[0]
+        bad = float(n[n != np.floor(n)].flat[0])
         raise InputError(f"agents must be whole numbers, got {bad!r}")
     a = _finite(load_erlangs, "load_erlangs", minimum=0.0)
     return n, a

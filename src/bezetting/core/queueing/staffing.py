@@ -191,7 +191,7 @@ def required_agents(
                 "give patience_seconds and model=erlang-a"
             )
         patience = np.asarray(np.inf)
-    a, aht, patience = (np.ascontiguousarray(v) for v in np.broadcast_arrays(a, aht, patience))
+    a, aht, patience = (np.array(v) for v in np.broadcast_arrays(a, aht, patience))
     shape = a.shape
     a, aht, patience = a.ravel(), aht.ravel(), patience.ravel()
     evaluate = _Evaluator(model=model, target=target, load=a, aht=aht, patience=patience)
@@ -239,7 +239,17 @@ class _Evaluator:
             m = _erlang_c_unchecked(safe_n, a, aht, t)
             return _mark_unstable(m, n, (n <= a) & (a > 0.0))
         short = np.full(n.shape, self.target.short_abandon_seconds)
-        return _erlang_a_unchecked(n, a, aht, pat, t, short, with_asa=with_asa)
+        return _erlang_a_unchecked(
+            n,
+            a,
+            aht,
+            pat,
+            t,
+            short,
+            with_asa=with_asa,
+            with_short_abandons=with_asa
+            or self.target.definition is ServiceLevelDefinition.EXCLUDE_SHORT_ABANDONS,
+        )
 
     def goodness(self, m: QueueMetrics) -> dict[str, tuple[FloatArray, float]]:
         """Per set target: a value that rises with agents, and the level it must reach."""
@@ -255,7 +265,11 @@ class _Evaluator:
         if tg.max_abandon_rate is not None:
             out["max_abandon_rate"] = (-m.abandon_rate, -tg.max_abandon_rate)
         if tg.max_occupancy is not None:
-            out["max_occupancy"] = (-m.occupancy, -tg.max_occupancy)
+            # Agents per busy agent (1 / occupancy) is linear in agents under Erlang C, so the
+            # interpolated fraction is exactly load / cap there.
+            with np.errstate(divide="ignore"):
+                spare = np.where(m.occupancy > 0.0, 1.0 / m.occupancy, np.inf)
+            out["max_occupancy"] = (spare, 1.0 / tg.max_occupancy)
         return out
 
     def meets(self, agents: FloatArray, mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -365,7 +379,7 @@ def _worst(name: str) -> float:
 
     Service level and speed of answer fall to 0; occupancy rises to 1.
     """
-    return -1.0 if name == "max_occupancy" else 0.0
+    return 1.0 if name == "max_occupancy" else 0.0
 
 
 def _reshape(m: QueueMetrics, shape: tuple[int, ...]) -> QueueMetrics:

@@ -1,0 +1,66 @@
+"""Map bezetting's exception tree to HTTP responses, in one place.
+
+Every error response has the same body::
+
+    {"error": {"code": "invalid_input", "message": "...", "details": [...]}}
+
+``code`` is machine-readable (the exception's ``code``); ``details`` lists bad rows when an
+import names them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from bezetting.core.errors import BezettingError, ConflictError, InfeasibleError, InputError
+
+__all__ = ["STATUS_FOR", "error_body", "install_error_handlers"]
+
+STATUS_FOR: tuple[tuple[type[BezettingError], int], ...] = (
+    (ConflictError, 409),
+    (InfeasibleError, 422),
+    (InputError, 422),
+    (BezettingError, 400),
+)
+
+
+def error_body(code: str, message: str, details: list[Any] | None = None) -> dict[str, Any]:
+    """The one shape of every error response."""
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def _status(exc: BezettingError) -> int:
+    for kind, status in STATUS_FOR:
+        if isinstance(exc, kind):
+            return status
+    return 400  # pragma: no cover - BezettingError is last in STATUS_FOR
+
+
+async def _bezetting_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BezettingError)
+    details = [
+        {"line": e.line, "column": e.column, "reason": e.reason} for e in getattr(exc, "errors", [])
+    ]
+    return JSONResponse(error_body(exc.code, str(exc), details), status_code=_status(exc))
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        {"field": ".".join(str(p) for p in err.get("loc", ())), "reason": err.get("msg", "")}
+        for err in exc.errors()
+    ]
+    return JSONResponse(
+        error_body("invalid_request", "the request does not match the schema", details),
+        status_code=422,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the mapping on ``app``."""
+    app.add_exception_handler(BezettingError, _bezetting_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
