@@ -261,7 +261,8 @@ ROUNDING = 1e-14
 
 @settings(deadline=None, max_examples=200)
 @given(
-    agents=st.integers(min_value=0, max_value=25_000),
+    # No agents at all: see the next-but-one test.
+    agents=st.integers(min_value=1, max_value=25_000),
     # Zero, or a normal float up to 20,000 (subnormal loads: see the next test).
     load=st.one_of(st.just(0.0), st.floats(min_value=1e-300, max_value=20_000.0)),
 )
@@ -277,6 +278,16 @@ def test_erlang_b_is_a_probability(agents: int, load: float) -> None:
 )
 def test_erlang_b_of_a_subnormal_load_is_quiet() -> None:
     assert float(erlang_b(1, 2.225073858507203e-309)) <= FLOOR
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine bug (found by hypothesis): with 0 agents B = pmf/cdf = e^-a / gammaincc(1, a) "
+    "rounds above 1 (1.0000000000000064 at 240 Erlang; 2,833 of 200,001 loads in [0, 20000] "
+    "give B > 1, up to 1 + 5.7e-14); the exact value is 1",
+)
+def test_erlang_b_with_no_agents_is_at_most_one() -> None:
+    assert float(erlang_b(0, 240.0)) <= 1.0
 
 
 @settings(deadline=None, max_examples=60)
@@ -374,7 +385,7 @@ def test_erlang_c_staffing_for_the_service_level_of_n_agents_is_n(
     assume(level < 1.0 - 1e-9 and level - service_level(agents - 1) > 1e-9)
     target = ServiceTarget(service_level=level, answer_within_seconds=t)
     result = required_agents(load, aht_seconds=aht, target=target)
-    assert int(np.ravel(result.agents)[0]) == agents
+    assert int(result.agents) == agents
 
 
 @settings(deadline=None, max_examples=30)
@@ -403,14 +414,9 @@ def test_erlang_a_staffing_for_the_service_level_of_n_agents_is_n(
     result = required_agents(
         load, aht_seconds=aht, target=target, model=QueueModel.ERLANG_A, patience_seconds=patience
     )
-    assert int(np.ravel(result.agents)[0]) == agents
+    assert int(result.agents) == agents
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: required_agents turns a scalar load into shape (1,) "
-    "(np.ascontiguousarray makes 0-d arrays 1-d); erlang_*_metrics keep shape ()",
-)
 def test_required_agents_of_a_scalar_load_is_a_scalar_array() -> None:
     result = required_agents(10.0, aht_seconds=180.0, target=ServiceTarget())
     assert result.agents.shape == ()
