@@ -19,6 +19,7 @@ See docs/jobs.md.
 from bezetting.jobs.errors import (
     BrokerUnavailableError,
     InvalidJobParamsError,
+    InvalidJobResultError,
     JobCancelledError,
     JobWaitTimeoutError,
     UnknownJobError,
@@ -46,6 +47,7 @@ __all__ = [
     "InMemoryJobStatusStore",
     "InProcessRunner",
     "InvalidJobParamsError",
+    "InvalidJobResultError",
     "JobCancelledError",
     "JobError",
     "JobKind",

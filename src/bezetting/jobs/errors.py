@@ -6,7 +6,8 @@
     ├── InputError
     │   ├── UnknownJobKindError          no job kind of that name is registered
     │   ├── UnknownJobError              no job with that id is known to the status store
-    │   └── InvalidJobParamsError        params (or a result) are not plain JSON
+    │   └── InvalidJobParamsError        params are not a plain JSON object
+    ├── InvalidJobResultError            a job kind returned something that is not plain JSON
     ├── BrokerUnavailableError           a job could not be handed to the Celery broker
     ├── JobCancelledError                raised by a ProgressReporter inside a job whose cancel
     │                                    was requested; the runner records the job as cancelled
@@ -24,6 +25,7 @@ from bezetting.core.errors import BezettingError, InputError
 __all__ = [
     "BrokerUnavailableError",
     "InvalidJobParamsError",
+    "InvalidJobResultError",
     "JobCancelledError",
     "JobWaitTimeoutError",
     "UnknownJobError",
@@ -65,3 +67,9 @@ class BrokerUnavailableError(BezettingError):
     """The job could not be handed to the broker (Redis down, wrong URL); it is marked failed."""
 
     code = "broker_unavailable"
+
+
+class InvalidJobResultError(BezettingError):
+    """A job kind returned something that is not plain JSON (a bug in the kind)."""
+
+    code = "invalid_job_result"

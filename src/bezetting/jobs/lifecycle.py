@@ -22,7 +22,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bezetting.core.errors import BezettingError
-from bezetting.jobs.errors import JobCancelledError, JobWaitTimeoutError
+from bezetting.jobs.errors import (
+    InvalidJobParamsError,
+    InvalidJobResultError,
+    JobCancelledError,
+    JobWaitTimeoutError,
+)
 from bezetting.jobs.progress import StoreProgressReporter
 from bezetting.jobs.registry import JobRegistry
 from bezetting.jobs.status import JSON, JobError, JobState, JobStatus, check_json, check_json_object
@@ -133,7 +138,7 @@ def run_job(
         reporter = StoreProgressReporter(
             store, job_id, clock=clock, min_interval_seconds=report_interval_seconds
         )
-        result = check_json(kind.function(params, reporter), what=f"the {kind.name} job's result")
+        result = _checked_result(kind.function(params, reporter), kind.name)
     except JobCancelledError:
         return _finish(store, job_id, JobState.CANCELLED, message="cancelled", now=clock())
     except BezettingError as exc:
@@ -192,6 +197,13 @@ def wait_for_job(
         else:
             time.sleep(pause)
         pause = min(pause * 2.0, poll_seconds)
+
+
+def _checked_result(value: object, kind: str) -> JSON:
+    try:
+        return check_json(value, what=f"the {kind} job's result")
+    except InvalidJobParamsError as exc:
+        raise InvalidJobResultError(str(exc)) from None
 
 
 def _start(store: JobStatusStore, job_id: str, *, now: datetime) -> JobStatus:

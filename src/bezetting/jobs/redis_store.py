@@ -19,7 +19,7 @@ from typing import Any, cast
 import redis
 
 from bezetting.core.errors import ConflictError, InputError
-from bezetting.jobs.errors import UnknownJobError
+from bezetting.jobs.errors import BrokerUnavailableError, UnknownJobError
 from bezetting.jobs.status import JSON, JobStatus, check_json_object
 
 __all__ = ["RedisJobStatusStore"]
@@ -82,6 +82,15 @@ class RedisJobStatusStore:
             )
         client = redis.Redis.from_url(url, decode_responses=True)
         return cls(client, key_prefix=key_prefix, ttl_seconds=ttl_seconds)
+
+    def check_connection(self) -> None:
+        """Raise :class:`BrokerUnavailableError` unless Redis answers a ping."""
+        try:
+            self._client.ping()
+        except redis.RedisError as exc:
+            raise BrokerUnavailableError(
+                f"cannot reach Redis for job statuses: {type(exc).__name__}: {exc}"
+            ) from None
 
     @property
     def key_prefix(self) -> str:
