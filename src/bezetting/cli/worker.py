@@ -66,7 +66,7 @@ def worker(
     standalone: Annotated[
         bool,
         typer.Option(
-            help="Skip gossip, mingle and heartbeats with other workers (faster start).",
+            help="No gossip, mingle, heartbeats or remote control with other workers.",
         ),
     ] = False,
 ) -> None:
@@ -88,13 +88,12 @@ def worker(
         store = RedisJobStatusStore.from_url(url, key_prefix=key_prefix)
         store.check_connection()
         runner = CeleryRunner(url, store=store, queue=queue)
-        alone = ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         start_worker(
             runner,
             concurrency=concurrency,
             pool=pool.value,
             loglevel=loglevel.upper(),
-            extra_args=alone if standalone else (),
+            standalone=standalone,
         )
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -193,12 +193,20 @@ def start_worker(
     concurrency: int | None = None,
     pool: str = "prefork",
     loglevel: str = "INFO",
-    extra_args: Sequence[str] = (),
+    standalone: bool = False,
 ) -> None:
     """Run a Celery worker for ``runner``'s queue in this process until it is stopped.
 
     The worker executes kinds from the runner's registry; import modules that register more
     kinds before calling this.
+
+    Args:
+        runner: whose app, queue, store and registry the worker uses.
+        concurrency: jobs at once (Celery's default: one per CPU core).
+        pool: ``prefork``, ``threads`` or ``solo``.
+        loglevel: the worker's log level.
+        standalone: no gossip, mingle, heartbeats or remote control with other workers: starts
+            faster and leaves no shared bookkeeping keys in Redis (tests, single machines).
 
     Raises:
         BezettingError: the worker could not start (the message says why).
@@ -212,7 +220,9 @@ def start_worker(
     ]
     if concurrency is not None:
         argv.append(f"--concurrency={concurrency}")
-    argv.extend(extra_args)
+    if standalone:
+        argv.extend(["--without-gossip", "--without-mingle", "--without-heartbeat"])
+        runner.app.conf.worker_enable_remote_control = False
     try:
         runner.app.worker_main(argv)
     except SystemExit as stop:
