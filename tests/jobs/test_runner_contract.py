@@ -67,17 +67,20 @@ def test_a_staffing_job_returns_erlang_c_staffing_and_ends_succeeded(runner: Job
     final = runner.wait(job_id, timeout_seconds=WAIT)
 
     assert final.state is JobState.SUCCEEDED
-    assert final.done and final.error is None
+    assert final.done
+    assert final.error is None
     assert final.progress == 1.0
     assert isinstance(final.result, dict)
     rows = final.result["rows"]
-    assert isinstance(rows, list) and len(rows) == 1
+    assert isinstance(rows, list)
+    assert len(rows) == 1
     row = rows[0]
     assert isinstance(row, dict)
     assert row["agents"] == 14
     assert row["service_level"] == pytest.approx(erlang_c_service_level(14, 10.0, 180, 20), 1e-9)
     assert erlang_c_service_level(13, 10.0, 180, 20) < 0.8 <= row["service_level"]
-    assert final.started_at is not None and final.finished_at is not None
+    assert final.started_at is not None
+    assert final.finished_at is not None
     assert final.created_at <= final.started_at <= final.finished_at
     assert final.created_at.utcoffset() is not None
 
@@ -91,7 +94,8 @@ def test_progress_and_message_are_visible_while_the_job_runs(
     running = eventually(runner, job_id, lambda s: s.progress == 0.5)
     assert running.state is JobState.RUNNING
     assert running.message == "waiting for the gate"
-    assert running.started_at is not None and running.finished_at is None
+    assert running.started_at is not None
+    assert running.finished_at is None
 
     gate.touch()
     final = runner.wait(job_id, timeout_seconds=WAIT)
@@ -110,14 +114,15 @@ def test_wait_reports_each_new_status_it_sees(runner: JobRunner, gates: Gates) -
         gate.touch()
 
     final = runner.wait(job_id, timeout_seconds=WAIT, on_change=record)
-    assert seen[0].progress == 0.5 and seen[-1] == final
+    assert seen[0].progress == 0.5
+    assert seen[-1] == final
     versions = [s.version for s in seen]
     assert versions == sorted(set(versions))
 
 
 def test_params_arrive_as_sent(runner: JobRunner) -> None:
     params = {
-        "name": "Zorgverzekeraar Noord – spoed",
+        "name": "Zorgverzekeraar Noord \u2013 spoed, caf\u00e9",
         "n": [1, 2.5, None, True],
         "nested": {"a": {}},
     }
@@ -153,14 +158,16 @@ def test_bad_staffing_params_fail_the_job_naming_the_param(runner: JobRunner) ->
     }
     final = runner.wait(runner.submit("staffing", params), timeout_seconds=WAIT)
     assert final.state is JobState.FAILED
-    assert final.error is not None and final.error.code == "invalid_input"
+    assert final.error is not None
+    assert final.error.code == "invalid_input"
     assert "params['intervals'][0]['interval_start']" in final.error.message
 
 
 def test_a_result_that_is_not_json_fails_the_job(runner: JobRunner) -> None:
     final = runner.wait(runner.submit("test-bad-result", {}), timeout_seconds=WAIT)
     assert final.state is JobState.FAILED
-    assert final.error is not None and final.error.code == "invalid_job_result"
+    assert final.error is not None
+    assert final.error.code == "invalid_job_result"
     assert "result['agents']" in final.error.message
 
 
@@ -174,7 +181,8 @@ def test_cancelling_a_running_job_stops_it_at_its_next_report(
     assert asked.cancel_requested
     final = runner.wait(job_id, timeout_seconds=WAIT)
     assert final.state is JobState.CANCELLED
-    assert final.result is None and final.error is None
+    assert final.result is None
+    assert final.error is None
     assert final.finished_at is not None
 
 
@@ -197,7 +205,8 @@ def test_cancelling_a_queued_job_cancels_it_before_it_starts(
     time.sleep(0.3)
     after = runner.wait(behind, timeout_seconds=WAIT)
     assert after.state is JobState.CANCELLED
-    assert after.started_at is None and after.result is None
+    assert after.started_at is None
+    assert after.result is None
 
 
 def test_cancelling_a_finished_job_changes_nothing(runner: JobRunner) -> None:
@@ -218,7 +227,7 @@ def test_wait_gives_up_after_its_timeout_and_the_job_goes_on(
 
 
 def test_an_unknown_kind_is_refused_at_submit_listing_the_known_ones(runner: JobRunner) -> None:
-    with pytest.raises(UnknownJobKindError, match="'forecast'.*staffing") as caught:
+    with pytest.raises(UnknownJobKindError, match=r"'forecast'.*staffing") as caught:
         runner.submit("forecast", {})
     assert caught.value.code == "unknown_job_kind"
 
