@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -175,7 +176,7 @@ def list_jobs(
                 s.kind,
                 s.state.value,
                 f"{s.progress:.0%}",
-                s.message,
+                escape(s.message),
                 s.created_at.strftime("%Y-%m-%d %H:%M:%S"),
             )
         Console().print(table)
@@ -249,7 +250,7 @@ def _finish(
         return
     if final.state is JobState.FAILED and final.error is not None:
         raise JobNotSucceededError(
-            f"job {job_id} ({final.kind}) failed [{final.error.code}]: {final.error.message}"
+            f"job {job_id} ({final.kind}) failed, code {final.error.code}: {final.error.message}"
         )
     raise JobNotSucceededError(
         f"job {job_id} ({final.kind}) was {final.state.value}: {final.message}"
@@ -286,14 +287,14 @@ def _show(s: JobStatus, as_json: bool) -> None:
     table.add_row("kind", s.kind)
     table.add_row("state", s.state.value + (" (cancel requested)" if s.cancel_requested else ""))
     table.add_row("progress", f"{s.progress:.0%}")
-    table.add_row("message", s.message)
+    table.add_row("message", escape(s.message))
     table.add_row("created", s.created_at.isoformat())
     if s.started_at is not None:
         table.add_row("started", s.started_at.isoformat())
     if s.finished_at is not None:
         table.add_row("finished", s.finished_at.isoformat())
     if s.error is not None:
-        table.add_row("error", f"[{s.error.code}] {s.error.message}")
+        table.add_row("error", escape(f"{s.error.code}: {s.error.message}"))
     if s.result is not None:
         table.add_row("result", "available: bezetting jobs status ID --json")
     Console().print(table)
