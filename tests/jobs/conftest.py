@@ -45,8 +45,9 @@ def redis_url() -> str:
         client.ping()
     except redis.RedisError as exc:
         pytest.skip(
-            f"SKIPPED LOUDLY: no Redis at {REDIS_URL} ({exc}); the Celery runner contract tests "
-            "need a real Redis (set BEZETTING_TEST_REDIS_URL or start redis-server)"
+            f"SKIPPED LOUDLY: no Redis at {REDIS_URL} ({exc}); the Redis status store and "
+            "Celery runner tests need a real Redis (set BEZETTING_TEST_REDIS_URL or start "
+            "redis-server)"
         )
     finally:
         client.close()

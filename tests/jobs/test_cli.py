@@ -127,3 +127,30 @@ def test_kinds_lists_staffing_with_its_summary() -> None:
     assert result.exit_code == 0, result.output
     assert "staffing" in result.stdout
     assert "Agents needed per interval" in result.stdout
+
+
+def test_a_person_at_a_terminal_sees_a_progress_bar_that_goes_away(
+    params_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bezetting.cli.jobs as jobs_cli
+
+    shown: list[float] = []
+    real_wait = jobs_cli.InProcessRunner.wait
+
+    def spy_wait(self: jobs_cli.InProcessRunner, job_id: str, **kwargs: object) -> object:
+        on_change = kwargs.get("on_change")
+        assert callable(on_change), "the bar is fed by wait's on_change"
+
+        def record(status: jobs_cli.JobStatus) -> None:
+            shown.append(status.progress)
+            on_change(status)
+
+        kwargs["on_change"] = record
+        return real_wait(self, job_id, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jobs_cli, "progress_enabled", lambda: True)
+    monkeypatch.setattr(jobs_cli.InProcessRunner, "wait", spy_wait)
+    result = runner.invoke(app, ["jobs", "submit", "staffing", "--params", str(params_file)])
+    assert result.exit_code == 0, result.output
+    assert shown[-1] == 1.0
+    assert json.loads(result.stdout)["rows"][0]["agents"] == 14

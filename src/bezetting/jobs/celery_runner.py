@@ -73,7 +73,8 @@ def make_celery_app(
         worker_hijack_root_logger=False,
     )
 
-    @app.task(name=RUN_JOB_TASK, ignore_result=True)
+    # shared=False: Celery would otherwise hand this closure to every app made later.
+    @app.task(name=RUN_JOB_TASK, ignore_result=True, shared=False)
     def _run(job_id: str) -> None:
         run_job(
             job_id,
