@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from bezetting.cli import forecast
 
 app = typer.Typer(
     name="bezetting",
@@ -17,7 +18,7 @@ app = typer.Typer(
 )
 
 # Each command module registers itself; keep one line per module, sorted.
-for _module in ():
+for _module in (forecast,):
     _module.register(app)
 
 

@@ -112,7 +112,7 @@ def origins_for(
     horizon_days: int,
     n_origins: int,
     step_days: int = 1,
-    min_history_days: int = 28,
+    min_history_days: int = 21,
 ) -> IntArray:
     """The last ``n_origins`` origins (day indices), ``step_days`` apart, whose horizon fits in
     the history and which leave at least ``min_history_days`` to fit on."""

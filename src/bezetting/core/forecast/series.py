@@ -159,8 +159,8 @@ def aggregate_contacts(
     """One interval series per queue: contacts counted by arrival interval; AHT is the mean
     handle time (answer to end) of the answered contacts that arrived in the interval.
 
-    Every interval of every local day from the first to the last arrival is present (zero
-    when no contact arrived), sorted by queue name.
+    Every interval from the first arrival's local midnight to the last arrival's interval is
+    present (zero when no contact arrived); one series per queue, sorted by queue name.
     """
     check_interval_minutes(interval_minutes)
     if len(records) == 0:
@@ -173,6 +173,7 @@ def aggregate_contacts(
     grid = local_grid_starts_utc(
         first_day, last_day, interval_minutes=interval_minutes, timezone=timezone
     )
+    grid = grid[grid <= starts.max()]
     index = np.searchsorted(grid, starts)
     handle = records.handle_seconds
     series = []
