@@ -65,6 +65,7 @@ def default_candidates(*, interval_models: bool = True) -> tuple[Forecaster, ...
         DailyProfile(StatsForecastModel("AutoETS")),
         DailyProfile(StatsForecastModel("AutoTheta")),
         DailyProfile(StatsForecastModel("MSTL")),
+        DailyProfile(SameWeekdayMean(weeks=4)),
     ]
     if interval_models:
         candidates += [
