@@ -35,6 +35,7 @@ from bezetting.core.forecast.events import (
     holiday_events,
     neutralise_events,
 )
+from bezetting.core.forecast.frame import forecasts_to_frame, series_from_frame
 from bezetting.core.forecast.models import (
     DailyProfile,
     Ensemble,
@@ -77,10 +78,12 @@ __all__ = [
     "forecast_aht",
     "forecast_days",
     "forecast_queue",
+    "forecasts_to_frame",
     "holiday_events",
     "intraday_profile",
     "neutralise_events",
     "origins_for",
     "override_delta",
     "rolling_origin",
+    "series_from_frame",
 ]
