@@ -90,3 +90,21 @@ def test_events_and_overrides_parse():
     assert override.contacts_per_interval == -5.0
     with pytest.raises(InputError):
         parse_override("tomorrow=+10%", timezone="Europe/Amsterdam")
+
+
+def test_a_history_without_handle_times_needs_an_aht(app, tmp_path):
+    history = tmp_path / "h.csv"
+    lines = ["queue,interval_start,volume"]
+    lines += [f"q,2020-02-{day:02d}T{hour:02d}:00:00+01:00,{hour % 5}" for day in range(3, 30)
+              for hour in range(24)]  # fmt: skip
+    history.write_text("\n".join(lines) + "\n")
+    out = str(tmp_path / "f.csv")
+    args = ["forecast", str(history), "--horizon", "1d", "--interval", "60m",
+            "--no-interval-models", "--backtest-origins", "1", "--out", out]  # fmt: skip
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2
+    assert "--aht-seconds" in refused.output
+    accepted = CliRunner().invoke(app, [*args, "--aht-seconds", "240"])
+    assert accepted.exit_code == 0, accepted.output
+    rows = (tmp_path / "f.csv").read_text().splitlines()[1:]
+    assert {row.split(",")[3] for row in rows} == {"240.0"}

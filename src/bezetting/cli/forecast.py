@@ -208,6 +208,10 @@ def forecast_command(
     interval_models: Annotated[
         bool, typer.Option(help="Also try statsforecast models directly on intervals (slower).")
     ] = True,
+    aht_seconds: Annotated[
+        float | None,
+        typer.Option("--aht-seconds", help="AHT to use where the history has no handle times."),
+    ] = None,
     pseudonym_key_file: Annotated[
         Path | None, typer.Option(help="Key for customer pseudonyms (default: random per run).")
     ] = None,
@@ -241,6 +245,7 @@ def forecast_command(
             backtest_origins=backtest_origins,
             backtest_step_days=backtest_step,
             overrides=tuple(parse_override(text, timezone=timezone) for text in override or []),
+            default_aht_seconds=aht_seconds,
         )
         results = []
         with Progress(
@@ -257,6 +262,12 @@ def forecast_command(
                     progress.update(task_id, completed=done, total=total)
 
                 results.append(forecast_queue(queue_series, settings=settings, on_progress=update))
+        for result in results:
+            if np.any(np.isnan(result.aht_seconds) & (result.volume > 0)):
+                raise InputError(
+                    f"queue {result.queue!r}: the history has no handle times, and "
+                    "`bezetting staff` needs them; pass --aht-seconds (e.g. --aht-seconds 240)"
+                )
         with out.open("w", newline="", encoding="utf-8") as handle:
             rows = write_forecast(results, handle)
         if report is not None:

@@ -133,6 +133,8 @@ class ForecastSettings:
         level: prediction-interval level in percent.
         overrides: planner overrides, applied after the model.
         detect_level_shift: look for an abrupt change of level and adapt to it.
+        default_aht_seconds: AHT where the history has none (interval files without handle
+            times); ``None`` leaves it NaN there.
     """
 
     horizon: timedelta
@@ -148,6 +150,11 @@ class ForecastSettings:
     level: float = 80.0
     overrides: tuple[Override, ...] = ()
     detect_level_shift: bool = True
+    default_aht_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.default_aht_seconds is not None and not self.default_aht_seconds > 0:
+            raise InputError(f"default_aht_seconds must be > 0, got {self.default_aht_seconds}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +302,8 @@ def forecast_queue(
         options=options,
     )
     aht_days = forecast_aht(volume, aht, horizon_days=horizon_days)
+    if settings.default_aht_seconds is not None:
+        aht_days = np.where(np.isnan(aht_days), settings.default_aht_seconds, aht_days)
 
     def expand(matrix: FloatArray) -> tuple[DatetimeArray, FloatArray]:
         return expand_day_matrix(
