@@ -95,7 +95,7 @@ def test_events_and_overrides_parse():
 def test_a_history_without_handle_times_needs_an_aht(app, tmp_path):
     history = tmp_path / "h.csv"
     lines = ["queue,interval_start,volume"]
-    lines += [f"q,2020-02-{day:02d}T{hour:02d}:00:00+01:00,{hour % 5}" for day in range(3, 30)
+    lines += [f"q,2020-01-{day:02d}T{hour:02d}:00:00+01:00,{hour % 5}" for day in range(1, 32)
               for hour in range(24)]  # fmt: skip
     history.write_text("\n".join(lines) + "\n")
     out = str(tmp_path / "f.csv")
