@@ -75,8 +75,12 @@ class BacktestResult:
     def mase_by_horizon(self) -> FloatArray:
         """Mean absolute error per horizon day, scaled by the in-sample naive error."""
         mae = np.abs(self.forecasts - self.actuals).mean(axis=2)
-        scale = np.where(self.naive_mae > 0, self.naive_mae, np.nan)[:, None]
-        return np.asarray(np.nanmean(mae / scale, axis=0), dtype=np.float64)
+        usable = self.naive_mae > 0  # a perfectly repeating history has no naive error
+        if not np.any(usable):
+            return np.full(self.horizon_days, np.nan)
+        return np.asarray(
+            (mae[usable] / self.naive_mae[usable, None]).mean(axis=0), dtype=np.float64
+        )
 
     @property
     def wape(self) -> float:
@@ -93,7 +97,8 @@ class BacktestResult:
 
     @property
     def mase(self) -> float:
-        return float(np.nanmean(self.mase_by_horizon))
+        """MASE over every origin and horizon day (NaN when the naive error is zero)."""
+        return float(np.mean(self.mase_by_horizon))
 
     def select(self, keep: npt.NDArray[np.bool_]) -> BacktestResult:
         """The same backtest restricted to some origins."""
