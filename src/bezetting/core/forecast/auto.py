@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 ProgressCallback = Callable[[str, int, int], None]
+_MIN_FIT_DAYS = 21
 
 
 def default_candidates(*, interval_models: bool = True) -> tuple[Forecaster, ...]:
@@ -127,7 +128,8 @@ class ForecastSettings:
         holidays_country: add that country's public holidays as events (``None``: none).
         candidates: models to choose from; ``None`` means :func:`default_candidates`.
         backtest_origins: number of rolling origins.
-        backtest_horizon_days: days forecast from each origin.
+        backtest_horizon_days: days forecast from each origin (fewer when the history is
+            short: every origin keeps at least 21 days to fit on).
         backtest_step_days: days between origins.
         ensemble_size: also try the mean of this many best models (< 2: never).
         level: prediction-interval level in percent.
@@ -264,9 +266,12 @@ def forecast_queue(
     )
 
     candidates = settings.candidates or default_candidates()
+    # A short history backtests a shorter horizon rather than none (down to one day ahead).
+    backtest_days = max(1, min(settings.backtest_horizon_days, n_history - _MIN_FIT_DAYS))
     origins = origins_for(
         n_history,
-        horizon_days=settings.backtest_horizon_days,
+        horizon_days=backtest_days,
+        min_history_days=_MIN_FIT_DAYS,
         n_origins=settings.backtest_origins,
         step_days=settings.backtest_step_days,
     )
@@ -285,7 +290,7 @@ def forecast_queue(
             model,
             first_day=history.first_day,
             origins=origins,
-            horizon_days=settings.backtest_horizon_days,
+            horizon_days=backtest_days,
             open_slots=open_slots[:n_history],
             options=options,
             on_origin=tick,
