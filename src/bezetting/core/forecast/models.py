@@ -239,7 +239,7 @@ class DailyProfile:
 
 @dataclass(frozen=True, slots=True)
 class Ensemble:
-    """The mean of several models' forecasts (and of their interval bounds)."""
+    """The mean of several models' forecasts; the interval is the members' median bounds."""
 
     members: tuple[Forecaster, ...]
 
@@ -258,9 +258,8 @@ class Ensemble:
             member.predict(history, horizon=horizon, slots_per_day=slots_per_day, level=level)
             for member in self.members
         ]
-        return Prediction(
-            mean=np.mean([p.mean for p in parts], axis=0),
-            lo=np.mean([p.lo for p in parts], axis=0),
-            hi=np.mean([p.hi for p in parts], axis=0),
-            level=level,
-        )
+        # Bounds: the median member's, so one member's very wide interval does not dominate.
+        mean = np.mean([p.mean for p in parts], axis=0)
+        lo = np.minimum(np.median([p.lo for p in parts], axis=0), mean)
+        hi = np.maximum(np.median([p.hi for p in parts], axis=0), mean)
+        return Prediction(mean=mean, lo=lo, hi=hi, level=level)
