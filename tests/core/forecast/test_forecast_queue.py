@@ -96,3 +96,35 @@ def test_a_start_off_the_grid_is_refused(march_series):
         forecast_queue(
             march_series, settings=settings(start_utc=np.datetime64("2020-03-30T08:05", "s"))
         )
+
+
+def hourly_series(days: np.ndarray, first_day: date) -> IntervalSeries:
+    starts, volume = expand_day_matrix(days, first_day=first_day, interval_minutes=60,
+                                       timezone=AMS)  # fmt: skip
+    return IntervalSeries(queue="q", interval_minutes=60, timezone=AMS, starts_utc=starts,
+                          volume=volume, aht_seconds=np.full(volume.shape, 300.0))  # fmt: skip
+
+
+def test_the_autumn_switch_day_has_100_quarter_hours(weekly_pattern):
+    days = np.tile(weekly_pattern(96), 5).reshape(35, 96)
+    starts, volume = expand_day_matrix(days, first_day=date(2020, 9, 14), interval_minutes=15,
+                                       timezone=AMS)  # fmt: skip
+    series = IntervalSeries(queue="q", interval_minutes=15, timezone=AMS, starts_utc=starts,
+                            volume=volume, aht_seconds=np.full(volume.shape, 200.0))  # fmt: skip
+    result = forecast_queue(series, settings=settings(horizon=timedelta(days=7)))
+    local_days = (result.starts_utc - np.datetime64("2020-10-19T00:00", "s")).astype(np.int64)
+    assert len(result.starts_utc) == 6 * 96 + 100  # Monday 19 to Sunday 25 October
+    assert local_days[0] == -2 * 3600  # Monday 19 October, local midnight (CEST)
+
+
+def test_a_surge_moves_the_forecast_to_the_new_level(weekly_pattern):
+    """Spring 2020: volume jumps by 60% and stays; the forecast follows at once."""
+    base = np.tile(weekly_pattern(24), 6).reshape(42, 24)
+    base[28:] *= 1.6
+    result = forecast_queue(
+        hourly_series(base, date(2020, 2, 3)),
+        settings=settings(candidates=(SameWeekdayMean(weeks=4),), horizon=timedelta(days=7)),
+    )
+    assert result.day_forecast.level_shift is not None
+    assert result.day_forecast.level_shift.ratio == pytest.approx(1.6)
+    assert result.volume.sum() == pytest.approx(1.6 * weekly_pattern(24).sum())
