@@ -1,0 +1,188 @@
+"""Forecast accuracy and time on the real public data in ../shared/data.
+
+For every data set: a rolling-origin backtest of every candidate model (the planners'
+baselines and statsforecast's models, alone) and of the automatic choice, in one run on the
+same origins. The automatic choice is honest: at each evaluation origin it picks, among the
+candidates and the mean of the best three, the lowest WAPE over the preceding selection
+origins whose actuals were already known at that origin; it never sees the day it is scored on.
+
+Run: .venv/bin/python bench/forecast.py [--quick]
+Data: $BEZETTING_SHARED_DATA or the repository's sibling ../shared/data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from bezetting.core.forecast import (
+    BacktestResult,
+    Forecaster,
+    PipelineOptions,
+    default_candidates,
+    ensemble_backtest,
+    holiday_events,
+    origins_for,
+    rolling_origin,
+)
+
+
+def shared_data() -> Path:
+    configured = os.environ.get("BEZETTING_SHARED_DATA")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class DataSet:
+    name: str
+    days: np.ndarray  # (n_days, 48) calls per 30 minutes
+    first_day: date
+    horizon_days: int
+    n_eval: int
+    n_select: int
+    min_history_days: int
+
+
+def bank_year(root: Path) -> DataSet:
+    path = root / "anonymous_bank_1999" / "Callcenter_6min_1999_derived.csv"
+    with path.open(newline="") as handle:
+        calls = np.array([float(row["calls"]) for row in csv.DictReader(handle)])
+    return DataSet("Anonymous Bank 1999 year, 30 min", calls.reshape(365, 48, 5).sum(axis=2),
+                   date(1999, 1, 1), 7, 56, 28, 28)  # fmt: skip
+
+
+def bank_february(root: Path, queue: str) -> DataSet:
+    path = root / "anonymous_bank_1999" / "data_anonymous_bank_february.txt"
+    days = np.zeros((28, 48))
+    with path.open(newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["type"].strip() != queue:
+                continue
+            day = int(row["date"][-2:]) - 1
+            hours, minutes, _ = (int(part) for part in row["vru_entry"].split(":"))
+            days[day, (hours * 60 + minutes) // 30] += 1
+    return DataSet(f"Anonymous Bank Feb 1999 records, queue {queue}, 30 min", days,
+                   date(1999, 2, 1), 1, 7, 7, 14)  # fmt: skip
+
+
+def auto_choice(
+    results: list[BacktestResult], eval_origins: np.ndarray, horizon_days: int, n_select: int
+) -> tuple[BacktestResult, list[str]]:
+    """At each evaluation origin, choose by WAPE over the known selection origins before it."""
+    origins = results[0].origins
+    forecasts = np.empty_like(results[0].forecasts[: eval_origins.size])
+    chosen: list[str] = []
+    for k, origin in enumerate(eval_origins.tolist()):
+        known = (origins + horizon_days <= origin) & (origins >= origin - n_select - horizon_days)
+        scored = sorted(results, key=lambda r: r.select(known).wape)
+        pool = [*scored]
+        top = ensemble_backtest(scored[:3], name="Ensemble(top 3)")
+        pool.append(top)
+        best = min(pool, key=lambda r: r.select(known).wape)
+        at = int(np.flatnonzero(origins == origin)[0])
+        forecasts[k] = best.forecasts[at]
+        chosen.append(best.model_name)
+    in_eval = np.isin(origins, eval_origins)
+    auto = BacktestResult(
+        model_name="auto choice",
+        origins=eval_origins,
+        forecasts=forecasts,
+        actuals=results[0].actuals[in_eval],
+        naive_mae=results[0].naive_mae[in_eval],
+    )
+    return auto, chosen
+
+
+def numba_costs() -> str:
+    """Import and first-call (JIT) time of statsforecast, in a fresh interpreter."""
+    code = (
+        "import time;t=time.perf_counter();from statsforecast.models import AutoETS;"
+        "import numpy as np;a=time.perf_counter();y=np.arange(60.)%7+10;"
+        "AutoETS(season_length=7).forecast(y=y,h=7);b=time.perf_counter();"
+        "AutoETS(season_length=7).forecast(y=y,h=7);c=time.perf_counter();"
+        "print(f'{a-t:.2f} {b-a:.2f} {c-b:.3f}')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    imp, first, second = out.stdout.split()
+    return f"import {imp} s, first AutoETS fit {first} s, second {second} s"
+
+
+def run(data: DataSet, candidates: tuple[Forecaster, ...], options: PipelineOptions) -> None:
+    n_days = data.days.shape[0]
+    origins = origins_for(n_days, horizon_days=data.horizon_days,
+                          n_origins=data.n_eval + data.n_select + data.horizon_days - 1,
+                          min_history_days=data.min_history_days)  # fmt: skip
+    eval_origins = origins[-data.n_eval :]
+    results, seconds = [], []
+    for model in candidates:
+        started = time.perf_counter()
+        results.append(
+            rolling_origin(
+                data.days,
+                model,
+                first_day=data.first_day,
+                origins=origins,
+                horizon_days=data.horizon_days,
+                options=options,
+            )
+        )
+        seconds.append(time.perf_counter() - started)
+        print(f"  {model.name}: {seconds[-1]:.1f} s", file=sys.stderr, flush=True)
+    auto, chosen = auto_choice(results, eval_origins, data.horizon_days, data.n_select)
+    in_eval = np.isin(origins, eval_origins)
+    scored = [(r.model_name, r.select(in_eval), s) for r, s in zip(results, seconds, strict=True)]
+    baseline = next(bt for name, bt, _ in scored if name == "SameWeekdayMean4").wape
+    best_single = min(bt.wape for _, bt, _ in scored)
+    heads = " | ".join(f"day {h + 1}" for h in range(data.horizon_days))
+    print(f"\n### {data.name}\n")
+    print(f"{eval_origins.size} evaluation origins (last {data.n_eval} days), horizon "
+          f"{data.horizon_days} day(s); WAPE per horizon day, all origins pooled.\n")  # fmt: skip
+    print(f"| model | WAPE | vs SameWeekdayMean4 | {heads} | bias | MASE | time s |")
+    print("|---|---|---|" + "---|" * data.horizon_days + "---|---|---|")
+    rows = [(name, bt, s) for name, bt, s in scored] + [("**auto choice**", auto, sum(seconds))]
+    for name, bt, s in rows:
+        per_h = " | ".join(f"{100 * w:.1f}%" for w in bt.wape_by_horizon)
+        print(f"| {name} | {100 * bt.wape:.1f}% | {100 * (bt.wape / baseline - 1):+.1f}% | "
+              f"{per_h} | {100 * bt.bias:+.1f}% | {bt.mase:.2f} | {s:.1f} |")  # fmt: skip
+    counts = {name: chosen.count(name) for name in sorted(set(chosen))}
+    print(f"\nauto choice picked: {counts}")
+    print(
+        f"goal 1 (auto <= 0.9 x baseline {100 * baseline:.1f}% = {90 * baseline:.1f}%): "
+        f"{'met' if auto.wape <= 0.9 * baseline else 'NOT met'} ({100 * auto.wape:.1f}%)"
+    )
+    print(f"goal 2 (auto <= best single model {100 * best_single:.1f}%): "
+          f"{'met' if auto.wape <= best_single + 1e-12 else 'NOT met'}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="skip the interval models")
+    args = parser.parse_args()
+    root = shared_data()
+    if not root.exists():
+        sys.exit(f"shared data not found at {root}; set BEZETTING_SHARED_DATA")
+    print(f"statsforecast start-up: {numba_costs()}")
+    candidates = default_candidates(interval_models=not args.quick)
+    year = bank_year(root)
+    israel = PipelineOptions(events=holiday_events(date(1999, 1, 1), date(1999, 12, 31),
+                                                   country="IL"))  # fmt: skip
+    run(year, candidates, israel)
+    for queue in ("PS", "NW"):
+        feb = bank_february(root, queue)
+        small = tuple(c for c in candidates if c.name != "MSTL" and c.name != "AutoTheta")
+        run(feb, small if feb.days.shape[0] < 35 else candidates, israel)
+
+
+if __name__ == "__main__":
+    main()

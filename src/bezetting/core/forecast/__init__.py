@@ -1,0 +1,89 @@
+"""Forecasting contact volume and handle time per queue and interval.
+
+Layers, as in statsforecast: array kernels (:mod:`.models`, behind the one
+:class:`Forecaster` protocol) → the day pipeline (events, level shift, opening hours) →
+rolling-origin backtests → :func:`forecast_queue`, which chooses a model per queue by backtest
+and returns a :class:`QueueForecast` on real UTC intervals.
+
+Example:
+    >>> from datetime import timedelta
+    >>> settings = ForecastSettings(horizon=timedelta(days=7))  # doctest: +SKIP
+    >>> result = forecast_queue(series, settings=settings)  # doctest: +SKIP
+"""
+
+from bezetting.core.forecast.aht import forecast_aht
+from bezetting.core.forecast.auto import (
+    ForecastSettings,
+    ModelChoice,
+    QueueForecast,
+    choose_model,
+    default_candidates,
+    forecast_queue,
+)
+from bezetting.core.forecast.backtest import (
+    BacktestResult,
+    ensemble_backtest,
+    origins_for,
+    rolling_origin,
+)
+from bezetting.core.forecast.events import (
+    HOLIDAY_EVENT_NAME,
+    Event,
+    EventFactor,
+    LevelShift,
+    detect_level_shift,
+    holiday_events,
+    neutralise_events,
+)
+from bezetting.core.forecast.frame import forecasts_to_frame, series_from_frame
+from bezetting.core.forecast.models import (
+    DailyProfile,
+    Ensemble,
+    SameWeekdayMean,
+    SeasonalNaive,
+    StatsForecastModel,
+    intraday_profile,
+)
+from bezetting.core.forecast.overrides import Override, override_delta
+from bezetting.core.forecast.pipeline import DayForecast, PipelineOptions, forecast_days
+from bezetting.core.forecast.protocol import Forecaster, Prediction
+from bezetting.core.forecast.series import ContactRecords, IntervalSeries, aggregate_contacts
+
+__all__ = [
+    "HOLIDAY_EVENT_NAME",
+    "BacktestResult",
+    "ContactRecords",
+    "DailyProfile",
+    "DayForecast",
+    "Ensemble",
+    "Event",
+    "EventFactor",
+    "ForecastSettings",
+    "Forecaster",
+    "IntervalSeries",
+    "LevelShift",
+    "ModelChoice",
+    "Override",
+    "PipelineOptions",
+    "Prediction",
+    "QueueForecast",
+    "SameWeekdayMean",
+    "SeasonalNaive",
+    "StatsForecastModel",
+    "aggregate_contacts",
+    "choose_model",
+    "default_candidates",
+    "detect_level_shift",
+    "ensemble_backtest",
+    "forecast_aht",
+    "forecast_days",
+    "forecast_queue",
+    "forecasts_to_frame",
+    "holiday_events",
+    "intraday_profile",
+    "neutralise_events",
+    "origins_for",
+    "override_delta",
+    "rolling_origin",
+    "series_from_frame",
+]

@@ -1,0 +1,336 @@
+"""Forecast one queue end to end: backtest the candidates, pick the best per queue, forecast,
+and map the result onto real UTC intervals.
+
+The choice is honest: every candidate (and an ensemble of the best few) runs the same
+rolling-origin backtest on the queue's own history; the lowest WAPE wins, and its backtest
+error travels with the forecast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+
+from bezetting.core.calendar import (
+    DatetimeArray,
+    OpeningHours,
+    expand_day_matrix,
+    floor_to_interval,
+    local_grid_starts_utc,
+    to_day_matrix,
+    zone,
+)
+from bezetting.core.errors import InputError
+from bezetting.core.forecast.aht import forecast_aht
+from bezetting.core.forecast.backtest import (
+    BacktestResult,
+    ensemble_backtest,
+    origins_for,
+    rolling_origin,
+)
+from bezetting.core.forecast.events import Event, holiday_events
+from bezetting.core.forecast.models import (
+    DailyProfile,
+    Ensemble,
+    SameWeekdayMean,
+    SeasonalNaive,
+    StatsForecastModel,
+)
+from bezetting.core.forecast.overrides import Override, override_delta
+from bezetting.core.forecast.pipeline import DayForecast, PipelineOptions, forecast_days
+from bezetting.core.forecast.protocol import FloatArray, Forecaster
+from bezetting.core.forecast.series import IntervalSeries
+
+__all__ = [
+    "ForecastSettings",
+    "ModelChoice",
+    "QueueForecast",
+    "choose_model",
+    "default_candidates",
+    "forecast_queue",
+]
+
+ProgressCallback = Callable[[str, int, int], None]
+_MIN_FIT_DAYS = 21
+
+
+def default_candidates(*, interval_models: bool = True) -> tuple[Forecaster, ...]:
+    """The planners' baselines, statsforecast's models on daily totals times an intraday
+    profile, and (optionally) statsforecast's models directly on the intervals."""
+    candidates: list[Forecaster] = [
+        SeasonalNaive(),
+        SameWeekdayMean(weeks=4),
+        DailyProfile(StatsForecastModel("AutoETS")),
+        DailyProfile(StatsForecastModel("AutoTheta")),
+        DailyProfile(StatsForecastModel("MSTL")),
+        DailyProfile(SameWeekdayMean(weeks=4)),
+    ]
+    if interval_models:
+        candidates += [
+            StatsForecastModel("MSTL", max_history_days=56),
+            StatsForecastModel("AutoTheta", max_history_days=56),
+        ]
+    return tuple(candidates)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelChoice:
+    """The model picked for a queue, its backtest, and every candidate's backtest (best
+    first)."""
+
+    model: Forecaster
+    backtest: BacktestResult
+    ranking: tuple[BacktestResult, ...]
+
+
+def choose_model(
+    candidates: Sequence[Forecaster],
+    backtests: Sequence[BacktestResult],
+    *,
+    ensemble_size: int = 3,
+) -> ModelChoice:
+    """Pick the lowest backtest WAPE among the candidates and the mean of the best
+    ``ensemble_size`` of them (no ensemble when ``ensemble_size`` < 2)."""
+    if not candidates or len(candidates) != len(backtests):
+        raise InputError("choose_model needs one backtest per candidate")
+    order = sorted(range(len(candidates)), key=lambda i: _wape_key(backtests[i]))
+    pool: list[tuple[Forecaster, BacktestResult]] = [(candidates[i], backtests[i]) for i in order]
+    if ensemble_size >= 2 and len(pool) >= ensemble_size:
+        members = tuple(model for model, _ in pool[:ensemble_size])
+        ensemble = Ensemble(members)
+        scored = ensemble_backtest([bt for _, bt in pool[:ensemble_size]], name=ensemble.name)
+        pool.append((ensemble, scored))
+        pool.sort(key=lambda pair: _wape_key(pair[1]))
+    best_model, best_backtest = pool[0]
+    return ModelChoice(
+        model=best_model, backtest=best_backtest, ranking=tuple(bt for _, bt in pool)
+    )
+
+
+def _wape_key(result: BacktestResult) -> float:
+    wape = result.wape
+    return float("inf") if np.isnan(wape) else wape
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastSettings:
+    """Everything that shapes a forecast besides the history.
+
+    Args:
+        horizon: how far ahead, from ``start_utc``, in local calendar time (28 days is 28 local
+            days, whatever daylight saving does).
+        start_utc: first forecast interval; ``None`` means right after the history.
+        opening_hours: closed intervals are forecast as zero.
+        events: declared events (campaigns, regulations, surges), past and future.
+        holidays_country: add that country's public holidays as events (``None``: none).
+        candidates: models to choose from; ``None`` means :func:`default_candidates`.
+        backtest_origins: number of rolling origins.
+        backtest_horizon_days: days forecast from each origin (fewer when the history is
+            short: every origin keeps at least 21 days to fit on).
+        backtest_step_days: days between origins.
+        ensemble_size: also try the mean of this many best models (< 2: never).
+        level: prediction-interval level in percent.
+        overrides: planner overrides, applied after the model.
+        detect_level_shift: look for an abrupt change of level and adapt to it.
+        default_aht_seconds: AHT where the history has none (interval files without handle
+            times); ``None`` leaves it NaN there.
+    """
+
+    horizon: timedelta
+    start_utc: np.datetime64 | None = None
+    opening_hours: OpeningHours = field(default_factory=OpeningHours.always)
+    events: tuple[Event, ...] = ()
+    holidays_country: str | None = "NL"
+    candidates: tuple[Forecaster, ...] | None = None
+    backtest_origins: int = 14
+    backtest_horizon_days: int = 7
+    backtest_step_days: int = 1
+    ensemble_size: int = 3
+    level: float = 80.0
+    overrides: tuple[Override, ...] = ()
+    detect_level_shift: bool = True
+    default_aht_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.default_aht_seconds is not None and not self.default_aht_seconds > 0:
+            raise InputError(f"default_aht_seconds must be > 0, got {self.default_aht_seconds}")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueForecast:
+    """A queue's forecast on real UTC intervals, with the model output and the planners'
+    overrides kept apart."""
+
+    queue: str
+    interval_minutes: int
+    timezone: str
+    starts_utc: DatetimeArray
+    volume_model: FloatArray
+    volume_lo: FloatArray
+    volume_hi: FloatArray
+    volume_override: FloatArray
+    aht_seconds: FloatArray
+    choice: ModelChoice
+    day_forecast: DayForecast
+    overrides: tuple[Override, ...]
+
+    @property
+    def volume(self) -> FloatArray:
+        """Final volume: the model's plus the overrides' change."""
+        return self.volume_model + self.volume_override
+
+    @property
+    def model_label(self) -> str:
+        """The model and its backtest error, as shown with every forecast row."""
+        return f"{self.choice.model.name} [backtest WAPE {100 * self.choice.backtest.wape:.1f}%]"
+
+
+def _to_utc64(moment: datetime) -> np.datetime64:
+    return np.datetime64(int(moment.astimezone(UTC).timestamp()), "s")
+
+
+def _local_date(instant: np.datetime64, timezone: str) -> date:
+    seconds = int(instant.astype("datetime64[s]").astype(np.int64))
+    return datetime.fromtimestamp(seconds, tz=UTC).astimezone(zone(timezone)).date()
+
+
+def _open_matrix(
+    hours: OpeningHours, *, first_day: date, n_days: int, interval_minutes: int, timezone: str
+) -> np.ndarray:
+    grid = local_grid_starts_utc(
+        first_day,
+        first_day + timedelta(days=n_days - 1),
+        interval_minutes=interval_minutes,
+        timezone=timezone,
+    )
+    mask = hours.open_mask(grid, timezone=timezone).astype(np.float64)
+    matrix = to_day_matrix(
+        grid,
+        mask,
+        first_day=first_day,
+        n_days=n_days,
+        interval_minutes=interval_minutes,
+        timezone=timezone,
+    )
+    return matrix > 0.0
+
+
+def forecast_queue(
+    history: IntervalSeries,
+    *,
+    settings: ForecastSettings,
+    on_progress: ProgressCallback | None = None,
+) -> QueueForecast:
+    """Backtest the candidates on this queue, choose, and forecast the horizon.
+
+    Raises:
+        InputError: the history is too short to backtest, or a setting is out of range.
+    """
+    minutes, tz = history.interval_minutes, history.timezone
+    step = np.timedelta64(minutes * 60, "s")
+    start: np.datetime64 = (
+        history.starts_utc[-1] + step if settings.start_utc is None else settings.start_utc
+    ).astype("datetime64[s]")
+    if floor_to_interval(np.array([start]), interval_minutes=minutes, timezone=tz)[0] != start:
+        raise InputError(f"start {start} UTC is not the start of a {minutes}-minute interval")
+    if settings.horizon <= timedelta(0):
+        raise InputError(f"horizon must be positive, got {settings.horizon}")
+    start_local = datetime.fromtimestamp(int(start.astype(np.int64)), tz=UTC).astimezone(zone(tz))
+    end = _to_utc64(start_local + settings.horizon)
+    start_day = start_local.date()
+    end_day = _local_date(end - np.timedelta64(1, "s"), tz)
+    model_start = min(start_day, history.last_day + timedelta(days=1))
+    n_history = (model_start - history.first_day).days
+    horizon_days = (end_day - model_start).days + 1
+    if n_history < 1:
+        raise InputError(f"start {start} UTC is before the history begins")
+
+    volume, aht = history.day_matrices(first_day=history.first_day, n_days=n_history)
+    events = settings.events
+    if settings.holidays_country is not None:
+        events = events + holiday_events(
+            history.first_day, end_day, country=settings.holidays_country
+        )
+    options = PipelineOptions(
+        events=events, detect_level_shift=settings.detect_level_shift, level=settings.level
+    )
+    open_slots = _open_matrix(
+        settings.opening_hours,
+        first_day=history.first_day,
+        n_days=n_history + horizon_days,
+        interval_minutes=minutes,
+        timezone=tz,
+    )
+
+    candidates = settings.candidates or default_candidates()
+    # A short history backtests a shorter horizon rather than none (down to one day ahead).
+    backtest_days = max(1, min(settings.backtest_horizon_days, n_history - _MIN_FIT_DAYS))
+    origins = origins_for(
+        n_history,
+        horizon_days=backtest_days,
+        min_history_days=_MIN_FIT_DAYS,
+        n_origins=settings.backtest_origins,
+        step_days=settings.backtest_step_days,
+    )
+    total_steps = len(candidates) * origins.size
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(history.queue, done, total_steps)
+
+    backtests = [
+        rolling_origin(
+            volume,
+            model,
+            first_day=history.first_day,
+            origins=origins,
+            horizon_days=backtest_days,
+            open_slots=open_slots[:n_history],
+            options=options,
+            on_origin=tick,
+        )
+        for model in candidates
+    ]
+    choice = choose_model(candidates, backtests, ensemble_size=settings.ensemble_size)
+    result = forecast_days(
+        volume,
+        choice.model,
+        first_day=history.first_day,
+        horizon_days=horizon_days,
+        open_slots=open_slots[n_history:],
+        options=options,
+    )
+    aht_days = forecast_aht(volume, aht, horizon_days=horizon_days)
+    if settings.default_aht_seconds is not None:
+        aht_days = np.where(np.isnan(aht_days), settings.default_aht_seconds, aht_days)
+
+    def expand(matrix: FloatArray) -> tuple[DatetimeArray, FloatArray]:
+        return expand_day_matrix(
+            matrix, first_day=model_start, interval_minutes=minutes, timezone=tz
+        )
+
+    starts, mean = expand(result.mean)
+    keep = (starts >= start) & (starts < end)
+    starts = starts[keep]
+    model_volume = mean[keep]
+    delta = override_delta(history.queue, starts, model_volume, settings.overrides)
+    return QueueForecast(
+        queue=history.queue,
+        interval_minutes=minutes,
+        timezone=tz,
+        starts_utc=starts,
+        volume_model=model_volume,
+        volume_lo=expand(result.lo)[1][keep],
+        volume_hi=expand(result.hi)[1][keep],
+        volume_override=delta,
+        aht_seconds=expand(aht_days)[1][keep],
+        choice=choice,
+        day_forecast=result,
+        overrides=settings.overrides,
+    )

@@ -1,0 +1,265 @@
+"""The forecasting models: planners' baselines, statsforecast's models, daily totals times an
+intraday profile, and an ensemble. All meet :class:`~bezetting.core.forecast.protocol.Forecaster`.
+
+Every model is a frozen dataclass of settings; the work is in ``predict``, which takes the
+history as one array of whole days (``slots_per_day`` values each).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any, Literal
+
+import numpy as np
+
+from bezetting.core.errors import InputError
+from bezetting.core.forecast.protocol import FloatArray, Forecaster, Prediction, check_history
+
+__all__ = [
+    "DailyProfile",
+    "Ensemble",
+    "SameWeekdayMean",
+    "SeasonalNaive",
+    "StatsForecastModel",
+    "StatsForecastName",
+    "intraday_profile",
+]
+
+DAYS_PER_WEEK = 7
+
+StatsForecastName = Literal["AutoETS", "AutoTheta", "MSTL", "AutoARIMA", "DynamicOptimizedTheta"]
+
+
+def _z(level: float) -> float:
+    if not 0.0 < level < 100.0:
+        raise InputError(f"prediction-interval level {level} must be between 0 and 100 percent")
+    return NormalDist().inv_cdf(0.5 + level / 200.0)
+
+
+def _tile_weeks(week: FloatArray, horizon: int) -> FloatArray:
+    repeats = math.ceil(horizon / week.size)
+    return np.tile(week, repeats)[:horizon]
+
+
+def _weeks_ahead(horizon: int, period: int) -> FloatArray:
+    return np.floor(np.arange(horizon) / period) + 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonalNaive:
+    """Same interval last week, repeated: the simplest weekly baseline.
+
+    The prediction interval comes from the spread of last weeks' week-on-week changes, widened
+    with the square root of the number of weeks ahead.
+    """
+
+    residual_weeks: int = 4
+
+    @property
+    def name(self) -> str:
+        return "SeasonalNaive"
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        period = DAYS_PER_WEEK * slots_per_day
+        values = check_history(
+            history, horizon=horizon, slots_per_day=slots_per_day, min_days=DAYS_PER_WEEK
+        )
+        mean = _tile_weeks(values[-period:], horizon)
+        changes = values[period:] - values[:-period]
+        changes = changes[-self.residual_weeks * period :]
+        sigma = float(np.std(changes)) if changes.size else 0.0
+        half = _z(level) * sigma * np.sqrt(_weeks_ahead(horizon, period))
+        return Prediction(mean=mean, lo=mean - half, hi=mean + half, level=level).clipped()
+
+
+@dataclass(frozen=True, slots=True)
+class SameWeekdayMean:
+    """Mean of the same interval on the same weekday over the last ``weeks`` weeks: the
+    planners' usual baseline. Uses as many whole weeks as the history has, up to ``weeks``."""
+
+    weeks: int = 4
+
+    def __post_init__(self) -> None:
+        if self.weeks < 1:
+            raise InputError(f"weeks must be at least 1, got {self.weeks}")
+
+    @property
+    def name(self) -> str:
+        return f"SameWeekdayMean{self.weeks}"
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        period = DAYS_PER_WEEK * slots_per_day
+        values = check_history(
+            history, horizon=horizon, slots_per_day=slots_per_day, min_days=DAYS_PER_WEEK
+        )
+        weeks = min(self.weeks, values.size // period)
+        recent = values[values.size - weeks * period :].reshape(weeks, period)
+        week_mean = recent.mean(axis=0)
+        spread = recent.std(axis=0, ddof=1) if weeks > 1 else np.sqrt(week_mean)
+        # A new week differs from the mean by its own noise plus the mean's error.
+        sigma = np.maximum(spread, np.sqrt(week_mean)) * math.sqrt(1.0 + 1.0 / weeks)
+        mean = _tile_weeks(week_mean, horizon)
+        half = _z(level) * _tile_weeks(sigma, horizon)
+        return Prediction(mean=mean, lo=mean - half, hi=mean + half, level=level).clipped()
+
+
+def _statsforecast_model(name: StatsForecastName, slots_per_day: int) -> Any:
+    # Imported here: statsforecast pulls numba, which costs a second or two on first import.
+    from statsforecast import models as sf
+
+    week = DAYS_PER_WEEK * slots_per_day
+    if name == "MSTL":
+        seasons = [DAYS_PER_WEEK] if slots_per_day == 1 else [slots_per_day, week]
+        return sf.MSTL(season_length=seasons)
+    if name == "AutoTheta":
+        return sf.AutoTheta(season_length=week)
+    if name == "DynamicOptimizedTheta":
+        return sf.DynamicOptimizedTheta(season_length=week)
+    if name == "AutoETS":
+        if slots_per_day != 1:
+            raise InputError(
+                "AutoETS handles seasons of at most 24 values; use it on daily totals "
+                "(DailyProfile) rather than on intervals"
+            )
+        return sf.AutoETS(season_length=DAYS_PER_WEEK)
+    if slots_per_day != 1:
+        raise InputError(
+            "AutoARIMA on intervals (a weekly season of hundreds of values) is too slow; use "
+            "it on daily totals (DailyProfile)"
+        )
+    return sf.AutoARIMA(season_length=DAYS_PER_WEEK)
+
+
+@dataclass(frozen=True, slots=True)
+class StatsForecastModel:
+    """One of statsforecast's models on this series, with its own prediction interval.
+
+    Seasons are a week (and a day, for MSTL on intervals). ``max_history_days`` keeps only the
+    most recent days for fitting: interval series are long and these models slow on them.
+    """
+
+    model: StatsForecastName
+    max_history_days: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.model
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        values = check_history(
+            history, horizon=horizon, slots_per_day=slots_per_day, min_days=2 * DAYS_PER_WEEK
+        )
+        if self.max_history_days is not None:
+            values = values[-self.max_history_days * slots_per_day :]
+        model = _statsforecast_model(self.model, slots_per_day)
+        _z(level)
+        with warnings.catch_warnings():
+            # Numerical warnings inside statsforecast's optimisers (overflow in a rejected
+            # candidate) do not concern the caller; the result is checked below.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            result = model.forecast(y=values, h=horizon, level=[level])
+        mean = np.asarray(result["mean"], dtype=np.float64)
+        lo_key = next(key for key in result if str(key).startswith("lo-"))
+        hi_key = next(key for key in result if str(key).startswith("hi-"))
+        lo = np.asarray(result[lo_key], dtype=np.float64)
+        hi = np.asarray(result[hi_key], dtype=np.float64)
+        if not np.all(np.isfinite(mean)):
+            raise InputError(f"{self.model} produced a non-finite forecast on this history")
+        lo = np.where(np.isfinite(lo), lo, mean)
+        hi = np.where(np.isfinite(hi), hi, mean)
+        return Prediction(mean=mean, lo=lo, hi=hi, level=level).clipped()
+
+
+def intraday_profile(days: FloatArray, *, weeks: int) -> FloatArray:
+    """Share of each weekday's volume per slot, from the last ``weeks`` weeks.
+
+    Args:
+        days: (n_days, slots) matrix, whole days, oldest first.
+        weeks: how many past same weekdays to pool.
+
+    Returns:
+        (7, slots) matrix: row ``k`` is the profile of the weekday of day ``n_days - 7 + k``;
+        each row sums to 1 (or is uniform when that weekday had no volume).
+    """
+    n_days, width = days.shape
+    profiles = np.empty((DAYS_PER_WEEK, width))
+    for k in range(DAYS_PER_WEEK):
+        rows = np.arange(n_days - DAYS_PER_WEEK + k, -1, -DAYS_PER_WEEK)[:weeks]
+        rows = rows[rows >= 0]
+        pooled = days[rows].sum(axis=0)
+        total = pooled.sum()
+        profiles[k] = pooled / total if total > 0 else np.full(width, 1.0 / width)
+    return profiles
+
+
+@dataclass(frozen=True, slots=True)
+class DailyProfile:
+    """Daily totals forecast by ``daily``, spread over the day by each weekday's intraday
+    profile of the last ``profile_weeks`` weeks.
+
+    The interval's prediction interval adds the daily total's uncertainty (spread by the
+    profile) and Poisson noise of the interval's own count.
+    """
+
+    daily: Forecaster
+    profile_weeks: int = 8
+
+    @property
+    def name(self) -> str:
+        return f"{self.daily.name} x profile"
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        values = check_history(
+            history, horizon=horizon, slots_per_day=slots_per_day, min_days=DAYS_PER_WEEK
+        )
+        days = values.reshape(-1, slots_per_day)
+        n_ahead = math.ceil(horizon / slots_per_day)
+        daily = self.daily.predict(days.sum(axis=1), horizon=n_ahead, slots_per_day=1, level=level)
+        profiles = intraday_profile(days, weeks=self.profile_weeks)
+        shares = profiles[np.arange(n_ahead) % DAYS_PER_WEEK]
+        mean = (daily.mean[:, None] * shares).ravel()[:horizon]
+        z = _z(level)
+        daily_sigma = (daily.hi - daily.lo) / (2.0 * z) if z > 0 else np.zeros(n_ahead)
+        spread = (daily_sigma[:, None] * shares).ravel()[:horizon]
+        half = z * np.sqrt(spread**2 + mean)
+        return Prediction(mean=mean, lo=mean - half, hi=mean + half, level=level).clipped()
+
+
+@dataclass(frozen=True, slots=True)
+class Ensemble:
+    """The mean of several models' forecasts; the interval is the members' median bounds."""
+
+    members: tuple[Forecaster, ...]
+
+    def __post_init__(self) -> None:
+        if not self.members:
+            raise InputError("an ensemble needs at least one member")
+
+    @property
+    def name(self) -> str:
+        return "Ensemble(" + " + ".join(member.name for member in self.members) + ")"
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        parts = [
+            member.predict(history, horizon=horizon, slots_per_day=slots_per_day, level=level)
+            for member in self.members
+        ]
+        # Bounds: the median member's, so one member's very wide interval does not dominate.
+        mean = np.mean([p.mean for p in parts], axis=0)
+        lo = np.minimum(np.median([p.lo for p in parts], axis=0), mean)
+        hi = np.maximum(np.median([p.hi for p in parts], axis=0), mean)
+        return Prediction(mean=mean, lo=lo, hi=hi, level=level)

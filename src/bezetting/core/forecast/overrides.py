@@ -1,0 +1,71 @@
+"""Planner overrides: a percentage or an absolute change over a time range, kept apart from
+the model's forecast so that both stay visible."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bezetting.core.calendar import DatetimeArray
+from bezetting.core.errors import InputError
+from bezetting.core.forecast.protocol import FloatArray
+
+__all__ = ["Override", "override_delta"]
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """Change the forecast volume of intervals starting in ``[start_utc, end_utc)``.
+
+    Exactly one of ``percent`` (+10 means 10% more) and ``contacts_per_interval`` (added to
+    each interval, may be negative) is given. ``queue`` limits it to one queue (``None``: all).
+    """
+
+    start_utc: np.datetime64
+    end_utc: np.datetime64
+    percent: float | None = None
+    contacts_per_interval: float | None = None
+    queue: str | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.percent is None) == (self.contacts_per_interval is None):
+            raise InputError("an override needs exactly one of percent and contacts_per_interval")
+        if self.end_utc <= self.start_utc:
+            raise InputError(f"override ends ({self.end_utc}) before it starts ({self.start_utc})")
+        if self.percent is not None and self.percent < -100:
+            raise InputError(f"override percent {self.percent} is below -100")
+
+    def describe(self) -> str:
+        """Short text for the model column and the report."""
+        if self.percent is not None:
+            change = f"{self.percent:+g}%"
+        else:
+            change = f"{self.contacts_per_interval:+g} per interval"
+        return f"override {change}" + (f" ({self.note})" if self.note else "")
+
+
+def override_delta(
+    queue: str,
+    starts_utc: DatetimeArray,
+    model_volume: FloatArray,
+    overrides: Sequence[Override],
+) -> FloatArray:
+    """The change overrides make to a queue's model volume (add it to get the final volume).
+
+    Overrides apply in order, each to the volume as left by the ones before; the final volume
+    is never below zero.
+    """
+    volume = np.asarray(model_volume, dtype=np.float64).copy()
+    for override in overrides:
+        if override.queue is not None and override.queue != queue:
+            continue
+        inside = (starts_utc >= override.start_utc) & (starts_utc < override.end_utc)
+        if override.percent is not None:
+            volume[inside] *= 1.0 + override.percent / 100.0
+        else:
+            volume[inside] += float(override.contacts_per_interval or 0.0)
+        volume = np.maximum(volume, 0.0)
+    return volume - model_volume

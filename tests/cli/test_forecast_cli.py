@@ -1,0 +1,110 @@
+"""``bezetting forecast`` from the command line, on the shipped example inputs."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from bezetting.cli.forecast import parse_duration, parse_event, parse_override, register
+from bezetting.core.errors import InputError
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "forecast"
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    application = typer.Typer()
+
+    @application.callback()
+    def _root() -> None:
+        """Keep ``forecast`` a subcommand, as in the full application."""
+
+    register(application)
+    return application
+
+
+def test_interval_series_in_forecast_and_report_out(app, tmp_path):
+    out, report = tmp_path / "forecast.csv", tmp_path / "forecast.html"
+    result = CliRunner().invoke(
+        app,
+        ["forecast", str(EXAMPLES / "history.csv"), "--horizon", "7d", "--interval", "60m",
+         "--out", str(out), "--report", str(report), "--open", "mon-fri=08:00-20:00",
+         "--open", "sat=10:00-16:00", "--no-interval-models", "--backtest-origins", "3",
+         "--override", "sales@2020-04-06..2020-04-07=+10%"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["queue", "interval_start", "volume", "aht_seconds", "volume_lo",
+                             "volume_hi", "volume_override", "model"]  # fmt: skip
+    assert {row["queue"] for row in rows} == {"sales", "service"}
+    assert rows[0]["interval_start"] == "2020-04-05T20:00:00+02:00"  # right after the last row
+    assert len(rows) == 2 * 7 * 24
+    assert all("backtest WAPE" in row["model"] for row in rows)
+    monday_sales = [
+        r for r in rows if r["queue"] == "sales" and r["interval_start"] >= "2020-04-06"
+    ]
+    assert "override +10%" in monday_sales[10]["model"]
+    assert float(monday_sales[10]["volume_override"]) > 0
+    page = report.read_text()
+    assert page.count("data:image/png;base64,") == 4
+    assert "http" not in page.replace("http-equiv", "")
+
+
+def test_contact_records_in(app, tmp_path):
+    out = tmp_path / "forecast.csv"
+    result = CliRunner().invoke(
+        app,
+        ["forecast", str(EXAMPLES / "contacts.csv"), "--horizon", "2d", "--interval", "30m",
+         "--out", str(out), "--no-interval-models", "--backtest-origins", "2",
+         "--from", "2020-04-06T00:00"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = out.read_text().splitlines()
+    assert lines[1].startswith("sales,2020-04-06T00:00:00+02:00,")
+    assert len(lines) == 1 + 2 * 96
+
+
+def test_a_bad_file_exits_with_code_2_naming_line_and_column(app, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("queue,interval_start,volume\nq,2020-03-16T08:00:00+01:00,minus one\n")
+    result = CliRunner().invoke(app, ["forecast", str(bad), "--out", str(tmp_path / "f.csv")])
+    assert result.exit_code == 2
+    assert "line 2" in result.output
+    assert "volume" in result.output
+
+
+@pytest.mark.parametrize(("text", "days"), [("28d", 28), ("2w", 14)])
+def test_durations(text, days):
+    assert parse_duration(text).days == days
+
+
+def test_events_and_overrides_parse():
+    event = parse_event("campaign:2020-03-16..2020-03-20:1.4")
+    assert (event.name, event.volume_factor, event.last_day.day) == ("campaign", 1.4, 20)
+    override = parse_override("2020-04-01..2020-04-02=-5", timezone="Europe/Amsterdam")
+    assert override.contacts_per_interval == -5.0
+    with pytest.raises(InputError):
+        parse_override("tomorrow=+10%", timezone="Europe/Amsterdam")
+
+
+def test_a_history_without_handle_times_needs_an_aht(app, tmp_path):
+    history = tmp_path / "h.csv"
+    lines = ["queue,interval_start,volume"]
+    lines += [f"q,2020-01-{day:02d}T{hour:02d}:00:00+01:00,{hour % 5}" for day in range(1, 32)
+              for hour in range(24)]  # fmt: skip
+    history.write_text("\n".join(lines) + "\n")
+    out = str(tmp_path / "f.csv")
+    args = ["forecast", str(history), "--horizon", "1d", "--interval", "60m",
+            "--no-interval-models", "--backtest-origins", "1", "--out", out]  # fmt: skip
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2
+    assert "--aht-seconds" in refused.output
+    accepted = CliRunner().invoke(app, [*args, "--aht-seconds", "240"])
+    assert accepted.exit_code == 0, accepted.output
+    rows = (tmp_path / "f.csv").read_text().splitlines()[1:]
+    assert {row.split(",")[3] for row in rows} == {"240.0"}
