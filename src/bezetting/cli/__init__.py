@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import typer
 
+from bezetting import __version__
+from bezetting.cli import demo, staff
 
 app = typer.Typer(
     name="bezetting",
@@ -16,8 +18,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
+) -> None:
+    """Open-source workforce management: forecast, staff, schedule, run the day."""
+    if version:
+        typer.echo(f"bezetting {__version__}")
+        raise typer.Exit()
+
+
 # Each command module registers itself; keep one line per module, sorted.
-for _module in ():
+for _module in (demo, staff):
     _module.register(app)
 
 

@@ -25,14 +25,15 @@ _MAX_SERIES_TERMS = 200_000
 
 
 def stirling_error(k: FloatArray) -> FloatArray:
-    """``lgamma(k + 1) - (k + 0.5) log k + k - log sqrt(2 pi)`` for ``k > 0``, without cancellation."""
+    """``lgamma(k+1) - (k+0.5) log k + k - log sqrt(2 pi)`` for ``k > 0``, without cancellation."""
     k = np.asarray(k, dtype=np.float64)
     out = np.empty_like(k)
     large = k > 15.0
     kl = k[large]
     k2 = kl * kl
     out[large] = (
-        1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - (1.0 / 1680.0 - 1.0 / (1188.0 * k2)) / k2) / k2) / k2
+        1.0 / 12.0
+        - (1.0 / 360.0 - (1.0 / 1260.0 - (1.0 / 1680.0 - 1.0 / (1188.0 * k2)) / k2) / k2) / k2
     ) / kl
     ks = k[~large]
     out[~large] = special.gammaln(ks + 1.0) - (ks + 0.5) * np.log(ks) + ks - _LOG_SQRT_2PI
@@ -40,7 +41,7 @@ def stirling_error(k: FloatArray) -> FloatArray:
 
 
 def deviance(x: FloatArray, mean: FloatArray) -> FloatArray:
-    """``x log(x / mean) + mean - x`` (Loader's ``bd0``), accurate also when ``x`` is near ``mean``."""
+    """``x log(x / mean) + mean - x`` (Loader's ``bd0``), accurate also for ``x`` near ``mean``."""
     x, mean = np.broadcast_arrays(np.asarray(x, np.float64), np.asarray(mean, np.float64))
     out = np.empty(x.shape, dtype=np.float64)
     near = np.abs(x - mean) < 0.1 * (x + mean)
@@ -64,8 +65,11 @@ def log_poisson_pmf(k: FloatArray, mean: FloatArray) -> FloatArray:
     out = np.empty(k.shape, dtype=np.float64)
     zero = k == 0.0
     out[zero] = -mean[zero]
-    kp, mp = k[~zero], mean[~zero]
-    out[~zero] = -stirling_error(kp) - deviance(kp, mp) - 0.5 * np.log(2.0 * np.pi * kp)
+    no_mean = ~zero & (mean == 0.0)  # a positive count from a zero mean never happens
+    out[no_mean] = -np.inf
+    rest = ~zero & ~no_mean
+    kp, mp = k[rest], mean[rest]
+    out[rest] = -stirling_error(kp) - deviance(kp, mp) - 0.5 * np.log(2.0 * np.pi * kp)
     return out
 
 

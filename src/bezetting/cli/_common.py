@@ -1,0 +1,83 @@
+"""Shared bits of the command line: parsing durations and percentages, reporting errors."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+from bezetting.core.errors import BezettingError
+
+__all__ = [
+    "err_console",
+    "parse_duration_seconds",
+    "parse_service_level",
+    "parse_share",
+    "progress_enabled",
+    "reports_errors",
+]
+
+err_console = Console(stderr=True)
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
+_UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration_seconds(text: str, *, option: str, bare_unit: str = "s") -> float:
+    """``"240s"``, ``"4m"``, ``"1.5h"``, ``"2d"`` -> seconds; a bare number is in ``bare_unit``."""
+    match = _DURATION.match(text)
+    if not match:
+        raise typer.BadParameter(
+            f"{text!r} is not a duration; write e.g. 240s, 4m, 1h or 2d", param_hint=option
+        )
+    unit = (match.group(2) or bare_unit).lower()
+    return float(match.group(1)) * _UNIT_SECONDS[unit]
+
+
+def parse_share(text: str, *, option: str) -> float:
+    """``"30%"`` or ``"0.3"`` -> 0.3."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100.0 if raw.endswith("%") else float(raw)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a share; write e.g. 30% or 0.3", param_hint=option
+        ) from None
+    if not 0.0 <= value <= 1.0:
+        raise typer.BadParameter(f"{text!r} must be from 0% to 100%", param_hint=option)
+    return value
+
+
+def parse_service_level(text: str) -> tuple[float, float]:
+    """``"80/20"`` -> (0.8, 20.0): 80% answered within 20 seconds (``"80%/20s"`` also works)."""
+    parts = text.split("/")
+    if len(parts) != 2:
+        raise typer.BadParameter(
+            f"{text!r} is not a service level; write PERCENT/SECONDS, e.g. 80/20", param_hint="--sl"
+        )
+    share_text = parts[0].strip().rstrip("%")
+    try:
+        share = float(share_text) / 100.0
+    except ValueError:
+        raise typer.BadParameter(f"{parts[0]!r} is not a percentage", param_hint="--sl") from None
+    seconds = parse_duration_seconds(parts[1], option="--sl")
+    return share, seconds
+
+
+@contextmanager
+def reports_errors() -> Iterator[None]:
+    """Turn bezetting's own errors into a clear message on stderr and exit code 2."""
+    try:
+        yield
+    except BezettingError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=2) from None
+
+
+def progress_enabled() -> bool:
+    """Animate progress only for a person at a terminal."""
+    return sys.stderr.isatty()

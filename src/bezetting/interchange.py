@@ -1,0 +1,247 @@
+"""Read and write the interchange files of DESIGN.md: interval series and requirements.
+
+Interval series (history or forecast)::
+
+    queue,interval_start,volume,aht_seconds[,volume_lo,volume_hi][,model]
+    income-support,2020-03-16T08:00:00+01:00,41,312.5
+
+Requirements::
+
+    queue,interval_start,agents,agents_fractional,service_level,asa_seconds,abandon_rate,occupancy
+
+Every row of an input file is validated; all bad rows are collected and reported together
+(line, column, reason) and nothing is returned or written when any row is bad. Writing goes
+to a temporary file that replaces the target only when complete, so a failed run never leaves
+half a file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from bezetting.core.errors import InputError, RowError
+
+__all__ = [
+    "INTERVAL_SERIES_COLUMNS",
+    "REQUIREMENTS_COLUMNS",
+    "BadRowsError",
+    "IntervalSeries",
+    "read_interval_series",
+    "write_csv_atomically",
+]
+
+INTERVAL_SERIES_COLUMNS = ("queue", "interval_start", "volume", "aht_seconds")
+REQUIREMENTS_COLUMNS = (
+    "queue",
+    "interval_start",
+    "agents",
+    "agents_fractional",
+    "service_level",
+    "asa_seconds",
+    "abandon_rate",
+    "occupancy",
+)
+_MAX_REPORTED = 50
+
+
+class BadRowsError(InputError):
+    """One or more rows of a file are bad; ``errors`` lists each (line, column, reason)."""
+
+    code = "invalid_rows"
+
+    def __init__(self, path: str, errors: Sequence[RowError]) -> None:
+        self.path = path
+        self.errors = list(errors)
+        shown = "\n".join(f"  {e}" for e in self.errors[:_MAX_REPORTED])
+        more = len(self.errors) - _MAX_REPORTED
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(
+            f"{path}: {len(self.errors)} bad row(s), nothing was written:\n{shown}{tail}"
+        )
+
+
+@dataclass(frozen=True)
+class IntervalSeries:
+    """Rows of an interval-series file, in file order.
+
+    Attributes:
+        queue: queue name per row.
+        interval_start: the timestamp text as written (kept to echo it back unchanged).
+        start_utc: interval start as UTC ``datetime64[s]``.
+        volume: contacts per interval.
+        aht_seconds: mean handle time per row (NaN where volume is 0 and no AHT was given).
+    """
+
+    queue: NDArray[np.str_]
+    interval_start: NDArray[np.str_]
+    start_utc: NDArray[np.datetime64]
+    volume: NDArray[np.float64]
+    aht_seconds: NDArray[np.float64]
+
+    def __len__(self) -> int:
+        return int(self.volume.size)
+
+    def interval_seconds(self) -> float:
+        """The interval length, from the most common step between a queue's rows.
+
+        Raises:
+            InputError: when no queue has two rows, or steps other than 15, 30 or 60 minutes.
+        """
+        steps: list[int] = []
+        for name in np.unique(self.queue):
+            starts = np.sort(self.start_utc[self.queue == name].astype(np.int64))
+            steps.extend(int(s) for s in np.diff(starts) if s > 0)
+        if not steps:
+            raise InputError(
+                "cannot tell the interval length from a file with one row per queue; "
+                "give it (--interval 15m, 30m or 60m)"
+            )
+        values, counts = np.unique(np.asarray(steps), return_counts=True)
+        step = int(values[np.argmax(counts)])
+        if step not in (900, 1800, 3600):
+            raise InputError(
+                f"intervals must be 15, 30 or 60 minutes; the rows are {step / 60:g} minutes "
+                "apart (give --interval if the file has gaps)"
+            )
+        return float(step)
+
+
+def _parse_number(text: str, *, line: int, column: str, allow_empty: bool = False) -> float:
+    text = text.strip()
+    if text == "" and allow_empty:
+        return math.nan
+    try:
+        value = float(text)
+    except ValueError:
+        raise RowError(line, column, f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise RowError(line, column, f"{text!r} is not a finite number")
+    return value
+
+
+def _parse_start(text: str, *, line: int) -> np.datetime64:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise RowError(
+            line,
+            "interval_start",
+            f"{text!r} is not an ISO 8601 timestamp (e.g. 2020-03-16T08:15:00+01:00)",
+        ) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise RowError(
+            line, "interval_start", f"{text!r} has no UTC offset (write e.g. +01:00 or Z)"
+        )
+    return np.datetime64(int(moment.timestamp()), "s")
+
+
+def read_interval_series(path: str | os.PathLike[str]) -> IntervalSeries:
+    """Read and validate an interval-series CSV (see the module docstring).
+
+    Raises:
+        InputError: the file is missing, empty, not UTF-8 or lacks a required column.
+        BadRowsError: any row is bad; every bad row is listed.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    if not rows:
+        raise InputError(
+            f"{name}: the file is empty; expected a header {','.join(INTERVAL_SERIES_COLUMNS)}"
+        )
+    header = [h.strip() for h in rows[0]]
+    missing = [c for c in INTERVAL_SERIES_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"{name}: missing column(s) {', '.join(missing)}; the header must contain "
+            f"{','.join(INTERVAL_SERIES_COLUMNS)}"
+        )
+    at = {c: header.index(c) for c in INTERVAL_SERIES_COLUMNS}
+    queues: list[str] = []
+    starts_text: list[str] = []
+    starts: list[np.datetime64] = []
+    volumes: list[float] = []
+    ahts: list[float] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, np.datetime64], int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            errors.append(
+                RowError(
+                    line, header[len(row)], f"row has {len(row)} fields, header has {len(header)}"
+                )
+            )
+            continue
+        try:
+            queue = row[at["queue"]].strip()
+            if not queue:
+                raise RowError(line, "queue", "empty queue name")
+            start = _parse_start(row[at["interval_start"]], line=line)
+            volume = _parse_number(row[at["volume"]], line=line, column="volume")
+            if volume < 0:
+                raise RowError(line, "volume", f"{volume:g} is negative; volume must be >= 0")
+            aht = _parse_number(
+                row[at["aht_seconds"]], line=line, column="aht_seconds", allow_empty=volume == 0
+            )
+            if not math.isnan(aht) and aht <= 0:
+                raise RowError(line, "aht_seconds", f"{aht:g} must be > 0 (seconds per contact)")
+            key = (queue, start)
+            if key in seen:
+                raise RowError(
+                    line, "interval_start", f"duplicate of line {seen[key]} for queue {queue!r}"
+                )
+            seen[key] = line
+        except RowError as exc:
+            errors.append(exc)
+            continue
+        queues.append(queue)
+        starts_text.append(row[at["interval_start"]].strip())
+        starts.append(start)
+        volumes.append(volume)
+        ahts.append(aht)
+    if errors:
+        raise BadRowsError(name, errors)
+    if not queues:
+        raise InputError(f"{name}: no data rows below the header")
+    return IntervalSeries(
+        queue=np.asarray(queues, dtype=np.str_),
+        interval_start=np.asarray(starts_text, dtype=np.str_),
+        start_utc=np.asarray(starts, dtype="datetime64[s]"),
+        volume=np.asarray(volumes, dtype=np.float64),
+        aht_seconds=np.asarray(ahts, dtype=np.float64),
+    )
+
+
+def write_csv_atomically(
+    path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Sequence[object]]
+) -> None:
+    """Write a CSV through a temporary file in the same folder, replacing ``path`` at the end."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
