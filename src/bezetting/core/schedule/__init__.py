@@ -4,6 +4,7 @@ The problem values, the rule pack and the validator import no solver; the CP-SAT
 behind :func:`solve`.
 """
 
+from bezetting.core.schedule.explain import coverage_of, fairness_of, penalties_of, wishes_of
 from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
 from bezetting.core.schedule.problem import (
     Agent,
@@ -28,7 +29,17 @@ from bezetting.core.schedule.problem import (
     Wish,
     WorkPeriod,
 )
+from bezetting.core.schedule.result import (
+    Coverage,
+    FairnessShare,
+    Penalty,
+    Progress,
+    ScheduleResult,
+    SolveStatus,
+    WishOutcome,
+)
 from bezetting.core.schedule.rules import DUTCH_RULES, RulePack, RuleValue
+from bezetting.core.schedule.solve import Decomposition, SolveParameters, apply_parameters, solve
 from bezetting.core.schedule.validate import Rule, Violation, validate
 
 __all__ = [
@@ -38,29 +49,44 @@ __all__ = [
     "Agent",
     "BreakPolicy",
     "Contract",
+    "Coverage",
     "DayOffWish",
+    "Decomposition",
     "Demand",
     "EmploymentType",
+    "FairnessShare",
     "FixedEvent",
     "FreeShiftDesign",
     "Horizon",
     "Location",
     "MaxDaysPerWeekWish",
+    "Penalty",
     "PreferredTimeWish",
     "Problem",
+    "Progress",
     "Rule",
     "RulePack",
     "RuleValue",
     "Schedule",
+    "ScheduleResult",
     "Shift",
     "ShiftTemplate",
     "Skill",
     "SkillGroup",
+    "SolveParameters",
+    "SolveStatus",
     "TimeWindow",
     "UnwantedTimeWish",
     "Violation",
     "Weights",
     "Wish",
+    "WishOutcome",
     "WorkPeriod",
+    "apply_parameters",
+    "coverage_of",
+    "fairness_of",
+    "penalties_of",
+    "solve",
     "validate",
+    "wishes_of",
 ]
