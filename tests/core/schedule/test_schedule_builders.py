@@ -55,7 +55,7 @@ def _canonical_shift(prob: Problem, c: Candidate) -> Shift:
 
 
 def model_accepts(prob: Problem, chosen: set[tuple[int, int, int]]) -> tuple[bool, Schedule | None]:
-    """Fix every candidate (agent, first slot, last slot) to chosen or not; is the model feasible?"""
+    """Fix each candidate (agent, first slot, last slot) chosen or not: is the model feasible?"""
     grid = prob.horizon.grid()
     cands = build_candidates(prob, grid)
     ctx = _build(prob, grid, cands)

@@ -96,12 +96,14 @@ def test_a_wish_is_kept_when_it_costs_nothing_and_explained_when_broken() -> Non
     )
     result = solve(prob, parameters=FAST)
     outcome = {w.wish_id: w for w in result.wishes}
-    assert outcome["wed-off"].met and outcome["no-mornings"].met
+    assert outcome["wed-off"].met
+    assert outcome["no-mornings"].met
     assert result.wish_hit_rate == 1.0
     # With only ann available the wishes must give way, and the reason names the shift.
     alone = small(agents=(ann,))
     broken = [w for w in solve(alone, parameters=FAST).wishes if not w.met]
-    assert broken and all("shift" in w.reason for w in broken)
+    assert broken
+    assert all("shift" in w.reason for w in broken)
 
 
 def test_parameters_reach_the_solver() -> None:
@@ -140,6 +142,7 @@ def test_decomposed_by_week_the_rules_still_hold_across_the_seam() -> None:
     result = solve(
         prob, parameters=SolveParameters(time_limit_seconds=8, decomposition=Decomposition.WEEKS)
     )
-    assert result.decomposed and result.parts == 2
+    assert result.decomposed
+    assert result.parts == 2
     assert result.violations == ()
     assert {s.start.isocalendar().week for s in result.schedule.shifts} == {12, 13}
