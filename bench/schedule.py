@@ -135,8 +135,9 @@ def main() -> None:
         f"slots {problem.horizon.grid().n_slots}, groups 3"
     )
     print(
-        f"build problem {built:.1f} s; first schedule after {first[0] if first else float('nan'):.1f} s; "
-        f" total {result.wall_seconds:.1f} s"
+        f"build problem {built:.1f} s; "
+        f"first schedule after {first[0] if first else float('nan'):.1f} s; "
+        f"total {result.wall_seconds:.1f} s"
     )
     print(f"status {result.status.value}; decomposed {result.decomposed} ({result.parts} parts)")
     print(
