@@ -1,0 +1,424 @@
+"""The schedule's file formats as pure functions on text and mappings (the CLI does the I/O).
+
+* problem file: a mapping (parsed from YAML by the caller), see ``docs/schedule.md``;
+* schedule CSV: one row per activity,
+  ``agent_id,shift_start,shift_end,shift_name,activity,activity_start,activity_end,skill_group,label``
+  with ISO 8601 times carrying their UTC offset; it reads back, also after hand edits;
+* ICS: one calendar per agent (RFC 5545, via ``icalendar``);
+* HTML report: coverage against demand and a board of shifts per agent.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from icalendar import Calendar, Event
+
+from bezetting.core.errors import InputError, RowError
+from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
+from bezetting.core.schedule.problem import (
+    Agent,
+    Contract,
+    DayOffWish,
+    Demand,
+    EmploymentType,
+    FixedEvent,
+    FreeShiftDesign,
+    Horizon,
+    Location,
+    MaxDaysPerWeekWish,
+    PreferredTimeWish,
+    Problem,
+    ShiftTemplate,
+    Skill,
+    SkillGroup,
+    TimeWindow,
+    UnwantedTimeWish,
+    Weights,
+    Wish,
+    WorkPeriod,
+)
+from bezetting.core.schedule.result import ScheduleResult
+from bezetting.core.schedule.rules import DUTCH_RULES
+
+__all__ = [
+    "SCHEDULE_COLUMNS",
+    "problem_from_mapping",
+    "result_html",
+    "schedule_from_csv",
+    "schedule_ics",
+    "schedule_to_csv",
+]
+
+SCHEDULE_COLUMNS = (
+    "agent_id",
+    "shift_start",
+    "shift_end",
+    "shift_name",
+    "activity",
+    "activity_start",
+    "activity_end",
+    "skill_group",
+    "label",
+)
+
+
+def _clock(text: str, *, where: str) -> int:
+    """``"08:30"`` -> 510 minutes; ``"24:00"`` and later allowed (past midnight)."""
+    try:
+        h, m = (int(p) for p in str(text).split(":"))
+    except ValueError:
+        raise InputError(f"{where}: {text!r} is not a clock time HH:MM") from None
+    return h * 60 + m
+
+
+def _aware(value: Any, tz: ZoneInfo, *, where: str) -> datetime:
+    if isinstance(value, datetime):
+        out = value
+    else:
+        try:
+            out = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise InputError(f"{where}: {value!r} is not an ISO 8601 date-time") from None
+    return out if out.tzinfo is not None else out.replace(tzinfo=tz)
+
+
+def _window(value: Any, tz: ZoneInfo, *, where: str) -> TimeWindow:
+    if isinstance(value, Mapping):
+        start, end = value.get("start"), value.get("end")
+    elif isinstance(value, list | tuple) and len(value) == 2:
+        start, end = value
+    else:
+        raise InputError(f"{where}: a time window is [start, end] or {{start:, end:}}")
+    return TimeWindow(_aware(start, tz, where=where), _aware(end, tz, where=where))
+
+
+def _day_window(day: date, lo: int, hi: int, tz: ZoneInfo) -> TimeWindow:
+    return TimeWindow(_wall(day, lo, tz), _wall(day, hi, tz))
+
+
+def _wall(day: date, minutes: int, tz: ZoneInfo) -> datetime:
+    extra, minute = divmod(minutes, 1440)
+    return datetime.combine(day + timedelta(days=extra), time(minute // 60, minute % 60), tzinfo=tz)
+
+
+def problem_from_mapping(data: Mapping[str, Any]) -> Problem:
+    """Build a :class:`Problem` from a problem file's mapping (see ``docs/schedule.md``)."""
+    try:
+        h = data["horizon"]
+        tz = ZoneInfo(str(h.get("timezone", "Europe/Amsterdam")))
+        first = (
+            h["first_day"]
+            if isinstance(h["first_day"], date)
+            else date.fromisoformat(str(h["first_day"]))
+        )
+        horizon = Horizon(first, int(h["days"]), int(h.get("slot_minutes", 15)), tz.key)
+    except (KeyError, TypeError) as exc:
+        raise InputError(f"horizon needs first_day and days ({exc})") from None
+    grid = horizon.grid()
+    days = [first + timedelta(days=d) for d in range(horizon.days)]
+    groups = []
+    demand = []
+    for g in data.get("skill_groups", []):
+        name = str(g["name"])
+        opening = g.get("opening", {})
+        windows = []
+        for day in days:
+            spec = opening.get(
+                day.isoformat(), opening.get(day.strftime("%a").lower(), opening.get("default"))
+            )
+            if spec:
+                lo, hi = (
+                    _clock(spec[0], where=f"{name} opening"),
+                    _clock(spec[1], where=f"{name} opening"),
+                )
+                windows.append(_day_window(day, lo, hi if hi > lo else hi + 1440, tz))
+        groups.append(SkillGroup(name, tuple(windows)))
+        required = np.zeros(grid.n_slots, dtype=np.int64)
+        for block in g.get("demand", []):
+            lo = _clock(block["from"], where=f"{name} demand")
+            hi = _clock(block["to"], where=f"{name} demand")
+            weekdays = tuple(block.get("weekdays", range(7)))
+            for d, day in enumerate(days):
+                if day.weekday() not in weekdays:
+                    continue
+                for t in range(int(grid.day_first_slot[d]), int(grid.day_first_slot[d + 1])):
+                    minute = (
+                        int(grid.slot_start[t]) - int(grid.slot_start[grid.day_first_slot[d]])
+                    ) // 60
+                    if lo <= minute < hi:
+                        required[t] = max(required[t], int(block["agents"]))
+        demand.append(Demand(name, required))
+    shapes: list[ShiftTemplate | FreeShiftDesign] = []
+    for s in data.get("shifts", []):
+        weekdays = tuple(s.get("weekdays", range(7)))
+        if "length_minutes" in s:
+            m = _clock(s["start"], where=f"shift {s['name']}")
+            shapes.append(
+                ShiftTemplate(
+                    str(s["name"]), time(m // 60, m % 60), int(s["length_minutes"]), weekdays
+                )
+            )
+        else:
+            m = _clock(s["earliest_start"], where=f"shift {s['name']}")
+            shapes.append(
+                FreeShiftDesign(
+                    str(s["name"]),
+                    time(m // 60, m % 60),
+                    _clock(s["latest_end"], where="latest_end"),
+                    int(s["min_length_minutes"]),
+                    int(s["max_length_minutes"]),
+                    int(s.get("step_minutes", 15)),
+                    weekdays,
+                )
+            )
+    agents = [_agent(a, tz) for a in data.get("agents", [])]
+    rules = DUTCH_RULES.with_overrides(**data["rules"]) if data.get("rules") else DUTCH_RULES
+    weights = Weights(**data.get("weights", {}))
+    return Problem(
+        horizon,
+        tuple(groups),
+        tuple(demand),
+        tuple(agents),
+        tuple(shapes),
+        rules=rules,
+        weights=weights,
+    )
+
+
+def _agent(a: Mapping[str, Any], tz: ZoneInfo) -> Agent:
+    aid = str(a["id"])
+    c = a.get("contract", {})
+    contract = Contract(
+        round(float(c.get("min_hours", 0)) * 60),
+        round(float(c.get("target_hours", 0)) * 60),
+        round(float(c.get("max_hours", 60)) * 60),
+        EmploymentType(c.get("employment", "permanent")),
+    )
+    skills = tuple(
+        Skill(str(s))
+        if not isinstance(s, Mapping)
+        else Skill(str(s["group"]), float(s.get("proficiency", 1.0)))
+        for s in a.get("skills", [])
+    )
+    wishes: list[Wish] = []
+    for i, w in enumerate(a.get("wishes", [])):
+        wid = str(w.get("id", f"{aid}-wish-{i + 1}"))
+        weight = float(w.get("weight", 1.0))
+        if "day_off" in w:
+            day = (
+                w["day_off"]
+                if isinstance(w["day_off"], date)
+                else date.fromisoformat(str(w["day_off"]))
+            )
+            wishes.append(DayOffWish(wid, day, weight))
+        elif "unwanted" in w:
+            wishes.append(UnwantedTimeWish(wid, _window(w["unwanted"], tz, where=aid), weight))
+        elif "preferred" in w:
+            wishes.append(PreferredTimeWish(wid, _window(w["preferred"], tz, where=aid), weight))
+        elif "max_days_per_week" in w:
+            wishes.append(MaxDaysPerWeekWish(wid, int(w["max_days_per_week"]), weight))
+        else:
+            raise InputError(
+                f"agent {aid}: wish {w!r} needs day_off, unwanted, preferred or max_days_per_week"
+            )
+    return Agent(
+        id=aid,
+        contract=contract,
+        skills=skills,
+        name=str(a.get("name", "")),
+        team=str(a.get("team", "")),
+        location=Location(a.get("location", "home")),
+        available=tuple(_window(w, tz, where=aid) for w in a.get("available", [])),
+        unavailable=tuple(_window(w, tz, where=aid) for w in a.get("unavailable", [])),
+        wishes=tuple(wishes),
+        events=tuple(
+            FixedEvent(str(e.get("name", "event")), _window(e, tz, where=aid))
+            for e in a.get("events", [])
+        ),
+        prior_work=tuple(
+            WorkPeriod(
+                _window(p, tz, where=aid),
+                int(p.get("break_minutes", 0)),
+                bool(p.get("other_client", False)),
+            )
+            for p in a.get("prior_work", [])
+        ),
+        templates=tuple(str(t) for t in a.get("templates", [])),
+    )
+
+
+def schedule_to_csv(schedule: Schedule) -> str:
+    """One row per activity (a shift without activities gets one row with an empty activity)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SCHEDULE_COLUMNS)
+    for s in sorted(schedule.shifts, key=lambda s: (s.agent_id, s.start.timestamp())):
+        acts = s.activities or (None,)
+        for act in acts:
+            writer.writerow(
+                [
+                    s.agent_id,
+                    s.start.isoformat(),
+                    s.end.isoformat(),
+                    s.name,
+                    "" if act is None else act.kind.value,
+                    "" if act is None else act.start.isoformat(),
+                    "" if act is None else act.end.isoformat(),
+                    "" if act is None else act.skill_group,
+                    "" if act is None else act.label,
+                ]
+            )
+    return out.getvalue()
+
+
+def schedule_from_csv(text: str) -> Schedule:
+    """Read a schedule CSV back (hand edits welcome); errors name the line and column."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = set(SCHEDULE_COLUMNS[:7]) - set(reader.fieldnames or ())
+    if missing:
+        raise InputError(f"schedule CSV lacks column(s) {sorted(missing)}")
+    shifts: dict[tuple[str, str, str], tuple[str, list[Activity]]] = {}
+    for line, row in enumerate(reader, start=2):
+
+        def when(column: str, line: int = line, row: dict[str, str] = row) -> datetime:
+            try:
+                value = datetime.fromisoformat(row[column])
+            except ValueError:
+                raise RowError(
+                    line, column, f"{row[column]!r} is not ISO 8601 with offset"
+                ) from None
+            if value.tzinfo is None:
+                raise RowError(line, column, f"{row[column]!r} has no UTC offset")
+            return value
+
+        key = (row["agent_id"], row["shift_start"], row["shift_end"])
+        when("shift_start")
+        when("shift_end")
+        entry = shifts.setdefault(key, (row.get("shift_name", ""), []))
+        if row["activity"]:
+            try:
+                kind = ActivityKind(row["activity"])
+            except ValueError:
+                raise RowError(
+                    line, "activity", f"{row['activity']!r}: use work, break or event"
+                ) from None
+            entry[1].append(
+                Activity(
+                    kind,
+                    when("activity_start"),
+                    when("activity_end"),
+                    row.get("skill_group", ""),
+                    row.get("label", ""),
+                )
+            )
+    return Schedule(
+        tuple(
+            Shift(
+                agent, datetime.fromisoformat(start), datetime.fromisoformat(end), tuple(acts), name
+            )
+            for (agent, start, end), (name, acts) in shifts.items()
+        )
+    )
+
+
+def schedule_ics(schedule: Schedule, agent_id: str) -> bytes:
+    """An iCalendar file with one event per shift of ``agent_id`` (breaks in the description)."""
+    cal = Calendar()
+    cal.add("prodid", "-//bezetting//schedule//EN")
+    cal.add("version", "2.0")
+    for s in schedule.for_agent(agent_id):
+        ev = Event()
+        ev.add("uid", f"{agent_id}-{int(s.start.timestamp())}@bezetting")
+        ev.add("summary", f"Shift {s.name}".strip())
+        ev.add("dtstart", s.start)
+        ev.add("dtend", s.end)
+        ev.add("dtstamp", s.start)
+        lines = [
+            f"{a.kind.value} {a.start:%H:%M}-{a.end:%H:%M} {a.skill_group or a.label}".strip()
+            for a in s.activities
+        ]
+        ev.add("description", "\n".join(lines))
+        cal.add_component(ev)
+    return bytes(cal.to_ical())
+
+
+def result_html(problem: Problem, result: ScheduleResult) -> str:
+    """A self-contained page: summary, coverage against demand per group, board per agent."""
+    cov = result.coverage
+    tz = ZoneInfo(problem.horizon.timezone)
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<title>bezetting schedule</title>",
+        "<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:2px 4px;font-size:12px}.bar{display:inline-block;"
+        "vertical-align:bottom;width:3px;margin-right:0}.short{background:#d33}.ok{background:#3a3}"
+        ".need{background:#999}.w{background:#4a7fd0}.b{background:#f2c14e}.e{background:#9b59b6}</style>",
+        "</head><body><h1>Schedule</h1>",
+        f"<p>Status <b>{e(result.status.value)}</b>; objective {result.objective:.1f}, lower bound "
+        f"{result.bound:.1f} (gap {100 * result.gap:.1f}%); {len(result.schedule.shifts)} shifts; "
+        f"under-coverage {result.under_coverage_slots} agent-quarter-hours; wishes met "
+        f"{100 * result.wish_hit_rate:.0f}%; rule violations {len(result.violations)}; "
+        f"{result.wall_seconds:.1f} s.</p>",
+    ]
+    for gi, g in enumerate(cov.skill_groups):
+        parts.append(f"<h2>Coverage: {e(g)}</h2><div style='height:90px;white-space:nowrap'>")
+        top = max(1, int(max(cov.required[gi].max(), cov.staffed[gi].max())))
+        for t in range(cov.required.shape[1]):
+            need, have = int(cov.required[gi, t]), int(cov.staffed[gi, t])
+            cls = "short" if have < need else "ok"
+            title = f"{cov.slot_start[t]:%a %d %b %H:%M}: {have} of {need}"
+            parts.append(
+                f"<span class='bar {cls}' title='{e(title)}' "
+                f"style='height:{80 * max(have, need) // top}px'></span>"
+            )
+        parts.append("</div>")
+    parts.append("<h2>Board</h2><table><tr><th>agent</th>")
+    days = [problem.horizon.first_day + timedelta(days=d) for d in range(problem.horizon.days)]
+    parts += [f"<th>{d:%a %d %b}</th>" for d in days]
+    parts.append("</tr>")
+    for agent in problem.agents:
+        parts.append(f"<tr><td>{e(agent.id)}</td>")
+        shifts = result.schedule.for_agent(agent.id)
+        for d in days:
+            todays = [s for s in shifts if s.start.astimezone(tz).date() == d]
+            cell = "<br>".join(
+                f"{s.start.astimezone(tz):%H:%M}-{s.end.astimezone(tz):%H:%M}"
+                + "".join(
+                    f" <small>{e(a.kind.value[0])}{a.start.astimezone(tz):%H:%M}</small>"
+                    for a in s.breaks
+                )
+                for s in todays
+            )
+            parts.append(f"<td>{cell}</td>")
+        parts.append("</tr>")
+    parts.append("</table><h2>Wishes not met</h2><ul>")
+    parts += [
+        f"<li>{e(w.agent_id)} {e(w.wish_id)}: {e(w.reason)}</li>"
+        for w in result.wishes
+        if not w.met
+    ]
+    parts.append(
+        "</ul><h2>Fairness</h2><table><tr><th>agent</th><th>evenings</th><th>weekends</th>"
+        "<th>unwanted</th></tr>"
+    )
+    parts += [
+        f"<tr><td>{e(f.agent_id)}</td><td>{f.evenings}</td><td>{f.weekends}</td>"
+        f"<td>{f.unwanted}</td></tr>"
+        for f in result.fairness
+    ]
+    parts.append("</table><h2>Violations</h2><ul>")
+    parts += [
+        f"<li>{e(v.agent_id)} {e(v.rule.value)} {v.at:%a %d %b %H:%M}: {e(v.message)}</li>"
+        for v in result.violations
+    ]
+    parts.append("</ul></body></html>")
+    return "".join(parts)

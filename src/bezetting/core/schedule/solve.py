@@ -1,0 +1,404 @@
+"""Solve a scheduling problem with CP-SAT: parameters in one dataclass, progress, decomposition.
+
+::
+
+    result = solve(problem, parameters=SolveParameters(time_limit_seconds=60, num_workers=2))
+    result.status, result.objective, result.bound, result.penalties
+
+Large problems are decomposed by week: each week is solved in turn with the weeks before it
+as earlier work, so the labour rules hold across the seams exactly as across planning periods.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from bezetting.core.errors import InfeasibleError, InputError
+from bezetting.core.schedule import builders
+from bezetting.core.schedule._candidates import Candidate, build_candidates
+from bezetting.core.schedule._time import Grid, from_epoch
+from bezetting.core.schedule.explain import coverage_of, fairness_of, penalties_of, wishes_of
+from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
+from bezetting.core.schedule.problem import Demand, Horizon, Problem, TimeWindow, WorkPeriod
+from bezetting.core.schedule.result import Progress, ScheduleResult, SolveStatus
+from bezetting.core.schedule.validate import validate
+
+__all__ = ["Decomposition", "SolveParameters", "apply_parameters", "solve"]
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class Decomposition(StrEnum):
+    NONE = "none"  # one model for the whole horizon
+    WEEKS = "weeks"  # one model per planning week, in order
+    AUTO = "auto"  # by week when agents x days exceeds ``max_agent_days_per_model``
+
+
+@dataclass(frozen=True)
+class SolveParameters:
+    """Every knob that reaches the solver (``solver.parameters``), and how to split the work.
+
+    Args:
+        time_limit_seconds: wall-clock limit for the whole solve (split over the parts).
+        num_workers: CP-SAT search workers (threads).
+        random_seed: CP-SAT's seed, for repeatable runs.
+        relative_gap_limit: stop when (objective - bound) / objective falls below this.
+        log_search_progress: let CP-SAT write its own log to stdout.
+        decomposition: see :class:`Decomposition`.
+        max_agent_days_per_model: above this, ``AUTO`` decomposes by week.
+    """
+
+    time_limit_seconds: float = 60.0
+    num_workers: int = 2
+    random_seed: int = 0
+    relative_gap_limit: float = 0.0
+    log_search_progress: bool = False
+    decomposition: Decomposition = Decomposition.AUTO
+    max_agent_days_per_model: int = 700
+
+    def __post_init__(self) -> None:
+        if self.time_limit_seconds <= 0:
+            raise InputError(f"time_limit_seconds must be positive, got {self.time_limit_seconds}")
+        if self.num_workers < 1:
+            raise InputError(f"num_workers must be at least 1, got {self.num_workers}")
+
+
+def apply_parameters(
+    solver: cp_model.CpSolver, parameters: SolveParameters, *, time_limit_seconds: float
+) -> None:
+    """Set every solver knob from ``parameters`` on ``solver.parameters``."""
+    p = solver.parameters
+    p.max_time_in_seconds = time_limit_seconds
+    p.num_workers = parameters.num_workers
+    p.random_seed = parameters.random_seed
+    p.relative_gap_limit = parameters.relative_gap_limit
+    p.log_search_progress = parameters.log_search_progress
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, callback: ProgressCallback | None, part: int, parts: int, offset: float):
+        super().__init__()
+        self.callback, self.part, self.parts, self.offset = callback, part, parts, offset
+        self.solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self.callback is not None:
+            scale = builders.COST_SCALE
+            self.callback(
+                Progress(
+                    elapsed_seconds=self.offset + self.wall_time,
+                    objective=self.objective_value / scale,
+                    bound=self.best_objective_bound / scale,
+                    solutions=self.solutions,
+                    part=self.part,
+                    parts=self.parts,
+                )
+            )
+
+
+def _precheck(problem: Problem, grid: Grid, candidates: list[list[Candidate]]) -> None:
+    """Refuse input no schedule can meet, naming the agent and the rule."""
+    reasons = []
+    for agent, cands in zip(problem.agents, candidates, strict=True):
+        for ev in agent.events:
+            if grid.start <= ev.window.start_s < grid.end and not any(
+                c.start <= ev.window.start_s and ev.window.end_s <= c.end for c in cands
+            ):
+                reasons.append(
+                    f"agent {agent.id!r}: fixed event {ev.name!r} at "
+                    f"{ev.window.start.isoformat()} fits in no allowed shift "
+                    "(rule event_not_covered)"
+                )
+        best: dict[int, int] = defaultdict(int)
+        for c in cands:
+            best[c.day] = max(best[c.day], c.work_minutes)
+        for week in range(problem.horizon.days // 7):
+            most = sum(best[d] for d in range(7 * week, 7 * week + 7))
+            if most < agent.contract.min_minutes_per_week:
+                first, _ = problem.planning_week_days(week)
+                reasons.append(
+                    f"agent {agent.id!r}: availability and shift shapes allow at most "
+                    f"{most / 60:.2f} h in the week from {first}, the contract minimum is "
+                    f"{agent.contract.min_minutes_per_week / 60:.2f} h "
+                    "(rule contract_min_per_week)"
+                )
+    if reasons:
+        raise InfeasibleError("no schedule is possible:\n  " + "\n  ".join(reasons))
+
+
+def _diagnose(problem: Problem, parameters: SolveParameters) -> str:
+    """Which agents cannot be scheduled on their own, and which relaxation helps."""
+    found = []
+    for agent in problem.agents:
+        alone = dataclasses.replace(problem, agents=(agent,))
+        if _feasible(alone, parameters):
+            continue
+        relaxed = dataclasses.replace(
+            agent, contract=dataclasses.replace(agent.contract, min_minutes_per_week=0)
+        )
+        if _feasible(dataclasses.replace(problem, agents=(relaxed,)), parameters):
+            found.append(
+                f"agent {agent.id!r}: the contract minimum cannot be met within the "
+                "labour rules (rule contract_min_per_week)"
+            )
+        else:
+            found.append(
+                f"agent {agent.id!r}: fixed events, availability and earlier work "
+                "leave no legal schedule (labour rules)"
+            )
+    return "\n  ".join(found) or "the agents' rules together (no single agent is the cause)"
+
+
+def _feasible(problem: Problem, parameters: SolveParameters) -> bool:
+    grid = problem.horizon.grid()
+    ctx = _build(problem, grid, build_candidates(problem, grid))
+    solver = cp_model.CpSolver()
+    apply_parameters(solver, parameters, time_limit_seconds=5.0)
+    ctx.model.minimize(0)
+    return solver.solve(ctx.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _build(
+    problem: Problem, grid: Grid, candidates: list[list[Candidate]]
+) -> builders.ModelContext:
+    ctx = builders.ModelContext(problem, grid, candidates)
+    terms: list[builders.PenaltyTerm] = []
+    for build in (
+        builders.add_shift_choice,
+        builders.add_breaks,
+        builders.add_rest,
+        builders.add_weekly_rest,
+        builders.add_working_time,
+        builders.add_contract,
+        builders.add_coverage,
+        builders.add_wishes,
+        builders.add_fairness,
+    ):
+        terms += build(ctx)
+    ctx.model.minimize(
+        cp_model.LinearExpr.weighted_sum([t.expr for t in terms], [t.weight for t in terms])
+    )
+    return ctx
+
+
+def _extract(ctx: builders.ModelContext, solver: cp_model.CpSolver) -> list[Shift]:
+    """Shifts with breaks, events and skill-group work from the solver's values."""
+    grid, prob = ctx.grid, ctx.problem
+    tz = grid.tz
+    chosen: dict[int, Candidate] = {}
+    state: dict[int, dict[int, str]] = {}  # agent -> slot -> "break" | "event" | "work"
+    for a, cands in enumerate(ctx.candidates):
+        for i, c in enumerate(cands):
+            if solver.boolean_value(ctx.x[a][i]):
+                slots = state.setdefault(a, {})
+                for t in range(c.first, c.last):
+                    slots[t] = "work"
+                chosen[a * 10_000 + c.day] = c
+        for t, length, var in ctx.breaks[a]:
+            if solver.boolean_value(var):
+                for u in range(t, t + length):
+                    state.setdefault(a, {})[u] = "break"
+        for ev in prob.agents[a].events:
+            for t in range(grid.n_slots):
+                s0 = int(grid.slot_start[t])
+                inside = s0 < ev.window.end_s and ev.window.start_s < s0 + grid.slot_seconds
+                if inside and state.get(a, {}).get(t) is not None:
+                    state[a][t] = "event"
+    # Skill groups per slot: fill each class's flows, keeping agents on their previous group.
+    classes: dict[frozenset[str], list[int]] = defaultdict(list)
+    for a, agent in enumerate(prob.agents):
+        classes[agent.skill_groups].append(a)
+    group_of: dict[tuple[int, int], str] = {}
+    for key, members in classes.items():
+        last: dict[int, str] = {}
+        for t in range(grid.n_slots):
+            working = [a for a in members if state.get(a, {}).get(t) == "work"]
+            if not working:
+                continue
+            quota = {
+                g: int(solver.value(f))
+                for (tt, k, g), f in ctx.flows.items()
+                if tt == t and k == key
+            }
+            rest = []
+            for a in working:
+                g = last.get(a)
+                if g is not None and quota.get(g, 0) > 0:
+                    quota[g] -= 1
+                    group_of[(a, t)] = g
+                else:
+                    rest.append(a)
+            for a in rest:
+                g = next((h for h, n in sorted(quota.items()) if n > 0), "")
+                if g:
+                    quota[g] -= 1
+                group_of[(a, t)] = g
+                last[a] = g
+            for a in working:
+                last[a] = group_of[(a, t)]
+    shifts = []
+    for code, c in sorted(chosen.items()):
+        a = code // 10_000
+        acts = []
+        t = c.first
+        while t < c.last:
+            kind = state[a][t]
+            label = group_of.get((a, t), "") if kind == "work" else ""
+            u = t
+            while (
+                u < c.last
+                and state[a][u] == kind
+                and (kind != "work" or group_of.get((a, u), "") == label)
+            ):
+                u += 1
+            start = from_epoch(int(grid.slot_start[t]), tz)
+            end = from_epoch(int(grid.slot_start[u - 1]) + grid.slot_seconds, tz)
+            if kind == "break":
+                acts.append(Activity(ActivityKind.BREAK, start, end))
+            elif kind == "event":
+                name = next(
+                    (
+                        e.name
+                        for e in prob.agents[a].events
+                        if e.window.start_s <= int(grid.slot_start[t]) < e.window.end_s
+                    ),
+                    "",
+                )
+                acts.append(Activity(ActivityKind.EVENT, start, end, label=name))
+            else:
+                acts.append(Activity(ActivityKind.WORK, start, end, skill_group=label))
+            t = u
+        shifts.append(
+            Shift(
+                prob.agents[a].id,
+                from_epoch(c.start, tz),
+                from_epoch(c.end, tz),
+                tuple(acts),
+                name=c.shape,
+            )
+        )
+    return shifts
+
+
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+}
+
+
+def _week_part(problem: Problem, week: int, earlier: list[Shift]) -> Problem:
+    """Planning week ``week`` as its own problem, with the shifts before it as earlier work."""
+    grid = problem.horizon.grid()
+    first_day = 7 * week
+    days = min(7, problem.horizon.days - first_day)
+    lo, hi = int(grid.day_first_slot[first_day]), int(grid.day_first_slot[first_day + days])
+    horizon = Horizon(
+        grid.day(first_day), days, problem.horizon.slot_minutes, problem.horizon.timezone
+    )
+    demand = tuple(
+        Demand(
+            d.skill_group,
+            np.asarray(d.required)[lo:hi],
+            None if d.impact is None else np.asarray(d.impact)[lo:hi],
+        )
+        for d in problem.demand
+    )
+    agents = []
+    for agent in problem.agents:
+        mine = tuple(
+            WorkPeriod(TimeWindow(s.start, s.end), break_minutes=s.break_minutes)
+            for s in earlier
+            if s.agent_id == agent.id
+        )
+        agents.append(dataclasses.replace(agent, prior_work=agent.prior_work + mine))
+    return dataclasses.replace(problem, horizon=horizon, demand=demand, agents=tuple(agents))
+
+
+def solve(
+    problem: Problem,
+    *,
+    parameters: SolveParameters | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ScheduleResult:
+    """Find a legal schedule that keeps the named penalties low.
+
+    Raises:
+        InfeasibleError: no schedule meets the hard rules; the message names agent and rule.
+    """
+    params = parameters or SolveParameters()
+    started = time.monotonic()
+    agent_days = len(problem.agents) * problem.horizon.days
+    by_week = params.decomposition is Decomposition.WEEKS or (
+        params.decomposition is Decomposition.AUTO
+        and agent_days > params.max_agent_days_per_model
+        and problem.horizon.days > 7
+    )
+    parts = [problem] if not by_week else []
+    n_parts = problem.week_count() if by_week else 1
+    shifts: list[Shift] = []
+    objective = bound = 0.0
+    statuses: list[SolveStatus] = []
+    for part in range(n_parts):
+        sub = _week_part(problem, part, shifts) if by_week else parts[0]
+        grid = sub.horizon.grid()
+        candidates = build_candidates(sub, grid)
+        _precheck(sub, grid, candidates)
+        ctx = _build(sub, grid, candidates)
+        solver = cp_model.CpSolver()
+        left = params.time_limit_seconds - (time.monotonic() - started)
+        share = max(1.0, left / (n_parts - part))
+        apply_parameters(solver, params, time_limit_seconds=share)
+        reporter = _Reporter(on_progress, part, n_parts, time.monotonic() - started)
+        code = solver.solve(ctx.model, reporter)
+        status = _STATUS.get(code, SolveStatus.UNKNOWN)
+        if status is SolveStatus.INFEASIBLE:
+            raise InfeasibleError("no schedule meets the hard rules:\n  " + _diagnose(sub, params))
+        if status is SolveStatus.UNKNOWN:
+            statuses.append(status)
+            break
+        statuses.append(status)
+        objective += solver.objective_value / builders.COST_SCALE
+        bound += solver.best_objective_bound / builders.COST_SCALE
+        shifts += _extract(ctx, solver)
+        if on_progress is not None:
+            on_progress(
+                Progress(
+                    time.monotonic() - started,
+                    objective,
+                    bound,
+                    reporter.solutions,
+                    part + 1,
+                    n_parts,
+                )
+            )
+    if SolveStatus.UNKNOWN in statuses:
+        overall = SolveStatus.UNKNOWN
+    elif all(s is SolveStatus.OPTIMAL for s in statuses):
+        overall = SolveStatus.OPTIMAL
+    else:
+        overall = SolveStatus.FEASIBLE
+    schedule = Schedule(tuple(shifts))
+    return ScheduleResult(
+        status=overall,
+        schedule=schedule,
+        objective=objective,
+        bound=bound,
+        penalties=penalties_of(problem, schedule),
+        coverage=coverage_of(problem, schedule),
+        wishes=wishes_of(problem, schedule),
+        fairness=fairness_of(problem, schedule),
+        violations=validate(problem, schedule),
+        wall_seconds=time.monotonic() - started,
+        parts=n_parts,
+        decomposed=by_week,
+    )

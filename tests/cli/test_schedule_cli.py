@@ -1,0 +1,68 @@
+"""``bezetting schedule`` as a planner uses it: solve to CSV, report and calendars; check edits."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from icalendar import Calendar
+from typer.testing import CliRunner
+
+from bezetting.cli import app
+
+runner = CliRunner()
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "schedule" / "problem.yaml"
+
+
+def test_solve_writes_csv_report_and_calendars(tmp_path: Path) -> None:
+    out, report, ics = tmp_path / "s.csv", tmp_path / "s.html", tmp_path / "ics"
+    result = runner.invoke(
+        app,
+        [
+            "schedule",
+            str(EXAMPLE),
+            "--time-limit",
+            "5",
+            "--out",
+            str(out),
+            "--report",
+            str(report),
+            "--ics-dir",
+            str(ics),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "violations 0" in result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert {r["agent_id"] for r in rows} <= {"anouk", "bram", "chantal", "daan", "eva"}
+    assert {r["activity"] for r in rows} >= {"work", "break"}
+    assert "Coverage: voice" in report.read_text()
+    cal = Calendar.from_ical((ics / "daan.ics").read_bytes())
+    assert cal.walk("VEVENT")
+    # The schedule written is legal when checked back.
+    checked = runner.invoke(app, ["schedule", str(EXAMPLE), "--check", str(out)])
+    assert checked.exit_code == 0, checked.output
+    assert "0 violation(s)" in checked.output
+
+
+def test_check_lists_violations_of_a_hand_edited_schedule(tmp_path: Path) -> None:
+    edited = tmp_path / "edited.csv"
+    edited.write_text(
+        "agent_id,shift_start,shift_end,shift_name,activity,activity_start,activity_end,skill_group,label\n"
+        "bram,2020-03-16T14:00:00+01:00,2020-03-16T22:30:00+01:00,late,break,"
+        "2020-03-16T18:00:00+01:00,2020-03-16T18:30:00+01:00,,\n"
+        "bram,2020-03-17T06:00:00+01:00,2020-03-17T13:00:00+01:00,early,,,,,\n"
+    )
+    result = runner.invoke(app, ["schedule", str(EXAMPLE), "--check", str(edited)])
+    assert result.exit_code == 1
+    assert "daily_rest" in result.output  # 7.5 h between the shifts
+    assert "break_too_short" in result.output  # 7 h of work without a break
+
+
+def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("horizon: {days: 7}\n")
+    result = runner.invoke(app, ["schedule", str(bad)])
+    assert result.exit_code == 2
+    assert "first_day" in result.output

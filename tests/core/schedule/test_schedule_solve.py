@@ -1,0 +1,148 @@
+"""The optimiser end to end on small problems: legal, explained, and honest about its bound."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import numpy as np
+import pytest
+from _schedule_factory import MONDAY, agent, contract, problem, window
+from ortools.sat.python import cp_model
+
+from bezetting.core.errors import InfeasibleError, InputError
+from bezetting.core.schedule import (
+    DayOffWish,
+    Decomposition,
+    Horizon,
+    Progress,
+    ShiftTemplate,
+    SolveParameters,
+    SolveStatus,
+    UnwantedTimeWish,
+    apply_parameters,
+    solve,
+    validate,
+)
+
+SHAPES = (ShiftTemplate("early", time(8), 510), ShiftTemplate("late", time(12), 510))
+FAST = SolveParameters(time_limit_seconds=4, num_workers=2)
+
+
+def demand(days: int, agents: int, *, start: str = "08:00", end: str = "20:30") -> np.ndarray:
+    grid = Horizon(MONDAY, days).grid()
+    req = np.zeros(grid.n_slots, dtype=np.int64)
+    h0 = int(start[:2]) * 4 + int(start[3:]) // 15
+    h1 = int(end[:2]) * 4 + int(end[3:]) // 15
+    for d in range(days):
+        first = int(grid.day_first_slot[d])
+        req[first + h0 : first + h1] = agents
+    return req
+
+
+def small(days: int = 3, **kwargs: object) -> object:
+    agents = kwargs.pop(
+        "agents",
+        (agent("ann", contract=contract(0, 16, 40)), agent("bob", contract=contract(0, 16, 40))),
+    )
+    return problem(
+        *agents,
+        days=days,
+        required=demand(days, 1),
+        shifts=SHAPES,
+        open_from="07:00",
+        open_to="22:00",
+        **kwargs,
+    )  # type: ignore[arg-type]
+
+
+def test_solution_is_legal_and_its_cost_is_explained_by_named_penalties() -> None:
+    prob = small()
+    result = solve(prob, parameters=FAST)
+    assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    assert result.violations == () == validate(prob, result.schedule)
+    # The penalties are recomputed from the schedule alone; they add up to the model's objective.
+    assert sum(p.cost for p in result.penalties) == pytest.approx(result.objective)
+    assert result.bound <= result.objective + 1e-9
+    # One agent per slot 08:00-20:30 on 3 days: an early and a late shift cover it except the
+    # breaks: 2 agents x 3 days x 2 break slots each could be covered by the other agent.
+    assert result.coverage.required.sum() == 3 * 50
+    assert result.under_coverage_slots <= 3 * 4
+    for p in result.penalties:
+        assert p.name in {
+            "under_coverage",
+            "over_coverage",
+            "contract_deviation",
+            "wish_not_met",
+            "unfair_share",
+        }
+        assert p.explanation
+
+
+def test_a_wish_is_kept_when_it_costs_nothing_and_explained_when_broken() -> None:
+    ann = agent(
+        "ann",
+        contract=contract(0, 16, 40),
+        wishes=(
+            DayOffWish("wed-off", MONDAY.replace(day=18)),
+            UnwantedTimeWish("no-mornings", window(0, "06:00", "11:00")),
+        ),
+    )
+    prob = small(
+        agents=(
+            ann,
+            agent("bob", contract=contract(0, 16, 40)),
+            agent("cas", contract=contract(0, 16, 40)),
+        )
+    )
+    result = solve(prob, parameters=FAST)
+    outcome = {w.wish_id: w for w in result.wishes}
+    assert outcome["wed-off"].met
+    assert outcome["no-mornings"].met
+    assert result.wish_hit_rate == 1.0
+    # With only ann available the wishes must give way, and the reason names the shift.
+    alone = small(agents=(ann,))
+    broken = [w for w in solve(alone, parameters=FAST).wishes if not w.met]
+    assert broken
+    assert all("shift" in w.reason for w in broken)
+
+
+def test_parameters_reach_the_solver() -> None:
+    solver = cp_model.CpSolver()
+    apply_parameters(
+        solver,
+        SolveParameters(num_workers=3, random_seed=7, relative_gap_limit=0.02),
+        time_limit_seconds=12.5,
+    )
+    p = solver.parameters
+    assert (p.max_time_in_seconds, p.num_workers, p.random_seed) == (12.5, 3, 7)
+    assert p.relative_gap_limit == pytest.approx(0.02)
+    with pytest.raises(InputError, match="num_workers"):
+        SolveParameters(num_workers=0)
+    with pytest.raises(InputError, match="time_limit"):
+        SolveParameters(time_limit_seconds=0)
+
+
+def test_progress_is_reported_with_objective_and_bound() -> None:
+    seen: list[Progress] = []
+    result = solve(small(), parameters=FAST, on_progress=seen.append)
+    assert seen
+    assert seen[-1].objective == pytest.approx(result.objective)
+    assert all(p.bound <= p.objective + 1e-9 for p in seen)
+
+
+def test_infeasible_contract_is_explained_by_agent_and_rule() -> None:
+    busy = agent("dirk", contract=contract(24, 24, 40), available=(window(0, "07:00", "22:00"),))
+    prob = small(days=7, agents=(busy,))
+    with pytest.raises(InfeasibleError, match=r"dirk.*contract_min_per_week"):
+        solve(prob, parameters=FAST)
+
+
+def test_decomposed_by_week_the_rules_still_hold_across_the_seam() -> None:
+    prob = small(days=14)
+    result = solve(
+        prob, parameters=SolveParameters(time_limit_seconds=8, decomposition=Decomposition.WEEKS)
+    )
+    assert result.decomposed
+    assert result.parts == 2
+    assert result.violations == ()
+    assert {s.start.isocalendar().week for s in result.schedule.shifts} == {12, 13}
