@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from bezetting.core.errors import BezettingError
 
@@ -74,7 +75,9 @@ def reports_errors() -> Iterator[None]:
     try:
         yield
     except BezettingError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        message = Text("error: ", style="bold red")
+        message.append(str(exc))  # plain text: brackets in values must not read as markup
+        err_console.print(message, highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
 
 

@@ -219,20 +219,15 @@ def test_erlang_a_reference_tends_to_the_erlang_c_reference() -> None:
 
 
 # Heavily overloaded Erlang A: the service level is a tiny number well above 1e-300, and the
-# engine forms it as ``(1 - P(wait)) + ...`` with ``P(wait)`` within 1e-14 of 1, so its digits
-# cancel. Practically harmless (nobody staffs at SL 1e-14), but it breaks the 1e-9 rule.
+# naive ``(1 - P(wait)) + ...`` with ``P(wait)`` within 1e-14 of 1 would cancel its digits; the
+# engine must form ``1 - P(wait)`` from Erlang B's complement instead (found by this test).
 OVERLOADED_SL_CASES = [
-    (50, 100.0, 300.0, 600.0, 20.0),  # true SL 4.83e-14; engine 4.62e-14
-    (5, 10.0, 300.0, 3_600.0, 20.0),  # true SL 6.06e-10; engine off by 4.3e-8 relative
-    (5_000, 10_000.0, 300.0, 60.0, 20.0),  # true SL 3.20e-34; engine 0.0
+    (50, 100.0, 300.0, 600.0, 20.0),  # true SL 4.83e-14 (naively 4.62e-14)
+    (5, 10.0, 300.0, 3_600.0, 20.0),  # true SL 6.06e-10 (naively off by 4.3e-8)
+    (5_000, 10_000.0, 300.0, 60.0, 20.0),  # true SL 3.20e-34 (naively 0.0)
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: Erlang A service level in heavy overload loses its relative precision "
-    "((1 - P(wait)) cancels); see the report for inputs and values",
-)
 @pytest.mark.parametrize(("agents", "load", "aht", "patience", "t"), OVERLOADED_SL_CASES)
 def test_erlang_a_tiny_service_level_in_heavy_overload_keeps_its_digits(
     agents: int, load: float, aht: float, patience: float, t: float
@@ -271,21 +266,10 @@ def test_erlang_b_is_a_probability(agents: int, load: float) -> None:
     assert 0.0 <= b <= 1.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: a subnormal load (found by hypothesis) makes deviance() divide by it "
-    "and raise 'RuntimeWarning: overflow encountered in divide' (the value, 0.0, is fine)",
-)
 def test_erlang_b_of_a_subnormal_load_is_quiet() -> None:
     assert float(erlang_b(1, 2.225073858507203e-309)) <= FLOOR
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug (found by hypothesis): with 0 agents B = pmf/cdf = e^-a / gammaincc(1, a) "
-    "rounds above 1 (1.0000000000000064 at 240 Erlang; 2,833 of 200,001 loads in [0, 20000] "
-    "give B > 1, up to 1 + 5.7e-14); the exact value is 1",
-)
 def test_erlang_b_with_no_agents_is_at_most_one() -> None:
     assert float(erlang_b(0, 240.0)) <= 1.0
 
@@ -345,12 +329,6 @@ def test_erlang_a_tends_to_erlang_c_as_patience_grows(
     assert gap[-1] <= gap[0] + ROUNDING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: with patience of 1e5 handle times (x = n*patience/aht ~ 4e8) Erlang A's "
-    "P(wait) drops from 0.97525 (1e4 handle times, matches the reference) to 0.95161, "
-    "moving away from Erlang C's 0.98041",
-)
 def test_erlang_a_probability_of_waiting_keeps_rising_with_extreme_patience() -> None:
     at_1e4 = reference.erlang_a_metrics(4_001, 4_000.0, 300.0, 3.0e6, 20.0).prob_wait
     erlang_c_value = reference.erlang_c(4_001, 4_000.0)

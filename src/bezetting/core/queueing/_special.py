@@ -20,6 +20,9 @@ FloatArray = NDArray[np.float64]
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 # Below this a regularised incomplete gamma is too close to underflow to trust its digits.
 _TINY = 1e-250
+# scipy's lower incomplete gamma loses digits in its lower tail beyond this shape parameter
+# (1e-6 relative at a = 1e6, five standard deviations below the mean); the series is exact.
+_LARGE_SHAPE = 2e5
 _SERIES_TOLERANCE = 1e-17
 _MAX_SERIES_TERMS = 200_000
 
@@ -55,7 +58,8 @@ def deviance(x: FloatArray, mean: FloatArray) -> FloatArray:
         total = total + term / (2 * j + 1)
     out[near] = total
     xf, mf = x[~near], mean[~near]
-    out[~near] = special.xlogy(xf, xf / mf) + mf - xf
+    with np.errstate(over="ignore", divide="ignore"):  # subnormal means: the log is still right
+        out[~near] = special.xlogy(xf, xf / mf) + mf - xf
     return out
 
 
@@ -103,7 +107,7 @@ def log_gamma_ratio(a: FloatArray, z: FloatArray) -> FloatArray:
     a, z = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(z, np.float64))
     p = special.gammainc(a, z)
     out = np.empty(a.shape, dtype=np.float64)
-    ok = p > _TINY
+    ok = (p > _TINY) & ~((a > _LARGE_SHAPE) & (z < a))
     out[ok] = np.log(p[ok]) - log_poisson_pmf(a[ok], z[ok])
     small = ~ok
     if small.any():
@@ -119,7 +123,7 @@ def log_gammainc_lower(a: FloatArray, z: FloatArray) -> FloatArray:
     a, z = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(z, np.float64))
     p = special.gammainc(a, z)
     out = np.full(a.shape, -np.inf)
-    ok = p > _TINY
+    ok = (p > _TINY) & ~((a > _LARGE_SHAPE) & (z < a))
     out[ok] = np.log(p[ok])
     small = ~ok & (z > 0.0)
     if small.any():
@@ -129,21 +133,33 @@ def log_gammainc_lower(a: FloatArray, z: FloatArray) -> FloatArray:
 
 
 def erlang_b_kernel(servers: FloatArray, load: FloatArray) -> FloatArray:
-    """Erlang B blocking probability for whole ``servers >= 0`` and ``load > 0``.
+    """Erlang B blocking probability for whole ``servers >= 0`` and ``load >= 0``."""
+    return erlang_b_with_complement(servers, load)[0]
 
-    ``B = pmf(n; a) / P(Poisson(a) <= n)``. Where the Poisson tail is too small to trust, the
-    finite sum ``1/B = sum_j n(n-1)...(n-j+1) / a**j`` is used instead (its terms fall with
-    ratio ``n / a < 1`` there).
+
+def erlang_b_with_complement(
+    servers: FloatArray, load: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Erlang B ``B`` and ``1 - B``, each with its own relative precision.
+
+    ``B = pmf(n; a) / P(Poisson(a) <= n)`` and ``1 - B = P(Poisson(a) <= n-1) / P(Poisson(a)
+    <= n)``. Where the Poisson tail is too small to trust, the finite sum ``1/B = sum_j
+    n(n-1)...(n-j+1) / a**j`` is used instead (its terms fall with ratio ``n / a < 1`` there),
+    with ``1 - B`` from the same sum without its first term. No servers block everything.
     """
     n, a = np.broadcast_arrays(np.asarray(servers, np.float64), np.asarray(load, np.float64))
-    out = np.empty(n.shape, dtype=np.float64)
-    cdf = special.gammaincc(n + 1.0, a)
-    ok = cdf > _TINY
-    out[ok] = np.exp(log_poisson_pmf(n[ok], a[ok])) / cdf[ok]
-    small = ~ok
+    blocked = np.ones(n.shape, dtype=np.float64)
+    passed = np.zeros(n.shape, dtype=np.float64)
+    some = n > 0.0
+    cdf = np.ones(n.shape)
+    cdf[some] = special.gammaincc(n[some] + 1.0, a[some])
+    ok = some & (cdf > _TINY)
+    blocked[ok] = np.exp(log_poisson_pmf(n[ok], a[ok])) / cdf[ok]
+    passed[ok] = special.gammaincc(n[ok], a[ok]) / cdf[ok]
+    small = some & ~ok
     if small.any():
         ns, as_ = n[small], a[small]
-        total = np.ones(ns.shape)
+        rest = np.zeros(ns.shape)
         term = np.ones(ns.shape)
         active = np.ones(ns.shape, dtype=bool)
         j = 0
@@ -151,8 +167,9 @@ def erlang_b_kernel(servers: FloatArray, load: FloatArray) -> FloatArray:
             idx = np.flatnonzero(active)
             term[idx] *= (ns[idx] - j) / as_[idx]
             j += 1
-            total[idx] += term[idx]
-            done = (term[idx] <= _SERIES_TOLERANCE * total[idx]) | (ns[idx] - j <= 0.0)
+            rest[idx] += term[idx]
+            done = (term[idx] <= _SERIES_TOLERANCE * (1.0 + rest[idx])) | (ns[idx] - j <= 0.0)
             active[idx[done]] = False
-        out[small] = 1.0 / total
-    return out
+        blocked[small] = 1.0 / (1.0 + rest)
+        passed[small] = rest / (1.0 + rest)
+    return blocked, passed

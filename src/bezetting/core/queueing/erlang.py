@@ -36,10 +36,12 @@ from enum import StrEnum
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import special
 
 from bezetting.core.errors import InputError
 from bezetting.core.queueing._special import (
     erlang_b_kernel,
+    erlang_b_with_complement,
     log_gamma_ratio,
     log_gammainc_lower,
 )
@@ -202,9 +204,9 @@ def erlang_a_metrics(
 
 def _erlang_c_kernel(n: FloatArray, a: FloatArray) -> FloatArray:
     """``P(wait) = n B / (n - a (1 - B))`` for ``n > a``; 0 where the load is 0."""
-    b = erlang_b_kernel(n, a)
+    b, passed = erlang_b_with_complement(n, a)
     with np.errstate(invalid="ignore", divide="ignore"):
-        c = n * b / (n - a * (1.0 - b))
+        c = n * b / (n - a * passed)
     return np.where(a > 0.0, c, 0.0)
 
 
@@ -275,23 +277,34 @@ def _erlang_a_unchecked(
     mean_wait[nobody] = patience[nobody]
 
     m = (n > 0.0) & (a > 0.0) & ~patient
+    answered_share = np.zeros(shape)
     if m.any():
         nm, am, ahtm, pm, tm, sm = n[m], a[m], aht[m], patience[m], t[m], short[m]
         x = nm * pm / ahtm  # n mu / theta
         y = am * pm / ahtm  # lambda / theta
-        erlang_b_n = erlang_b_kernel(nm, am)
+        erlang_b_n, erlang_b_passed = erlang_b_with_complement(nm, am)
         log_a = log_gamma_ratio(x, y)  # log A(x, y) = log(1 + y/(x+1) + ...)
         r = np.exp(-log_a)  # 1 / A, in (0, 1]
         one_minus_r = -np.expm1(-log_a)
-        pw = erlang_b_n / (r + one_minus_r * erlang_b_n)
+        denominator = r + one_minus_r * erlang_b_n
+        pw = erlang_b_n / denominator
+        no_wait = r * erlang_b_passed / denominator  # 1 - pw, without cancelling when pw ~ 1
         rho = y / x  # a / n
         served_if_wait = one_minus_r / rho  # P(served | had to wait)
         ab = pw * (1.0 - served_if_wait)
+        answered = no_wait + pw * served_if_wait
 
-        # Share of queued-and-served contacts answered within t: 1 - P(x+1, y')/P(x+1, y).
+        # Share of queued-and-served contacts answered within t: 1 - P(x+1, y')/P(x+1, y),
+        # taken as (Q(x+1, y') - Q(x+1, y)) / P(x+1, y) where both P are close to 1.
         y_t = y * np.exp(-tm / pm)
-        within = -np.expm1(log_gammainc_lower(x + 1.0, y_t) - log_gammainc_lower(x + 1.0, y))
-        sl = (1.0 - pw) + pw * served_if_wait * within
+        log_p_y = log_gammainc_lower(x + 1.0, y)
+        within = -np.expm1(log_gammainc_lower(x + 1.0, y_t) - log_p_y)
+        upper = log_p_y > np.log(0.5)
+        if upper.any():
+            xu = x[upper] + 1.0
+            q_diff = special.gammaincc(xu, y_t[upper]) - special.gammaincc(xu, y[upper])
+            within[upper] = q_diff / np.exp(log_p_y[upper])
+        sl = no_wait + pw * served_if_wait * within
 
         if with_short_abandons:
             # Abandoned within s: (pw / y) [(y-x) + x r - (y'-x) R - x r (y'/y)^x e^(y-y')].
@@ -303,13 +316,14 @@ def _erlang_a_unchecked(
             ab_s = np.full(pw.shape, np.nan)
 
         prob_wait[m] = pw
+        answered_share[m] = answered
         abandon[m] = ab
         ab_short[m] = ab_s
         sl_offered[m] = sl
         mean_wait[m] = ab * pm  # Little: abandonment rate = theta * E[queue]
-        asa[m] = _erlang_a_asa(x, y, pw, pm) / (1.0 - ab) if with_asa else np.nan
+        asa[m] = _erlang_a_asa(x, y, pw, pm) / answered if with_asa else np.nan
 
-    answered = 1.0 - abandon
+    answered = np.where(m, answered_share, 1.0 - abandon)
     with np.errstate(divide="ignore", invalid="ignore"):
         sl_answered = np.where(answered > 0.0, sl_offered / answered, 0.0)
         sl_excl = np.where(1.0 - ab_short > 0.0, sl_offered / (1.0 - ab_short), 0.0)
