@@ -29,12 +29,11 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from bezetting.core.errors import InputError, RowError
+from bezetting.core.errors import BadRowsError, InputError, RowError
 
 __all__ = [
     "INTERVAL_SERIES_COLUMNS",
     "REQUIREMENTS_COLUMNS",
-    "BadRowsError",
     "IntervalSeries",
     "read_interval_series",
     "write_csv_atomically",
@@ -51,23 +50,6 @@ REQUIREMENTS_COLUMNS = (
     "abandon_rate",
     "occupancy",
 )
-_MAX_REPORTED = 50
-
-
-class BadRowsError(InputError):
-    """One or more rows of a file are bad; ``errors`` lists each (line, column, reason)."""
-
-    code = "invalid_rows"
-
-    def __init__(self, path: str, errors: Sequence[RowError]) -> None:
-        self.path = path
-        self.errors = list(errors)
-        shown = "\n".join(f"  {e}" for e in self.errors[:_MAX_REPORTED])
-        more = len(self.errors) - _MAX_REPORTED
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(
-            f"{path}: {len(self.errors)} bad row(s), nothing was written:\n{shown}{tail}"
-        )
 
 
 @dataclass(frozen=True)

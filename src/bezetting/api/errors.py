@@ -16,7 +16,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from bezetting.core.errors import BezettingError, ConflictError, InfeasibleError, InputError
+from bezetting.core.errors import (
+    BadRowsError,
+    BezettingError,
+    ConflictError,
+    InfeasibleError,
+    InputError,
+)
 
 __all__ = ["STATUS_FOR", "error_body", "install_error_handlers"]
 
@@ -43,7 +49,8 @@ def _status(exc: BezettingError) -> int:
 async def _bezetting_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BezettingError)
     details = [
-        {"line": e.line, "column": e.column, "reason": e.reason} for e in getattr(exc, "errors", [])
+        {"line": e.line, "column": e.column, "reason": e.reason}
+        for e in (exc.rows if isinstance(exc, BadRowsError) else ())
     ]
     return JSONResponse(error_body(exc.code, str(exc), details), status_code=_status(exc))
 

@@ -4,7 +4,8 @@
 
     BezettingError                 every error bezetting raises on purpose
     ├── InputError                 a value a caller passed is out of range or malformed
-    │   └── RowError               one row of an input file is bad (names line, column, reason)
+    │   ├── RowError               one row of an input file is bad (names line, column, reason)
+    │   └── BadRowsError           a file has bad rows: every one of them, in ``rows``
     ├── InfeasibleError            the input is valid but no answer meets it (a target no
     │                              staffing can reach, rules no schedule can satisfy)
     └── ConflictError              a concurrent edit lost against a newer version
@@ -14,7 +15,10 @@ Every error carries a machine-readable ``code`` so that the API can map it in on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
+    "BadRowsError",
     "BezettingError",
     "ConflictError",
     "InfeasibleError",
@@ -63,3 +67,22 @@ class ConflictError(BezettingError):
     """Someone else saved a newer version first; reload and apply the change again."""
 
     code = "conflict"
+
+
+class BadRowsError(InputError):
+    """A file has one or more bad rows; ``rows`` holds every :class:`RowError`.
+
+    Readers collect all bad rows before raising, so a user fixes a file in one pass, and they
+    return (or write) nothing when any row is bad.
+    """
+
+    code = "invalid_rows"
+    _SHOWN = 20
+
+    def __init__(self, source: str, rows: Sequence[RowError]) -> None:
+        self.source = source
+        self.rows = tuple(rows)
+        lines = [f"  {row}" for row in self.rows[: self._SHOWN]]
+        if len(self.rows) > self._SHOWN:
+            lines.append(f"  ... and {len(self.rows) - self._SHOWN} more")
+        super().__init__(f"{source}: {len(self.rows)} bad row(s):\n" + "\n".join(lines))
