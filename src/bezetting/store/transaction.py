@@ -1,0 +1,48 @@
+"""One transaction per use case, with the database's refusals turned into bezetting errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bezetting.core.errors import ConflictError
+from bezetting.store.engine import SessionFactory
+
+__all__ = ["transaction"]
+
+_TABLE = re.compile(r"on table '(\w+)'")
+
+
+@contextmanager
+def transaction(sessions: SessionFactory) -> Iterator[Session]:
+    """Open a session, begin, yield; commit on success, roll back on any error.
+
+    Raises:
+        ConflictError: a row was changed by someone else since it was read (stale version), or
+            a concurrent write made this one break a uniqueness rule.
+    """
+    with sessions() as session:
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError as exc:
+            match = _TABLE.search(str(exc))
+            what = match.group(1).rstrip("s") if match else "record"
+            raise ConflictError(
+                f"this {what} was changed by someone else since it was read; reload it and "
+                "apply your change again"
+            ) from exc
+        except IntegrityError as exc:
+            raise ConflictError(
+                "the database refused the change because it clashes with a stored record "
+                f"(often a concurrent write): {_first_line(exc.orig)}"
+            ) from exc
+
+
+def _first_line(error: BaseException | None) -> str:
+    return str(error).strip().splitlines()[0] if error is not None else "unknown reason"
