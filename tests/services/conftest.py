@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
+from bezetting.services.imports import import_agents
 from bezetting.services.organisations import (
     OrganisationRef,
     QueueSpec,
@@ -14,6 +16,7 @@ from bezetting.services.organisations import (
 )
 from bezetting.store import SessionFactory
 from bezetting.store.enums import Channel
+from bezetting.store.models import Agent
 
 NOW = datetime(2020, 3, 16, 7, 0, tzinfo=UTC)
 KEY = b"Jefe"
@@ -30,3 +33,18 @@ def organisation(sessions: SessionFactory) -> OrganisationRef:
         QueueSpec(code="chat", name="Chat", channel=Channel.CHAT, chat_concurrency=3),
     )
     return ref
+
+
+AGENTS_CSV = (
+    "external_id,name,contract_hours,skills\n"
+    "1001,Anouk de Vries,32,general\n"
+    "1002,Bram Jansen,24,general;chat\n"
+)
+
+
+@pytest.fixture
+def agent_ids(sessions: SessionFactory, organisation: OrganisationRef) -> dict[str, int]:
+    """Two agents, 1001 and 1002, by employee number -> id."""
+    import_agents(sessions, AGENTS_CSV.encode(), file_name="agents.csv", now=NOW)
+    with sessions() as session:
+        return {a.external_id: a.id for a in session.scalars(select(Agent))}

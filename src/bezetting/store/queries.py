@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
-from bezetting.store.enums import AvailabilityKind, Channel, ImportKind
+from bezetting.store.enums import AvailabilityKind, Channel, ImportKind, RequestKind
 from bezetting.store.models import (
     Absence,
     Agent,
@@ -25,6 +26,7 @@ from bezetting.store.models import (
     ImportBatch,
     Organisation,
     Queue,
+    Request,
     Schedule,
     Shift,
     Skill,
@@ -51,6 +53,8 @@ __all__ = [
     "schedule_with_shifts",
     "skills_by_code",
     "teams_by_name",
+    "time_off_requests",
+    "touch_schedule",
 ]
 
 _IN_CHUNK = 1000
@@ -212,11 +216,32 @@ def agent_state_event(session: Session, event_id: str) -> AgentStateEvent | None
     return session.scalar(select(AgentStateEvent).where(AgentStateEvent.event_id == event_id))
 
 
+def time_off_requests(session: Session, agent_id: int) -> list[Request]:
+    """The agent's time-off requests, any status."""
+    return list(
+        session.scalars(
+            select(Request).where(
+                Request.agent_id == agent_id, Request.kind == RequestKind.TIME_OFF
+            )
+        )
+    )
+
+
 def open_absence(session: Session, agent_id: int) -> Absence | None:
     """The agent's absence that has no end yet, if any."""
     return session.scalar(
         select(Absence).where(Absence.agent_id == agent_id, Absence.ends_at.is_(None))
     )
+
+
+def touch_schedule(schedule: Schedule, now: datetime) -> None:
+    """Mark the schedule changed at ``now``, so the flush UPDATEs its row and bumps ``version``.
+
+    Needed when only its shifts change (or ``now`` equals the last ``updated_at``): an UPDATE
+    of the row is what checks and moves the version.
+    """
+    schedule.updated_at = now
+    flag_modified(schedule, "updated_at")
 
 
 def schedule_with_shifts(session: Session, schedule_id: int) -> Schedule | None:

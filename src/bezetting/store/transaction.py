@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,8 +23,9 @@ def transaction(sessions: SessionFactory) -> Iterator[Session]:
     """Open a session, begin, yield; commit on success, roll back on any error.
 
     Raises:
-        ConflictError: a row was changed by someone else since it was read (stale version), or
-            a concurrent write made this one break a uniqueness rule.
+        ConflictError: a row was changed by someone else since it was read (stale version),
+            a concurrent write made this one break a uniqueness rule, or (SQLite) a concurrent
+            writer holds or has just changed the data.
     """
     with sessions() as session:
         try:
@@ -36,6 +37,17 @@ def transaction(sessions: SessionFactory) -> Iterator[Session]:
             raise ConflictError(
                 f"this {what} was changed by someone else since it was read; reload it and "
                 "apply your change again"
+            ) from exc
+        except OperationalError as exc:
+            # SQLite refuses a write from a transaction whose snapshot a concurrent commit has
+            # made stale (or that waited past the busy timeout): a conflict, not a crash.
+            if session.bind is None or session.get_bind().dialect.name != "sqlite":
+                raise
+            if "locked" not in str(exc.orig) and "busy" not in str(exc.orig).lower():
+                raise
+            raise ConflictError(
+                "another process wrote to the same data at the same time; reload and apply "
+                "your change again"
             ) from exc
         except IntegrityError as exc:
             raise ConflictError(

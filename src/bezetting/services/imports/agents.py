@@ -219,10 +219,10 @@ def _parse(cells: Cells, errors: list[RowError]) -> _AgentRow | None:
     elif len(name) > 200:
         reject("name", "is longer than 200 characters")
 
-    def hours(field_name: str, default: float | None) -> float | None:
+    def hours(field_name: str, default: float | None, *, required: bool = False) -> float | None:
         text = cells.get(field_name)
         if not text:
-            if default is None:
+            if required:
                 reject(field_name, "is empty; give weekly contract hours, e.g. 32")
             return default
         try:
@@ -235,7 +235,7 @@ def _parse(cells: Cells, errors: list[RowError]) -> _AgentRow | None:
             return None
         return value
 
-    target = hours("contract_hours", None)
+    target = hours("contract_hours", None, required=True)
     low = hours("contract_hours_min", target)
     high = hours("contract_hours_max", target)
     if target is not None and low is not None and high is not None and not low <= target <= high:
