@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from bezetting import __version__
-from bezetting.cli import demo, staff
+from bezetting.cli import db, demo, imports, staff
 
 app = typer.Typer(
     name="bezetting",
@@ -30,7 +30,7 @@ def _root(
 
 
 # Each command module registers itself; keep one line per module, sorted.
-for _module in (demo, staff):
+for _module in (db, demo, imports, staff):
     _module.register(app)
 
 

@@ -19,6 +19,7 @@ from bezetting.store.engine import (
     SessionFactory,
     create_engine_for,
     create_engine_for_url,
+    display_url,
     make_session_factory,
 )
 from bezetting.store.migrate import current_revision, ensure_schema, head_revision, upgrade
@@ -30,6 +31,7 @@ __all__ = [
     "create_engine_for",
     "create_engine_for_url",
     "current_revision",
+    "display_url",
     "ensure_schema",
     "head_revision",
     "make_session_factory",

@@ -27,6 +27,7 @@ __all__ = [
     "SessionFactory",
     "create_engine_for",
     "create_engine_for_url",
+    "display_url",
     "make_session_factory",
 ]
 
@@ -91,3 +92,11 @@ def _configure_sqlite(engine: Engine) -> None:
 def make_session_factory(engine: Engine) -> SessionFactory:
     """Sessions whose objects stay readable after commit (results outlive the transaction)."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def display_url(url: str) -> str:
+    """The URL with any password masked, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparsable database URL>"
