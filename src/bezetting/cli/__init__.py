@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from bezetting import __version__
-from bezetting.cli import demo, forecast, jobs, schedule, simulate, staff, worker
+from bezetting.cli import db, demo, forecast, imports, jobs, schedule, simulate, staff, worker
 
 app = typer.Typer(
     name="bezetting",
@@ -30,7 +30,7 @@ def _root(
 
 
 # Each command module registers itself; keep one line per module, sorted.
-for _module in (demo, forecast, jobs, schedule, simulate, staff, worker):
+for _module in (db, demo, forecast, imports, jobs, schedule, simulate, staff, worker):
     _module.register(app)
 
 

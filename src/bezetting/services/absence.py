@@ -1,0 +1,149 @@
+"""Agents' own requests and reports: time off, reporting sick and better."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bezetting.core.errors import InputError
+from bezetting.store import Session, SessionFactory, queries, transaction
+from bezetting.store.enums import AbsenceKind, RequestKind, RequestStatus
+from bezetting.store.models import Absence, Agent, Request
+
+__all__ = ["AbsenceRef", "RequestRef", "report_better", "report_sick", "request_time_off"]
+
+
+@dataclass(frozen=True)
+class RequestRef:
+    """A stored request and its status."""
+
+    id: int
+    status: RequestStatus
+
+
+@dataclass(frozen=True)
+class AbsenceRef:
+    """A stored absence: open while ``ends_at`` is None."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+def _aware(name: str, value: datetime) -> None:
+    if value.utcoffset() is None:
+        raise InputError(f"{name} {value.isoformat()} has no time zone")
+
+
+def _agent(session: Session, agent_id: int) -> Agent:
+    agent = session.get(Agent, agent_id)
+    if agent is None:
+        raise InputError(f"no agent with id {agent_id}")
+    return agent
+
+
+def request_time_off(
+    sessions: SessionFactory,
+    *,
+    agent_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+    reason: str | None = None,
+) -> RequestRef:
+    """An agent asks for time off from ``starts_at`` to ``ends_at``; it waits for a decision.
+
+    Raises:
+        InputError: unknown agent, naive or reversed times, a start in the past, or an overlap
+            with the agent's pending or approved time off.
+    """
+    _aware("starts_at", starts_at)
+    _aware("ends_at", ends_at)
+    if ends_at <= starts_at:
+        raise InputError(f"time off must end after it starts ({starts_at} .. {ends_at})")
+    if starts_at < now:
+        raise InputError(f"time off cannot start in the past ({starts_at.isoformat()})")
+    if reason is not None and len(reason) > 400:
+        raise InputError("the reason is longer than 400 characters")
+    with transaction(sessions) as session:
+        _agent(session, agent_id)
+        for other in queries.time_off_requests(session, agent_id):
+            if other.status in (RequestStatus.PENDING, RequestStatus.APPROVED) and (
+                other.starts_at is not None
+                and other.ends_at is not None
+                and other.starts_at < ends_at
+                and starts_at < other.ends_at
+            ):
+                raise InputError(
+                    f"overlaps request {other.id} ({other.status.value}, "
+                    f"{other.starts_at.isoformat()} .. {other.ends_at.isoformat()})"
+                )
+        request = Request(
+            agent_id=agent_id,
+            kind=RequestKind.TIME_OFF,
+            status=RequestStatus.PENDING,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=reason,
+            created_at=now,
+        )
+        session.add(request)
+        session.flush()
+        return RequestRef(request.id, request.status)
+
+
+def report_sick(
+    sessions: SessionFactory,
+    *,
+    agent_id: int,
+    now: datetime,
+    since: datetime | None = None,
+    kind: AbsenceKind = AbsenceKind.SICK,
+) -> AbsenceRef:
+    """The agent is absent from ``since`` (default: now) until reported better.
+
+    Raises:
+        InputError: unknown agent, a naive or future ``since``, or already absent.
+    """
+    starts_at = since or now
+    _aware("since", starts_at)
+    if starts_at > now:
+        raise InputError("one cannot report sick for the future; report it when it happens")
+    with transaction(sessions) as session:
+        _agent(session, agent_id)
+        open_absence = queries.open_absence(session, agent_id)
+        if open_absence is not None:
+            raise InputError(
+                f"agent {agent_id} is already reported {open_absence.kind.value} since "
+                f"{open_absence.starts_at.isoformat()}"
+            )
+        absence = Absence(
+            agent_id=agent_id, kind=kind, starts_at=starts_at, ends_at=None, reported_at=now
+        )
+        session.add(absence)
+        session.flush()
+        return AbsenceRef(absence.id, absence.starts_at, None)
+
+
+def report_better(
+    sessions: SessionFactory, *, agent_id: int, now: datetime, at: datetime | None = None
+) -> AbsenceRef:
+    """Close the agent's open absence at ``at`` (default: now).
+
+    Raises:
+        InputError: the agent has no open absence, or ``at`` is not after its start.
+    """
+    ends_at = at or now
+    _aware("at", ends_at)
+    with transaction(sessions) as session:
+        absence = queries.open_absence(session, agent_id)
+        if absence is None:
+            raise InputError(f"agent {agent_id} is not reported absent")
+        if ends_at <= absence.starts_at:
+            raise InputError(
+                f"better at {ends_at.isoformat()} is not after the start "
+                f"{absence.starts_at.isoformat()}"
+            )
+        absence.ends_at = ends_at
+        absence.better_reported_at = now
+        return AbsenceRef(absence.id, absence.starts_at, ends_at)

@@ -1,0 +1,191 @@
+"""Schedules: create a draft, save its shifts, publish it; every save checks the version.
+
+A planner edits the version they loaded and sends it back as ``expected_version``. When
+someone saved in between, the save fails with a ``ConflictError`` that says which version is
+current; it never overwrites silently. The same holds for two saves racing in the same instant:
+the ``version`` column is SQLAlchemy's ``version_id_col``, so the loser's ``UPDATE`` matches
+no row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bezetting.core.errors import ConflictError, InputError
+from bezetting.services.organisations import resolve_organisation
+from bezetting.store import Session, SessionFactory, queries, transaction
+from bezetting.store.enums import ActivityKind, Location, ScheduleStatus
+from bezetting.store.models import Activity, Agent, Schedule, Shift
+
+__all__ = [
+    "ActivityPlan",
+    "ScheduleRef",
+    "ShiftPlan",
+    "create_schedule",
+    "publish_schedule",
+    "save_schedule_shifts",
+]
+
+
+@dataclass(frozen=True)
+class ScheduleRef:
+    """A schedule's id, status and the version to send back with the next change."""
+
+    id: int
+    status: ScheduleStatus
+    version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActivityPlan:
+    """A block of a shift."""
+
+    kind: ActivityKind
+    starts_at: datetime
+    ends_at: datetime
+    location: Location = Location.HOME
+    skill_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShiftPlan:
+    """One agent's shift, covered by its activities."""
+
+    agent_id: int
+    starts_at: datetime
+    ends_at: datetime
+    activities: tuple[ActivityPlan, ...] = field(default=())
+
+
+def _ref(schedule: Schedule) -> ScheduleRef:
+    return ScheduleRef(schedule.id, schedule.status, schedule.version)
+
+
+def create_schedule(
+    sessions: SessionFactory,
+    *,
+    name: str,
+    period_start: date,
+    period_end: date,
+    now: datetime,
+    organisation: str | None = None,
+) -> ScheduleRef:
+    """A new, empty draft schedule at version 1."""
+    if period_end < period_start:
+        raise InputError(f"the period ends ({period_end}) before it starts ({period_start})")
+    with transaction(sessions) as session:
+        org = resolve_organisation(session, organisation)
+        schedule = Schedule(
+            organisation_id=org.id,
+            name=name,
+            period_start=period_start,
+            period_end=period_end,
+            status=ScheduleStatus.DRAFT,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(schedule)
+        session.flush()
+        return _ref(schedule)
+
+
+def _load(session: Session, schedule_id: int, expected_version: int) -> Schedule:
+    schedule = queries.schedule_with_shifts(session, schedule_id)
+    if schedule is None:
+        raise InputError(f"no schedule with id {schedule_id}")
+    if schedule.version != expected_version:
+        raise ConflictError(
+            f"schedule {schedule_id} is at version {schedule.version}, but the change was made "
+            f"to version {expected_version}: someone else saved it in between; reload it and "
+            "apply your change again"
+        )
+    return schedule
+
+
+def _check(plan: ShiftPlan, organisation_id: int, session: Session) -> None:
+    for name, value in (("starts_at", plan.starts_at), ("ends_at", plan.ends_at)):
+        if value.utcoffset() is None:
+            raise InputError(f"shift of agent {plan.agent_id}: {name} has no time zone")
+    if plan.ends_at <= plan.starts_at:
+        raise InputError(f"shift of agent {plan.agent_id} ends before it starts")
+    agent = session.get(Agent, plan.agent_id)
+    if agent is None or agent.organisation_id != organisation_id:
+        raise InputError(f"no agent with id {plan.agent_id} in this organisation")
+    previous_end = plan.starts_at
+    for activity in sorted(plan.activities, key=lambda a: a.starts_at):
+        if activity.starts_at.utcoffset() is None or activity.ends_at.utcoffset() is None:
+            raise InputError(f"an activity of agent {plan.agent_id} has no time zone")
+        if not plan.starts_at <= activity.starts_at < activity.ends_at <= plan.ends_at:
+            raise InputError(
+                f"activity {activity.kind.value} {activity.starts_at.isoformat()} .. "
+                f"{activity.ends_at.isoformat()} of agent {plan.agent_id} lies outside its shift"
+            )
+        if activity.starts_at < previous_end:
+            raise InputError(f"activities of agent {plan.agent_id} overlap")
+        previous_end = activity.ends_at
+
+
+def save_schedule_shifts(
+    sessions: SessionFactory,
+    schedule_id: int,
+    *,
+    expected_version: int,
+    shifts: Sequence[ShiftPlan],
+    now: datetime,
+) -> ScheduleRef:
+    """Replace the schedule's shifts; returns the new version.
+
+    Raises:
+        ConflictError: the schedule is no longer at ``expected_version``.
+        InputError: unknown schedule or agent, naive times, activities outside their shift.
+    """
+    with transaction(sessions) as session:
+        schedule = _load(session, schedule_id, expected_version)
+        for plan in shifts:
+            _check(plan, schedule.organisation_id, session)
+        schedule.shifts.clear()
+        for plan in shifts:
+            schedule.shifts.append(
+                Shift(
+                    agent_id=plan.agent_id,
+                    starts_at=plan.starts_at,
+                    ends_at=plan.ends_at,
+                    activities=[
+                        Activity(
+                            kind=a.kind,
+                            skill_id=a.skill_id,
+                            location=a.location,
+                            starts_at=a.starts_at,
+                            ends_at=a.ends_at,
+                        )
+                        for a in plan.activities
+                    ],
+                )
+            )
+        queries.touch_schedule(schedule, now)
+        session.flush()
+        return _ref(schedule)
+
+
+def publish_schedule(
+    sessions: SessionFactory, schedule_id: int, *, expected_version: int, now: datetime
+) -> ScheduleRef:
+    """Publish a draft to its agents.
+
+    Raises:
+        ConflictError: the schedule is no longer at ``expected_version``.
+        InputError: unknown schedule, already published, or without shifts.
+    """
+    with transaction(sessions) as session:
+        schedule = _load(session, schedule_id, expected_version)
+        if schedule.status is ScheduleStatus.PUBLISHED:
+            raise InputError(f"schedule {schedule_id} is already published")
+        if not schedule.shifts:
+            raise InputError(f"schedule {schedule_id} has no shifts to publish")
+        schedule.status = ScheduleStatus.PUBLISHED
+        schedule.published_at = now
+        queries.touch_schedule(schedule, now)
+        session.flush()
+        return _ref(schedule)

@@ -1,0 +1,75 @@
+"""Accounts and voices: users with roles, API tokens, anonymous pulse surveys."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bezetting.store.enums import Role
+from bezetting.store.models.base import Base
+from bezetting.store.types import enum_column_type
+
+__all__ = ["ApiToken", "Survey", "SurveyAnswer", "User"]
+
+
+class User(Base):
+    """Someone who logs in. An agent user points at their agent; a client viewer at a client."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column_type(Role, name="role"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class Survey(Base):
+    """A pulse question, open for a period, answered on a scale from 1 to ``scale_max``."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    question: Mapped[str] = mapped_column(String(400))
+    scale_max: Mapped[int] = mapped_column(SmallInteger, default=5)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+
+
+class SurveyAnswer(Base):
+    """An anonymous answer: deliberately no user or agent column, and only the day, not the time.
+
+    Results are shown aggregated over five or more answers per team and period.
+    """
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (CheckConstraint("value >= 1", name="value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    answered_on: Mapped[date]
+    value: Mapped[int] = mapped_column(SmallInteger)

@@ -1,0 +1,74 @@
+"""``bezetting import``: a planner's first import on a fresh install, and its report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bezetting.cli import app
+
+runner = CliRunner()
+
+CONTACTS = (
+    "Wachtrij;Call ID;Aangeboden;Beantwoord;Beller\n"
+    "algemeen;1;2020-03-16 08:00:05;2020-03-16 08:00:35;0612345678\n"
+    "algemeen;2;2020-03-16 08:01:10;;0687654321\n"
+    "algemeen;3;16-03-2020 08:02;;0611111111\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEZETTING_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("BEZETTING_DATABASE_URL", raising=False)
+    monkeypatch.setenv("BEZETTING_ENV", "dev")
+
+
+def test_contacts_import_with_mapping_reports_rows_and_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    args = ["import", "contacts", str(path), "--map", "Aangeboden=arrived_at"]
+    args += ["--map", "Beantwoord=answered_at", "--create-queues", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output  # one row rejected
+    report = json.loads(result.output)
+    assert (report["accepted"], report["rejected_rows"], report["written"]) == (2, 1, True)
+    assert report["rejected"][0]["line"] == 4
+    assert report["rejected"][0]["column"] == "arrived_at"
+    again = runner.invoke(app, args)
+    assert json.loads(again.output)["already_imported"] is True
+
+
+def test_missing_columns_are_an_error_with_exit_code_2(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(CONTACTS, encoding="utf-8")
+    result = runner.invoke(app, ["import", "contacts", str(path)])
+    assert result.exit_code == 2
+    assert "missing column(s) arrived_at" in result.output
+
+
+def test_agents_then_availability_as_tables(tmp_path: Path) -> None:
+    agents = tmp_path / "agents.csv"
+    agents.write_text("external_id,name,contract_hours\n7,Fatima,28\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "agents", str(agents)])
+    assert result.exit_code == 0, result.output
+    assert "1 rows: 1 accepted, 0 already stored, 0 rejected; written" in result.output
+    windows = tmp_path / "availability.csv"
+    windows.write_text("agent,date,start,end\n7,2020-03-16,09:00,17:00\n8,2020-03-16,9:00,12:00\n")
+    result = runner.invoke(app, ["import", "availability", str(windows)])
+    assert result.exit_code == 1
+    assert "unknown agent '8'" in result.output
+
+
+def test_a_missing_file_and_a_bad_mapping_are_clear(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["import", "agents", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 2
+    assert "cannot read" in result.output
+    path = tmp_path / "a.csv"
+    path.write_text("external_id,name,contract_hours\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "agents", str(path), "--map", "uren"])
+    assert result.exit_code == 2
+    assert "COLUMN=FIELD" in result.output

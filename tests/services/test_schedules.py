@@ -1,0 +1,173 @@
+"""Saving and publishing schedules: a stale version is a conflict, never a silent overwrite."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bezetting.core.errors import ConflictError, InputError
+from bezetting.services.organisations import create_organisation
+from bezetting.services.schedules import (
+    ActivityPlan,
+    ShiftPlan,
+    create_schedule,
+    publish_schedule,
+    save_schedule_shifts,
+)
+from bezetting.store import SessionFactory, transaction
+from bezetting.store.enums import ActivityKind, Location, ScheduleStatus
+from bezetting.store.models import Schedule, Shift
+from tests.services.conftest import NOW
+
+MONDAY_8 = datetime(2020, 3, 16, 7, 0, tzinfo=UTC)  # 08:00 in Amsterdam
+
+
+def shift(agent_id: int, start: datetime = MONDAY_8, hours: int = 8) -> ShiftPlan:
+    end = start + timedelta(hours=hours)
+    lunch = start + timedelta(hours=4)
+    return ShiftPlan(
+        agent_id=agent_id,
+        starts_at=start,
+        ends_at=end,
+        activities=(
+            ActivityPlan(kind=ActivityKind.CONTACT_WORK, starts_at=start, ends_at=lunch),
+            ActivityPlan(
+                kind=ActivityKind.LUNCH, starts_at=lunch, ends_at=lunch + timedelta(minutes=30)
+            ),
+            ActivityPlan(
+                kind=ActivityKind.CONTACT_WORK,
+                starts_at=lunch + timedelta(minutes=30),
+                ends_at=end,
+                location=Location.OFFICE,
+            ),
+        ),
+    )
+
+
+def week(sessions: SessionFactory) -> int:
+    ref = create_schedule(
+        sessions,
+        name="week 12",
+        period_start=date(2020, 3, 16),
+        period_end=date(2020, 3, 22),
+        now=NOW,
+    )
+    assert (ref.status, ref.version) == (ScheduleStatus.DRAFT, 1)
+    return ref.id
+
+
+def test_each_save_moves_the_version_on(
+    sessions: SessionFactory, agent_ids: dict[str, int]
+) -> None:
+    schedule_id = week(sessions)
+    first = save_schedule_shifts(
+        sessions, schedule_id, expected_version=1, shifts=[shift(agent_ids["1001"])], now=NOW
+    )
+    second = save_schedule_shifts(
+        sessions,
+        schedule_id,
+        expected_version=first.version,
+        shifts=[shift(agent_ids["1001"]), shift(agent_ids["1002"])],
+        now=NOW,
+    )
+    assert (first.version, second.version) == (2, 3)
+    with sessions() as session:
+        shifts = list(session.scalars(select(Shift).where(Shift.schedule_id == schedule_id)))
+        assert len(shifts) == 2
+        assert [a.kind for a in shifts[0].activities] == [
+            ActivityKind.CONTACT_WORK,
+            ActivityKind.LUNCH,
+            ActivityKind.CONTACT_WORK,
+        ]
+        assert shifts[0].activities[2].location is Location.OFFICE
+
+
+def test_a_save_based_on_an_old_version_is_refused(
+    sessions: SessionFactory, agent_ids: dict[str, int]
+) -> None:
+    schedule_id = week(sessions)
+    save_schedule_shifts(
+        sessions, schedule_id, expected_version=1, shifts=[shift(agent_ids["1001"])], now=NOW
+    )
+    with pytest.raises(ConflictError, match="at version 2, but the change was made to version 1"):
+        save_schedule_shifts(
+            sessions, schedule_id, expected_version=1, shifts=[shift(agent_ids["1002"])], now=NOW
+        )
+    with sessions() as session:
+        (only,) = session.scalars(select(Shift).where(Shift.schedule_id == schedule_id))
+        assert only.agent_id == agent_ids["1001"]
+
+
+def test_publishing_needs_the_current_version_and_shifts(
+    sessions: SessionFactory, agent_ids: dict[str, int]
+) -> None:
+    schedule_id = week(sessions)
+    with pytest.raises(InputError, match="no shifts"):
+        publish_schedule(sessions, schedule_id, expected_version=1, now=NOW)
+    saved = save_schedule_shifts(
+        sessions, schedule_id, expected_version=1, shifts=[shift(agent_ids["1001"])], now=NOW
+    )
+    with pytest.raises(ConflictError):
+        publish_schedule(sessions, schedule_id, expected_version=1, now=NOW)
+    published = publish_schedule(sessions, schedule_id, expected_version=saved.version, now=NOW)
+    assert (published.status, published.version) == (ScheduleStatus.PUBLISHED, 3)
+    with pytest.raises(InputError, match="already published"):
+        publish_schedule(sessions, schedule_id, expected_version=3, now=NOW)
+
+
+def test_activities_outside_the_shift_and_naive_times_are_refused(
+    sessions: SessionFactory, agent_ids: dict[str, int]
+) -> None:
+    schedule_id = week(sessions)
+    plan = shift(agent_ids["1001"])
+    late = ActivityPlan(
+        kind=ActivityKind.MEETING, starts_at=plan.ends_at, ends_at=plan.ends_at + timedelta(hours=1)
+    )
+    with pytest.raises(InputError, match="outside its shift"):
+        save_schedule_shifts(
+            sessions,
+            schedule_id,
+            expected_version=1,
+            shifts=[
+                ShiftPlan(
+                    agent_id=plan.agent_id,
+                    starts_at=plan.starts_at,
+                    ends_at=plan.ends_at,
+                    activities=(late,),
+                )
+            ],
+            now=NOW,
+        )
+    naive = ShiftPlan(
+        agent_id=plan.agent_id,
+        starts_at=datetime(2020, 3, 16, 8),
+        ends_at=datetime(2020, 3, 16, 16),
+    )
+    with pytest.raises(InputError, match="no time zone"):
+        save_schedule_shifts(sessions, schedule_id, expected_version=1, shifts=[naive], now=NOW)
+
+
+def test_two_planners_saving_at_the_same_moment_one_gets_a_conflict(
+    committing_sessions: SessionFactory,
+) -> None:
+    # Both read version 1; the first commits; the second's write must fail, not overwrite.
+    create_organisation(committing_sessions, "race", name="Race", now=NOW)
+    schedule_id = week(committing_sessions)
+    with (  # noqa: PT012 (the conflict surfaces when the outer transaction commits)
+        pytest.raises(ConflictError, match="reload"),
+        transaction(committing_sessions) as slow,
+    ):
+        slow_copy = slow.get(Schedule, schedule_id)
+        assert slow_copy is not None
+        assert slow_copy.version == 1
+        with transaction(committing_sessions) as fast:
+            fast_copy = fast.get(Schedule, schedule_id)
+            assert fast_copy is not None
+            fast_copy.name = "week 12 (Anouk's edit)"
+        slow_copy.name = "week 12 (Bram's edit)"
+    with committing_sessions() as session:
+        final = session.get(Schedule, schedule_id)
+        assert final is not None
+        assert (final.name, final.version) == ("week 12 (Anouk's edit)", 2)
