@@ -43,8 +43,13 @@ layers: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks against the peers (minutes each; see docs/benchmarks.md). Not part of `make test`.
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/staffing.py
+	$(BIN)/python bench/simulate.py
+	$(BIN)/python bench/forecast.py
+	$(BIN)/python bench/schedule.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build src/*.egg-info

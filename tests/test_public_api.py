@@ -12,7 +12,11 @@ MODULES = [
     "bezetting",
     "bezetting.core.errors",
     "bezetting.core.queueing",
+    "bezetting.core.simulate",
+    "bezetting.core.forecast",
+    "bezetting.core.schedule",
     "bezetting.interchange",
+    "bezetting.jobs",
 ]
 
 
