@@ -10,22 +10,31 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from datetime import date, timedelta
 from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
 
 from bezetting.core.errors import InputError
-from bezetting.core.forecast.protocol import FloatArray, Forecaster, Prediction, check_history
+from bezetting.core.forecast.protocol import (
+    FloatArray,
+    Forecaster,
+    Prediction,
+    check_history,
+    predict_dated,
+)
 
 __all__ = [
     "DailyProfile",
+    "DayOfMonthDecomposition",
     "Ensemble",
     "SameWeekdayMean",
     "SeasonalNaive",
     "StatsForecastModel",
     "StatsForecastName",
     "intraday_profile",
+    "robust_profile",
 ]
 
 DAYS_PER_WEEK = 7
@@ -202,17 +211,57 @@ def intraday_profile(days: FloatArray, *, weeks: int) -> FloatArray:
     return profiles
 
 
+def robust_profile(
+    days: FloatArray, *, recent_weeks: int, long_weeks: int, recent_weight: float
+) -> FloatArray:
+    """Each weekday's intraday profile: the slot-wise median share of its last
+    ``recent_weeks`` days (robust to one odd day), blended with the pooled share of its last
+    ``long_weeks`` days (stable in quiet slots).
+
+    Returns:
+        (7, slots) matrix as :func:`intraday_profile`; each row sums to 1.
+    """
+    if not 0.0 <= recent_weight <= 1.0:
+        raise InputError(f"recent_weight must be between 0 and 1, got {recent_weight}")
+    if recent_weeks < 1 or long_weeks < 1:
+        raise InputError(f"profile windows must be at least 1 week: {recent_weeks}, {long_weeks}")
+    n_days, width = days.shape
+    long_term = intraday_profile(days, weeks=long_weeks)
+    if recent_weight == 0.0:
+        return long_term
+    recent = np.empty((DAYS_PER_WEEK, width))
+    for k in range(DAYS_PER_WEEK):
+        rows = np.arange(n_days - DAYS_PER_WEEK + k, -1, -DAYS_PER_WEEK)[:recent_weeks]
+        picked = days[rows[rows >= 0]]
+        totals = picked.sum(axis=1)
+        picked = picked[totals > 0]
+        if picked.shape[0] == 0:
+            recent[k] = long_term[k]
+            continue
+        median = np.median(picked / picked.sum(axis=1, keepdims=True), axis=0)
+        total = median.sum()
+        recent[k] = median / total if total > 0 else long_term[k]
+    return recent_weight * recent + (1.0 - recent_weight) * long_term
+
+
 @dataclass(frozen=True, slots=True)
 class DailyProfile:
     """Daily totals forecast by ``daily``, spread over the day by each weekday's intraday
-    profile of the last ``profile_weeks`` weeks.
+    profile: the median share of its last ``recent_weeks`` days blended (``recent_weight``)
+    with the pooled share of its last ``profile_weeks`` days (see :func:`robust_profile`;
+    ``recent_weight=0`` is the pooled profile alone).
+
+    The defaults (4 recent weeks, 16 long, half each) were chosen by rolling-origin backtest
+    on the Anonymous Bank's June-October 1999, before the window the benchmark scores.
 
     The interval's prediction interval adds the daily total's uncertainty (spread by the
     profile) and Poisson noise of the interval's own count.
     """
 
     daily: Forecaster
-    profile_weeks: int = 8
+    profile_weeks: int = 16
+    recent_weeks: int = 4
+    recent_weight: float = 0.5
 
     @property
     def name(self) -> str:
@@ -221,13 +270,55 @@ class DailyProfile:
     def predict(
         self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
     ) -> Prediction:
+        return self._predict(
+            history, first_day=None, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        return self._predict(
+            history, first_day=first_day, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def _predict(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date | None,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
         values = check_history(
             history, horizon=horizon, slots_per_day=slots_per_day, min_days=DAYS_PER_WEEK
         )
         days = values.reshape(-1, slots_per_day)
         n_ahead = math.ceil(horizon / slots_per_day)
-        daily = self.daily.predict(days.sum(axis=1), horizon=n_ahead, slots_per_day=1, level=level)
-        profiles = intraday_profile(days, weeks=self.profile_weeks)
+        totals = days.sum(axis=1)
+        if first_day is None:
+            daily = self.daily.predict(totals, horizon=n_ahead, slots_per_day=1, level=level)
+        else:
+            daily = predict_dated(
+                self.daily,
+                totals,
+                first_day=first_day,
+                horizon=n_ahead,
+                slots_per_day=1,
+                level=level,
+            )
+        profiles = robust_profile(
+            days,
+            recent_weeks=self.recent_weeks,
+            long_weeks=self.profile_weeks,
+            recent_weight=self.recent_weight,
+        )
         shares = profiles[np.arange(n_ahead) % DAYS_PER_WEEK]
         mean = (daily.mean[:, None] * shares).ravel()[:horizon]
         z = _z(level)
@@ -239,27 +330,176 @@ class DailyProfile:
 
 @dataclass(frozen=True, slots=True)
 class Ensemble:
-    """The mean of several models' forecasts; the interval is the members' median bounds."""
+    """The mean of several models' forecasts, weighted by ``weights`` when given (for example
+    by inverse backtest error); the interval is the members' median bounds."""
 
     members: tuple[Forecaster, ...]
+    weights: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.members:
             raise InputError("an ensemble needs at least one member")
+        if self.weights is not None and (
+            len(self.weights) != len(self.members)
+            or not all(math.isfinite(w) and w >= 0 for w in self.weights)
+            or not sum(self.weights) > 0
+        ):
+            raise InputError(
+                f"ensemble weights must be one finite, non-negative number per member with a "
+                f"positive sum, got {self.weights}"
+            )
 
     @property
     def name(self) -> str:
-        return "Ensemble(" + " + ".join(member.name for member in self.members) + ")"
+        joined = " + ".join(member.name for member in self.members)
+        if self.weights is None:
+            return "Ensemble(" + joined + ")"
+        return "WeightedEnsemble(" + joined + ")"
 
     def predict(
         self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
     ) -> Prediction:
-        parts = [
-            member.predict(history, horizon=horizon, slots_per_day=slots_per_day, level=level)
-            for member in self.members
-        ]
+        return self._combine(
+            [
+                member.predict(history, horizon=horizon, slots_per_day=slots_per_day, level=level)
+                for member in self.members
+            ],
+            level,
+        )
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        return self._combine(
+            [
+                predict_dated(
+                    member,
+                    history,
+                    first_day=first_day,
+                    horizon=horizon,
+                    slots_per_day=slots_per_day,
+                    level=level,
+                )
+                for member in self.members
+            ],
+            level,
+        )
+
+    def _combine(self, parts: list[Prediction], level: float) -> Prediction:
         # Bounds: the median member's, so one member's very wide interval does not dominate.
-        mean = np.mean([p.mean for p in parts], axis=0)
+        mean = np.average([p.mean for p in parts], axis=0, weights=self.weights)
         lo = np.minimum(np.median([p.lo for p in parts], axis=0), mean)
         hi = np.maximum(np.median([p.hi for p in parts], axis=0), mean)
         return Prediction(mean=mean, lo=lo, hi=hi, level=level)
+
+
+@dataclass(frozen=True, slots=True)
+class DayOfMonthDecomposition:
+    """Daily totals as level x weekday factor x day-of-month factor (classical
+    multiplicative decomposition, for daily totals only).
+
+    Ratios of each day to its centred 7-day moving average give the weekday factor (median
+    per weekday over the last ``weekday_weeks`` weeks) and, after it, the day-of-month factor
+    (mean log ratio per day of the month over the last ``span_days``, shrunk towards 1 as if
+    ``shrink_days`` more days had ratio 1: paydays, benefit dates, month ends). The level is
+    the mean of the last ``level_days`` days with both factors taken out. Without dates
+    (``predict``) the day-of-month factor is left out.
+
+    Defaults chosen by rolling-origin backtest on June-October 1999 of the Anonymous Bank.
+    """
+
+    span_days: int = 364
+    level_days: int = 28
+    weekday_weeks: int = 8
+    shrink_days: float = 12.0
+
+    @property
+    def name(self) -> str:
+        return "DayOfMonthDecomposition"
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        return self._predict(
+            history, first_day=None, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        return self._predict(
+            history, first_day=first_day, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def _predict(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date | None,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        if slots_per_day != 1:
+            raise InputError(
+                "DayOfMonthDecomposition forecasts daily totals; use it inside DailyProfile"
+            )
+        values = check_history(history, horizon=horizon, slots_per_day=1, min_days=14)
+        z = _z(level)
+        n = values.size
+        start = max(0, n - self.span_days)
+        x = values[start:]
+        day_index = np.arange(start, n)
+        average = np.convolve(x, np.ones(DAYS_PER_WEEK) / DAYS_PER_WEEK, mode="valid")
+        log_ratio = np.full(x.size, np.nan)
+        middle = slice(3, x.size - 3)
+        usable = (average > 0) & (x[middle] > 0)
+        log_ratio[middle] = np.where(
+            usable,
+            np.log(np.where(usable, x[middle], 1.0) / np.where(usable, average, 1.0)),
+            np.nan,
+        )
+        weekday = day_index % DAYS_PER_WEEK
+        recent = day_index >= n - DAYS_PER_WEEK * self.weekday_weeks - 3
+        weekday_log = np.zeros(DAYS_PER_WEEK)
+        for k in range(DAYS_PER_WEEK):
+            known = (weekday == k) & recent & np.isfinite(log_ratio)
+            if np.any(known):
+                weekday_log[k] = float(np.median(log_ratio[known]))
+        weekday_log -= weekday_log.mean()
+        residual = log_ratio - weekday_log[weekday]
+        future = np.arange(n, n + horizon)
+        month_log_past = np.zeros(x.size)
+        month_log_future = np.zeros(horizon)
+        if first_day is not None:
+            day_of_month = np.array(
+                [(first_day + timedelta(days=int(i))).day for i in np.r_[day_index, future]]
+            )
+            factors = np.zeros(32)
+            for d in range(1, 32):
+                seen = residual[(day_of_month[: x.size] == d) & np.isfinite(residual)]
+                factors[d] = seen.sum() / (seen.size + self.shrink_days) if seen.size else 0.0
+            month_log_past = factors[day_of_month[: x.size]]
+            month_log_future = factors[day_of_month[x.size :]]
+        seasonal_past = np.exp(weekday_log[weekday] + month_log_past)
+        recent_days = slice(max(0, x.size - self.level_days), x.size)
+        level_value = float(np.mean(x[recent_days] / seasonal_past[recent_days]))
+        mean = level_value * np.exp(weekday_log[future % DAYS_PER_WEEK] + month_log_future)
+        leftover = residual - month_log_past
+        leftover = leftover[np.isfinite(leftover)]
+        sigma = float(np.std(leftover)) if leftover.size > 1 else 0.0
+        return Prediction(
+            mean=mean, lo=mean * np.exp(-z * sigma), hi=mean * np.exp(z * sigma), level=level
+        ).clipped()
