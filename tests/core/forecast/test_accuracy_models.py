@@ -13,6 +13,7 @@ from bezetting.core.forecast import (
     BacktestResult,
     CalendarForecaster,
     DailyProfile,
+    DayOfMonthAdjusted,
     DayOfMonthDecomposition,
     Ensemble,
     SameWeekdayMean,
@@ -171,3 +172,21 @@ def test_the_weighted_ensemble_is_chosen_when_it_is_strictly_best():
     assert isinstance(choice.model, Ensemble)
     assert choice.model.weights == pytest.approx((2 / 3, 1 / 3))
     assert choice.backtest.wape == pytest.approx(0.0)
+
+
+def test_any_daily_model_gets_the_day_of_month_factor_when_adjusted():
+    first = date(2019, 1, 1)
+    history = payday_series(first, 364, payday=25, lift=1.5)
+    start = first + timedelta(days=364)
+    payday_index = next(i for i in range(31) if (start + timedelta(days=i)).day == 25)
+    plain_weekday = WEEKDAY_LEVELS[(364 + payday_index) % 7]
+    adjusted = DayOfMonthAdjusted(SameWeekdayMean(weeks=4), shrink_days=0.0)
+    assert isinstance(adjusted, CalendarForecaster)
+    got = adjusted.predict_on(history, first_day=first, horizon=31, slots_per_day=1, level=80.0)
+    assert got.mean[payday_index] / plain_weekday == pytest.approx(1.5, rel=0.1)
+    truth = payday_series(start, 31, payday=25, lift=1.5)
+    assert np.abs(got.mean - truth).sum() / truth.sum() < 0.05
+    # Without dates it is the inner model alone.
+    alone = adjusted.predict(history, horizon=31, slots_per_day=1, level=80.0)
+    inner = SameWeekdayMean(weeks=4).predict(history, horizon=31, slots_per_day=1, level=80.0)
+    assert alone.mean == pytest.approx(inner.mean)

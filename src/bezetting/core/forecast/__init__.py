@@ -17,6 +17,7 @@ from bezetting.core.forecast.auto import (
     ModelChoice,
     QueueForecast,
     choose_model,
+    daily_ensemble,
     default_candidates,
     forecast_queue,
     inverse_error_weights,
@@ -39,6 +40,7 @@ from bezetting.core.forecast.events import (
 from bezetting.core.forecast.frame import forecasts_to_frame, series_from_frame
 from bezetting.core.forecast.models import (
     DailyProfile,
+    DayOfMonthAdjusted,
     DayOfMonthDecomposition,
     Ensemble,
     SameWeekdayMean,
@@ -59,6 +61,7 @@ __all__ = [
     "ContactRecords",
     "DailyProfile",
     "DayForecast",
+    "DayOfMonthAdjusted",
     "DayOfMonthDecomposition",
     "Ensemble",
     "Event",
@@ -77,6 +80,7 @@ __all__ = [
     "StatsForecastModel",
     "aggregate_contacts",
     "choose_model",
+    "daily_ensemble",
     "default_candidates",
     "detect_level_shift",
     "ensemble_backtest",

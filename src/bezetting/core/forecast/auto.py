@@ -34,6 +34,7 @@ from bezetting.core.forecast.backtest import (
 from bezetting.core.forecast.events import Event, holiday_events
 from bezetting.core.forecast.models import (
     DailyProfile,
+    DayOfMonthAdjusted,
     DayOfMonthDecomposition,
     Ensemble,
     SameWeekdayMean,
@@ -50,6 +51,7 @@ __all__ = [
     "ModelChoice",
     "QueueForecast",
     "choose_model",
+    "daily_ensemble",
     "default_candidates",
     "forecast_queue",
     "inverse_error_weights",
@@ -59,8 +61,21 @@ ProgressCallback = Callable[[str, int, int], None]
 _MIN_FIT_DAYS = 21
 
 
+def daily_ensemble() -> Ensemble:
+    """The mean of three daily-total models with a day-of-month factor: the decomposition,
+    AutoTheta and the same-weekday mean (each on the history with the factors taken out)."""
+    return Ensemble(
+        (
+            DayOfMonthDecomposition(),
+            DayOfMonthAdjusted(StatsForecastModel("AutoTheta")),
+            DayOfMonthAdjusted(SameWeekdayMean(weeks=4)),
+        )
+    )
+
+
 def default_candidates(*, interval_models: bool = True) -> tuple[Forecaster, ...]:
-    """The planners' baselines, statsforecast's models on daily totals times an intraday
+    """The planners' baselines, daily-total models (statsforecast's, the day-of-month
+    decomposition, with or without a day-of-month factor, and their mean) times an intraday
     profile, and (optionally) statsforecast's models directly on the intervals."""
     candidates: list[Forecaster] = [
         SeasonalNaive(),
@@ -70,6 +85,8 @@ def default_candidates(*, interval_models: bool = True) -> tuple[Forecaster, ...
         DailyProfile(StatsForecastModel("MSTL")),
         DailyProfile(SameWeekdayMean(weeks=4)),
         DailyProfile(DayOfMonthDecomposition()),
+        DailyProfile(DayOfMonthAdjusted(StatsForecastModel("AutoTheta"))),
+        DailyProfile(daily_ensemble()),
     ]
     if interval_models:
         candidates += [

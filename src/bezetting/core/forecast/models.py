@@ -27,6 +27,7 @@ from bezetting.core.forecast.protocol import (
 
 __all__ = [
     "DailyProfile",
+    "DayOfMonthAdjusted",
     "DayOfMonthDecomposition",
     "Ensemble",
     "SameWeekdayMean",
@@ -400,6 +401,64 @@ class Ensemble:
 
 
 @dataclass(frozen=True, slots=True)
+class _Seasons:
+    """Log factors of a daily series: per weekday (position ``i % 7``), and per day of the
+    month for every history day and every day ahead; the leftover spread."""
+
+    weekday_log: FloatArray
+    month_log_past: FloatArray
+    month_log_future: FloatArray
+    sigma: float
+
+
+def _seasons(
+    values: FloatArray,
+    *,
+    first_day: date | None,
+    horizon: int,
+    span_days: int,
+    weekday_weeks: int,
+    shrink_days: float,
+) -> _Seasons:
+    n = values.size
+    start = max(0, n - span_days)
+    x = values[start:]
+    day_index = np.arange(start, n)
+    average = np.convolve(x, np.ones(DAYS_PER_WEEK) / DAYS_PER_WEEK, mode="valid")
+    log_ratio = np.full(x.size, np.nan)
+    middle = x[3 : x.size - 3]
+    usable = (average > 0) & (middle > 0)
+    log_ratio[3 : x.size - 3] = np.where(
+        usable,
+        np.log(np.where(usable, middle, 1.0) / np.where(usable, average, 1.0)),
+        np.nan,
+    )
+    weekday = day_index % DAYS_PER_WEEK
+    recent = day_index >= n - DAYS_PER_WEEK * weekday_weeks - 3
+    weekday_log = np.zeros(DAYS_PER_WEEK)
+    for k in range(DAYS_PER_WEEK):
+        known = (weekday == k) & recent & np.isfinite(log_ratio)
+        if np.any(known):
+            weekday_log[k] = float(np.median(log_ratio[known]))
+    weekday_log -= weekday_log.mean()
+    residual = log_ratio - weekday_log[weekday]
+    month_log_past = np.zeros(n)
+    month_log_future = np.zeros(horizon)
+    if first_day is not None:
+        day_of_month = np.array([(first_day + timedelta(days=i)).day for i in range(n + horizon)])
+        factors = np.zeros(32)
+        for d in range(1, 32):
+            seen = residual[(day_of_month[start:n] == d) & np.isfinite(residual)]
+            factors[d] = seen.sum() / (seen.size + shrink_days) if seen.size else 0.0
+        month_log_past = factors[day_of_month[:n]]
+        month_log_future = factors[day_of_month[n:]]
+    leftover = residual - month_log_past[start:]
+    leftover = leftover[np.isfinite(leftover)]
+    sigma = float(np.std(leftover)) if leftover.size > 1 else 0.0
+    return _Seasons(weekday_log, month_log_past, month_log_future, sigma)
+
+
+@dataclass(frozen=True, slots=True)
 class DayOfMonthDecomposition:
     """Daily totals as level x weekday factor x day-of-month factor (classical
     multiplicative decomposition, for daily totals only).
@@ -459,47 +518,72 @@ class DayOfMonthDecomposition:
         values = check_history(history, horizon=horizon, slots_per_day=1, min_days=14)
         z = _z(level)
         n = values.size
-        start = max(0, n - self.span_days)
-        x = values[start:]
-        day_index = np.arange(start, n)
-        average = np.convolve(x, np.ones(DAYS_PER_WEEK) / DAYS_PER_WEEK, mode="valid")
-        log_ratio = np.full(x.size, np.nan)
-        middle = slice(3, x.size - 3)
-        usable = (average > 0) & (x[middle] > 0)
-        log_ratio[middle] = np.where(
-            usable,
-            np.log(np.where(usable, x[middle], 1.0) / np.where(usable, average, 1.0)),
-            np.nan,
+        seasons = _seasons(
+            values,
+            first_day=first_day,
+            horizon=horizon,
+            span_days=self.span_days,
+            weekday_weeks=self.weekday_weeks,
+            shrink_days=self.shrink_days,
         )
-        weekday = day_index % DAYS_PER_WEEK
-        recent = day_index >= n - DAYS_PER_WEEK * self.weekday_weeks - 3
-        weekday_log = np.zeros(DAYS_PER_WEEK)
-        for k in range(DAYS_PER_WEEK):
-            known = (weekday == k) & recent & np.isfinite(log_ratio)
-            if np.any(known):
-                weekday_log[k] = float(np.median(log_ratio[known]))
-        weekday_log -= weekday_log.mean()
-        residual = log_ratio - weekday_log[weekday]
-        future = np.arange(n, n + horizon)
-        month_log_past = np.zeros(x.size)
-        month_log_future = np.zeros(horizon)
-        if first_day is not None:
-            day_of_month = np.array(
-                [(first_day + timedelta(days=int(i))).day for i in np.r_[day_index, future]]
-            )
-            factors = np.zeros(32)
-            for d in range(1, 32):
-                seen = residual[(day_of_month[: x.size] == d) & np.isfinite(residual)]
-                factors[d] = seen.sum() / (seen.size + self.shrink_days) if seen.size else 0.0
-            month_log_past = factors[day_of_month[: x.size]]
-            month_log_future = factors[day_of_month[x.size :]]
-        seasonal_past = np.exp(weekday_log[weekday] + month_log_past)
-        recent_days = slice(max(0, x.size - self.level_days), x.size)
-        level_value = float(np.mean(x[recent_days] / seasonal_past[recent_days]))
-        mean = level_value * np.exp(weekday_log[future % DAYS_PER_WEEK] + month_log_future)
-        leftover = residual - month_log_past
-        leftover = leftover[np.isfinite(leftover)]
-        sigma = float(np.std(leftover)) if leftover.size > 1 else 0.0
-        return Prediction(
-            mean=mean, lo=mean * np.exp(-z * sigma), hi=mean * np.exp(z * sigma), level=level
-        ).clipped()
+        past = np.exp(seasons.weekday_log[np.arange(n) % DAYS_PER_WEEK] + seasons.month_log_past)
+        recent = slice(max(0, n - self.level_days), n)
+        level_value = float(np.mean(values[recent] / past[recent]))
+        future = np.arange(n, n + horizon) % DAYS_PER_WEEK
+        mean = level_value * np.exp(seasons.weekday_log[future] + seasons.month_log_future)
+        spread = np.exp(z * seasons.sigma)
+        return Prediction(mean=mean, lo=mean / spread, hi=mean * spread, level=level).clipped()
+
+
+@dataclass(frozen=True, slots=True)
+class DayOfMonthAdjusted:
+    """Any daily-total model on the history with its day-of-month factors taken out, its
+    forecast multiplied by the factors of the days ahead (learned as in
+    :class:`DayOfMonthDecomposition`). Without dates (``predict``) it is ``inner`` alone."""
+
+    inner: Forecaster
+    span_days: int = 364
+    weekday_weeks: int = 8
+    shrink_days: float = 12.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.inner.name}+DayOfMonth"
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        return self.inner.predict(
+            history, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        if slots_per_day != 1:
+            raise InputError("DayOfMonthAdjusted works on daily totals; use it inside DailyProfile")
+        values = check_history(history, horizon=horizon, slots_per_day=1, min_days=14)
+        seasons = _seasons(
+            values,
+            first_day=first_day,
+            horizon=horizon,
+            span_days=self.span_days,
+            weekday_weeks=self.weekday_weeks,
+            shrink_days=self.shrink_days,
+        )
+        adjusted = values / np.exp(seasons.month_log_past)
+        inner = predict_dated(
+            self.inner,
+            adjusted,
+            first_day=first_day,
+            horizon=horizon,
+            slots_per_day=1,
+            level=level,
+        )
+        return inner.scaled(np.exp(seasons.month_log_future))
