@@ -190,3 +190,15 @@ def test_any_daily_model_gets_the_day_of_month_factor_when_adjusted():
     alone = adjusted.predict(history, horizon=31, slots_per_day=1, level=80.0)
     inner = SameWeekdayMean(weeks=4).predict(history, horizon=31, slots_per_day=1, level=80.0)
     assert alone.mean == pytest.approx(inner.mean)
+
+
+def test_a_closed_weekday_is_forecast_as_zero_by_the_decomposition():
+    first = date(2019, 1, 7)  # a Monday
+    levels = np.array([120.0, 100.0, 95.0, 90.0, 80.0, 40.0, 0.0])  # closed on Sundays
+    history = np.tile(levels, 20)
+    got = DayOfMonthDecomposition().predict_on(
+        history, first_day=first, horizon=14, slots_per_day=1, level=80.0
+    )
+    assert got.mean[6] == 0.0
+    assert got.mean[13] == 0.0
+    assert got.mean[:6] == pytest.approx(levels[:6], rel=0.02)

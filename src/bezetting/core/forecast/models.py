@@ -15,6 +15,7 @@ from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from bezetting.core.errors import InputError
 from bezetting.core.forecast.protocol import (
@@ -403,9 +404,11 @@ class Ensemble:
 @dataclass(frozen=True, slots=True)
 class _Seasons:
     """Log factors of a daily series: per weekday (position ``i % 7``), and per day of the
-    month for every history day and every day ahead; the leftover spread."""
+    month for every history day and every day ahead; which weekdays have volume at all (a
+    weekday whose typical ratio is zero is closed); the leftover spread."""
 
     weekday_log: FloatArray
+    weekday_open: npt.NDArray[np.bool_]
     month_log_past: FloatArray
     month_log_future: FloatArray
     sigma: float
@@ -435,12 +438,20 @@ def _seasons(
     )
     weekday = day_index % DAYS_PER_WEEK
     recent = day_index >= n - DAYS_PER_WEEK * weekday_weeks - 3
+    has_average = np.zeros(x.size, dtype=bool)
+    has_average[3 : x.size - 3] = average > 0
     weekday_log = np.zeros(DAYS_PER_WEEK)
+    weekday_open = np.ones(DAYS_PER_WEEK, dtype=bool)
     for k in range(DAYS_PER_WEEK):
+        seen = (weekday == k) & recent & has_average
+        if np.any(seen) and float(np.median(x[seen])) == 0.0:
+            weekday_open[k] = False  # usually no volume at all: a closed weekday
+            continue
         known = (weekday == k) & recent & np.isfinite(log_ratio)
         if np.any(known):
             weekday_log[k] = float(np.median(log_ratio[known]))
-    weekday_log -= weekday_log.mean()
+    if np.any(weekday_open):
+        weekday_log[weekday_open] -= weekday_log[weekday_open].mean()
     residual = log_ratio - weekday_log[weekday]
     month_log_past = np.zeros(n)
     month_log_future = np.zeros(horizon)
@@ -455,7 +466,7 @@ def _seasons(
     leftover = residual - month_log_past[start:]
     leftover = leftover[np.isfinite(leftover)]
     sigma = float(np.std(leftover)) if leftover.size > 1 else 0.0
-    return _Seasons(weekday_log, month_log_past, month_log_future, sigma)
+    return _Seasons(weekday_log, weekday_open, month_log_past, month_log_future, sigma)
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,11 +537,16 @@ class DayOfMonthDecomposition:
             weekday_weeks=self.weekday_weeks,
             shrink_days=self.shrink_days,
         )
-        past = np.exp(seasons.weekday_log[np.arange(n) % DAYS_PER_WEEK] + seasons.month_log_past)
-        recent = slice(max(0, n - self.level_days), n)
-        level_value = float(np.mean(values[recent] / past[recent]))
+        past_weekday = np.arange(n) % DAYS_PER_WEEK
+        past = np.exp(seasons.weekday_log[past_weekday] + seasons.month_log_past)
+        recent = (np.arange(n) >= n - self.level_days) & seasons.weekday_open[past_weekday]
+        level_value = float(np.mean(values[recent] / past[recent])) if np.any(recent) else 0.0
         future = np.arange(n, n + horizon) % DAYS_PER_WEEK
-        mean = level_value * np.exp(seasons.weekday_log[future] + seasons.month_log_future)
+        mean = (
+            level_value
+            * np.exp(seasons.weekday_log[future] + seasons.month_log_future)
+            * seasons.weekday_open[future]
+        )
         spread = np.exp(z * seasons.sigma)
         return Prediction(mean=mean, lo=mean / spread, hi=mean * spread, level=level).clipped()
 
