@@ -31,6 +31,7 @@ from bezetting.core.forecast import (
     default_candidates,
     ensemble_backtest,
     holiday_events,
+    inverse_error_weights,
     origins_for,
     rolling_origin,
 )
@@ -85,10 +86,15 @@ def auto_choice(
     chosen: list[str] = []
     for k, origin in enumerate(eval_origins.tolist()):
         known = (origins + horizon_days <= origin) & (origins >= origin - n_select - horizon_days)
+        # As choose_model: singles first (a tie keeps the single), then the mean of the best
+        # three and their mean weighted by inverse WAPE, both scored on the known origins.
         scored = sorted(results, key=lambda r: r.select(known).wape)
         pool = [*scored]
-        top = ensemble_backtest(scored[:3], name="Ensemble(top 3)")
-        pool.append(top)
+        pool.append(ensemble_backtest(scored[:3], name="Ensemble(top 3)"))
+        weights = inverse_error_weights([r.select(known) for r in scored[:3]])
+        if weights is not None:
+            pool.append(ensemble_backtest(scored[:3], name="WeightedEnsemble(top 3)",
+                                          weights=weights))  # fmt: skip
         best = min(pool, key=lambda r: r.select(known).wape)
         at = int(np.flatnonzero(origins == origin)[0])
         forecasts[k] = best.forecasts[at]

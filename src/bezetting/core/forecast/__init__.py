@@ -17,8 +17,10 @@ from bezetting.core.forecast.auto import (
     ModelChoice,
     QueueForecast,
     choose_model,
+    daily_ensemble,
     default_candidates,
     forecast_queue,
+    inverse_error_weights,
 )
 from bezetting.core.forecast.backtest import (
     BacktestResult,
@@ -38,23 +40,29 @@ from bezetting.core.forecast.events import (
 from bezetting.core.forecast.frame import forecasts_to_frame, series_from_frame
 from bezetting.core.forecast.models import (
     DailyProfile,
+    DayOfMonthAdjusted,
+    DayOfMonthDecomposition,
     Ensemble,
     SameWeekdayMean,
     SeasonalNaive,
     StatsForecastModel,
     intraday_profile,
+    robust_profile,
 )
 from bezetting.core.forecast.overrides import Override, override_delta
 from bezetting.core.forecast.pipeline import DayForecast, PipelineOptions, forecast_days
-from bezetting.core.forecast.protocol import Forecaster, Prediction
+from bezetting.core.forecast.protocol import CalendarForecaster, Forecaster, Prediction
 from bezetting.core.forecast.series import ContactRecords, IntervalSeries, aggregate_contacts
 
 __all__ = [
     "HOLIDAY_EVENT_NAME",
     "BacktestResult",
+    "CalendarForecaster",
     "ContactRecords",
     "DailyProfile",
     "DayForecast",
+    "DayOfMonthAdjusted",
+    "DayOfMonthDecomposition",
     "Ensemble",
     "Event",
     "EventFactor",
@@ -72,6 +80,7 @@ __all__ = [
     "StatsForecastModel",
     "aggregate_contacts",
     "choose_model",
+    "daily_ensemble",
     "default_candidates",
     "detect_level_shift",
     "ensemble_backtest",
@@ -81,9 +90,11 @@ __all__ = [
     "forecasts_to_frame",
     "holiday_events",
     "intraday_profile",
+    "inverse_error_weights",
     "neutralise_events",
     "origins_for",
     "override_delta",
+    "robust_profile",
     "rolling_origin",
     "series_from_frame",
 ]

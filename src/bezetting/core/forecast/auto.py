@@ -34,6 +34,8 @@ from bezetting.core.forecast.backtest import (
 from bezetting.core.forecast.events import Event, holiday_events
 from bezetting.core.forecast.models import (
     DailyProfile,
+    DayOfMonthAdjusted,
+    DayOfMonthDecomposition,
     Ensemble,
     SameWeekdayMean,
     SeasonalNaive,
@@ -49,16 +51,31 @@ __all__ = [
     "ModelChoice",
     "QueueForecast",
     "choose_model",
+    "daily_ensemble",
     "default_candidates",
     "forecast_queue",
+    "inverse_error_weights",
 ]
 
 ProgressCallback = Callable[[str, int, int], None]
 _MIN_FIT_DAYS = 21
 
 
+def daily_ensemble() -> Ensemble:
+    """The mean of three daily-total models with a day-of-month factor: the decomposition,
+    AutoTheta and the same-weekday mean (each on the history with the factors taken out)."""
+    return Ensemble(
+        (
+            DayOfMonthDecomposition(),
+            DayOfMonthAdjusted(StatsForecastModel("AutoTheta")),
+            DayOfMonthAdjusted(SameWeekdayMean(weeks=4)),
+        )
+    )
+
+
 def default_candidates(*, interval_models: bool = True) -> tuple[Forecaster, ...]:
-    """The planners' baselines, statsforecast's models on daily totals times an intraday
+    """The planners' baselines, daily-total models (statsforecast's, the day-of-month
+    decomposition, with or without a day-of-month factor, and their mean) times an intraday
     profile, and (optionally) statsforecast's models directly on the intervals."""
     candidates: list[Forecaster] = [
         SeasonalNaive(),
@@ -67,6 +84,9 @@ def default_candidates(*, interval_models: bool = True) -> tuple[Forecaster, ...
         DailyProfile(StatsForecastModel("AutoTheta")),
         DailyProfile(StatsForecastModel("MSTL")),
         DailyProfile(SameWeekdayMean(weeks=4)),
+        DailyProfile(DayOfMonthDecomposition()),
+        DailyProfile(DayOfMonthAdjusted(StatsForecastModel("AutoTheta"))),
+        DailyProfile(daily_ensemble()),
     ]
     if interval_models:
         candidates += [
@@ -92,22 +112,51 @@ def choose_model(
     *,
     ensemble_size: int = 3,
 ) -> ModelChoice:
-    """Pick the lowest backtest WAPE among the candidates and the mean of the best
-    ``ensemble_size`` of them (no ensemble when ``ensemble_size`` < 2)."""
+    """Pick the lowest backtest WAPE among the candidates, the mean of the best
+    ``ensemble_size`` of them and their mean weighted by inverse backtest WAPE (no ensembles
+    when ``ensemble_size`` < 2).
+
+    An ensemble wins only when its backtest is strictly better than the best single model's:
+    on a tie the single model is kept.
+
+    The weighted ensemble's weights come from the same backtest that scores it, so its score
+    is slightly optimistic; on short histories prefer the plain mean (the benchmark chooses
+    among them on earlier origins only)."""
     if not candidates or len(candidates) != len(backtests):
         raise InputError("choose_model needs one backtest per candidate")
     order = sorted(range(len(candidates)), key=lambda i: _wape_key(backtests[i]))
     pool: list[tuple[Forecaster, BacktestResult]] = [(candidates[i], backtests[i]) for i in order]
     if ensemble_size >= 2 and len(pool) >= ensemble_size:
-        members = tuple(model for model, _ in pool[:ensemble_size])
+        top = pool[:ensemble_size]
+        members = tuple(model for model, _ in top)
         ensemble = Ensemble(members)
-        scored = ensemble_backtest([bt for _, bt in pool[:ensemble_size]], name=ensemble.name)
-        pool.append((ensemble, scored))
+        scored = ensemble_backtest([bt for _, bt in top], name=ensemble.name)
+        extra = [(ensemble, scored)]
+        weights = inverse_error_weights([bt for _, bt in top])
+        if weights is not None:
+            weighted = Ensemble(members, weights=weights)
+            extra.append(
+                (
+                    weighted,
+                    ensemble_backtest([bt for _, bt in top], name=weighted.name, weights=weights),
+                )
+            )
+        pool.extend(extra)  # after the singles: the stable sort keeps a single on a tie
         pool.sort(key=lambda pair: _wape_key(pair[1]))
     best_model, best_backtest = pool[0]
     return ModelChoice(
         model=best_model, backtest=best_backtest, ranking=tuple(bt for _, bt in pool)
     )
+
+
+def inverse_error_weights(backtests: Sequence[BacktestResult]) -> tuple[float, ...] | None:
+    """Weights proportional to 1 / backtest WAPE, summing to 1; ``None`` when a WAPE is zero
+    or undefined (then the plain mean is the only sensible combination)."""
+    wapes = np.array([result.wape for result in backtests], dtype=np.float64)
+    if wapes.size == 0 or not np.all(np.isfinite(wapes)) or np.any(wapes <= 0):
+        return None
+    inverse = 1.0 / wapes
+    return tuple(float(w) for w in inverse / inverse.sum())
 
 
 def _wape_key(result: BacktestResult) -> float:

@@ -194,8 +194,13 @@ def rolling_origin(
     )
 
 
-def ensemble_backtest(members: Sequence[BacktestResult], *, name: str) -> BacktestResult:
-    """Score the mean of several models from their stored backtest forecasts."""
+def ensemble_backtest(
+    members: Sequence[BacktestResult],
+    *,
+    name: str,
+    weights: Sequence[float] | None = None,
+) -> BacktestResult:
+    """Score the (weighted) mean of several models from their stored backtest forecasts."""
     if not members:
         raise InputError("an ensemble backtest needs at least one member")
     first = members[0]
@@ -207,7 +212,11 @@ def ensemble_backtest(members: Sequence[BacktestResult], *, name: str) -> Backte
     return replace(
         first,
         model_name=name,
-        forecasts=np.mean([member.forecasts for member in members], axis=0),
+        forecasts=np.average(
+            [member.forecasts for member in members],
+            axis=0,
+            weights=None if weights is None else np.asarray(weights, dtype=np.float64),
+        ),
     )
 
 

@@ -10,22 +10,33 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from datetime import date, timedelta
 from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from bezetting.core.errors import InputError
-from bezetting.core.forecast.protocol import FloatArray, Forecaster, Prediction, check_history
+from bezetting.core.forecast.protocol import (
+    FloatArray,
+    Forecaster,
+    Prediction,
+    check_history,
+    predict_dated,
+)
 
 __all__ = [
     "DailyProfile",
+    "DayOfMonthAdjusted",
+    "DayOfMonthDecomposition",
     "Ensemble",
     "SameWeekdayMean",
     "SeasonalNaive",
     "StatsForecastModel",
     "StatsForecastName",
     "intraday_profile",
+    "robust_profile",
 ]
 
 DAYS_PER_WEEK = 7
@@ -202,17 +213,57 @@ def intraday_profile(days: FloatArray, *, weeks: int) -> FloatArray:
     return profiles
 
 
+def robust_profile(
+    days: FloatArray, *, recent_weeks: int, long_weeks: int, recent_weight: float
+) -> FloatArray:
+    """Each weekday's intraday profile: the slot-wise median share of its last
+    ``recent_weeks`` days (robust to one odd day), blended with the pooled share of its last
+    ``long_weeks`` days (stable in quiet slots).
+
+    Returns:
+        (7, slots) matrix as :func:`intraday_profile`; each row sums to 1.
+    """
+    if not 0.0 <= recent_weight <= 1.0:
+        raise InputError(f"recent_weight must be between 0 and 1, got {recent_weight}")
+    if recent_weeks < 1 or long_weeks < 1:
+        raise InputError(f"profile windows must be at least 1 week: {recent_weeks}, {long_weeks}")
+    n_days, width = days.shape
+    long_term = intraday_profile(days, weeks=long_weeks)
+    if recent_weight == 0.0:
+        return long_term
+    recent = np.empty((DAYS_PER_WEEK, width))
+    for k in range(DAYS_PER_WEEK):
+        rows = np.arange(n_days - DAYS_PER_WEEK + k, -1, -DAYS_PER_WEEK)[:recent_weeks]
+        picked = days[rows[rows >= 0]]
+        totals = picked.sum(axis=1)
+        picked = picked[totals > 0]
+        if picked.shape[0] == 0:
+            recent[k] = long_term[k]
+            continue
+        median = np.median(picked / picked.sum(axis=1, keepdims=True), axis=0)
+        total = median.sum()
+        recent[k] = median / total if total > 0 else long_term[k]
+    return recent_weight * recent + (1.0 - recent_weight) * long_term
+
+
 @dataclass(frozen=True, slots=True)
 class DailyProfile:
     """Daily totals forecast by ``daily``, spread over the day by each weekday's intraday
-    profile of the last ``profile_weeks`` weeks.
+    profile: the median share of its last ``recent_weeks`` days blended (``recent_weight``)
+    with the pooled share of its last ``profile_weeks`` days (see :func:`robust_profile`;
+    ``recent_weight=0`` is the pooled profile alone).
+
+    The defaults (4 recent weeks, 16 long, half each) were chosen by rolling-origin backtest
+    on the Anonymous Bank's June-October 1999, before the window the benchmark scores.
 
     The interval's prediction interval adds the daily total's uncertainty (spread by the
     profile) and Poisson noise of the interval's own count.
     """
 
     daily: Forecaster
-    profile_weeks: int = 8
+    profile_weeks: int = 16
+    recent_weeks: int = 4
+    recent_weight: float = 0.5
 
     @property
     def name(self) -> str:
@@ -221,13 +272,55 @@ class DailyProfile:
     def predict(
         self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
     ) -> Prediction:
+        return self._predict(
+            history, first_day=None, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        return self._predict(
+            history, first_day=first_day, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def _predict(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date | None,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
         values = check_history(
             history, horizon=horizon, slots_per_day=slots_per_day, min_days=DAYS_PER_WEEK
         )
         days = values.reshape(-1, slots_per_day)
         n_ahead = math.ceil(horizon / slots_per_day)
-        daily = self.daily.predict(days.sum(axis=1), horizon=n_ahead, slots_per_day=1, level=level)
-        profiles = intraday_profile(days, weeks=self.profile_weeks)
+        totals = days.sum(axis=1)
+        if first_day is None:
+            daily = self.daily.predict(totals, horizon=n_ahead, slots_per_day=1, level=level)
+        else:
+            daily = predict_dated(
+                self.daily,
+                totals,
+                first_day=first_day,
+                horizon=n_ahead,
+                slots_per_day=1,
+                level=level,
+            )
+        profiles = robust_profile(
+            days,
+            recent_weeks=self.recent_weeks,
+            long_weeks=self.profile_weeks,
+            recent_weight=self.recent_weight,
+        )
         shares = profiles[np.arange(n_ahead) % DAYS_PER_WEEK]
         mean = (daily.mean[:, None] * shares).ravel()[:horizon]
         z = _z(level)
@@ -239,27 +332,274 @@ class DailyProfile:
 
 @dataclass(frozen=True, slots=True)
 class Ensemble:
-    """The mean of several models' forecasts; the interval is the members' median bounds."""
+    """The mean of several models' forecasts, weighted by ``weights`` when given (for example
+    by inverse backtest error); the interval is the members' median bounds."""
 
     members: tuple[Forecaster, ...]
+    weights: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.members:
             raise InputError("an ensemble needs at least one member")
+        if self.weights is not None and (
+            len(self.weights) != len(self.members)
+            or not all(math.isfinite(w) and w >= 0 for w in self.weights)
+            or not sum(self.weights) > 0
+        ):
+            raise InputError(
+                f"ensemble weights must be one finite, non-negative number per member with a "
+                f"positive sum, got {self.weights}"
+            )
 
     @property
     def name(self) -> str:
-        return "Ensemble(" + " + ".join(member.name for member in self.members) + ")"
+        joined = " + ".join(member.name for member in self.members)
+        if self.weights is None:
+            return "Ensemble(" + joined + ")"
+        return "WeightedEnsemble(" + joined + ")"
 
     def predict(
         self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
     ) -> Prediction:
-        parts = [
-            member.predict(history, horizon=horizon, slots_per_day=slots_per_day, level=level)
-            for member in self.members
-        ]
+        return self._combine(
+            [
+                member.predict(history, horizon=horizon, slots_per_day=slots_per_day, level=level)
+                for member in self.members
+            ],
+            level,
+        )
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        return self._combine(
+            [
+                predict_dated(
+                    member,
+                    history,
+                    first_day=first_day,
+                    horizon=horizon,
+                    slots_per_day=slots_per_day,
+                    level=level,
+                )
+                for member in self.members
+            ],
+            level,
+        )
+
+    def _combine(self, parts: list[Prediction], level: float) -> Prediction:
         # Bounds: the median member's, so one member's very wide interval does not dominate.
-        mean = np.mean([p.mean for p in parts], axis=0)
+        mean = np.average([p.mean for p in parts], axis=0, weights=self.weights)
         lo = np.minimum(np.median([p.lo for p in parts], axis=0), mean)
         hi = np.maximum(np.median([p.hi for p in parts], axis=0), mean)
         return Prediction(mean=mean, lo=lo, hi=hi, level=level)
+
+
+@dataclass(frozen=True, slots=True)
+class _Seasons:
+    """Log factors of a daily series: per weekday (position ``i % 7``), and per day of the
+    month for every history day and every day ahead; which weekdays have volume at all (a
+    weekday whose typical ratio is zero is closed); the leftover spread."""
+
+    weekday_log: FloatArray
+    weekday_open: npt.NDArray[np.bool_]
+    month_log_past: FloatArray
+    month_log_future: FloatArray
+    sigma: float
+
+
+def _seasons(
+    values: FloatArray,
+    *,
+    first_day: date | None,
+    horizon: int,
+    span_days: int,
+    weekday_weeks: int,
+    shrink_days: float,
+) -> _Seasons:
+    n = values.size
+    start = max(0, n - span_days)
+    x = values[start:]
+    day_index = np.arange(start, n)
+    average = np.convolve(x, np.ones(DAYS_PER_WEEK) / DAYS_PER_WEEK, mode="valid")
+    log_ratio = np.full(x.size, np.nan)
+    middle = x[3 : x.size - 3]
+    usable = (average > 0) & (middle > 0)
+    log_ratio[3 : x.size - 3] = np.where(
+        usable,
+        np.log(np.where(usable, middle, 1.0) / np.where(usable, average, 1.0)),
+        np.nan,
+    )
+    weekday = day_index % DAYS_PER_WEEK
+    recent = day_index >= n - DAYS_PER_WEEK * weekday_weeks - 3
+    has_average = np.zeros(x.size, dtype=bool)
+    has_average[3 : x.size - 3] = average > 0
+    weekday_log = np.zeros(DAYS_PER_WEEK)
+    weekday_open = np.ones(DAYS_PER_WEEK, dtype=bool)
+    for k in range(DAYS_PER_WEEK):
+        seen = (weekday == k) & recent & has_average
+        if np.any(seen) and float(np.median(x[seen])) == 0.0:
+            weekday_open[k] = False  # usually no volume at all: a closed weekday
+            continue
+        known = (weekday == k) & recent & np.isfinite(log_ratio)
+        if np.any(known):
+            weekday_log[k] = float(np.median(log_ratio[known]))
+    if np.any(weekday_open):
+        weekday_log[weekday_open] -= weekday_log[weekday_open].mean()
+    residual = log_ratio - weekday_log[weekday]
+    month_log_past = np.zeros(n)
+    month_log_future = np.zeros(horizon)
+    if first_day is not None:
+        day_of_month = np.array([(first_day + timedelta(days=i)).day for i in range(n + horizon)])
+        factors = np.zeros(32)
+        for d in range(1, 32):
+            seen = residual[(day_of_month[start:n] == d) & np.isfinite(residual)]
+            factors[d] = seen.sum() / (seen.size + shrink_days) if seen.size else 0.0
+        month_log_past = factors[day_of_month[:n]]
+        month_log_future = factors[day_of_month[n:]]
+    leftover = residual - month_log_past[start:]
+    leftover = leftover[np.isfinite(leftover)]
+    sigma = float(np.std(leftover)) if leftover.size > 1 else 0.0
+    return _Seasons(weekday_log, weekday_open, month_log_past, month_log_future, sigma)
+
+
+@dataclass(frozen=True, slots=True)
+class DayOfMonthDecomposition:
+    """Daily totals as level x weekday factor x day-of-month factor (classical
+    multiplicative decomposition, for daily totals only).
+
+    Ratios of each day to its centred 7-day moving average give the weekday factor (median
+    per weekday over the last ``weekday_weeks`` weeks) and, after it, the day-of-month factor
+    (mean log ratio per day of the month over the last ``span_days``, shrunk towards 1 as if
+    ``shrink_days`` more days had ratio 1: paydays, benefit dates, month ends). The level is
+    the mean of the last ``level_days`` days with both factors taken out. Without dates
+    (``predict``) the day-of-month factor is left out.
+
+    Defaults chosen by rolling-origin backtest on June-October 1999 of the Anonymous Bank.
+    """
+
+    span_days: int = 364
+    level_days: int = 28
+    weekday_weeks: int = 8
+    shrink_days: float = 12.0
+
+    @property
+    def name(self) -> str:
+        return "DayOfMonthDecomposition"
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        return self._predict(
+            history, first_day=None, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        return self._predict(
+            history, first_day=first_day, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def _predict(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date | None,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        if slots_per_day != 1:
+            raise InputError(
+                "DayOfMonthDecomposition forecasts daily totals; use it inside DailyProfile"
+            )
+        values = check_history(history, horizon=horizon, slots_per_day=1, min_days=14)
+        z = _z(level)
+        n = values.size
+        seasons = _seasons(
+            values,
+            first_day=first_day,
+            horizon=horizon,
+            span_days=self.span_days,
+            weekday_weeks=self.weekday_weeks,
+            shrink_days=self.shrink_days,
+        )
+        past_weekday = np.arange(n) % DAYS_PER_WEEK
+        past = np.exp(seasons.weekday_log[past_weekday] + seasons.month_log_past)
+        recent = (np.arange(n) >= n - self.level_days) & seasons.weekday_open[past_weekday]
+        level_value = float(np.mean(values[recent] / past[recent])) if np.any(recent) else 0.0
+        future = np.arange(n, n + horizon) % DAYS_PER_WEEK
+        mean = (
+            level_value
+            * np.exp(seasons.weekday_log[future] + seasons.month_log_future)
+            * seasons.weekday_open[future]
+        )
+        spread = np.exp(z * seasons.sigma)
+        return Prediction(mean=mean, lo=mean / spread, hi=mean * spread, level=level).clipped()
+
+
+@dataclass(frozen=True, slots=True)
+class DayOfMonthAdjusted:
+    """Any daily-total model on the history with its day-of-month factors taken out, its
+    forecast multiplied by the factors of the days ahead (learned as in
+    :class:`DayOfMonthDecomposition`). Without dates (``predict``) it is ``inner`` alone."""
+
+    inner: Forecaster
+    span_days: int = 364
+    weekday_weeks: int = 8
+    shrink_days: float = 12.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.inner.name}+DayOfMonth"
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        return self.inner.predict(
+            history, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        if slots_per_day != 1:
+            raise InputError("DayOfMonthAdjusted works on daily totals; use it inside DailyProfile")
+        values = check_history(history, horizon=horizon, slots_per_day=1, min_days=14)
+        seasons = _seasons(
+            values,
+            first_day=first_day,
+            horizon=horizon,
+            span_days=self.span_days,
+            weekday_weeks=self.weekday_weeks,
+            shrink_days=self.shrink_days,
+        )
+        adjusted = values / np.exp(seasons.month_log_past)
+        inner = predict_dated(
+            self.inner,
+            adjusted,
+            first_day=first_day,
+            horizon=horizon,
+            slots_per_day=1,
+            level=level,
+        )
+        return inner.scaled(np.exp(seasons.month_log_future))

@@ -19,7 +19,7 @@ from bezetting.core.forecast.events import (
     detect_level_shift,
     neutralise_events,
 )
-from bezetting.core.forecast.protocol import FloatArray, Forecaster
+from bezetting.core.forecast.protocol import FloatArray, Forecaster, predict_dated
 
 __all__ = ["DayForecast", "PipelineOptions", "forecast_days"]
 
@@ -90,8 +90,13 @@ def forecast_days(
         if shift is not None:
             cleaned = cleaned.copy()
             cleaned[: shift.day_index] *= shift.ratio
-    prediction = model.predict(
-        cleaned.ravel(), horizon=horizon_days * width, slots_per_day=width, level=options.level
+    prediction = predict_dated(
+        model,
+        cleaned.ravel(),
+        first_day=first_day,
+        horizon=horizon_days * width,
+        slots_per_day=width,
+        level=options.level,
     )
     forecast_start = first_day + timedelta(days=n_days)
     factors, applied = apply_event_factors(

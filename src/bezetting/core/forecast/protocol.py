@@ -8,6 +8,7 @@ values per local day (1 for daily totals, 96/48/24 for 15/30/60-minute intervals
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -15,7 +16,14 @@ import numpy.typing as npt
 
 from bezetting.core.errors import InputError
 
-__all__ = ["FloatArray", "Forecaster", "Prediction", "check_history"]
+__all__ = [
+    "CalendarForecaster",
+    "FloatArray",
+    "Forecaster",
+    "Prediction",
+    "check_history",
+    "predict_dated",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -67,6 +75,40 @@ class Forecaster(Protocol):
     ) -> Prediction:
         """Forecast ``horizon`` values after ``history`` (whole days, ``slots_per_day`` each)."""
         ...
+
+
+@runtime_checkable
+class CalendarForecaster(Forecaster, Protocol):
+    """A model that also uses the calendar date of each history day (day of the month)."""
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        """As ``predict``; ``first_day`` is the local date of the history's first day."""
+        ...
+
+
+def predict_dated(
+    model: Forecaster,
+    history: FloatArray,
+    *,
+    first_day: date,
+    horizon: int,
+    slots_per_day: int,
+    level: float,
+) -> Prediction:
+    """Forecast with the history's dates when the model uses them, without otherwise."""
+    if isinstance(model, CalendarForecaster):
+        return model.predict_on(
+            history, first_day=first_day, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+    return model.predict(history, horizon=horizon, slots_per_day=slots_per_day, level=level)
 
 
 def check_history(

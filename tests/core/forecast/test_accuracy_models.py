@@ -1,0 +1,204 @@
+"""The accuracy pieces: robust intraday profile, day-of-month decomposition, weighted
+ensembles, and a choice that keeps the best single model unless an ensemble beats it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from bezetting.core.errors import InputError
+from bezetting.core.forecast import (
+    BacktestResult,
+    CalendarForecaster,
+    DailyProfile,
+    DayOfMonthAdjusted,
+    DayOfMonthDecomposition,
+    Ensemble,
+    SameWeekdayMean,
+    SeasonalNaive,
+    choose_model,
+    ensemble_backtest,
+    forecast_days,
+    inverse_error_weights,
+    robust_profile,
+)
+
+WEEKDAY_LEVELS = np.array([120.0, 100.0, 95.0, 90.0, 80.0, 40.0, 10.0])
+
+
+def test_the_recent_profile_is_the_median_share_so_one_odd_day_does_not_move_it():
+    # Same weekday four times: shares (1/4, 3/4) three times, one odd day (3/4, 1/4).
+    days = np.zeros((28, 2))
+    days[[0, 7, 14], :] = [10.0, 30.0]
+    days[21, :] = [300.0, 100.0]
+    days[days.sum(axis=1) == 0] = [1.0, 1.0]
+    profile = robust_profile(days, recent_weeks=4, long_weeks=4, recent_weight=1.0)
+    assert profile[0] == pytest.approx([0.25, 0.75])
+    # The pooled share of those four days is (3 * 10 + 300, 3 * 30 + 100) / 520.
+    pooled = robust_profile(days, recent_weeks=4, long_weeks=4, recent_weight=0.0)
+    assert pooled[0] == pytest.approx([330 / 520, 190 / 520])
+    half = robust_profile(days, recent_weeks=4, long_weeks=4, recent_weight=0.5)
+    assert half[0] == pytest.approx([(0.25 + 330 / 520) / 2, (0.75 + 190 / 520) / 2])
+    assert half.sum(axis=1) == pytest.approx(np.ones(7))
+
+
+def test_a_weekday_without_volume_gets_a_uniform_profile():
+    days = np.ones((14, 4))
+    days[[6, 13]] = 0.0
+    profile = robust_profile(days, recent_weeks=2, long_weeks=2, recent_weight=0.5)
+    assert profile[6] == pytest.approx(np.full(4, 0.25))
+
+
+@pytest.mark.parametrize("weight", [-0.1, 1.5])
+def test_a_blend_weight_outside_zero_to_one_is_refused(weight):
+    with pytest.raises(InputError, match="recent_weight"):
+        robust_profile(np.ones((14, 2)), recent_weeks=2, long_weeks=2, recent_weight=weight)
+
+
+def payday_series(first_day: date, n_days: int, payday: int, lift: float) -> np.ndarray:
+    """Daily totals: a weekday pattern, times ``lift`` on the given day of every month."""
+    values = WEEKDAY_LEVELS[np.arange(n_days) % 7].copy()
+    for i in range(n_days):
+        if (first_day + timedelta(days=i)).day == payday:
+            values[i] *= lift
+    return values
+
+
+def test_the_day_of_month_factor_is_learned_and_forecast_on_that_date():
+    first = date(2019, 1, 1)
+    history = payday_series(first, 364, payday=25, lift=1.5)
+    model = DayOfMonthDecomposition(shrink_days=0.0)
+    horizon = 31
+    got = model.predict_on(history, first_day=first, horizon=horizon, slots_per_day=1, level=80.0)
+    start = first + timedelta(days=364)
+    truth = payday_series(start, horizon, payday=25, lift=1.5)
+    # The truth continues the same construction; the moving-average ratios smear the lift a
+    # little over its neighbours, so a few percent is the decomposition's own error.
+    wape = np.abs(got.mean - truth).sum() / truth.sum()
+    assert wape < 0.05
+    payday_index = next(i for i in range(horizon) if (start + timedelta(days=i)).day == 25)
+    ratio = got.mean[payday_index] / WEEKDAY_LEVELS[(364 + payday_index) % 7]
+    assert ratio == pytest.approx(1.5, rel=0.1)
+
+
+def test_without_dates_the_decomposition_is_level_times_weekday_only():
+    first = date(2019, 1, 1)
+    history = payday_series(first, 364, payday=25, lift=1.5)
+    got = DayOfMonthDecomposition().predict(history, horizon=7, slots_per_day=1, level=80.0)
+    # Weekday shape as in the data: Monday (index 0 of the pattern) 12 times Sunday's 10.
+    ratios = got.mean / WEEKDAY_LEVELS[np.arange(364, 371) % 7]
+    assert ratios == pytest.approx(np.full(7, ratios.mean()), rel=0.02)
+
+
+def test_the_pipeline_hands_the_dates_through_the_profile_to_the_daily_model():
+    first = date(2019, 1, 1)
+    totals = payday_series(first, 364, payday=25, lift=1.5)
+    shape = np.array([0.25, 0.75])
+    history = totals[:, None] * shape[None, :]
+    model = DailyProfile(DayOfMonthDecomposition(shrink_days=0.0))
+    assert isinstance(model, CalendarForecaster)
+    result = forecast_days(history, model, first_day=first, horizon_days=31)
+    start = first + timedelta(days=364)
+    payday_index = next(i for i in range(31) if (start + timedelta(days=i)).day == 25)
+    day_total = result.mean[payday_index].sum()
+    assert day_total / WEEKDAY_LEVELS[(364 + payday_index) % 7] == pytest.approx(1.5, rel=0.1)
+    assert result.mean[payday_index] / day_total == pytest.approx(shape)
+
+
+def test_the_decomposition_refuses_interval_values():
+    with pytest.raises(InputError, match="daily totals"):
+        DayOfMonthDecomposition().predict(np.ones(28 * 24), horizon=24, slots_per_day=24, level=80)
+
+
+def test_a_weighted_ensemble_is_the_weighted_mean_of_its_members():
+    history = np.concatenate([np.full(7, 2.0), np.full(7, 4.0)])
+    # SeasonalNaive: 4 every day; SameWeekdayMean over two weeks: 3 every day.
+    ensemble = Ensemble((SeasonalNaive(), SameWeekdayMean(weeks=2)), weights=(0.25, 0.75))
+    got = ensemble.predict(history, horizon=7, slots_per_day=1, level=80.0)
+    assert got.mean == pytest.approx(np.full(7, 0.25 * 4 + 0.75 * 3))
+    assert ensemble.name.startswith("WeightedEnsemble(")
+
+
+@pytest.mark.parametrize("weights", [(1.0,), (1.0, -1.0), (0.0, 0.0), (float("nan"), 1.0)])
+def test_impossible_ensemble_weights_are_refused(weights):
+    with pytest.raises(InputError, match="weights"):
+        Ensemble((SeasonalNaive(), SameWeekdayMean()), weights=weights)
+
+
+def backtest(name: str, forecast: list[float], actual: list[float]) -> BacktestResult:
+    return BacktestResult(
+        model_name=name,
+        origins=np.array([10], dtype=np.int64),
+        forecasts=np.array(forecast, dtype=float).reshape(1, -1, 1),
+        actuals=np.array(actual, dtype=float).reshape(1, -1, 1),
+        naive_mae=np.array([1.0]),
+    )
+
+
+def test_inverse_error_weights_are_proportional_to_one_over_wape():
+    a = backtest("a", [11.0, 9.0], [10.0, 10.0])  # WAPE 0.1
+    b = backtest("b", [12.0, 8.0], [10.0, 10.0])  # WAPE 0.2
+    assert inverse_error_weights([a, b]) == pytest.approx((2 / 3, 1 / 3))
+    perfect = backtest("p", [10.0, 10.0], [10.0, 10.0])
+    assert inverse_error_weights([a, perfect]) is None
+
+
+def test_a_weighted_ensemble_backtest_is_scored_from_stored_forecasts():
+    a = backtest("a", [12.0, 12.0], [10.0, 10.0])
+    b = backtest("b", [6.0, 6.0], [10.0, 10.0])
+    # 2/3 * 12 + 1/3 * 6 = 10: perfect.
+    scored = ensemble_backtest([a, b], name="w", weights=[2 / 3, 1 / 3])
+    assert scored.wape == pytest.approx(0.0)
+
+
+def test_a_single_model_is_kept_when_no_ensemble_beats_it():
+    # Both members make the same forecast: every ensemble ties with the best single.
+    models = [SeasonalNaive(), SameWeekdayMean(weeks=4)]
+    same = [backtest("s", [12.0, 9.0], [10.0, 10.0]), backtest("m", [12.0, 9.0], [10.0, 10.0])]
+    choice = choose_model(models, same, ensemble_size=2)
+    assert choice.model is models[0]
+    names = [result.model_name for result in choice.ranking]
+    assert any(name.startswith("WeightedEnsemble(") for name in names)
+
+
+def test_the_weighted_ensemble_is_chosen_when_it_is_strictly_best():
+    models = [SeasonalNaive(), SameWeekdayMean(weeks=4)]
+    # WAPE 0.1 and 0.2, errors of opposite sign: weights 2/3, 1/3 cancel them exactly,
+    # the plain mean (11.5 - 10 and 8.5 - 10 ...) does not.
+    backtests = [backtest("s", [11.0, 11.0], [10.0, 10.0]), backtest("m", [8.0, 8.0], [10.0, 10.0])]
+    choice = choose_model(models, backtests, ensemble_size=2)
+    assert isinstance(choice.model, Ensemble)
+    assert choice.model.weights == pytest.approx((2 / 3, 1 / 3))
+    assert choice.backtest.wape == pytest.approx(0.0)
+
+
+def test_any_daily_model_gets_the_day_of_month_factor_when_adjusted():
+    first = date(2019, 1, 1)
+    history = payday_series(first, 364, payday=25, lift=1.5)
+    start = first + timedelta(days=364)
+    payday_index = next(i for i in range(31) if (start + timedelta(days=i)).day == 25)
+    plain_weekday = WEEKDAY_LEVELS[(364 + payday_index) % 7]
+    adjusted = DayOfMonthAdjusted(SameWeekdayMean(weeks=4), shrink_days=0.0)
+    assert isinstance(adjusted, CalendarForecaster)
+    got = adjusted.predict_on(history, first_day=first, horizon=31, slots_per_day=1, level=80.0)
+    assert got.mean[payday_index] / plain_weekday == pytest.approx(1.5, rel=0.1)
+    truth = payday_series(start, 31, payday=25, lift=1.5)
+    assert np.abs(got.mean - truth).sum() / truth.sum() < 0.05
+    # Without dates it is the inner model alone.
+    alone = adjusted.predict(history, horizon=31, slots_per_day=1, level=80.0)
+    inner = SameWeekdayMean(weeks=4).predict(history, horizon=31, slots_per_day=1, level=80.0)
+    assert alone.mean == pytest.approx(inner.mean)
+
+
+def test_a_closed_weekday_is_forecast_as_zero_by_the_decomposition():
+    first = date(2019, 1, 7)  # a Monday
+    levels = np.array([120.0, 100.0, 95.0, 90.0, 80.0, 40.0, 0.0])  # closed on Sundays
+    history = np.tile(levels, 20)
+    got = DayOfMonthDecomposition().predict_on(
+        history, first_day=first, horizon=14, slots_per_day=1, level=80.0
+    )
+    assert got.mean[6] == 0.0
+    assert got.mean[13] == 0.0
+    assert got.mean[:6] == pytest.approx(levels[:6], rel=0.02)
