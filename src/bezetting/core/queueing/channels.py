@@ -5,7 +5,7 @@ Chat
     ``concurrency`` parallel *slots* and apply Erlang C or A to the slots, with the handle time
     a chat takes *when the agent is running that many at once* (measured chat handle times
     already include the slow-down from juggling). This is the standard first-order model
-    (e.g. Koole, *Call Center Optimization*, ch. on multichannel): it is exact when slots are
+    in workforce planning: it is exact when slots are
     independent and conservative when an agent with fewer chats speeds up. Agents are the slots
     divided by the concurrency, rounded up.
 

@@ -130,7 +130,7 @@ def offered_load(
 def erlang_b(agents: ArrayLike, load_erlangs: ArrayLike) -> FloatArray:
     """Erlang B: the probability that a contact is blocked when ``agents`` are all busy.
 
-    >>> round(float(erlang_b(5, 3.0)), 6)  # Koole, Call Center Mathematics, Erlang B tables
+    >>> round(float(erlang_b(5, 3.0)), 6)  # (3**5/5!) / sum(3**k/k!, k=0..5) = 20.25/184
     0.110054
     """
     n, a = _agents_and_load(agents, load_erlangs)
