@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bezetting.api.app import create_app
+from tests.api.conftest import World, bearer
 
 
 @pytest.fixture
-def client() -> TestClient:
-    return TestClient(create_app())
+def client(app: FastAPI, world: World) -> TestClient:
+    """A planner's client: the calculator is for any logged-in person."""
+    return TestClient(app, headers=bearer(world, "planner"))
 
 
 def test_staffing_answers_per_interval(client: TestClient) -> None:
