@@ -75,6 +75,7 @@ __all__ = [
     "record_contact_event",
     "revoke_token",
     "token_sha256",
+    "user_by_email",
     "user_by_id",
     "verify_password",
     "visible_agent",
@@ -150,6 +151,7 @@ class UserRef:
     """A user as others may see it (never the password hash)."""
 
     id: int
+    organisation_id: int
     email: str
     role: Role
     active: bool
@@ -189,6 +191,7 @@ def token_sha256(token: str) -> str:
 def _ref(user: User) -> UserRef:
     return UserRef(
         id=user.id,
+        organisation_id=user.organisation_id,
         email=user.email,
         role=user.role,
         active=user.active,
@@ -285,6 +288,19 @@ def list_users(sessions: SessionFactory, *, organisation_id: int) -> list[UserRe
             .all()
         )
         return [_ref(u) for u in users]
+
+
+def user_by_email(sessions: SessionFactory, email: str) -> UserRef:
+    """The user with this e-mail (any organisation; e-mails are unique).
+
+    Raises:
+        NotFoundError: no such user.
+    """
+    with transaction(sessions) as session:
+        user = _user_by_email(session, email)
+        if user is None:
+            raise NotFoundError(f"no user with e-mail {email.strip().lower()!r}")
+        return _ref(user)
 
 
 def user_by_id(sessions: SessionFactory, user_id: int, *, organisation_id: int) -> UserRef:
