@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from bezetting.api.app import create_app
+from bezetting.config import load_settings
 from tests.api.conftest import NOW, World, bearer
 
 
@@ -195,3 +198,31 @@ def test_unknown_paths_answer_in_the_error_shape(client: TestClient) -> None:
     response = client.get("/api/v1/nowhere")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_an_abandoned_contact_was_not_answered(client: TestClient, world: World) -> None:
+    response = client.post(
+        "/api/v1/events/contacts",
+        json={
+            "event_id": "call-10",
+            "queue": "general",
+            "arrived_at": "2020-03-16T09:00:00+01:00",
+            "answered_at": "2020-03-16T09:00:30+01:00",
+            "abandoned": True,
+        },
+        headers=bearer(world, "integration"),
+    )
+    assert response.status_code == 422
+    assert "abandoned" in response.json()["error"]["message"]
+
+
+def test_the_default_app_builds_its_database_on_first_use(tmp_path: Path) -> None:
+    app = create_app(load_settings(env="test", data_dir=tmp_path))
+    assert not (tmp_path / "bezetting.db").exists()  # nothing at construction
+    with TestClient(app) as client:  # runs the lifespan; its end closes the engine
+        assert client.get("/health").status_code == 200
+        login = client.post(
+            "/api/v1/auth/login", json={"email": "nobody@example.nl", "password": "x" * 12}
+        )
+        assert login.status_code == 401  # the default SQLite file was created and migrated
+    assert (tmp_path / "bezetting.db").exists()

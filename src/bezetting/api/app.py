@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import Depends, FastAPI
@@ -53,14 +54,21 @@ def create_app(
         login_limiter: the login rate limiter (default: 5 failures per 5 minutes).
     """
     context = AppContext(
-        settings=settings if settings is not None else load_settings(),
-        given_sessions=sessions,
-        given_runner=runner,
-        limiter=login_limiter if login_limiter is not None else LoginRateLimiter(),
+        settings if settings is not None else load_settings(),
+        limiter=login_limiter,
+        sessions=sessions,
+        runner=runner,
     )
     if clock is not None:
         context.clock = clock
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        context.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="bezetting",
         version=__version__,
         summary="Open-source workforce management for customer-service teams",

@@ -18,14 +18,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from bezetting.config import Settings
+from bezetting.config import Environment, Settings
 from bezetting.jobs import InProcessRunner, JobRunner
 from bezetting.services.accounts import (
     AuthenticationError,
@@ -71,7 +69,13 @@ class LoginRateLimiter:
         self._failures: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
 
+    _SWEEP_AT = 10_000
+
     def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
+        if len(self._failures) > self._SWEEP_AT:  # forget keys whose failures all expired
+            cutoff = now - self._window
+            for stale in [k for k, v in self._failures.items() if not v or v[-1] <= cutoff]:
+                del self._failures[stale]
         stamps = self._failures.setdefault(key, deque())
         while stamps and stamps[0] <= now - self._window:
             stamps.popleft()
@@ -105,46 +109,71 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
 class AppContext:
     """Per-application state: settings, a lazily built database and job runner, the clock.
 
-    Nothing connects at construction, so ``create_app()`` is cheap and import-safe.
+    Nothing connects at construction, so ``create_app()`` is cheap and import-safe; the engine
+    and the runner are built on first use (once, also when requests race) and closed by
+    :meth:`close` when the app shuts down.
     """
 
-    settings: Settings
-    clock: Callable[[], datetime] = _utc_now
-    limiter: LoginRateLimiter = field(default_factory=LoginRateLimiter)
-    given_sessions: SessionFactory | None = None
-    given_runner: JobRunner | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        limiter: LoginRateLimiter | None = None,
+        sessions: SessionFactory | None = None,
+        runner: JobRunner | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.limiter = limiter if limiter is not None else LoginRateLimiter()
+        self._sessions = sessions
+        self._runner = runner
+        self._dispose_engine: Callable[[], None] | None = None
+        self._own_runner: InProcessRunner | None = None
+        self._lock = threading.Lock()
 
-    @cached_property
+    @property
     def sessions(self) -> SessionFactory:
         """The session factory (built, and SQLite migrated, on first use)."""
-        if self.given_sessions is not None:
-            return self.given_sessions
-        with self._lock:
-            engine = create_engine_for(self.settings)
-            ensure_schema(engine)
-            return make_session_factory(engine)
+        if self._sessions is None:
+            with self._lock:
+                if self._sessions is None:
+                    engine = create_engine_for(self.settings)
+                    ensure_schema(engine)
+                    self._dispose_engine = engine.dispose
+                    self._sessions = make_session_factory(engine)
+        return self._sessions
 
-    @cached_property
+    @property
     def runner(self) -> JobRunner:
         """Celery when a broker is configured (statuses shared by every process), else a
         thread pool in this process."""
-        if self.given_runner is not None:
-            return self.given_runner
-        if self.settings.broker_url:
-            from bezetting.jobs.celery_runner import CeleryRunner  # Celery only when configured
+        if self._runner is None:
+            with self._lock:
+                if self._runner is None:
+                    if self.settings.broker_url:
+                        from bezetting.jobs.celery_runner import CeleryRunner  # only if used
 
-            return CeleryRunner(self.settings.broker_url)
-        return InProcessRunner()
+                        self._runner = CeleryRunner(self.settings.broker_url)
+                    else:
+                        self._own_runner = InProcessRunner()
+                        self._runner = self._own_runner
+        return self._runner
 
     @property
     def secure_cookies(self) -> bool:
         """Cookies are Secure (HTTPS only) except in development and tests."""
-        return self.settings.env.value == "production"
+        return self.settings.env is Environment.PRODUCTION
+
+    def close(self) -> None:
+        """Stop the in-process runner and close the engine this context built (not given ones)."""
+        if self._own_runner is not None:
+            self._own_runner.shutdown()
+        if self._dispose_engine is not None:
+            self._dispose_engine()
 
 
 def _context(request: Request) -> AppContext:

@@ -720,6 +720,19 @@ def record_contact_event(
         raise InputError("every time of a contact event needs a time zone")
     if times != sorted(times):
         raise InputError("a contact must arrive, then be answered, then end")
+    if event.abandoned and event.answered_at is not None:
+        raise InputError("an abandoned contact has no answered_at")
+    try:
+        return _record_contact(sessions, who, event)
+    except ConflictError:
+        # Another delivery of the same event may have won the race: answer as for a
+        # re-delivery (a real content conflict raises again).
+        return _record_contact(sessions, who, event)
+
+
+def _record_contact(
+    sessions: SessionFactory, who: Principal, event: ContactEvent
+) -> RecordedContact:
     with transaction(sessions) as session:
         queue = (
             session.query(Queue)
