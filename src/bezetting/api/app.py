@@ -2,18 +2,73 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import Depends, FastAPI
 
 from bezetting import __version__
+from bezetting.api.deps import AppContext, Caller, LoginRateLimiter
 from bezetting.api.errors import install_error_handlers
-from bezetting.api.routers import staffing
+from bezetting.api.routers import (
+    absences,
+    agents,
+    auth,
+    events,
+    jobs,
+    me,
+    queues,
+    requests,
+    staffing,
+    users,
+)
+from bezetting.config import Settings, load_settings
+from bezetting.jobs import JobRunner
+from bezetting.store import SessionFactory
 
 __all__ = ["create_app"]
 
+_ROUTERS = (auth, users, agents, me, requests, absences, events, jobs, queues)
 
-def create_app() -> FastAPI:
-    """Build the API application with every router and the error mapping."""
+
+def _any_person(who: Caller) -> None:
+    """The staffing calculator is for any logged-in person (not for integration tokens)."""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    sessions: SessionFactory | None = None,
+    runner: JobRunner | None = None,
+    clock: Callable[[], datetime] | None = None,
+    login_limiter: LoginRateLimiter | None = None,
+) -> FastAPI:
+    """Build the API application with every router and the error mapping.
+
+    Args:
+        settings: the settings (default: read from ``BEZETTING_*``).
+        sessions: a session factory to use instead of one built from the settings (tests).
+        runner: a job runner instead of the default (in-process, or Celery with a broker).
+        clock: now, timezone-aware (tests pin it).
+        login_limiter: the login rate limiter (default: 5 failures per 5 minutes).
+    """
+    context = AppContext(
+        settings if settings is not None else load_settings(),
+        limiter=login_limiter,
+        sessions=sessions,
+        runner=runner,
+    )
+    if clock is not None:
+        context.clock = clock
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        context.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="bezetting",
         version=__version__,
         summary="Open-source workforce management for customer-service teams",
@@ -21,8 +76,11 @@ def create_app() -> FastAPI:
         docs_url="/api/v1/docs",
         redoc_url=None,
     )
+    app.state.bezetting = context
     install_error_handlers(app)
-    app.include_router(staffing.router, prefix="/api/v1")
+    for module in _ROUTERS:
+        app.include_router(module.router, prefix="/api/v1")
+    app.include_router(staffing.router, prefix="/api/v1", dependencies=[Depends(_any_person)])
 
     @app.get("/health", tags=["health"], summary="Liveness check")
     def health() -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bezetting.core.errors import (
     BadRowsError,
@@ -23,10 +24,22 @@ from bezetting.core.errors import (
     InfeasibleError,
     InputError,
 )
+from bezetting.jobs import UnknownJobError
+from bezetting.services.accounts import (
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+)
 
 __all__ = ["STATUS_FOR", "error_body", "install_error_handlers"]
 
 STATUS_FOR: tuple[tuple[type[BezettingError], int], ...] = (
+    (AuthenticationError, 401),
+    (PermissionDeniedError, 403),
+    (NotFoundError, 404),
+    (UnknownJobError, 404),
+    (RateLimitedError, 429),
     (ConflictError, 409),
     (InfeasibleError, 422),
     (InputError, 422),
@@ -52,7 +65,28 @@ async def _bezetting_error(request: Request, exc: Exception) -> JSONResponse:
         {"line": e.line, "column": e.column, "reason": e.reason}
         for e in (exc.rows if isinstance(exc, BadRowsError) else ())
     ]
-    return JSONResponse(error_body(exc.code, str(exc), details), status_code=_status(exc))
+    status = _status(exc)
+    headers: dict[str, str] = {}
+    if isinstance(exc, RateLimitedError):
+        headers["Retry-After"] = str(exc.retry_after_seconds)
+    if isinstance(exc, AuthenticationError):
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(
+        error_body(exc.code, str(exc), details), status_code=status, headers=headers
+    )
+
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    return JSONResponse(
+        error_body(code, str(exc.detail)),
+        status_code=exc.status_code,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -71,3 +105,4 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register the mapping on ``app``."""
     app.add_exception_handler(BezettingError, _bezetting_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

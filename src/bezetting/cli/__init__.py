@@ -8,7 +8,19 @@ from __future__ import annotations
 import typer
 
 from bezetting import __version__
-from bezetting.cli import db, demo, forecast, imports, jobs, schedule, simulate, staff, worker
+from bezetting.cli import (
+    db,
+    demo,
+    forecast,
+    imports,
+    jobs,
+    schedule,
+    serve,
+    simulate,
+    staff,
+    users,
+    worker,
+)
 
 app = typer.Typer(
     name="bezetting",
@@ -30,7 +42,7 @@ def _root(
 
 
 # Each command module registers itself; keep one line per module, sorted.
-for _module in (db, demo, forecast, imports, jobs, schedule, simulate, staff, worker):
+for _module in (db, demo, forecast, imports, jobs, schedule, serve, simulate, staff, users, worker):
     _module.register(app)
 
 

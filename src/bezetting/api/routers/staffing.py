@@ -20,6 +20,15 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/staffing", tags=["staffing"])
 
+# Bounds far beyond any contact centre, so that the engine never meets a number whose powers
+# overflow a float: a million contacts per interval, handle times and waits up to a week, at
+# least a second of handle time and patience. Volumes below a millionth of a contact count as
+# none: the engine's series meet subnormal floats there (found by the schemathesis run).
+MAX_VOLUME = 1_000_000.0
+MIN_VOLUME = 1e-6
+MAX_SECONDS = 7 * 86_400.0
+MIN_SECONDS = 1.0
+
 
 class TargetIn(BaseModel):
     """What the staffing must achieve; every target given must hold."""
@@ -27,9 +36,9 @@ class TargetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     service_level: Annotated[float, Field(ge=0, lt=1)] | None = 0.8
-    answer_within_seconds: Annotated[float, Field(ge=0)] = 20.0
+    answer_within_seconds: Annotated[float, Field(ge=0, le=MAX_SECONDS)] = 20.0
     definition: ServiceLevelDefinition = ServiceLevelDefinition.OFFERED
-    max_asa_seconds: Annotated[float, Field(gt=0)] | None = None
+    max_asa_seconds: Annotated[float, Field(gt=0, le=MAX_SECONDS)] | None = None
     max_abandon_rate: Annotated[float, Field(gt=0, le=1)] | None = None
     max_occupancy: Annotated[float, Field(gt=0, le=1)] | None = None
 
@@ -39,14 +48,17 @@ class StaffingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    volume: Annotated[list[Annotated[float, Field(ge=0)]], Field(min_length=1, max_length=100_000)]
+    volume: Annotated[
+        list[Annotated[float, Field(ge=0, le=MAX_VOLUME)]], Field(min_length=1, max_length=100_000)
+    ]
     aht_seconds: Annotated[
-        list[Annotated[float, Field(gt=0)]], Field(min_length=1, max_length=100_000)
+        list[Annotated[float, Field(ge=MIN_SECONDS, le=MAX_SECONDS)]],
+        Field(min_length=1, max_length=100_000),
     ]
     interval_seconds: Literal[900, 1800, 3600] = 1800
     target: TargetIn = TargetIn()
     model: QueueModel = QueueModel.ERLANG_C
-    patience_seconds: Annotated[float, Field(gt=0)] | None = None
+    patience_seconds: Annotated[float, Field(ge=MIN_SECONDS, le=MAX_SECONDS)] | None = None
 
     @model_validator(mode="after")
     def _aht_fits_volume(self) -> StaffingRequest:
@@ -75,6 +87,7 @@ class StaffingResponse(BaseModel):
 def staff(request: StaffingRequest) -> StaffingResponse:
     """Fewest agents per interval meeting the target, by Erlang C or Erlang A."""
     volume = np.asarray(request.volume)
+    volume = np.where(volume < MIN_VOLUME, 0.0, volume)
     aht = np.broadcast_to(np.asarray(request.aht_seconds), volume.shape)
     load = offered_load(volume, aht_seconds=aht, interval_seconds=float(request.interval_seconds))
     t = request.target

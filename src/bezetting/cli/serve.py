@@ -1,0 +1,62 @@
+"""``bezetting serve``: run the JSON API with uvicorn.
+
+Every process is stateless apart from its login rate limiter and (without a broker) its
+in-process jobs: sessions and tokens live in the database, so several ``serve`` processes (or
+``--workers``) can share one PostgreSQL behind a proxy. Set ``BEZETTING_BROKER_URL`` so that
+jobs run on Celery and every process sees every job's status.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bezetting.cli._common import reports_errors
+from bezetting.config import load_settings
+from bezetting.store import create_engine_for, display_url, ensure_schema
+
+__all__ = ["APP_FACTORY", "register"]
+
+APP_FACTORY = "bezetting.api.app:create_app"
+"""What uvicorn imports and calls in each process (settings come from ``BEZETTING_*``)."""
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes to run (each builds its own app).")
+    ] = 1,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """Serve the API (OpenAPI document at /api/v1/openapi.json, docs at /api/v1/docs)."""
+    import uvicorn  # only this command needs the server
+
+    with reports_errors():
+        settings = load_settings()
+        engine = create_engine_for(settings)
+        try:
+            ensure_schema(engine)  # SQLite: migrate; PostgreSQL: refuse an old schema
+        finally:
+            engine.dispose()
+        typer.echo(
+            f"bezetting API on http://{host}:{port}/api/v1 "
+            f"({display_url(settings.resolved_database_url)}, {workers} process(es))",
+            err=True,
+        )
+    # By import path: each worker process builds its own app from the same environment (and
+    # the CLI layer stays independent of the API layer, as the import contract wants).
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level.lower(),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the command line."""
+    app.command(name="serve")(serve)

@@ -1,0 +1,230 @@
+"""One small world for the API tests, built once and copied per test (a fresh SQLite file).
+
+Organisation ``gemeente`` with two clients (``gemeente`` in-house and ``bank``), a queue for
+each, agents 1001 (team Noord) and 1002 (team Zuid), a published schedule with a shift for
+each agent, a pending time-off request of 1002, and one user per role plus an integration
+token. Organisation ``ander`` has an agent and a queue that nobody of ``gemeente`` may see.
+Every user gets an ``api`` token so tests need not log in (login has tests of its own).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from bezetting.api.app import create_app
+from bezetting.api.deps import LoginRateLimiter
+from bezetting.config import load_settings
+from bezetting.jobs import InProcessRunner
+from bezetting.services.absence import request_time_off
+from bezetting.services.accounts import TokenScope, create_user, issue_token
+from bezetting.services.imports import ImportOptions, import_agents
+from bezetting.services.organisations import QueueSpec, create_organisation, create_queue
+from bezetting.services.schedules import (
+    ActivityPlan,
+    ShiftPlan,
+    create_schedule,
+    publish_schedule,
+    save_schedule_shifts,
+)
+from bezetting.store import create_engine_for_url, make_session_factory, transaction, upgrade
+from bezetting.store.enums import ActivityKind, Role
+from bezetting.store.models import Agent, Client, Organisation, Queue
+
+NOW = datetime(2020, 3, 16, 7, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery staple"
+ROLES = ("admin", "planner", "team_lead", "agent", "client_viewer")
+
+
+@dataclass(frozen=True)
+class World:
+    """Ids and tokens of the world (tokens in plain text, as a client would hold them)."""
+
+    path: Path
+    tokens: dict[str, str]
+    emails: dict[str, str]
+    user_ids: dict[str, int]
+    agent_ids: dict[str, int]
+    queue_ids: dict[str, int]
+    other_agent_id: int
+    other_queue_id: int
+    shift_start: datetime
+    pending_request_id: int
+
+
+def _build(path: Path) -> World:
+    engine = create_engine_for_url(f"sqlite:///{path}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    create_organisation(sessions, "gemeente", name="Gemeente Voorbeeld", now=NOW)
+    create_organisation(sessions, "ander", name="Andere Organisatie", now=NOW)
+    with transaction(sessions) as session:
+        org_id = session.scalars(
+            select(Organisation.id).where(Organisation.code == "gemeente")
+        ).one()
+        session.add(Client(organisation_id=org_id, code="bank", name="De Bank"))
+    create_queue(sessions, "gemeente", QueueSpec(code="general", name="General"))
+    create_queue(sessions, "gemeente", QueueSpec(code="bank", name="Bank", client_code="bank"))
+    create_queue(sessions, "ander", QueueSpec(code="other", name="Other"))
+    import_agents(
+        sessions,
+        b"external_id,name,contract_hours,team\n1001,Anouk de Vries,32,Noord\n"
+        b"1002,Bram Jansen,24,Zuid\n",
+        file_name="agents.csv",
+        now=NOW,
+        options=ImportOptions(organisation="gemeente"),
+    )
+    import_agents(
+        sessions,
+        b"external_id,name,contract_hours\n9001,Elders,32\n",
+        file_name="agents.csv",
+        now=NOW,
+        options=ImportOptions(organisation="ander"),
+    )
+    with transaction(sessions) as session:
+        agents = {a.external_id: a.id for a in session.scalars(select(Agent))}
+        queues = {q.code: q.id for q in session.scalars(select(Queue))}
+    users = {
+        "admin": create_user(sessions, email="admin@example.nl", password=PASSWORD,
+                             role=Role.ADMIN, now=NOW, organisation="gemeente"),
+        "planner": create_user(sessions, email="planner@example.nl", password=PASSWORD,
+                               role=Role.PLANNER, now=NOW, organisation="gemeente"),
+        "team_lead": create_user(sessions, email="lead@example.nl", password=PASSWORD,
+                                 role=Role.TEAM_LEAD, now=NOW, organisation="gemeente",
+                                 team_name="Noord"),
+        "agent": create_user(sessions, email="anouk@example.nl", password=PASSWORD,
+                             role=Role.AGENT, now=NOW, organisation="gemeente",
+                             agent_external_id="1001"),
+        "agent2": create_user(sessions, email="bram@example.nl", password=PASSWORD,
+                              role=Role.AGENT, now=NOW, organisation="gemeente",
+                              agent_external_id="1002"),
+        "client_viewer": create_user(sessions, email="bank@example.nl", password=PASSWORD,
+                                     role=Role.CLIENT_VIEWER, now=NOW, organisation="gemeente",
+                                     client_code="bank"),
+    }  # fmt: skip
+    org_id = 0
+    with transaction(sessions) as session:
+        org_id = session.scalars(
+            select(Organisation.id).where(Organisation.code == "gemeente")
+        ).one()
+    tokens = {
+        name: issue_token(
+            sessions, user_id=u.id, organisation_id=org_id, scope=TokenScope.API,
+            label=f"tests {name}", now=NOW,
+        ).token
+        for name, u in users.items()
+    }  # fmt: skip
+    tokens["integration"] = issue_token(
+        sessions,
+        user_id=users["admin"].id,
+        organisation_id=org_id,
+        scope=TokenScope.INTEGRATION,
+        label="telephony",
+        now=NOW,
+    ).token
+    start = NOW + timedelta(days=1, hours=1)
+    ref = create_schedule(
+        sessions,
+        name="week 13",
+        period_start=start.date(),
+        period_end=start.date() + timedelta(days=6),
+        now=NOW,
+        organisation="gemeente",
+    )
+    shifts = [
+        ShiftPlan(
+            agent_id=agents[code],
+            starts_at=start,
+            ends_at=start + timedelta(hours=8),
+            activities=(
+                ActivityPlan(
+                    kind=ActivityKind.CONTACT_WORK,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=8),
+                ),
+            ),
+        )
+        for code in ("1001", "1002")
+    ]
+    ref = save_schedule_shifts(
+        sessions, ref.id, expected_version=ref.version, shifts=shifts, now=NOW
+    )
+    publish_schedule(sessions, ref.id, expected_version=ref.version, now=NOW)
+    pending = request_time_off(
+        sessions,
+        agent_id=agents["1002"],
+        starts_at=NOW + timedelta(days=20),
+        ends_at=NOW + timedelta(days=21),
+        now=NOW,
+    )
+    engine.dispose()
+    return World(
+        path=path,
+        tokens=tokens,
+        emails={name: f"{u.email}" for name, u in users.items()},
+        user_ids={name: u.id for name, u in users.items()},
+        agent_ids={k: v for k, v in agents.items() if k != "9001"},
+        queue_ids={k: v for k, v in queues.items() if k != "other"},
+        other_agent_id=agents["9001"],
+        other_queue_id=queues["other"],
+        shift_start=start,
+        pending_request_id=pending.id,
+    )
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The world, built once per test session into a template database file."""
+    return _build(tmp_path_factory.mktemp("world") / "template.db")
+
+
+@pytest.fixture(scope="session")
+def runner() -> Iterator[InProcessRunner]:
+    """One in-process job runner for every API test."""
+    with InProcessRunner(max_workers=1) as job_runner:
+        yield job_runner
+
+
+@contextmanager
+def app_on_copy(
+    world: World, directory: Path, runner: InProcessRunner, *, limiter: LoginRateLimiter
+) -> Iterator[FastAPI]:
+    """An app on a private copy of the world's database, at a pinned clock."""
+    copy = directory / "bezetting.db"
+    shutil.copyfile(world.path, copy)
+    engine = create_engine_for_url(f"sqlite:///{copy}")
+    try:
+        yield create_app(
+            load_settings(env="test", data_dir=directory),
+            sessions=make_session_factory(engine),
+            runner=runner,
+            clock=lambda: NOW,
+            login_limiter=limiter,
+        )
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def app(world: World, tmp_path: Path, runner: InProcessRunner) -> Iterator[FastAPI]:
+    with app_on_copy(world, tmp_path, runner, limiter=LoginRateLimiter(max_attempts=3)) as built:
+        yield built
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    return TestClient(app)
+
+
+def bearer(world: World, who: str) -> dict[str, str]:
+    """The Authorization header of a role's token (``anonymous``: no header)."""
+    return {} if who == "anonymous" else {"Authorization": f"Bearer {world.tokens[who]}"}
