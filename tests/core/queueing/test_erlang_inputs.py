@@ -30,9 +30,9 @@ def test_erlang_c_refuses_a_load_at_or_above_the_agents_and_says_how_many_are_ne
 @pytest.mark.parametrize(
     ("call", "fragment"),
     [
-        (lambda: erlang_b(-1, 2.0), "agents must be a finite number >= 0, got -1.0"),
+        (lambda: erlang_b(-1, 2.0), "agents must be a finite number >= 0 and <= 1e.07, got -1.0"),
         (lambda: erlang_b(2.5, 2.0), "agents must be whole numbers, got 2.5"),
-        (lambda: erlang_b(3, float("nan")), "load_erlangs must be a finite number >= 0, got nan"),
+        (lambda: erlang_b(3, float("nan")), "load_erlangs must be a finite number >= 0 and <= 1e.07, got nan"),
         (lambda: erlang_b(3, math.inf), "load_erlangs must be a finite number"),
         (
             lambda: erlang_c_metrics(5, load_erlangs=2.0, aht_seconds=0, answer_within_seconds=20),
@@ -105,3 +105,14 @@ def test_no_load_means_no_wait() -> None:
     assert m.service_level_offered.tolist() == [1.0, 1.0]
     assert m.asa_seconds.tolist() == [0.0, 0.0]
     assert float(erlang_b(3, 0.0)) == 0.0
+
+
+def test_values_beyond_the_supported_range_are_refused_not_overflowed() -> None:
+    with pytest.raises(InputError, match="offered load"):
+        offered_load(7e155, aht_seconds=300, interval_seconds=1800)
+    with pytest.raises(InputError, match="load_erlangs"):
+        erlang_b(10, 2e7)
+    with pytest.raises(InputError, match="pass patience inf"):
+        erlang_a_metrics(
+            5, load_erlangs=2.0, aht_seconds=5e-324, patience_seconds=60, answer_within_seconds=20
+        )

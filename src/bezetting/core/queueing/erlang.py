@@ -124,7 +124,11 @@ def offered_load(
         raise InputError(f"interval_seconds must be a positive number, got {interval_seconds!r}")
     volume_arr = _finite(volume, "volume", minimum=0.0)
     aht = _finite(aht_seconds, "aht_seconds", minimum=0.0, strict=True)
-    return volume_arr * aht / interval_seconds
+    with np.errstate(over="ignore"):
+        load = volume_arr * aht / interval_seconds
+    return _finite(
+        load, "offered load (volume x aht_seconds / interval)", minimum=0.0, maximum=MAX_ERLANGS
+    )
 
 
 def erlang_b(agents: ArrayLike, load_erlangs: ArrayLike) -> FloatArray:
@@ -195,6 +199,7 @@ def erlang_a_metrics(
     patience = _positive_or_inf(patience_seconds, "patience_seconds")
     t = _finite(answer_within_seconds, "answer_within_seconds", minimum=0.0)
     short = _finite(short_abandon_seconds, "short_abandon_seconds", minimum=0.0)
+    _check_patience_ratio(patience, aht)
     n, a, aht, patience, t, short = np.broadcast_arrays(n, a, aht, patience, t, short)
     return _erlang_a_unchecked(n, a, aht, patience, t, short, with_asa=with_asa)
 
@@ -385,16 +390,46 @@ def _erlang_a_asa(
 # --- validation ---
 
 
-def _finite(values: ArrayLike, name: str, *, minimum: float, strict: bool = False) -> FloatArray:
+# The largest offered load (and agents) the engine promises to handle: ten million Erlang.
+MAX_ERLANGS = 1e7
+# Patience beyond this many handle times is Erlang C for every practical purpose.
+MAX_PATIENCE_IN_HANDLE_TIMES = 1e5
+
+
+def _finite(
+    values: ArrayLike,
+    name: str,
+    *,
+    minimum: float,
+    strict: bool = False,
+    maximum: float = math.inf,
+) -> FloatArray:
     arr = np.asarray(values, dtype=np.float64)
-    bad = ~np.isfinite(arr) | ((arr <= minimum) if strict else (arr < minimum))
+    bad = ~np.isfinite(arr) | ((arr <= minimum) if strict else (arr < minimum)) | (arr > maximum)
     if bad.any():
         where = np.argwhere(bad)[0]
         value = float(arr[tuple(where)]) if arr.ndim else float(arr)
         at = f" at index {tuple(int(i) for i in where)}" if arr.ndim else ""
         bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
+        if math.isfinite(maximum):
+            bound += f" and <= {maximum:g}"
         raise InputError(f"{name} must be a finite number {bound}, got {value!r}{at}")
     return arr
+
+
+def _check_patience_ratio(patience: FloatArray, aht: FloatArray) -> None:
+    """Refuse finite patience so long against the handle time that the model degenerates."""
+    with np.errstate(over="ignore", divide="ignore"):
+        ratio = patience / aht
+    bad = np.isfinite(patience) & ~(ratio <= MAX_PATIENCE_IN_HANDLE_TIMES)
+    if bad.any():
+        p_b, a_b = np.broadcast_arrays(patience, aht)
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise InputError(
+            f"patience_seconds {float(p_b[where])!r} is more than "
+            f"{MAX_PATIENCE_IN_HANDLE_TIMES:g} handle times ({float(a_b[where])!r} s); "
+            "pass patience inf to use Erlang C, which it equals for such patient callers"
+        )
 
 
 def _positive_or_inf(values: ArrayLike, name: str) -> FloatArray:
@@ -407,11 +442,11 @@ def _positive_or_inf(values: ArrayLike, name: str) -> FloatArray:
 
 
 def _agents_and_load(agents: ArrayLike, load_erlangs: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    n = _finite(agents, "agents", minimum=0.0)
+    n = _finite(agents, "agents", minimum=0.0, maximum=MAX_ERLANGS)
     if (n != np.floor(n)).any():
         bad = float(n[n != np.floor(n)].flat[0])
         raise InputError(f"agents must be whole numbers, got {bad!r}")
-    a = _finite(load_erlangs, "load_erlangs", minimum=0.0)
+    a = _finite(load_erlangs, "load_erlangs", minimum=0.0, maximum=MAX_ERLANGS)
     return n, a
 
 

@@ -27,8 +27,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from bezetting.core.errors import InfeasibleError, InputError
 from bezetting.core.queueing.erlang import (
+    MAX_ERLANGS,
     QueueMetrics,
     ServiceLevelDefinition,
+    _check_patience_ratio,
     _erlang_a_unchecked,
     _erlang_c_unchecked,
     _finite,
@@ -178,12 +180,13 @@ def required_agents(
         InfeasibleError: no staffing below ten million agents meets the target.
     """
     model = QueueModel(model)
-    a = _finite(load_erlangs, "load_erlangs", minimum=0.0)
+    a = _finite(load_erlangs, "load_erlangs", minimum=0.0, maximum=MAX_ERLANGS)
     aht = _finite(aht_seconds, "aht_seconds", minimum=0.0, strict=True)
     if model is QueueModel.ERLANG_A:
         if patience_seconds is None:
             raise InputError("Erlang A needs patience_seconds (the callers' mean patience)")
         patience = _positive_or_inf(patience_seconds, "patience_seconds")
+        _check_patience_ratio(patience, aht)
     else:
         if target.max_abandon_rate is not None:
             raise InputError(
