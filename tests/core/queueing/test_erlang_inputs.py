@@ -32,7 +32,10 @@ def test_erlang_c_refuses_a_load_at_or_above_the_agents_and_says_how_many_are_ne
     [
         (lambda: erlang_b(-1, 2.0), "agents must be a finite number >= 0 and <= 1e.07, got -1.0"),
         (lambda: erlang_b(2.5, 2.0), "agents must be whole numbers, got 2.5"),
-        (lambda: erlang_b(3, float("nan")), "load_erlangs must be a finite number >= 0 and <= 1e.07, got nan"),
+        (
+            lambda: erlang_b(3, float("nan")),
+            "load_erlangs must be a finite number >= 0 and <= 1e.07, got nan",
+        ),
         (lambda: erlang_b(3, math.inf), "load_erlangs must be a finite number"),
         (
             lambda: erlang_c_metrics(5, load_erlangs=2.0, aht_seconds=0, answer_within_seconds=20),
