@@ -1,3 +1,5 @@
+# mypy: disallow-untyped-defs=False, disallow-untyped-decorators=False, disallow-untyped-calls=False
+# (numba compiles the body and ignores annotations; the wrapper below is typed, like _kernel.py)
 """The event loop for the common case: one voice queue, one agent group, no redials.
 
 It plays out exactly what the general loop (:mod:`bezetting.core.simulate._kernel`) plays out
