@@ -55,13 +55,14 @@ def _fcfs_kernel(
     abandon = np.full(n, np.nan)
     agent_of = np.full(n, -1, np.int64)
 
-    # Completions: a binary heap ordered by (time, sequence number); at most one per agent.
+    # Completions: a binary heap ordered by (time, contact), at most one entry per agent.
+    # Contacts start service in the order of their index (one queue, first come first
+    # served), so the contact index orders simultaneous completions as the general loop's
+    # sequence numbers do.
     cap = n_agents + 1
     ht = np.empty(cap, np.float64)
-    hs = np.empty(cap, np.int64)
     hc = np.empty(cap, np.int64)
     size = 0
-    seq = 0
 
     # Idle agents: a ring whose capacity is a power of two (index by mask, no division).
     ring = 1
@@ -107,7 +108,6 @@ def _fcfs_kernel(
             size -= 1
             if size > 0:
                 lt = ht[size]
-                ls = hs[size]
                 lc = hc[size]
                 j = 0
                 while True:
@@ -116,18 +116,16 @@ def _fcfs_kernel(
                         break
                     right = child + 1
                     if right < size and (
-                        ht[right] < ht[child] or (ht[right] == ht[child] and hs[right] < hs[child])
+                        ht[right] < ht[child] or (ht[right] == ht[child] and hc[right] < hc[child])
                     ):
                         child = right
-                    if ht[child] < lt or (ht[child] == lt and hs[child] < ls):
+                    if ht[child] < lt or (ht[child] == lt and hc[child] < lc):
                         ht[j] = ht[child]
-                        hs[j] = hs[child]
                         hc[j] = hc[child]
                         j = child
                     else:
                         break
                 ht[j] = lt
-                hs[j] = ls
                 hc[j] = lc
             end[c] = t
             a = agent_of[c]
@@ -159,17 +157,14 @@ def _fcfs_kernel(
                 size += 1
                 while j > 0:
                     up = (j - 1) >> 1
-                    if done < ht[up] or (done == ht[up] and seq < hs[up]):
+                    if done < ht[up] or (done == ht[up] and c < hc[up]):
                         ht[j] = ht[up]
-                        hs[j] = hs[up]
                         hc[j] = hc[up]
                         j = up
                     else:
                         break
                 ht[j] = done
-                hs[j] = seq
                 hc[j] = c
-                seq += 1
             else:
                 if qh == qt:
                     qh = c
@@ -198,17 +193,14 @@ def _fcfs_kernel(
                 size += 1
                 while j > 0:
                     up = (j - 1) >> 1
-                    if done < ht[up] or (done == ht[up] and seq < hs[up]):
+                    if done < ht[up] or (done == ht[up] and c < hc[up]):
                         ht[j] = ht[up]
-                        hs[j] = hs[up]
                         hc[j] = hc[up]
                         j = up
                     else:
                         break
                 ht[j] = done
-                hs[j] = seq
                 hc[j] = c
-                seq += 1
             else:
                 slot = (i_head + i_count) & mask
                 i_agent[slot] = a
