@@ -36,7 +36,7 @@ from bezetting.core.simulate.scenario import (
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-__all__ = ["ContactLog", "DutyLog", "EventLoop", "SimulationRun", "simulate"]
+__all__ = ["ContactLog", "DutyLog", "EventLoop", "SimulationRun", "fits_fcfs_loop", "simulate"]
 
 EventLoop = Literal["auto", "general"]
 """Which event loop plays a scenario out: ``"auto"`` takes the specialised one when the
