@@ -45,6 +45,8 @@ general one. Both give the same log for the same draws."""
 
 # Uniform numbers drawn per contact: handle time, patience, redial decision, redial delay.
 _DRAWS = 4
+# The specialised loop needs only the first two.
+_FCFS_DRAWS = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,7 +209,13 @@ def _durations(dist: Distribution | None, u: FloatArray) -> FloatArray:
 
 @dataclass
 class _Draws:
-    """Per queue: uniforms for contacts, primary ones and a growable pool for redials."""
+    """Per queue: uniforms for contacts, primary ones and a growable pool for redials.
+
+    The primary ones are drawn one row per kind (handle time, patience, redial decision,
+    redial delay) and one column per contact, so a run that needs only the first rows draws
+    only those and gets the same values. The pool is one row per contact, so that drawing
+    more rows leaves the ones drawn before as they were.
+    """
 
     arrivals: FloatArray
     primary: FloatArray
@@ -262,14 +270,15 @@ def simulate(
     """
     staff = _staff(scenario)
     streams = rng.spawn(2 * len(scenario.queues))
+    fcfs = event_loop == "auto" and fits_fcfs_loop(scenario)
     draws: list[_Draws] = []
     for q, queue in enumerate(scenario.queues):
         arrivals = _primary_arrivals(scenario, queue, streams[2 * q])
-        primary = streams[2 * q].random((arrivals.size, _DRAWS))
+        primary = streams[2 * q].random((_FCFS_DRAWS if fcfs else _DRAWS, arrivals.size))
         pool_rng = streams[2 * q + 1]
         pool = pool_rng.random((_initial_pool(queue, arrivals.size), _DRAWS))
         draws.append(_Draws(arrivals, primary, pool_rng, pool))
-    if event_loop == "auto" and fits_fcfs_loop(scenario):
+    if fcfs:
         return _run_fcfs(scenario, staff, draws[0])
     while True:
         result = _run_once(scenario, staff, draws)
@@ -289,7 +298,7 @@ def _run_once(scenario: Scenario, staff: _Staff, draws: list[_Draws]) -> Simulat
         [np.full(d.arrivals.size, q, np.int64) for q, d in enumerate(draws)]
     )
     primary_arrival = np.concatenate([d.arrivals for d in draws])
-    primary_u = np.concatenate([d.primary for d in draws])
+    primary_u = np.concatenate([d.primary.T for d in draws])
     order = np.argsort(primary_arrival, kind="stable")
     pool_sizes = np.array([d.pool.shape[0] for d in draws], np.int64)
     n_primary = order.size
@@ -364,8 +373,8 @@ def _run_once(scenario: Scenario, staff: _Staff, draws: list[_Draws]) -> Simulat
 def _run_fcfs(scenario: Scenario, staff: _Staff, draws: _Draws) -> SimulationRun:
     queue = scenario.queues[0]
     u = draws.primary
-    handle = _durations(queue.handle_time, np.ascontiguousarray(u[:, 0]))
-    patience = _durations(queue.patience, np.ascontiguousarray(u[:, 1]))
+    handle = _durations(queue.handle_time, u[0])
+    patience = _durations(queue.patience, u[1])
     # On/off-duty events in the general loop's order: time, then off before on, then the
     # order in which the general loop scheduled them (by the stretch's start).
     duty = staff.duty
