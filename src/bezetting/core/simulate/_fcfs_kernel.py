@@ -15,8 +15,8 @@ cheaper per event:
   general loop, where an abandonment is handled after a completion or a start of duty at the
   same moment.
 * **Three sorted streams instead of one general heap.** Arrivals and the on/off-duty events
-  are sorted beforehand and read in order; only completions go through a heap, which never
-  holds more entries than there are agents. At one moment the general order holds: off duty,
+  are sorted beforehand and read in order; only completions go through a (4-ary) heap, which
+  never holds more entries than there are agents. At one moment the general order holds: off duty,
   completions (in the order they were scheduled), on duty, arrivals.
 * **Idle agents** wait in a first-in, first-out ring (the head has been idle the longest);
   entries of agents that went off duty since carry a stale ``epoch`` stamp and are skipped.
@@ -55,13 +55,14 @@ def _fcfs_kernel(
     abandon = np.full(n, np.nan)
     agent_of = np.full(n, -1, np.int64)
 
-    # Completions: a binary heap ordered by (time, contact), at most one entry per agent.
-    # Contacts start service in the order of their index (one queue, first come first
-    # served), so the contact index orders simultaneous completions as the general loop's
-    # sequence numbers do.
-    cap = n_agents + 1
-    ht = np.empty(cap, np.float64)
-    hc = np.empty(cap, np.int64)
+    # Completions: a 4-ary heap ordered by (time, contact), at most one entry per agent (half
+    # the depth of a binary heap; the four children share a cache line). Slots past the end
+    # hold +inf, so every entry has four children to compare. Contacts start service in the
+    # order of their index (one queue, first come first served), so the contact index orders
+    # simultaneous completions as the general loop's sequence numbers do.
+    cap = 4 * n_agents + 8
+    ht = np.full(cap, np.inf)
+    hc = np.zeros(cap, np.int64)
     size = 0
 
     # Idle agents: a ring whose capacity is a power of two (index by mask, no division).
@@ -109,24 +110,27 @@ def _fcfs_kernel(
             if size > 0:
                 lt = ht[size]
                 lc = hc[size]
+                ht[size] = inf
                 j = 0
                 while True:
-                    child = 2 * j + 1
+                    child = 4 * j + 1
                     if child >= size:
                         break
-                    right = child + 1
-                    if right < size and (
-                        ht[right] < ht[child] or (ht[right] == ht[child] and hc[right] < hc[child])
-                    ):
-                        child = right
-                    if ht[child] < lt or (ht[child] == lt and hc[child] < lc):
-                        ht[j] = ht[child]
-                        hc[j] = hc[child]
-                        j = child
+                    # The earliest of up to four children (slots past the end hold +inf).
+                    best = child
+                    for k in range(child + 1, child + 4):
+                        if ht[k] < ht[best] or (ht[k] == ht[best] and hc[k] < hc[best]):
+                            best = k
+                    if ht[best] < lt or (ht[best] == lt and hc[best] < lc):
+                        ht[j] = ht[best]
+                        hc[j] = hc[best]
+                        j = best
                     else:
                         break
                 ht[j] = lt
                 hc[j] = lc
+            else:
+                ht[0] = inf
             end[c] = t
             a = agent_of[c]
             epoch[a] += 1
@@ -156,7 +160,7 @@ def _fcfs_kernel(
                 j = size
                 size += 1
                 while j > 0:
-                    up = (j - 1) >> 1
+                    up = (j - 1) >> 2
                     if done < ht[up] or (done == ht[up] and c < hc[up]):
                         ht[j] = ht[up]
                         hc[j] = hc[up]
@@ -192,7 +196,7 @@ def _fcfs_kernel(
                 j = size
                 size += 1
                 while j > 0:
-                    up = (j - 1) >> 1
+                    up = (j - 1) >> 2
                     if done < ht[up] or (done == ht[up] and c < hc[up]):
                         ht[j] = ht[up]
                         hc[j] = hc[up]
