@@ -48,7 +48,10 @@ class Exponential:
 
     def from_uniform(self, u: FloatArray) -> FloatArray:
         """Durations for uniforms ``u`` in ``[0, 1)``."""
-        return -self.mean_seconds * np.log1p(-u)
+        result: FloatArray = np.negative(u)
+        np.log1p(result, out=result)
+        result *= -self.mean_seconds  # in place: one array, not three
+        return result
 
 
 @dataclass(frozen=True)

@@ -228,9 +228,11 @@ def _primary_arrivals(scenario: Scenario, queue: Queue, rng: np.random.Generator
         # Piecewise-constant rate: a Poisson count per interval, placed uniformly inside it.
         counts = rng.poisson(scenario.arrival_rates(queue))
         starts = np.repeat(scenario.interval_starts_seconds(), counts)
-        times = starts + rng.random(starts.size) * scenario.interval_seconds
-        result: FloatArray = np.sort(times)
-        return result
+        times: FloatArray = rng.random(starts.size)
+        times *= scenario.interval_seconds
+        times += starts
+        times.sort()  # in place: no copy
+        return times
     return np.array(queue.arrivals.times_seconds, dtype=np.float64)
 
 
