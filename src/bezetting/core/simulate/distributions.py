@@ -48,7 +48,8 @@ class Exponential:
 
     def from_uniform(self, u: FloatArray) -> FloatArray:
         """Durations for uniforms ``u`` in ``[0, 1)``."""
-        result: FloatArray = np.negative(u)
+        result: FloatArray = np.array(u, dtype=np.float64)
+        np.negative(result, out=result)
         np.log1p(result, out=result)
         result *= -self.mean_seconds  # in place: one array, not three
         return result
