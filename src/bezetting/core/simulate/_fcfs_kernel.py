@@ -16,8 +16,8 @@ cheaper per event:
   same moment.
 * **Three sorted streams instead of one general heap.** Arrivals and the on/off-duty events
   are sorted beforehand and read in order; only completions go through a (4-ary) heap, which
-  never holds more entries than there are agents. At one moment the general order holds: off duty,
-  completions (in the order they were scheduled), on duty, arrivals.
+  never holds more entries than there are agents. At one moment the general order holds:
+  off duty, completions (in the order they were scheduled), on duty, arrivals.
 * **Idle agents** wait in a first-in, first-out ring (the head has been idle the longest);
   entries of agents that went off duty since carry a stale ``epoch`` stamp and are skipped.
 """
