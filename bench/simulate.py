@@ -33,6 +33,7 @@ import numpy as np
 from bezetting.core.queueing import erlang_a_metrics
 from bezetting.core.simulate import (
     AgentGroup,
+    EventLoop,
     Exponential,
     PoissonArrivals,
     Queue,
@@ -107,9 +108,9 @@ def _scenario(contacts: int) -> Scenario:
     )
 
 
-def run_bezetting(contacts: int, seed: int) -> Outcome:
+def run_bezetting(contacts: int, seed: int, event_loop: EventLoop = "auto") -> Outcome:
     scenario = _scenario(contacts)
-    log = simulate(scenario, rng=np.random.default_rng(seed)).contacts
+    log = simulate(scenario, rng=np.random.default_rng(seed), event_loop=event_loop).contacts
     keep = (log.arrival_seconds >= SKIP_START_SECONDS) & (
         log.arrival_seconds < scenario.horizon_seconds - SKIP_END_SECONDS
     )
@@ -208,11 +209,13 @@ def main() -> None:
     )
 
     t0 = time.perf_counter()
-    run_bezetting(1000, 0)  # compile the kernel (or load it from numba's cache)
+    run_bezetting(1000, 0)  # compile the kernels (or load them from numba's cache)
+    run_bezetting(1000, 0, "general")
     print(f"bezetting first call (numba compile or cache load): {time.perf_counter() - t0:.2f} s")
 
     runners: list[tuple[str, Callable[[int, int], Outcome]]] = [
         ("bezetting", run_bezetting),
+        ("bez.general", lambda n, seed: run_bezetting(n, seed, "general")),
         ("simpy", run_simpy),
     ]
     if not args.skip_ciw:
@@ -220,7 +223,12 @@ def main() -> None:
     import ciw
     import simpy
 
-    versions = {"bezetting": "numba kernel", "simpy": simpy.__version__, "ciw": ciw.__version__}
+    versions = {
+        "bezetting": "FCFS loop",
+        "bez.general": "general loop",
+        "simpy": simpy.__version__,
+        "ciw": ciw.__version__,
+    }
 
     rates: dict[str, tuple[float, float]] = {}
     header = (
@@ -235,17 +243,21 @@ def main() -> None:
         float(exact.asa_seconds),
         float(exact.abandon_rate),
     )
-    for name, runner in runners:
-        stats, timings = [], []
-        for k in range(args.replications):
+    # Replications interleaved (bezetting, its general loop, SimPy, ciw, then the next seed):
+    # a change in the load of the shared machine falls on every simulator alike.
+    stats: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in runners}
+    timings: dict[str, list[tuple[int, Timing]]] = {name: [] for name, _ in runners}
+    for k in range(args.replications):
+        for name, runner in runners:
             outcome, timing = _timed(lambda r=runner, k=k: r(args.contacts, 1000 + k))
-            stats.append(_stats(outcome))
-            timings.append((outcome.contacts, timing))
-        contacts = sum(c for c, _ in timings)
-        wall = contacts / sum(t.wall_seconds for _, t in timings)
-        cpu = contacts / sum(t.cpu_seconds for _, t in timings)
+            stats[name].append(_stats(outcome))
+            timings[name].append((outcome.contacts, timing))
+    for name, _ in runners:
+        contacts = sum(c for c, _ in timings[name])
+        wall = contacts / sum(t.wall_seconds for _, t in timings[name])
+        cpu = contacts / sum(t.cpu_seconds for _, t in timings[name])
         rates[name] = (wall, cpu)
-        est = estimate(np.array(stats))
+        est = estimate(np.array(stats[name]))
         cells = [
             _fmt(est.mean[0], est.half_width[0], 100),
             _fmt(est.mean[1], est.half_width[1]),
@@ -263,11 +275,14 @@ def main() -> None:
     )
     print("(!) marks a 95% confidence interval that misses the exact value.")
     print()
+    labels = {"bez.general": "bezetting's general loop", "simpy": "simpy", "ciw": "ciw"}
     for name in rates:
         if name != "bezetting":
             wall_ratio = rates["bezetting"][0] / rates[name][0]
             cpu_ratio = rates["bezetting"][1] / rates[name][1]
-            print(f"speed bezetting / {name}: {wall_ratio:,.0f}x wall, {cpu_ratio:,.0f}x CPU")
+            print(
+                f"speed bezetting / {labels[name]}: {wall_ratio:,.1f}x wall, {cpu_ratio:,.1f}x CPU"
+            )
 
     print()
     best: Timing | None = None

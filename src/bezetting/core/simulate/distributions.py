@@ -48,7 +48,11 @@ class Exponential:
 
     def from_uniform(self, u: FloatArray) -> FloatArray:
         """Durations for uniforms ``u`` in ``[0, 1)``."""
-        return -self.mean_seconds * np.log1p(-u)
+        result: FloatArray = np.array(u, dtype=np.float64)
+        np.negative(result, out=result)
+        np.log1p(result, out=result)
+        result *= -self.mean_seconds  # in place: one array, not three
+        return result
 
 
 @dataclass(frozen=True)

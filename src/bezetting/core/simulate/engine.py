@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from bezetting.core.simulate._fcfs_kernel import DUTY_OFF, DUTY_ON, run_fcfs_kernel
 from bezetting.core.simulate._kernel import NOT_ARRIVED, run_kernel
 from bezetting.core.simulate.distributions import Distribution
 from bezetting.core.simulate.scenario import (
@@ -34,10 +36,17 @@ from bezetting.core.simulate.scenario import (
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-__all__ = ["ContactLog", "DutyLog", "SimulationRun", "simulate"]
+__all__ = ["ContactLog", "DutyLog", "EventLoop", "SimulationRun", "fits_fcfs_loop", "simulate"]
+
+EventLoop = Literal["auto", "general"]
+"""Which event loop plays a scenario out: ``"auto"`` takes the specialised one when the
+scenario fits it (one voice queue, one agent group, no redials), ``"general"`` always the
+general one. Both give the same log for the same draws."""
 
 # Uniform numbers drawn per contact: handle time, patience, redial decision, redial delay.
 _DRAWS = 4
+# The specialised loop needs only the first two.
+_FCFS_DRAWS = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,7 +209,13 @@ def _durations(dist: Distribution | None, u: FloatArray) -> FloatArray:
 
 @dataclass
 class _Draws:
-    """Per queue: uniforms for contacts, primary ones and a growable pool for redials."""
+    """Per queue: uniforms for contacts, primary ones and a growable pool for redials.
+
+    The primary ones are drawn one row per kind (handle time, patience, redial decision,
+    redial delay) and one column per contact, so a run that needs only the first rows draws
+    only those and gets the same values. The pool is one row per contact, so that drawing
+    more rows leaves the ones drawn before as they were.
+    """
 
     arrivals: FloatArray
     primary: FloatArray
@@ -213,9 +228,11 @@ def _primary_arrivals(scenario: Scenario, queue: Queue, rng: np.random.Generator
         # Piecewise-constant rate: a Poisson count per interval, placed uniformly inside it.
         counts = rng.poisson(scenario.arrival_rates(queue))
         starts = np.repeat(scenario.interval_starts_seconds(), counts)
-        times = starts + rng.random(starts.size) * scenario.interval_seconds
-        result: FloatArray = np.sort(times)
-        return result
+        times: FloatArray = rng.random(starts.size)
+        times *= scenario.interval_seconds
+        times += starts
+        times.sort()  # in place: no copy
+        return times
     return np.array(queue.arrivals.times_seconds, dtype=np.float64)
 
 
@@ -225,25 +242,46 @@ def _initial_pool(queue: Queue, n_primary: int) -> int:
     return math.ceil(n_primary * queue.redial.probability) + 64
 
 
-def simulate(scenario: Scenario, *, rng: np.random.Generator) -> SimulationRun:
+def fits_fcfs_loop(scenario: Scenario) -> bool:
+    """Whether the specialised event loop can play ``scenario`` out.
+
+    It needs one voice queue served by one agent group, and no redials (abandoned callers
+    who call again); staffing may be per interval or named agents with shifts and breaks.
+    """
+    if len(scenario.queues) != 1 or len(scenario.agent_groups) != 1:
+        return False
+    queue = scenario.queues[0]
+    if queue.channel is not Channel.VOICE:
+        return False
+    return queue.redial is None or queue.redial.probability == 0.0 or queue.patience is None
+
+
+def simulate(
+    scenario: Scenario, *, rng: np.random.Generator, event_loop: EventLoop = "auto"
+) -> SimulationRun:
     """Play ``scenario`` out once.
 
     Args:
         scenario: what to simulate.
         rng: the source of every random number; the same seed gives the same log.
+        event_loop: ``"auto"`` (the specialised loop when :func:`fits_fcfs_loop`) or
+            ``"general"``; the log is the same either way.
 
     Returns:
         The contact and duty logs of the run.
     """
     staff = _staff(scenario)
     streams = rng.spawn(2 * len(scenario.queues))
+    fcfs = event_loop == "auto" and fits_fcfs_loop(scenario)
     draws: list[_Draws] = []
     for q, queue in enumerate(scenario.queues):
         arrivals = _primary_arrivals(scenario, queue, streams[2 * q])
-        primary = streams[2 * q].random((arrivals.size, _DRAWS))
+        primary = streams[2 * q].random((_FCFS_DRAWS if fcfs else _DRAWS, arrivals.size))
         pool_rng = streams[2 * q + 1]
         pool = pool_rng.random((_initial_pool(queue, arrivals.size), _DRAWS))
         draws.append(_Draws(arrivals, primary, pool_rng, pool))
+    if fcfs:
+        return _run_fcfs(scenario, staff, draws[0])
     while True:
         result = _run_once(scenario, staff, draws)
         if result is not None:
@@ -262,7 +300,7 @@ def _run_once(scenario: Scenario, staff: _Staff, draws: list[_Draws]) -> Simulat
         [np.full(d.arrivals.size, q, np.int64) for q, d in enumerate(draws)]
     )
     primary_arrival = np.concatenate([d.arrivals for d in draws])
-    primary_u = np.concatenate([d.primary for d in draws])
+    primary_u = np.concatenate([d.primary.T for d in draws])
     order = np.argsort(primary_arrival, kind="stable")
     pool_sizes = np.array([d.pool.shape[0] for d in draws], np.int64)
     n_primary = order.size
@@ -332,3 +370,41 @@ def _run_once(scenario: Scenario, staff: _Staff, draws: list[_Draws]) -> Simulat
         parent=new_parent.astype(np.int64),
     )
     return SimulationRun(scenario=scenario, contacts=log, duty=staff.duty)
+
+
+def _run_fcfs(scenario: Scenario, staff: _Staff, draws: _Draws) -> SimulationRun:
+    queue = scenario.queues[0]
+    u = draws.primary
+    handle = _durations(queue.handle_time, u[0])
+    patience = _durations(queue.patience, u[1])
+    # On/off-duty events in the general loop's order: time, then off before on, then the
+    # order in which the general loop scheduled them (by the stretch's start).
+    duty = staff.duty
+    n_stretches = duty.agent.size
+    times = np.concatenate([duty.start_seconds, duty.end_seconds])
+    kinds = np.concatenate(
+        [np.full(n_stretches, DUTY_ON, np.int64), np.full(n_stretches, DUTY_OFF, np.int64)]
+    )
+    seqs = np.concatenate([2 * np.arange(n_stretches), 2 * np.arange(n_stretches) + 1])
+    order = np.lexsort((seqs, kinds, times))
+    start, end, abandon, agent = run_fcfs_kernel(
+        draws.arrivals,
+        handle,
+        patience,
+        float(staff.g_factor[0]),
+        duty.agent_group.size,
+        times[order],
+        kinds[order],
+        np.concatenate([duty.agent, duty.agent])[order],
+    )
+    n = draws.arrivals.size
+    log = ContactLog(
+        queue=np.zeros(n, np.int64),
+        arrival_seconds=draws.arrivals,
+        start_seconds=start,
+        end_seconds=end,
+        abandon_seconds=abandon,
+        agent=agent,
+        parent=np.full(n, -1, np.int64),
+    )
+    return SimulationRun(scenario=scenario, contacts=log, duty=duty)

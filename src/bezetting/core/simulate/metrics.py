@@ -108,35 +108,56 @@ def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
     return result
 
 
-def _queue_kpis(
-    cells: NDArray[np.int64], n_cells: int, run: SimulationRun, mask: NDArray[np.bool_]
-) -> QueueKpis:
+@dataclass(frozen=True, eq=False)
+class _Flags:
+    """Per contact, computed once from the log for both reductions."""
+
+    answered: NDArray[np.bool_]
+    abandoned: NDArray[np.bool_]
+    within: NDArray[np.bool_]  # answered within the queue's t
+    redial: NDArray[np.bool_]
+    wait_seconds: FloatArray
+
+
+def _flags(run: SimulationRun) -> _Flags:
     log = run.contacts
-    within = np.array([q.answer_within_seconds for q in run.scenario.queues])[log.queue]
+    answered = log.answered
+    abandoned = log.abandoned
     wait = log.wait_seconds
-    answered = log.answered & mask
-    idx = cells[mask]
+    limits = np.array([q.answer_within_seconds for q in run.scenario.queues])
+    limit = limits[log.queue] if limits.size > 1 else limits[0]
+    return _Flags(answered, abandoned, answered & (wait <= limit), log.parent >= 0, wait)
 
-    def count(flags: NDArray[np.bool_]) -> FloatArray:
-        return np.bincount(cells[flags], minlength=n_cells).astype(np.float64)
 
-    offered = np.bincount(idx, minlength=n_cells).astype(np.float64)
-    n_answered = count(answered)
-    answered_within = count(answered & (wait <= within))
-    wait_sum = np.bincount(cells[answered], weights=wait[answered], minlength=n_cells).astype(
+def _queue_kpis(
+    cells: NDArray[np.int64], n_cells: int, flags: _Flags, mask: NDArray[np.bool_] | None
+) -> QueueKpis:
+    def count(selected: NDArray[np.bool_]) -> FloatArray:
+        if mask is not None:
+            selected = selected & mask
+        return np.bincount(cells[selected], minlength=n_cells).astype(np.float64)
+
+    offered = np.bincount(cells if mask is None else cells[mask], minlength=n_cells).astype(
         np.float64
     )
+    answered = flags.answered if mask is None else flags.answered & mask
+    n_answered = np.bincount(cells[answered], minlength=n_cells).astype(np.float64)
+    answered_within = count(flags.within)
+    abandoned = count(flags.abandoned)
+    wait_sum = np.bincount(
+        cells[answered], weights=flags.wait_seconds[answered], minlength=n_cells
+    ).astype(np.float64)
     return QueueKpis(
         offered=offered,
         answered=n_answered,
-        abandoned=count(log.abandoned & mask),
-        unanswered=count(~log.answered & ~log.abandoned & mask),
-        redials=count((log.parent >= 0) & mask),
+        abandoned=abandoned,
+        unanswered=offered - n_answered - abandoned,
+        redials=count(flags.redial),
         answered_within=answered_within,
         service_level=_ratio(answered_within, offered),
         service_level_answered=_ratio(answered_within, n_answered),
         asa_seconds=_ratio(wait_sum, n_answered),
-        abandon_rate=_ratio(count(log.abandoned & mask), offered),
+        abandon_rate=_ratio(abandoned, offered),
     )
 
 
@@ -149,22 +170,41 @@ def _amount_in_intervals(
 ) -> FloatArray:
     """Sum over spans ``[start, end)`` of ``weight * (overlap with each interval)``.
 
-    With ``F(x) = sum w * clip(x - start, 0, end - start)`` the amount in ``[e_i, e_i+1)`` is
-    ``F(e_i+1) - F(e_i)``; ``F`` comes from sorted starts and ends and cumulative sums.
+    The intervals are ``[edges[i], edges[i+1])``. Each span is placed by the gap between
+    edges it starts and ends in (no sort): a span inside one gap counts whole there; one
+    crossing edges counts its head and tail in their gaps and the whole width of every gap
+    in between (a running sum of the spans covering it). Every amount is a difference of
+    nearby times, so no precision is lost to large absolute times.
     """
+    k = edges.size
+    n = k + 1  # gaps: before the first edge, the k - 1 intervals, after the last edge
+    first = np.searchsorted(edges, starts, side="right")
+    last = np.searchsorted(edges, ends, side="right")
+    inside = first == last
+    amount = np.bincount(
+        first[inside], weights=(weights * (ends - starts))[inside], minlength=n
+    ).astype(np.float64)
+    crossing = ~inside
+    if crossing.any():
+        s, e, w = starts[crossing], ends[crossing], weights[crossing]
+        a, b = first[crossing], last[crossing]
+        amount += np.bincount(a, weights=w * (edges[a] - s), minlength=n)
+        amount += np.bincount(b, weights=w * (e - edges[b - 1]), minlength=n)
+        covering = np.cumsum(
+            np.bincount(a + 1, weights=w, minlength=n + 1)
+            - np.bincount(b, weights=w, minlength=n + 1)
+        )
+        amount[1:k] += covering[1:k] * np.diff(edges)
+    result: FloatArray = amount[1:k]
+    return result
 
-    def below(points: FloatArray) -> FloatArray:
-        order = np.argsort(points, kind="stable")
-        p = points[order]
-        w = weights[order]
-        cw = np.concatenate([[0.0], np.cumsum(w)])
-        cwp = np.concatenate([[0.0], np.cumsum(w * p)])
-        k = np.searchsorted(p, edges, side="left")
-        result: FloatArray = edges * cw[k] - cwp[k]
-        return result
 
-    cumulative = below(starts) - below(ends)
-    return np.diff(cumulative)
+def _amount_within(
+    starts: FloatArray, ends: FloatArray, weights: FloatArray, since: float, until: float
+) -> float:
+    """Sum over spans ``[start, end)`` of ``weight * (overlap with [since, until))``."""
+    overlap = np.minimum(ends, until) - np.maximum(starts, since)
+    return float(np.sum(weights * np.maximum(overlap, 0.0)))
 
 
 def kpis(
@@ -187,17 +227,17 @@ def kpis(
     interval = np.minimum(
         (log.arrival_seconds // scenario.interval_seconds).astype(np.int64), n_i - 1
     )
-    everything = np.ones(log.queue.size, dtype=np.bool_)
+    flags = _flags(run)
     per_interval = _reshape(
-        _queue_kpis(log.queue * n_i + interval, n_q * n_i, run, everything), (n_q, n_i)
+        _queue_kpis(log.queue * n_i + interval, n_q * n_i, flags, None), (n_q, n_i)
     )
     after = log.arrival_seconds >= warmup_seconds
-    total = _queue_kpis(log.queue, n_q, run, after)
+    total = _queue_kpis(log.queue, n_q, flags, after)
 
     edges = np.asarray(wait_edges_seconds, dtype=np.float64)
-    answered = log.answered & after
+    answered = flags.answered & after
     bins = np.clip(
-        np.searchsorted(edges, log.wait_seconds[answered], side="right") - 1, 0, edges.size - 2
+        np.searchsorted(edges, flags.wait_seconds[answered], side="right") - 1, 0, edges.size - 2
     )
     counts = np.bincount(
         log.queue[answered] * (edges.size - 1) + bins, minlength=n_q * (edges.size - 1)
@@ -210,17 +250,17 @@ def kpis(
     grid = np.append(scenario.interval_starts_seconds(), scenario.horizon_seconds)
     last = max(
         scenario.horizon_seconds,
-        float(np.max(log.end_seconds, initial=0.0, where=log.answered)),
+        float(np.max(log.end_seconds, initial=0.0, where=flags.answered)),
         float(np.max(duty.end_seconds, initial=0.0)),
     )
-    grid_all = np.array([warmup_seconds, max(last, warmup_seconds)])
+    since, until = warmup_seconds, max(last, warmup_seconds)
     concurrency = np.array([g.chat_concurrency for g in scenario.agent_groups], np.float64)
     is_chat = np.array([q.channel is Channel.CHAT for q in scenario.queues])
     busy_i = np.zeros((n_g, n_i))
     avail_i = np.zeros((n_g, n_i))
     busy_t = np.zeros(n_g)
     avail_t = np.zeros(n_g)
-    handled = log.answered
+    handled = flags.answered
     group_of_contact = duty.agent_group[log.agent[handled]] if n_g else np.zeros(0, np.int64)
     weight = np.where(is_chat[log.queue[handled]], 1.0 / concurrency[group_of_contact], 1.0)
     seg_group = duty.agent_group[duty.agent] if duty.agent.size else np.zeros(0, np.int64)
@@ -228,11 +268,11 @@ def kpis(
         mine = group_of_contact == g
         starts, ends = log.start_seconds[handled][mine], log.end_seconds[handled][mine]
         busy_i[g] = _amount_in_intervals(starts, ends, weight[mine], grid)
-        busy_t[g] = _amount_in_intervals(starts, ends, weight[mine], grid_all)[0]
+        busy_t[g] = _amount_within(starts, ends, weight[mine], since, until)
         on = seg_group == g
         s, e, w = duty.start_seconds[on], duty.end_seconds[on], np.ones(int(on.sum()))
         avail_i[g] = _amount_in_intervals(s, e, w, grid)
-        avail_t[g] = _amount_in_intervals(s, e, w, grid_all)[0]
+        avail_t[g] = _amount_within(s, e, w, since, until)
     return RunKpis(
         per_interval=per_interval,
         total=total,

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from bezetting.core.errors import InputError
-from bezetting.core.simulate.engine import simulate
+from bezetting.core.simulate.engine import EventLoop, simulate
 from bezetting.core.simulate.metrics import (
     DEFAULT_WAIT_EDGES_SECONDS,
     QueueKpis,
@@ -137,6 +137,7 @@ def replicate(
     warmup_seconds: float = 0.0,
     wait_edges_seconds: FloatArray = DEFAULT_WAIT_EDGES_SECONDS,
     on_progress: Callable[[int, int], None] | None = None,
+    event_loop: EventLoop = "auto",
 ) -> ReplicationResult:
     """Run ``replications`` independent runs of ``scenario`` and summarise them.
 
@@ -148,6 +149,7 @@ def replicate(
         warmup_seconds: left out of the totals (see :func:`~.metrics.kpis`).
         wait_edges_seconds: bin edges of the waiting-time histogram.
         on_progress: called with ``(done, replications)`` after each run.
+        event_loop: which event loop plays the runs out (see :func:`~.engine.simulate`).
     """
     if int(replications) != replications or replications < 1:
         raise InputError(f"replications must be a whole number >= 1, got {replications!r}")
@@ -155,7 +157,7 @@ def replicate(
         raise InputError(f"confidence must be between 0 and 1, got {confidence!r}")
     runs: list[RunKpis] = []
     for k, child in enumerate(rng.spawn(int(replications))):
-        run = simulate(scenario, rng=child)
+        run = simulate(scenario, rng=child, event_loop=event_loop)
         runs.append(kpis(run, warmup_seconds=warmup_seconds, wait_edges_seconds=wait_edges_seconds))
         if on_progress is not None:
             on_progress(k + 1, int(replications))

@@ -395,19 +395,20 @@ class Scenario:
         """Per agent of the group: the stretches on duty, sorted and merged."""
         if isinstance(group.staffing, RequirementStaffing):
             need = _repeat(group.staffing.agents_per_interval, self.n_intervals)
-            agents: list[list[tuple[float, float]]] = []
+            n_agents = int(need.max(initial=0))
             width = self.interval_seconds
-            for k in range(int(need.max(initial=0))):
-                # Agent k is on in the intervals needing more than k agents: find the runs.
-                steps = np.diff(np.concatenate([[0], (need > k).astype(np.int8), [0]]))
-                firsts = np.flatnonzero(steps == 1)
-                lasts = np.flatnonzero(steps == -1)
-                agents.append(
-                    [
-                        (float(i * width), float(j * width))
-                        for i, j in zip(firsts, lasts, strict=True)
-                    ]
-                )
+            # Agent k is on in the intervals needing more than k agents: find the runs, all
+            # agents at once (row k of the matrix is agent k; nonzero goes row by row).
+            on = np.zeros((n_agents, need.size + 2), np.int8)
+            on[:, 1:-1] = need[np.newaxis, :] > np.arange(n_agents)[:, np.newaxis]
+            steps = np.diff(on, axis=1)
+            agent_of_first, firsts = np.nonzero(steps == 1)
+            lasts = np.nonzero(steps == -1)[1]
+            agents: list[list[tuple[float, float]]] = [[] for _ in range(n_agents)]
+            for k, i, j in zip(
+                agent_of_first.tolist(), firsts.tolist(), lasts.tolist(), strict=True
+            ):
+                agents[k].append((float(i * width), float(j * width)))
             return agents
         return [
             _merge([seg for shift in a.shifts for seg in shift.segments()]) for a in group.staffing
