@@ -36,3 +36,12 @@ def test_calls_inside_one_interval_and_across_an_edge_add_up() -> None:
     # 1000-1300. Interval 0: 300 + 100 busy of 1800 on duty; interval 1: 200 + 300 of 1800.
     run = simulate(_run([100, 800, 1000], 300, [2, 2]), rng=np.random.default_rng(0))
     np.testing.assert_allclose(kpis(run).occupancy_per_interval[0], [400 / 1800, 500 / 1800])
+
+
+def test_an_agent_finishing_a_call_after_going_off_duty_is_never_over_100_percent() -> None:
+    # On duty only in interval 0 (0-900); a call 600-1200 runs 300 s past the end of duty.
+    # Interval 0: busy 300 of 900 on duty; interval 1: busy 300 s, all of it overrun: 100%.
+    run = simulate(_run([600], 600, [1, 0]), rng=np.random.default_rng(0))
+    result = kpis(run)
+    np.testing.assert_allclose(result.occupancy_per_interval[0], [300 / 900, 1.0])
+    assert result.occupancy_total[0] == pytest.approx(600 / 1200)

@@ -165,6 +165,41 @@ def _reshape(k: QueueKpis, shape: tuple[int, ...]) -> QueueKpis:
     return QueueKpis(**{name: getattr(k, name).reshape(shape) for name in k.__dataclass_fields__})
 
 
+def _overruns(
+    seg_agent: NDArray[np.int64],
+    seg_start: FloatArray,
+    seg_end: FloatArray,
+    agent: NDArray[np.int64],
+    start: FloatArray,
+    end: FloatArray,
+    weight: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The part of each contact after its agent's duty stretch ended, up to the next stretch.
+
+    A contact starts while its agent is on duty; the stretch containing its start is found by
+    sorting stretches by (agent, start).
+    """
+    if seg_agent.size == 0 or agent.size == 0:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    order = np.lexsort((seg_start, seg_agent))
+    sa, ss, se = seg_agent[order], seg_start[order], seg_end[order]
+    # Position of each contact's stretch: the last stretch of that agent starting at or before
+    # it, found on one sorted key (agent, time) packed into a float (sub-millisecond exact).
+    origin = float(min(ss.min(), start.min()))
+    span = float(max(se.max(), end.max(), ss.max(), start.max())) - origin + 1.0
+    seg_key = sa * span + (ss - origin)
+    contact_key = agent * span + (start - origin)
+    next_agent = np.searchsorted(sa, agent, side="right")
+    first_of_agent = np.searchsorted(sa, agent, side="left")
+    idx = np.maximum(np.searchsorted(seg_key, contact_key, side="right") - 1, first_of_agent)
+    stretch_end = se[idx]
+    has_next = idx + 1 < next_agent
+    next_start = np.where(has_next, ss[np.minimum(idx + 1, ss.size - 1)], np.inf)
+    o_end = np.minimum(end, next_start)
+    over = o_end > stretch_end
+    return stretch_end[over], o_end[over], weight[over]
+
+
 def _amount_in_intervals(
     starts: FloatArray, ends: FloatArray, weights: FloatArray, edges: FloatArray
 ) -> FloatArray:
@@ -271,8 +306,15 @@ def kpis(
         busy_t[g] = _amount_within(starts, ends, weight[mine], since, until)
         on = seg_group == g
         s, e, w = duty.start_seconds[on], duty.end_seconds[on], np.ones(int(on.sum()))
-        avail_i[g] = _amount_in_intervals(s, e, w, grid)
-        avail_t[g] = _amount_within(s, e, w, since, until)
+        # An agent who goes off duty mid-contact keeps working until it ends: that overrun is
+        # working time too, so busy time can never exceed the time counted as available.
+        o_s, o_e, o_w = _overruns(
+            duty.agent[on], s, e, log.agent[handled][mine], starts, ends, weight[mine]
+        )
+        avail_i[g] = _amount_in_intervals(s, e, w, grid) + _amount_in_intervals(o_s, o_e, o_w, grid)
+        avail_t[g] = _amount_within(s, e, w, since, until) + _amount_within(
+            o_s, o_e, o_w, since, until
+        )
     return RunKpis(
         per_interval=per_interval,
         total=total,
