@@ -1,4 +1,4 @@
-"""One contract for the status stores: in memory, and in Redis (which skips without Redis)."""
+"""One contract for every job status store: in memory, in Redis, in the database."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -21,6 +22,9 @@ from bezetting.jobs import (
     change_status,
 )
 from bezetting.jobs.redis_store import RedisJobStatusStore
+from bezetting.jobs.sql_store import SqlJobStatusStore
+from bezetting.store.engine import SessionFactory, create_engine_for_url, make_session_factory
+from bezetting.store.migrate import upgrade
 
 T0 = datetime(2020, 3, 16, 7, 0, tzinfo=UTC)
 
@@ -44,10 +48,21 @@ def redis_store(redis_url: str) -> Iterator[RedisJobStatusStore]:
         client.close()
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture
+def sqlite_sessions(tmp_path: Path) -> Iterator[SessionFactory]:
+    """A migrated SQLite database of the application's own schema (its ``jobs`` table)."""
+    engine = create_engine_for_url(f"sqlite:///{tmp_path / 'bezetting.db'}")
+    upgrade(engine)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture(params=["memory", "redis", "sql"])
 def store(request: pytest.FixtureRequest) -> JobStatusStore:
     if request.param == "memory":
         return InMemoryJobStatusStore()
+    if request.param == "sql":
+        return SqlJobStatusStore(request.getfixturevalue("sqlite_sessions"))
     return request.getfixturevalue("redis_store")  # type: ignore[no-any-return]
 
 

@@ -25,6 +25,7 @@ from fastapi import Depends, Request
 
 from bezetting.config import Environment, Settings
 from bezetting.jobs import InProcessRunner, JobRunner
+from bezetting.jobs.sql_store import SqlJobStatusStore
 from bezetting.services.accounts import (
     AuthenticationError,
     PermissionDeniedError,
@@ -149,9 +150,11 @@ class AppContext:
 
     @property
     def runner(self) -> JobRunner:
-        """Celery when a broker is configured (statuses shared by every process), else a
-        thread pool in this process."""
+        """Celery when a broker is configured, else a thread pool in this process; either way
+        statuses are shared by every process (Redis, or the database's ``jobs`` table)."""
         if self._runner is None:
+            # Built before taking the lock: ``sessions`` takes the same (non-reentrant) lock.
+            sessions = None if self.settings.broker_url else self.sessions
             with self._lock:
                 if self._runner is None:
                     if self.settings.broker_url:
@@ -159,7 +162,7 @@ class AppContext:
 
                         self._runner = CeleryRunner(self.settings.broker_url)
                     else:
-                        self._own_runner = InProcessRunner()
+                        self._own_runner = InProcessRunner(store=SqlJobStatusStore(self.sessions))
                         self._runner = self._own_runner
         return self._runner
 
