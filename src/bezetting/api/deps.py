@@ -162,7 +162,8 @@ class AppContext:
 
                         self._runner = CeleryRunner(self.settings.broker_url)
                     else:
-                        self._own_runner = InProcessRunner(store=SqlJobStatusStore(self.sessions))
+                        assert sessions is not None
+                        self._own_runner = InProcessRunner(store=SqlJobStatusStore(sessions))
                         self._runner = self._own_runner
         return self._runner
 
