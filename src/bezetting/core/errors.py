@@ -1,14 +1,22 @@
 """One exception tree for all of bezetting.
 
-::
+The base classes live here; a layer may add a subclass next to the code that raises it (so the
+core does not know about jobs or accounts), and every one of them is drawn here::
 
     BezettingError                 every error bezetting raises on purpose
     ├── InputError                 a value a caller passed is out of range or malformed
     │   ├── RowError               one row of an input file is bad (names line, column, reason)
-    │   └── BadRowsError           a file has bad rows: every one of them, in ``rows``
+    │   ├── BadRowsError           a file has bad rows: every one of them, in ``rows``
+    │   │   └── ingest.IngestError             a contact-record or interval-series file
+    │   ├── core.simulate.ScenarioError        a scenario field, named by its path
+    │   ├── jobs.UnknownJobKindError / UnknownJobError / InvalidJobParamsError
+    │   └── services.accounts.NotFoundError    out of reach or absent (HTTP 404)
     ├── InfeasibleError            the input is valid but no answer meets it (a target no
     │                              staffing can reach, rules no schedule can satisfy)
-    └── ConflictError              a concurrent edit lost against a newer version
+    ├── ConflictError              a concurrent edit lost against a newer version
+    ├── jobs.JobCancelledError, JobWaitTimeoutError, BrokerUnavailableError,
+    │   InvalidJobResultError      a background job's fate
+    └── services.accounts.AuthenticationError, PermissionDeniedError, RateLimitedError
 
 Every error carries a machine-readable ``code`` so that the API can map it in one place.
 """
