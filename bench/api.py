@@ -7,7 +7,8 @@ Run from the repository root:
 
 For each database it seeds an organisation (50 agents, each with a user, a token and five
 published shifts), starts ``bezetting serve`` (``--workers`` uvicorn processes, default 1) on
-a free loopback port, and drives it from a separate load process at a fixed arrival rate (open loop: requests are
+a free loopback port, and drives it from a separate load process at a fixed arrival rate (open
+loop: requests are
 sent on schedule whether or not earlier ones have answered, so slow answers show up as latency,
 not as a lower rate). Half the requests are ``GET /api/v1/me/schedule`` with a random agent's
 token, half ``POST /api/v1/events/agent-state`` with a fresh event id. It reports requests per
