@@ -26,6 +26,7 @@ from bezetting.core.schedule import builders
 from bezetting.core.schedule._candidates import Candidate, build_candidates
 from bezetting.core.schedule._time import Grid, from_epoch
 from bezetting.core.schedule.explain import coverage_of, fairness_of, penalties_of, wishes_of
+from bezetting.core.schedule.greedy import GreedySchedule, greedy_schedule
 from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
 from bezetting.core.schedule.problem import Demand, Horizon, Problem, TimeWindow, WorkPeriod
 from bezetting.core.schedule.result import Progress, ScheduleResult, SolveStatus
@@ -54,6 +55,8 @@ class SolveParameters:
         log_search_progress: let CP-SAT write its own log to stdout.
         decomposition: see :class:`Decomposition`.
         max_agent_days_per_model: above this, ``AUTO`` decomposes by week.
+        greedy_hint: build a greedy legal schedule first (:mod:`.greedy`), give it to CP-SAT as
+            a solution hint, and return it when the solver finds nothing in its time.
     """
 
     time_limit_seconds: float = 60.0
@@ -63,6 +66,7 @@ class SolveParameters:
     log_search_progress: bool = False
     decomposition: Decomposition = Decomposition.AUTO
     max_agent_days_per_model: int = 700
+    greedy_hint: bool = True
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
@@ -324,6 +328,22 @@ def _week_part(problem: Problem, week: int, earlier: list[Shift]) -> Problem:
     return dataclasses.replace(problem, horizon=horizon, demand=demand, agents=tuple(agents))
 
 
+def _greedy_hint(ctx: builders.ModelContext) -> GreedySchedule | None:
+    """The greedy schedule, set as CP-SAT's solution hint; None when it is not legal."""
+    greedy = greedy_schedule(ctx)
+    if not greedy.complete or validate(ctx.problem, Schedule(greedy.shifts)):
+        return None
+    m = ctx.model
+    for a, cands in enumerate(ctx.candidates):
+        picked = {(c.first, c.last) for c in greedy.chosen[a]}
+        for i, c in enumerate(cands):
+            m.add_hint(ctx.x[a][i], (c.first, c.last) in picked)
+    placed = {(a, d, p, t) for a, bs in enumerate(greedy.break_starts) for d, p, t, _ in bs}
+    for key, var in ctx.break_keys.items():
+        m.add_hint(var, key in placed)
+    return greedy
+
+
 def solve(
     problem: Problem,
     *,
@@ -354,6 +374,16 @@ def solve(
         candidates = build_candidates(sub, grid)
         _precheck(sub, grid, candidates)
         ctx = _build(sub, grid, candidates)
+        greedy = _greedy_hint(ctx) if params.greedy_hint else None
+        greedy_cost = 0.0
+        if greedy is not None:
+            greedy_cost = sum(p.cost for p in penalties_of(sub, Schedule(greedy.shifts)))
+            if on_progress is not None:
+                on_progress(
+                    Progress(
+                        time.monotonic() - started, objective + greedy_cost, bound, 1, part, n_parts
+                    )
+                )
         solver = cp_model.CpSolver()
         left = params.time_limit_seconds - (time.monotonic() - started)
         share = max(1.0, left / (n_parts - part))
@@ -364,12 +394,18 @@ def solve(
         if status is SolveStatus.INFEASIBLE:
             raise InfeasibleError("no schedule meets the hard rules:\n  " + _diagnose(sub, params))
         if status is SolveStatus.UNKNOWN:
+            if greedy is None:
+                statuses.append(status)
+                break
+            statuses.append(SolveStatus.HEURISTIC)
+            objective += greedy_cost
+            bound += max(0.0, solver.best_objective_bound / builders.COST_SCALE)
+            shifts += greedy.shifts
+        else:
             statuses.append(status)
-            break
-        statuses.append(status)
-        objective += solver.objective_value / builders.COST_SCALE
-        bound += solver.best_objective_bound / builders.COST_SCALE
-        shifts += _extract(ctx, solver)
+            objective += solver.objective_value / builders.COST_SCALE
+            bound += solver.best_objective_bound / builders.COST_SCALE
+            shifts += _extract(ctx, solver)
         if on_progress is not None:
             on_progress(
                 Progress(
@@ -383,6 +419,8 @@ def solve(
             )
     if SolveStatus.UNKNOWN in statuses:
         overall = SolveStatus.UNKNOWN
+    elif SolveStatus.HEURISTIC in statuses:
+        overall = SolveStatus.HEURISTIC
     elif all(s is SolveStatus.OPTIMAL for s in statuses):
         overall = SolveStatus.OPTIMAL
     else:
