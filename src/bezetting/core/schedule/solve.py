@@ -344,6 +344,30 @@ def _greedy_hint(ctx: builders.ModelContext) -> GreedySchedule | None:
     return greedy
 
 
+def _complete_hint(
+    ctx: builders.ModelContext, parameters: SolveParameters, *, time_limit_seconds: float
+) -> cp_model.CpSolver | None:
+    """Solve the model with the hinted (greedy) variables fixed, then hint every variable.
+
+    CP-SAT accepts a complete, feasible hint as its first solution at once; a partial one
+    it often cannot complete in a large model. Fixing the shifts and breaks leaves a small
+    model (coverage flows, penalties) that solves in well under a second.
+    """
+    solver = cp_model.CpSolver()
+    apply_parameters(solver, parameters, time_limit_seconds=time_limit_seconds)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.stop_after_first_solution = False
+    code = solver.solve(ctx.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = list(solver.response_proto.solution)
+    m = ctx.model
+    m.clear_hints()  # type: ignore[no-untyped-call]
+    for index, value in enumerate(values):
+        m.add_hint(m.get_int_var_from_proto_index(index), value)
+    return solver
+
+
 def solve(
     problem: Problem,
     *,
@@ -384,13 +408,31 @@ def solve(
                         time.monotonic() - started, objective + greedy_cost, bound, 1, part, n_parts
                     )
                 )
-        solver = cp_model.CpSolver()
         left = params.time_limit_seconds - (time.monotonic() - started)
         share = max(1.0, left / (n_parts - part))
+        completed = None
+        if greedy is not None:
+            completed = _complete_hint(ctx, params, time_limit_seconds=min(5.0, share / 8))
+            if completed is not None and on_progress is not None:
+                on_progress(
+                    Progress(
+                        time.monotonic() - started,
+                        objective + completed.objective_value / builders.COST_SCALE,
+                        bound,
+                        1,
+                        part,
+                        n_parts,
+                    )
+                )
+        solver = cp_model.CpSolver()
+        share = max(1.0, share - (time.monotonic() - started - (params.time_limit_seconds - left)))
         apply_parameters(solver, params, time_limit_seconds=share)
         reporter = _Reporter(on_progress, part, n_parts, time.monotonic() - started)
         code = solver.solve(ctx.model, reporter)
         status = _STATUS.get(code, SolveStatus.UNKNOWN)
+        if status is SolveStatus.UNKNOWN and completed is not None:
+            # The solver's own run found nothing: the completed greedy schedule stands.
+            status, solver = SolveStatus.FEASIBLE, completed
         if status is SolveStatus.INFEASIBLE:
             raise InfeasibleError("no schedule meets the hard rules:\n  " + _diagnose(sub, params))
         if status is SolveStatus.UNKNOWN:
