@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import numpy as np
+import pytest
 from _schedule_factory import MONDAY, agent, at, contract, problem, window
 
 from bezetting.core.schedule import (
@@ -17,8 +18,10 @@ from bezetting.core.schedule import (
     TimeWindow,
     UnwantedTimeWish,
     WorkPeriod,
+    solve,
     validate,
 )
+from bezetting.core.schedule._bound import lp_lower_bound
 from bezetting.core.schedule._candidates import build_candidates
 from bezetting.core.schedule.builders import ModelContext
 from bezetting.core.schedule.greedy import greedy_schedule
@@ -112,3 +115,18 @@ def test_the_model_accepts_the_greedy_schedule_as_its_hint() -> None:
     greedy = _greedy_hint(ctx)
     assert greedy is not None
     assert _complete_hint(ctx, SolveParameters(num_workers=1), time_limit_seconds=20) is not None
+
+
+def test_the_relaxation_counts_the_shortage_no_schedule_can_avoid() -> None:
+    # Two agents needed Monday 07:00-15:30 (34 quarter-hours), one agent with an 8-hour week:
+    # whatever the plan, 34 slots miss one agent and 2 more miss both (her 30-minute break),
+    # 36 agent-slots at 100 each (uniform demand: impact 1). The best plan costs exactly that.
+    req = 2 * _required(7, ("07:00", "15:30"), 1, range(1))
+    prob = problem(agent("ann", contract=contract(0, 8, 40)), days=7, required=req, shifts=SHAPES)
+    grid = prob.horizon.grid()
+    ctx = ModelContext(prob, grid, build_candidates(prob, grid))
+    assert lp_lower_bound(ctx) == pytest.approx(36 * 100.0)
+    result = solve(prob, parameters=SolveParameters(time_limit_seconds=10, num_workers=2))
+    assert result.objective == pytest.approx(36 * 100.0)
+    assert result.bound == pytest.approx(36 * 100.0)
+    assert result.gap == pytest.approx(0.0)
