@@ -54,6 +54,15 @@ class _Agent:
         self.ctx, self.a = ctx, a
         self.days: dict[int, Candidate] = {}
         self.prior_night_days = {ctx.day_of(w.start) for w in ctx.prior[a] if ctx.check.is_night(w)}
+        self._fixed: dict[date, int] = {}  # earlier work per ATW week, minutes
+        self._fixed_sundays: dict[int, int] = {}  # earlier Sundays worked in 52 weeks to a day
+
+    def fixed_minutes(self, wk: date) -> int:
+        if wk not in self._fixed:
+            ctx = self.ctx
+            lo, hi = ctx.check.midnight(wk), ctx.check.midnight(wk + timedelta(weeks=1))
+            self._fixed[wk] = sum(w.work_in(lo, hi) for w in ctx.prior[self.a]) // _MIN
+        return self._fixed[wk]
 
     def week_minutes(self, week: int) -> int:
         return sum(c.work_minutes for d, c in self.days.items() if d // 7 == week)
@@ -161,7 +170,7 @@ class _Agent:
         per_week = {}
         for wk in weeks:
             lo, hi = ctx.check.midnight(wk), ctx.check.midnight(wk + timedelta(weeks=1))
-            fixed = sum(w.work_in(lo, hi) for w in prior) // _MIN
+            fixed = self.fixed_minutes(wk)
             planned = sum(
                 _work_upper_bound_in(c, lo, hi)
                 for c in self.days.values()
@@ -175,11 +184,7 @@ class _Agent:
             out = 0
             for k in range(n):
                 wk = first + timedelta(weeks=k)
-                if wk in per_week:
-                    out += per_week[wk]
-                else:
-                    lo, hi = ctx.check.midnight(wk), ctx.check.midnight(wk + timedelta(weeks=1))
-                    out += sum(w.work_in(lo, hi) for w in prior) // _MIN
+                out += per_week[wk] if wk in per_week else self.fixed_minutes(wk)
             return out
 
         for n, avg in (
@@ -209,11 +214,14 @@ class _Agent:
             if any(c.start < hi and lo < c.end for c in self.days.values()):
                 worked.add(d)
         for last in sundays:
-            fixed = 0
-            for k in range(52):
-                day = last - 7 * k
-                lo, hi = ctx.midnight(day), ctx.midnight(day + 1)
-                fixed += any(w.work_in(lo, hi) > 0 for w in prior)
+            if last not in self._fixed_sundays:
+                fixed = 0
+                for k in range(52):
+                    day = last - 7 * k
+                    lo, hi = ctx.midnight(day), ctx.midnight(day + 1)
+                    fixed += any(w.work_in(lo, hi) > 0 for w in prior)
+                self._fixed_sundays[last] = fixed
+            fixed = self._fixed_sundays[last]
             planned = sum(1 for d in worked if last - 7 * 51 <= d <= last)
             if fixed + planned > limit:
                 return False

@@ -107,6 +107,7 @@ class Progress:
     solutions: int
     part: int
     parts: int
+    whole: bool = False  # the report is about a legal schedule of the whole horizon
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                     solutions=self.solutions,
                     part=self.part,
                     parts=self.parts,
+                    whole=self.parts == 1,
                 )
             )
 
@@ -348,6 +349,27 @@ def _greedy_hint(ctx: builders.ModelContext) -> GreedySchedule | None:
     return greedy
 
 
+def _greedy_whole(
+    problem: Problem, started: float, on_progress: ProgressCallback | None
+) -> tuple[Shift, ...] | None:
+    """A legal greedy schedule of the whole horizon, week by week; None when none is found."""
+    shifts: list[Shift] = []
+    for week in range(problem.week_count()):
+        sub = _week_part(problem, week, shifts)
+        grid = sub.horizon.grid()
+        greedy = greedy_schedule(builders.ModelContext(sub, grid, build_candidates(sub, grid)))
+        if not greedy.complete:
+            return None
+        shifts += greedy.shifts
+    if validate(problem, Schedule(tuple(shifts))):
+        return None
+    if on_progress is not None:
+        cost = sum(p.cost for p in penalties_of(problem, Schedule(tuple(shifts))))
+        n = problem.week_count()
+        on_progress(Progress(time.monotonic() - started, cost, 0.0, 1, 0, n, whole=True))
+    return tuple(shifts)
+
+
 def _complete_hint(
     ctx: builders.ModelContext, parameters: SolveParameters, *, time_limit_seconds: float
 ) -> cp_model.CpSolver | None:
@@ -393,6 +415,11 @@ def solve(
     )
     parts = [problem] if not by_week else []
     n_parts = problem.week_count() if by_week else 1
+    # Time kept back for the final validation and explanation of the whole schedule.
+    reserve = min(30.0, 0.05 * params.time_limit_seconds)
+    fallback = (
+        _greedy_whole(problem, started, on_progress) if by_week and params.greedy_hint else None
+    )
     shifts: list[Shift] = []
     objective = bound = 0.0
     statuses: list[SolveStatus] = []
@@ -409,17 +436,23 @@ def solve(
             if on_progress is not None:
                 on_progress(
                     Progress(
-                        time.monotonic() - started, objective + greedy_cost, bound, 1, part, n_parts
+                        time.monotonic() - started,
+                        objective + greedy_cost,
+                        bound,
+                        1,
+                        part,
+                        n_parts,
+                        whole=n_parts == 1,
                     )
                 )
-        left = params.time_limit_seconds - (time.monotonic() - started)
+        left = params.time_limit_seconds - reserve - (time.monotonic() - started)
         share = max(1.0, left / (n_parts - part))
         relaxed = None
         if params.lp_bound:
             relaxed = lp_lower_bound(ctx, time_limit_seconds=max(1.0, min(60.0, share / 3)))
         completed = None
         if greedy is not None:
-            completed = _complete_hint(ctx, params, time_limit_seconds=min(5.0, share / 8))
+            completed = _complete_hint(ctx, params, time_limit_seconds=min(30.0, share / 4))
             if completed is not None and on_progress is not None:
                 on_progress(
                     Progress(
@@ -429,10 +462,13 @@ def solve(
                         1,
                         part,
                         n_parts,
+                        whole=n_parts == 1,
                     )
                 )
         solver = cp_model.CpSolver()
-        share = max(1.0, share - (time.monotonic() - started - (params.time_limit_seconds - left)))
+        share = max(
+            1.0, share - (time.monotonic() - started - (params.time_limit_seconds - reserve - left))
+        )
         apply_parameters(solver, params, time_limit_seconds=share)
         reporter = _Reporter(on_progress, part, n_parts, time.monotonic() - started)
         code = solver.solve(ctx.model, reporter)
@@ -464,8 +500,13 @@ def solve(
                     reporter.solutions,
                     part + 1,
                     n_parts,
+                    whole=part + 1 == n_parts,
                 )
             )
+    if SolveStatus.UNKNOWN in statuses and fallback is not None:
+        # A later week found nothing: the greedy schedule of the whole horizon stands.
+        shifts, statuses = list(fallback), [SolveStatus.HEURISTIC]
+        objective = sum(p.cost for p in penalties_of(problem, Schedule(fallback)))
     if SolveStatus.UNKNOWN in statuses:
         overall = SolveStatus.UNKNOWN
     elif SolveStatus.HEURISTIC in statuses:
