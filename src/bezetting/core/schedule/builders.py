@@ -21,7 +21,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from bezetting.core.schedule._candidates import Candidate
-from bezetting.core.schedule._time import Grid, epoch_seconds, from_epoch, local_midnight
+from bezetting.core.schedule._time import Grid, from_epoch
 from bezetting.core.schedule.explain import is_evening, is_weekend
 from bezetting.core.schedule.problem import (
     DayOffWish,
@@ -105,6 +105,9 @@ class ModelContext:
             )
             for a in self.problem.agents
         ]
+        self.prior_night_days: list[set[int]] = [
+            {self.day_of(w.start) for w in prior if self.check.is_night(w)} for prior in self.prior
+        ]
 
     @property
     def check(self) -> _Checker:
@@ -119,9 +122,7 @@ class ModelContext:
         return (from_epoch(instant, self.grid.tz).date() - self.grid.first_day).days
 
     def midnight(self, day_index: int) -> int:
-        return epoch_seconds(
-            local_midnight(self.grid.first_day + timedelta(days=day_index), self.grid.tz)
-        )
+        return self.check.midnight(self.grid.first_day + timedelta(days=day_index))
 
 
 def _week_index(ctx: ModelContext, week: date) -> int:
@@ -222,9 +223,11 @@ def forbidden_by_prior_work(ctx: ModelContext, a: int, c: Candidate) -> bool:
     """Whether candidate ``c`` of agent ``a`` is too close to earlier or other-client work
     (stricter than the validator: never a shortened rest against it)."""
     r = ctx.problem.rules
-    prior = ctx.prior[a]
-    prior_night_days = {ctx.day_of(w.start) for w in prior if ctx.check.is_night(w)}
-    for w in prior:
+    prior_night_days = ctx.prior_night_days[a]
+    reach = 3 * _DAY  # no rest rule spans more than 72 h
+    for w in ctx.prior[a]:
+        if w.end <= c.start - reach or w.start >= c.end + reach:
+            continue
         if w.end <= c.start:
             need = r.min_daily_rest_minutes
             if ctx.check.is_night(w) and ctx.check.ends_late(w):

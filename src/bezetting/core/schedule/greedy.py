@@ -53,7 +53,8 @@ class _Agent:
     def __init__(self, ctx: ModelContext, a: int) -> None:
         self.ctx, self.a = ctx, a
         self.days: dict[int, Candidate] = {}
-        self.prior_night_days = {ctx.day_of(w.start) for w in ctx.prior[a] if ctx.check.is_night(w)}
+        self.prior_night_days = ctx.prior_night_days[a]
+        self.prior_night_starts = [w.start for w in ctx.prior[a] if ctx.check.is_night(w)]
         self._fixed: dict[date, int] = {}  # earlier work per ATW week, minutes
         self._fixed_sundays: dict[int, int] = {}  # earlier Sundays worked in 52 weeks to a day
 
@@ -165,7 +166,6 @@ class _Agent:
     def _working_time_ok(self) -> bool:
         """60 h per ATW week, the 4- and 16-week averages, nights, Sundays (model arithmetic)."""
         ctx, r = self.ctx, self.ctx.problem.rules
-        prior = ctx.prior[self.a]
         weeks = ctx.check.horizon_weeks()
         per_week = {}
         for wk in weeks:
@@ -197,7 +197,7 @@ class _Agent:
         for first in ctx.check.windows(weeks, 16):
             lo = ctx.check.midnight(first)
             hi = ctx.check.midnight(first + timedelta(weeks=16))
-            nights = sum(1 for w in prior if lo <= w.start < hi and ctx.check.is_night(w))
+            nights = sum(1 for start in self.prior_night_starts if lo <= start < hi)
             nights += sum(1 for c in self.days.values() if c.night and lo <= c.start < hi)
             if nights > r.max_night_shifts_per_16_weeks:
                 return False
