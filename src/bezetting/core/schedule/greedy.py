@@ -234,8 +234,11 @@ def _work_upper_bound_in(c: Candidate, lo: int, hi: int) -> int:
     return inside - max(0, c.break_minutes - outside)
 
 
-def greedy_schedule(ctx: ModelContext) -> GreedySchedule:
-    """Build a legal schedule for ``ctx.problem`` over ``ctx.candidates`` without a solver."""
+def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
+    """Build a legal schedule for ``ctx.problem`` over ``ctx.candidates`` without a solver.
+
+    ``passes`` rounds of local search (moving single shifts) follow the construction.
+    """
     prob, grid = ctx.problem, ctx.grid
     groups = [d.skill_group for d in prob.demand]
     gindex = {g: i for i, g in enumerate(groups)}
@@ -355,6 +358,50 @@ def greedy_schedule(ctx: ModelContext) -> GreedySchedule:
                     complete = False
                     break
                 take(a, max(options, key=lambda o: o[0])[1])
+
+    # Local search: move one shift at a time to the legal alternative in the same planning
+    # week that covers more remaining demand, keeping contract and wish costs.
+    def drop(a: int, c: Candidate) -> None:
+        del agents[a].days[c.day]
+        for t in range(c.first, c.last):
+            g = group_at.pop((a, t), None)
+            if g is not None:
+                residual[g, t] += 1
+
+    index_of = [{(c.first, c.last): i for i, c in enumerate(cands)} for cands in ctx.candidates]
+    for _ in range(passes):
+        moved = False
+        for a in order:
+            contract = prob.agents[a].contract
+            for c in list(agents[a].days.values()):
+                if any(c.start <= ev.window.start_s < c.end for ev in prob.agents[a].events):
+                    continue  # a shift that hosts a fixed event stays where it is
+                i_old = index_of[a][(c.first, c.last)]
+                drop(a, c)
+                week = c.day // 7
+                full = min(7, grid.days - 7 * week) == 7
+                have = agents[a].week_minutes(week)
+                base = value(a, c) - wish_cost[a][i_old] - days_wish_cost(a, c)
+                moves: list[tuple[float, int]] = []
+                for i in usable[a]:
+                    o = ctx.candidates[a][i]
+                    if o.day // 7 != week or o is c:
+                        continue
+                    if full and have + o.work_minutes < contract.min_minutes_per_week:
+                        continue
+                    gain = value(a, o) - wish_cost[a][i] - days_wish_cost(a, o) - base
+                    if gain > 0.5:
+                        moves.append((gain, i))
+                for _gain, i in sorted(moves, reverse=True):
+                    o = ctx.candidates[a][i]
+                    if agents[a].can_add(o):
+                        take(a, o)
+                        moved = True
+                        break
+                else:
+                    take(a, c)
+        if not moved:
+            break
 
     # Breaks: each part where the agent's group has the largest surplus.
     step = grid.slot_minutes
