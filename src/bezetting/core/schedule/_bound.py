@@ -16,7 +16,7 @@ from collections import defaultdict
 import numpy as np
 from scipy import optimize, sparse
 
-from bezetting.core.schedule.builders import COST_SCALE, ModelContext, forbidden_by_prior_work
+from bezetting.core.schedule.builders import COST_SCALE, ModelContext
 from bezetting.core.schedule.problem import open_slots
 
 __all__ = ["lp_lower_bound"]
@@ -66,13 +66,13 @@ def lp_lower_bound(ctx: ModelContext, *, time_limit_seconds: float = 30.0) -> fl
         k: defaultdict(lambda: defaultdict(float)) for k in classes
     }
     per_minute = max(1, round(w.contract_deviation_per_hour * COST_SCALE / 60))
-    # Interchangeable agents (same skills, contract, allowed shifts, no events) share one set
+    # Interchangeable agents (same skills, contract, candidate shifts, no events) share one set
     # of variables with room for all of them: the programme stays a relaxation, and is smaller.
+    # Rest against earlier work is dropped too (it would make every agent of a later week
+    # unique), which keeps the programme small and still a relaxation.
     copies: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for a, agent in enumerate(prob.agents):
-        allowed = tuple(
-            (c.first, c.last) for c in ctx.candidates[a] if not forbidden_by_prior_work(ctx, a, c)
-        )
+        allowed = tuple((c.first, c.last) for c in ctx.candidates[a])
         if agent.events:
             copies[("alone", a)].append(a)
         else:
@@ -83,8 +83,6 @@ def lp_lower_bound(ctx: ModelContext, *, time_limit_seconds: float = 30.0) -> fl
         key = agent.skill_groups
         x: dict[int, int] = {}
         for i, c in enumerate(ctx.candidates[a]):
-            if forbidden_by_prior_work(ctx, a, c):
-                continue
             x[i] = new(0.0, m)
             for t in range(c.first, c.last):
                 on[key][t][x[i]] += 1.0
