@@ -11,10 +11,13 @@ from _schedule_factory import MONDAY, agent, at, contract, problem, window
 
 from bezetting.core.schedule import (
     DayOffWish,
+    Decomposition,
     FixedEvent,
     Horizon,
+    Progress,
     ShiftTemplate,
     SolveParameters,
+    SolveStatus,
     TimeWindow,
     UnwantedTimeWish,
     WorkPeriod,
@@ -130,3 +133,21 @@ def test_the_relaxation_counts_the_shortage_no_schedule_can_avoid() -> None:
     assert result.objective == pytest.approx(36 * 100.0)
     assert result.bound == pytest.approx(36 * 100.0)
     assert result.gap == pytest.approx(0.0)
+
+
+def test_decomposed_a_legal_schedule_of_the_whole_horizon_comes_first() -> None:
+    prob = _pressed()
+    seen: list[Progress] = []
+    result = solve(
+        prob,
+        parameters=SolveParameters(time_limit_seconds=8, decomposition=Decomposition.WEEKS),
+        on_progress=seen.append,
+    )
+    # The first report is the greedy schedule of both weeks, before any week is solved.
+    assert seen[0].whole
+    assert seen[0].part == 0
+    assert seen[0].elapsed_seconds < result.wall_seconds
+    assert [p.whole for p in seen].count(True) == 2  # the greedy one and the final one
+    assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.HEURISTIC)
+    assert result.violations == ()
+    assert result.bound <= result.objective + 1e-9
