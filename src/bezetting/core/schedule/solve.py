@@ -473,6 +473,8 @@ def solve(
         reporter = _Reporter(on_progress, part, n_parts, time.monotonic() - started)
         code = solver.solve(ctx.model, reporter)
         status = _STATUS.get(code, SolveStatus.UNKNOWN)
+        # CP-SAT's bound on the full model (not the fixed one of a completed hint).
+        own_bound = max(0.0, solver.best_objective_bound / builders.COST_SCALE)
         if status is SolveStatus.UNKNOWN and completed is not None:
             # The solver's own run found nothing: the completed greedy schedule stands.
             status, solver = SolveStatus.FEASIBLE, completed
@@ -484,12 +486,12 @@ def solve(
                 break
             statuses.append(SolveStatus.HEURISTIC)
             objective += greedy_cost
-            bound += max(0.0, relaxed or 0.0, solver.best_objective_bound / builders.COST_SCALE)
+            bound += max(relaxed or 0.0, own_bound)
             shifts += greedy.shifts
         else:
             statuses.append(status)
             objective += solver.objective_value / builders.COST_SCALE
-            bound += max(relaxed or 0.0, solver.best_objective_bound / builders.COST_SCALE)
+            bound += max(relaxed or 0.0, own_bound)
             shifts += _extract(ctx, solver)
         if on_progress is not None:
             on_progress(
