@@ -22,6 +22,7 @@ from bezetting.core.schedule import (
     Demand,
     Horizon,
     Problem,
+    Progress,
     ShiftTemplate,
     Skill,
     SkillGroup,
@@ -118,25 +119,57 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-greedy", action="store_true", help="CP-SAT alone (the old path)")
+    parser.add_argument("--no-lp-bound", action="store_true", help="CP-SAT's own bound only")
+    parser.add_argument(
+        "--compare-old", action="store_true", help="also run CP-SAT alone on the same problem"
+    )
     args = parser.parse_args()
     t0 = clock.monotonic()
     problem = build(args.agents, args.weeks, args.seed)
     built = clock.monotonic() - t0
-    first: list[float] = []
-    result = solve(
-        problem,
-        parameters=SolveParameters(time_limit_seconds=args.time_limit, num_workers=args.workers),
-        on_progress=lambda p: first.append(p.elapsed_seconds) if not first else None,
-    )
-    under = result.penalty_total("under_coverage")
-    shares = [f.weekends_per_fte for f in result.fairness]
     print(
         f"agents {args.agents}, weeks {args.weeks}, "
-        f"slots {problem.horizon.grid().n_slots}, groups 3"
+        f"slots {problem.horizon.grid().n_slots}, groups 3; build problem {built:.1f} s"
     )
+    runs = [("new", not args.no_greedy, not args.no_lp_bound)]
+    if args.compare_old:
+        runs.append(("old (CP-SAT alone)", False, False))
+    objectives = {}
+    for label, greedy, lp in runs:
+        objectives[label] = run(problem, args, label, greedy=greedy, lp=lp)
+    if len(objectives) == 2:
+        new, old = objectives["new"], objectives["old (CP-SAT alone)"]
+        print(f"objective ratio new / old: {new / old:.3f}" if old > 0 else "old: no schedule")
+
+
+def run(problem: Problem, args: argparse.Namespace, label: str, *, greedy: bool, lp: bool) -> float:
+    first: list[float] = []
+    whole: list[float] = []
+
+    def progress(p: Progress) -> None:
+        if not first:
+            first.append(p.elapsed_seconds)
+        if p.whole and not whole:
+            whole.append(p.elapsed_seconds)
+
+    result = solve(
+        problem,
+        parameters=SolveParameters(
+            time_limit_seconds=args.time_limit,
+            num_workers=args.workers,
+            greedy_hint=greedy,
+            lp_bound=lp,
+        ),
+        on_progress=progress,
+    )
+    under = result.penalty_total("under_coverage")
+    shares = [f.weekends_per_fte for f in result.fairness] or [float("nan")]
+    print(f"--- {label}")
     print(
-        f"build problem {built:.1f} s; "
-        f"first schedule after {first[0] if first else float('nan'):.1f} s; "
+        f"first schedule (first part) after {first[0] if first else float('nan'):.1f} s; "
+        f"first legal schedule of the whole horizon after "
+        f"{whole[0] if whole else float('nan'):.1f} s; "
         f"total {result.wall_seconds:.1f} s"
     )
     print(f"status {result.status.value}; decomposed {result.decomposed} ({result.parts} parts)")
@@ -150,6 +183,7 @@ def main() -> None:
     print(f"wish hit rate {100 * result.wish_hit_rate:.1f}% of {len(result.wishes)}")
     print(f"weekend shifts per FTE: min {min(shares):.2f} max {max(shares):.2f}")
     print(f"rule violations {len(result.violations)}")
+    return result.objective if result.schedule.shifts else float("nan")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from bezetting.core.schedule._candidates import Candidate
-from bezetting.core.schedule._time import Grid, epoch_seconds, from_epoch, local_midnight
+from bezetting.core.schedule._time import Grid, from_epoch
 from bezetting.core.schedule.explain import is_evening, is_weekend
 from bezetting.core.schedule.problem import (
     DayOffWish,
@@ -46,6 +46,7 @@ __all__ = [
     "add_weekly_rest",
     "add_wishes",
     "add_working_time",
+    "forbidden_by_prior_work",
 ]
 
 COST_SCALE = 100
@@ -82,6 +83,8 @@ class ModelContext:
     breaks: list[list[tuple[int, int, cp_model.IntVar]]] = field(default_factory=list)
     flows: dict[tuple[int, frozenset[str], str], cp_model.IntVar] = field(default_factory=dict)
     wish_vars: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
+    # Break part starts by (agent, day, part, slot), for solution hints.
+    break_keys: dict[tuple[int, int, int, int], cp_model.IntVar] = field(default_factory=dict)
     checker: _Checker | None = None
 
     def __post_init__(self) -> None:
@@ -102,6 +105,9 @@ class ModelContext:
             )
             for a in self.problem.agents
         ]
+        self.prior_night_days: list[set[int]] = [
+            {self.day_of(w.start) for w in prior if self.check.is_night(w)} for prior in self.prior
+        ]
 
     @property
     def check(self) -> _Checker:
@@ -116,9 +122,7 @@ class ModelContext:
         return (from_epoch(instant, self.grid.tz).date() - self.grid.first_day).days
 
     def midnight(self, day_index: int) -> int:
-        return epoch_seconds(
-            local_midnight(self.grid.first_day + timedelta(days=day_index), self.grid.tz)
-        )
+        return self.check.midnight(self.grid.first_day + timedelta(days=day_index))
 
 
 def _week_index(ctx: ModelContext, week: date) -> int:
@@ -187,6 +191,8 @@ def add_breaks(ctx: ModelContext) -> list[PenaltyTerm]:
                     t: m.new_bool_var(f"break[{agent.id},{day},{p},{t}]") for t in sorted(allowed)
                 }
                 for t, var in starts.items():
+                    ctx.break_keys[(a, day, p, t)] = var
+                for t, var in starts.items():
                     m.add(var <= sum(allowed[t]))
                 m.add(sum(starts.values(), start=0) == sum((ctx.x[a][i] for i in users), start=0))
                 if prev is not None:
@@ -213,6 +219,32 @@ def _required_rest(ctx: ModelContext, c: Candidate) -> int:
     return need * _MIN
 
 
+def forbidden_by_prior_work(ctx: ModelContext, a: int, c: Candidate) -> bool:
+    """Whether candidate ``c`` of agent ``a`` is too close to earlier or other-client work
+    (stricter than the validator: never a shortened rest against it)."""
+    r = ctx.problem.rules
+    prior_night_days = ctx.prior_night_days[a]
+    reach = 3 * _DAY  # no rest rule spans more than 72 h
+    for w in ctx.prior[a]:
+        if w.end <= c.start - reach or w.start >= c.end + reach:
+            continue
+        if w.end <= c.start:
+            need = r.min_daily_rest_minutes
+            if ctx.check.is_night(w) and ctx.check.ends_late(w):
+                need = max(need, r.min_rest_after_late_night_minutes)
+            if ctx.check.is_night(w) and ctx.day_of(w.start) - 1 in prior_night_days:
+                need = max(need, r.min_rest_after_night_series_minutes)
+            if c.start - w.end < need * _MIN:
+                return True
+        elif c.end <= w.start:
+            need = _required_rest(ctx, c)
+            if c.night:
+                need = max(need, r.min_rest_after_night_series_minutes * _MIN)
+            if w.start - c.end < need:
+                return True
+    return False
+
+
 def add_rest(ctx: ModelContext) -> list[PenaltyTerm]:
     """Daily rest (11 h, once per 7 days 8 h), 14 h after a late night shift, 46 h after a
     series of night shifts, also against earlier and other-client work."""
@@ -232,22 +264,8 @@ def add_rest(ctx: ModelContext) -> list[PenaltyTerm]:
         short_vars: dict[int, cp_model.IntVar] = {}
         for i, c in enumerate(cands):
             xc = ctx.x[a][i]
-            # Against earlier and other-client work (stricter: never a shortened rest there).
-            for w in prior:
-                if w.end <= c.start:
-                    need = r.min_daily_rest_minutes
-                    if ctx.check.is_night(w) and ctx.check.ends_late(w):
-                        need = max(need, r.min_rest_after_late_night_minutes)
-                    if ctx.check.is_night(w) and ctx.day_of(w.start) - 1 in prior_night_days:
-                        need = max(need, r.min_rest_after_night_series_minutes)
-                    if c.start - w.end < need * _MIN:
-                        m.add(xc == 0)
-                elif c.end <= w.start:
-                    need = _required_rest(ctx, c)
-                    if c.night:
-                        need = max(need, r.min_rest_after_night_series_minutes * _MIN)
-                    if w.start - c.end < need:
-                        m.add(xc == 0)
+            if forbidden_by_prior_work(ctx, a, c):
+                m.add(xc == 0)
             # Against later planned shifts, one constraint per later day.
             hard = _required_rest(ctx, c)
             shortened = r.min_shortened_daily_rest_minutes * _MIN

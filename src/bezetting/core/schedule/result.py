@@ -27,6 +27,7 @@ class SolveStatus(StrEnum):
     OPTIMAL = "optimal"  # proven best for the model solved
     FEASIBLE = "feasible"  # legal, not proven best within the time limit
     INFEASIBLE = "infeasible"  # proven: no schedule meets the hard rules
+    HEURISTIC = "heuristic"  # legal, from the greedy construction: the solver found none in time
     UNKNOWN = "unknown"  # the time limit ran out before a first schedule
 
 
@@ -106,6 +107,7 @@ class Progress:
     solutions: int
     part: int
     parts: int
+    whole: bool = False  # the report is about a legal schedule of the whole horizon
 
 
 @dataclass(frozen=True)

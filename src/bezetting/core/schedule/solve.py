@@ -23,9 +23,11 @@ from ortools.sat.python import cp_model
 
 from bezetting.core.errors import InfeasibleError, InputError
 from bezetting.core.schedule import builders
+from bezetting.core.schedule._bound import lp_lower_bound
 from bezetting.core.schedule._candidates import Candidate, build_candidates
 from bezetting.core.schedule._time import Grid, from_epoch
 from bezetting.core.schedule.explain import coverage_of, fairness_of, penalties_of, wishes_of
+from bezetting.core.schedule.greedy import GreedySchedule, greedy_schedule
 from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
 from bezetting.core.schedule.problem import Demand, Horizon, Problem, TimeWindow, WorkPeriod
 from bezetting.core.schedule.result import Progress, ScheduleResult, SolveStatus
@@ -54,6 +56,10 @@ class SolveParameters:
         log_search_progress: let CP-SAT write its own log to stdout.
         decomposition: see :class:`Decomposition`.
         max_agent_days_per_model: above this, ``AUTO`` decomposes by week.
+        greedy_hint: build a greedy legal schedule first (:mod:`.greedy`), give it to CP-SAT as
+            a solution hint, and return it when the solver finds nothing in its time.
+        lp_bound: also bound each part by the model's linear relaxation (:mod:`._bound`),
+            usually much tighter than CP-SAT's own bound within the time limit.
     """
 
     time_limit_seconds: float = 60.0
@@ -63,6 +69,8 @@ class SolveParameters:
     log_search_progress: bool = False
     decomposition: Decomposition = Decomposition.AUTO
     max_agent_days_per_model: int = 700
+    greedy_hint: bool = True
+    lp_bound: bool = True
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
@@ -101,6 +109,7 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
                     solutions=self.solutions,
                     part=self.part,
                     parts=self.parts,
+                    whole=self.parts == 1,
                 )
             )
 
@@ -324,6 +333,67 @@ def _week_part(problem: Problem, week: int, earlier: list[Shift]) -> Problem:
     return dataclasses.replace(problem, horizon=horizon, demand=demand, agents=tuple(agents))
 
 
+def _greedy_hint(ctx: builders.ModelContext) -> GreedySchedule | None:
+    """The greedy schedule, set as CP-SAT's solution hint; None when it is not legal."""
+    greedy = greedy_schedule(ctx)
+    if not greedy.complete or validate(ctx.problem, Schedule(greedy.shifts)):
+        return None
+    m = ctx.model
+    for a, cands in enumerate(ctx.candidates):
+        picked = {(c.first, c.last) for c in greedy.chosen[a]}
+        for i, c in enumerate(cands):
+            m.add_hint(ctx.x[a][i], (c.first, c.last) in picked)
+    placed = {(a, d, p, t) for a, bs in enumerate(greedy.break_starts) for d, p, t, _ in bs}
+    for key, var in ctx.break_keys.items():
+        m.add_hint(var, key in placed)
+    return greedy
+
+
+def _greedy_whole(
+    problem: Problem, started: float, on_progress: ProgressCallback | None
+) -> tuple[Shift, ...] | None:
+    """A legal greedy schedule of the whole horizon, week by week; None when none is found."""
+    shifts: list[Shift] = []
+    for week in range(problem.week_count()):
+        sub = _week_part(problem, week, shifts)
+        grid = sub.horizon.grid()
+        greedy = greedy_schedule(builders.ModelContext(sub, grid, build_candidates(sub, grid)))
+        if not greedy.complete:
+            return None
+        shifts += greedy.shifts
+    if validate(problem, Schedule(tuple(shifts))):
+        return None
+    if on_progress is not None:
+        cost = sum(p.cost for p in penalties_of(problem, Schedule(tuple(shifts))))
+        n = problem.week_count()
+        on_progress(Progress(time.monotonic() - started, cost, 0.0, 1, 0, n, whole=True))
+    return tuple(shifts)
+
+
+def _complete_hint(
+    ctx: builders.ModelContext, parameters: SolveParameters, *, time_limit_seconds: float
+) -> cp_model.CpSolver | None:
+    """Solve the model with the hinted (greedy) variables fixed, then hint every variable.
+
+    CP-SAT accepts a complete, feasible hint as its first solution at once; a partial one
+    it often cannot complete in a large model. Fixing the shifts and breaks leaves a small
+    model (coverage flows, penalties) that solves in well under a second.
+    """
+    solver = cp_model.CpSolver()
+    apply_parameters(solver, parameters, time_limit_seconds=time_limit_seconds)
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.stop_after_first_solution = False
+    code = solver.solve(ctx.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = list(solver.response_proto.solution)
+    m = ctx.model
+    m.clear_hints()  # type: ignore[no-untyped-call]
+    for index, value in enumerate(values):
+        m.add_hint(m.get_int_var_from_proto_index(index), value)
+    return solver
+
+
 def solve(
     problem: Problem,
     *,
@@ -345,6 +415,11 @@ def solve(
     )
     parts = [problem] if not by_week else []
     n_parts = problem.week_count() if by_week else 1
+    # Time kept back for the final validation and explanation of the whole schedule.
+    reserve = min(30.0, 0.05 * params.time_limit_seconds)
+    fallback = (
+        _greedy_whole(problem, started, on_progress) if by_week and params.greedy_hint else None
+    )
     shifts: list[Shift] = []
     objective = bound = 0.0
     statuses: list[SolveStatus] = []
@@ -354,22 +429,70 @@ def solve(
         candidates = build_candidates(sub, grid)
         _precheck(sub, grid, candidates)
         ctx = _build(sub, grid, candidates)
-        solver = cp_model.CpSolver()
-        left = params.time_limit_seconds - (time.monotonic() - started)
+        greedy = _greedy_hint(ctx) if params.greedy_hint else None
+        greedy_cost = 0.0
+        if greedy is not None:
+            greedy_cost = sum(p.cost for p in penalties_of(sub, Schedule(greedy.shifts)))
+            if on_progress is not None:
+                on_progress(
+                    Progress(
+                        time.monotonic() - started,
+                        objective + greedy_cost,
+                        bound,
+                        1,
+                        part,
+                        n_parts,
+                        whole=n_parts == 1,
+                    )
+                )
+        left = params.time_limit_seconds - reserve - (time.monotonic() - started)
         share = max(1.0, left / (n_parts - part))
+        relaxed = None
+        if params.lp_bound:
+            relaxed = lp_lower_bound(ctx, time_limit_seconds=max(1.0, min(60.0, share / 3)))
+        completed = None
+        if greedy is not None:
+            completed = _complete_hint(ctx, params, time_limit_seconds=min(30.0, share / 4))
+            if completed is not None and on_progress is not None:
+                on_progress(
+                    Progress(
+                        time.monotonic() - started,
+                        objective + completed.objective_value / builders.COST_SCALE,
+                        bound,
+                        1,
+                        part,
+                        n_parts,
+                        whole=n_parts == 1,
+                    )
+                )
+        solver = cp_model.CpSolver()
+        share = max(
+            1.0, share - (time.monotonic() - started - (params.time_limit_seconds - reserve - left))
+        )
         apply_parameters(solver, params, time_limit_seconds=share)
         reporter = _Reporter(on_progress, part, n_parts, time.monotonic() - started)
         code = solver.solve(ctx.model, reporter)
         status = _STATUS.get(code, SolveStatus.UNKNOWN)
+        # CP-SAT's bound on the full model (not the fixed one of a completed hint).
+        own_bound = max(0.0, solver.best_objective_bound / builders.COST_SCALE)
+        if status is SolveStatus.UNKNOWN and completed is not None:
+            # The solver's own run found nothing: the completed greedy schedule stands.
+            status, solver = SolveStatus.FEASIBLE, completed
         if status is SolveStatus.INFEASIBLE:
             raise InfeasibleError("no schedule meets the hard rules:\n  " + _diagnose(sub, params))
         if status is SolveStatus.UNKNOWN:
+            if greedy is None:
+                statuses.append(status)
+                break
+            statuses.append(SolveStatus.HEURISTIC)
+            objective += greedy_cost
+            bound += max(relaxed or 0.0, own_bound)
+            shifts += greedy.shifts
+        else:
             statuses.append(status)
-            break
-        statuses.append(status)
-        objective += solver.objective_value / builders.COST_SCALE
-        bound += solver.best_objective_bound / builders.COST_SCALE
-        shifts += _extract(ctx, solver)
+            objective += solver.objective_value / builders.COST_SCALE
+            bound += max(relaxed or 0.0, own_bound)
+            shifts += _extract(ctx, solver)
         if on_progress is not None:
             on_progress(
                 Progress(
@@ -379,10 +502,17 @@ def solve(
                     reporter.solutions,
                     part + 1,
                     n_parts,
+                    whole=part + 1 == n_parts,
                 )
             )
+    if SolveStatus.UNKNOWN in statuses and fallback is not None:
+        # A later week found nothing: the greedy schedule of the whole horizon stands.
+        shifts, statuses = list(fallback), [SolveStatus.HEURISTIC]
+        objective = sum(p.cost for p in penalties_of(problem, Schedule(fallback)))
     if SolveStatus.UNKNOWN in statuses:
         overall = SolveStatus.UNKNOWN
+    elif SolveStatus.HEURISTIC in statuses:
+        overall = SolveStatus.HEURISTIC
     elif all(s is SolveStatus.OPTIMAL for s in statuses):
         overall = SolveStatus.OPTIMAL
     else:

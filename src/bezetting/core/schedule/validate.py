@@ -131,6 +131,7 @@ class _Checker:
         self.tz: ZoneInfo = self.grid.tz
         self.out: list[Violation] = []
         self.open = open_slots(problem, self.grid)
+        self._midnights: dict[date, int] = {}
 
     def add(
         self, agent: str, rule: Rule, at: int, measured: float, limit: float, unit: str, msg: str
@@ -145,7 +146,9 @@ class _Checker:
         return day - timedelta(days=(day.weekday() - self.rules.week_starts_on_weekday) % 7)
 
     def midnight(self, day: date) -> int:
-        return epoch_seconds(local_midnight(day, self.tz))
+        if day not in self._midnights:
+            self._midnights[day] = epoch_seconds(local_midnight(day, self.tz))
+        return self._midnights[day]
 
     def horizon_weeks(self) -> list[date]:
         first = self.week_start_day(self.grid.first_day)

@@ -1,0 +1,153 @@
+"""The greedy constructive schedule: legal without a solver, demand-led, and a hint the model
+accepts as it stands."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import numpy as np
+import pytest
+from _schedule_factory import MONDAY, agent, at, contract, problem, window
+
+from bezetting.core.schedule import (
+    DayOffWish,
+    Decomposition,
+    FixedEvent,
+    Horizon,
+    Progress,
+    ShiftTemplate,
+    SolveParameters,
+    SolveStatus,
+    TimeWindow,
+    UnwantedTimeWish,
+    WorkPeriod,
+    solve,
+    validate,
+)
+from bezetting.core.schedule._bound import lp_lower_bound
+from bezetting.core.schedule._candidates import build_candidates
+from bezetting.core.schedule.builders import ModelContext
+from bezetting.core.schedule.greedy import greedy_schedule
+from bezetting.core.schedule.plan import Schedule
+from bezetting.core.schedule.problem import Problem
+from bezetting.core.schedule.solve import _build, _complete_hint, _greedy_hint
+
+SHAPES = (
+    ShiftTemplate("early", time(7), 510),
+    ShiftTemplate("late", time(14), 510),
+    ShiftTemplate("night", time(22), 480),
+    ShiftTemplate("short", time(9), 270),
+)
+
+
+def _greedy(prob: Problem) -> Schedule:
+    grid = prob.horizon.grid()
+    result = greedy_schedule(ModelContext(prob, grid, build_candidates(prob, grid)))
+    assert result.complete
+    return Schedule(result.shifts)
+
+
+def _required(days: int, hours: tuple[str, str], agents: int, weekdays: range) -> np.ndarray:
+    grid = Horizon(MONDAY, days).grid()
+    req = np.zeros(grid.n_slots, dtype=np.int64)
+    lo = at(0, hours[0]).hour * 4 + at(0, hours[0]).minute // 15
+    hi = at(0, hours[1]).hour * 4 + at(0, hours[1]).minute // 15
+    for d in range(days):
+        if (MONDAY + timedelta(days=d)).weekday() in weekdays:
+            first = int(grid.day_first_slot[d])
+            req[first + lo : first + hi] = agents
+    return req
+
+
+def _pressed() -> Problem:
+    """Night demand, earlier night work, a fixed event, wishes, contract minimums: 2 weeks."""
+    days = 14
+    req = _required(days, ("00:00", "24:00"), 2, range(7))
+    late_night = WorkPeriod(TimeWindow(at(-1, "22:00"), at(0, "06:00")), break_minutes=30)
+    people = (
+        agent(
+            "ann",
+            contract=contract(32, 36, 40),
+            prior_work=(late_night,),
+            events=(FixedEvent("training", window(2, "13:00", "15:00")),),
+            wishes=(DayOffWish("fri-off", MONDAY + timedelta(days=4)),),
+        ),
+        agent(
+            "bob",
+            contract=contract(24, 32, 40),
+            wishes=(UnwantedTimeWish("no-nights", window(7, "20:00", "08:00")),),
+        ),
+        agent("cas", contract=contract(32, 40, 48)),
+        agent("dirk", contract=contract(0, 24, 32), available=(window(0, "00:00", "24:00"),)),
+    )
+    return problem(*people, days=days, required=req, shifts=SHAPES)
+
+
+def test_the_greedy_schedule_of_a_pressed_problem_breaks_no_rule() -> None:
+    prob = _pressed()
+    schedule = _greedy(prob)
+    assert validate(prob, schedule) == ()
+    ann = schedule.for_agent("ann")
+    # 14 h of rest after the late night shift before the horizon (it ended 06:00 on day 0).
+    assert all(s.start >= at(0, "20:00") for s in ann)
+    # The training is inside one of ann's shifts; her day off is kept.
+    assert any(s.start <= at(2, "13:00") and at(2, "15:00") <= s.end for s in ann)
+    assert not any(s.start.date() == MONDAY + timedelta(days=4) for s in ann)
+    # dirk is available on day 0 only: nothing is planned outside his availability.
+    assert all(s.start.date() == MONDAY for s in schedule.for_agent("dirk"))
+
+
+def test_shifts_go_where_the_demand_is() -> None:
+    # One agent needed 07:00-15:30 Monday to Thursday; a 32-hour contract is exactly four
+    # early shifts (8.5 h less a 30-minute break): those four are the greedy choice.
+    req = _required(7, ("07:00", "15:30"), 1, range(4))
+    prob = problem(agent("ann", contract=contract(32, 32, 40)), days=7, required=req, shifts=SHAPES)
+    schedule = _greedy(prob)
+    assert validate(prob, schedule) == ()
+    assert sorted((s.start.weekday(), s.start.time()) for s in schedule.shifts) == [
+        (d, time(7)) for d in range(4)
+    ]
+
+
+def test_the_model_accepts_the_greedy_schedule_as_its_hint() -> None:
+    # The greedy answer must satisfy the model (which is stricter than the validator), or CP-SAT
+    # would throw the hint away: fixing the hinted variables must leave a feasible model.
+    prob = _pressed()
+    grid = prob.horizon.grid()
+    ctx = _build(prob, grid, build_candidates(prob, grid))
+    greedy = _greedy_hint(ctx)
+    assert greedy is not None
+    assert _complete_hint(ctx, SolveParameters(num_workers=1), time_limit_seconds=20) is not None
+
+
+def test_the_relaxation_counts_the_shortage_no_schedule_can_avoid() -> None:
+    # Two agents needed Monday 07:00-15:30 (34 quarter-hours), one agent with an 8-hour week:
+    # whatever the plan, 34 slots miss one agent and 2 more miss both (her 30-minute break),
+    # 36 agent-slots at 100 each (uniform demand: impact 1). The best plan costs exactly that.
+    req = 2 * _required(7, ("07:00", "15:30"), 1, range(1))
+    prob = problem(agent("ann", contract=contract(0, 8, 40)), days=7, required=req, shifts=SHAPES)
+    grid = prob.horizon.grid()
+    ctx = ModelContext(prob, grid, build_candidates(prob, grid))
+    assert lp_lower_bound(ctx) == pytest.approx(36 * 100.0)
+    result = solve(prob, parameters=SolveParameters(time_limit_seconds=10, num_workers=2))
+    assert result.objective == pytest.approx(36 * 100.0)
+    assert result.bound == pytest.approx(36 * 100.0)
+    assert result.gap == pytest.approx(0.0)
+
+
+def test_decomposed_a_legal_schedule_of_the_whole_horizon_comes_first() -> None:
+    prob = _pressed()
+    seen: list[Progress] = []
+    result = solve(
+        prob,
+        parameters=SolveParameters(time_limit_seconds=8, decomposition=Decomposition.WEEKS),
+        on_progress=seen.append,
+    )
+    # The first report is the greedy schedule of both weeks, before any week is solved.
+    assert seen[0].whole
+    assert seen[0].part == 0
+    assert seen[0].elapsed_seconds < result.wall_seconds
+    assert [p.whole for p in seen].count(True) == 2  # the greedy one and the final one
+    assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.HEURISTIC)
+    assert result.violations == ()
+    assert result.bound <= result.objective + 1e-9
