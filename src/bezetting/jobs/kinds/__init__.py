@@ -12,6 +12,7 @@ Adding a kind is a few lines in a new module here (and one import below)::
         return {...}                                # plain JSON
 """
 
+from bezetting.jobs.kinds.simulate import simulate_job
 from bezetting.jobs.kinds.staffing import staffing_job
 
-__all__ = ["staffing_job"]
+__all__ = ["simulate_job", "staffing_job"]
