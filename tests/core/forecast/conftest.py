@@ -24,7 +24,10 @@ def bank_year_30min() -> np.ndarray:
     """Anonymous Bank 1999: calls per 30 minutes, (365 days x 48 slots)."""
     path = shared_data() / "anonymous_bank_1999" / "Callcenter_6min_1999_derived.csv"
     if not path.exists():
-        pytest.skip(f"real data not found at {path} (set BEZETTING_SHARED_DATA)")
+        pytest.skip(
+            f"the public Anonymous Bank data (for developers and CI, not shipped) is not at "
+            f"{path}; set BEZETTING_SHARED_DATA to its folder"
+        )
     with path.open(newline="") as handle:
         calls = np.array([float(row["calls"]) for row in csv.DictReader(handle)])
     return calls.reshape(365, 48, 5).sum(axis=2)

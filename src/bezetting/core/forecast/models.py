@@ -246,28 +246,21 @@ def robust_profile(
     return recent_weight * recent + (1.0 - recent_weight) * long_term
 
 
-@dataclass(frozen=True, slots=True)
-class DailyProfile:
-    """Daily totals forecast by ``daily``, spread over the day by each weekday's intraday
-    profile: the median share of its last ``recent_weeks`` days blended (``recent_weight``)
-    with the pooled share of its last ``profile_weeks`` days (see :func:`robust_profile`;
-    ``recent_weight=0`` is the pooled profile alone).
+class _Dated:
+    """``predict`` and ``predict_on`` for a model whose one ``_predict`` takes an optional date."""
 
-    The defaults (4 recent weeks, 16 long, half each) were chosen by rolling-origin backtest
-    on the Anonymous Bank's June-October 1999, before the window the benchmark scores.
+    __slots__ = ()
 
-    The interval's prediction interval adds the daily total's uncertainty (spread by the
-    profile) and Poisson noise of the interval's own count.
-    """
-
-    daily: Forecaster
-    profile_weeks: int = 16
-    recent_weeks: int = 4
-    recent_weight: float = 0.5
-
-    @property
-    def name(self) -> str:
-        return f"{self.daily.name} x profile"
+    def _predict(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date | None,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        raise TypeError(f"{type(self).__name__} must define _predict")
 
     def predict(
         self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
@@ -288,6 +281,30 @@ class DailyProfile:
         return self._predict(
             history, first_day=first_day, horizon=horizon, slots_per_day=slots_per_day, level=level
         )
+
+
+@dataclass(frozen=True, slots=True)
+class DailyProfile(_Dated):
+    """Daily totals forecast by ``daily``, spread over the day by each weekday's intraday
+    profile: the median share of its last ``recent_weeks`` days blended (``recent_weight``)
+    with the pooled share of its last ``profile_weeks`` days (see :func:`robust_profile`;
+    ``recent_weight=0`` is the pooled profile alone).
+
+    The defaults (4 recent weeks, 16 long, half each) were chosen by rolling-origin backtest
+    on the Anonymous Bank's June-October 1999, before the window the benchmark scores.
+
+    The interval's prediction interval adds the daily total's uncertainty (spread by the
+    profile) and Poisson noise of the interval's own count.
+    """
+
+    daily: Forecaster
+    profile_weeks: int = 16
+    recent_weeks: int = 4
+    recent_weight: float = 0.5
+
+    @property
+    def name(self) -> str:
+        return f"{self.daily.name} x profile"
 
     def _predict(
         self,
@@ -470,7 +487,7 @@ def _seasons(
 
 
 @dataclass(frozen=True, slots=True)
-class DayOfMonthDecomposition:
+class DayOfMonthDecomposition(_Dated):
     """Daily totals as level x weekday factor x day-of-month factor (classical
     multiplicative decomposition, for daily totals only).
 
@@ -492,26 +509,6 @@ class DayOfMonthDecomposition:
     @property
     def name(self) -> str:
         return "DayOfMonthDecomposition"
-
-    def predict(
-        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
-    ) -> Prediction:
-        return self._predict(
-            history, first_day=None, horizon=horizon, slots_per_day=slots_per_day, level=level
-        )
-
-    def predict_on(
-        self,
-        history: FloatArray,
-        *,
-        first_day: date,
-        horizon: int,
-        slots_per_day: int,
-        level: float,
-    ) -> Prediction:
-        return self._predict(
-            history, first_day=first_day, horizon=horizon, slots_per_day=slots_per_day, level=level
-        )
 
     def _predict(
         self,
