@@ -19,8 +19,10 @@ from bezetting.core.forecast.auto import (
     choose_model,
     daily_ensemble,
     default_candidates,
+    default_model,
     forecast_queue,
     inverse_error_weights,
+    paired_t,
 )
 from bezetting.core.forecast.backtest import (
     BacktestResult,
@@ -82,6 +84,7 @@ __all__ = [
     "choose_model",
     "daily_ensemble",
     "default_candidates",
+    "default_model",
     "detect_level_shift",
     "ensemble_backtest",
     "forecast_aht",
@@ -94,6 +97,7 @@ __all__ = [
     "neutralise_events",
     "origins_for",
     "override_delta",
+    "paired_t",
     "robust_profile",
     "rolling_origin",
     "series_from_frame",

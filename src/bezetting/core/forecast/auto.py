@@ -8,6 +8,7 @@ error travels with the forecast.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -53,12 +54,17 @@ __all__ = [
     "choose_model",
     "daily_ensemble",
     "default_candidates",
+    "default_model",
     "forecast_queue",
     "inverse_error_weights",
+    "paired_t",
 ]
 
 ProgressCallback = Callable[[str, int, int], None]
 _MIN_FIT_DAYS = 21
+SWITCH_T = 2.0
+"""How clearly a challenger must beat the default model to replace it: the paired t-statistic
+of the per-origin absolute errors (a conventional two-sigma bar, not tuned on the benchmark)."""
 
 
 def daily_ensemble() -> Ensemble:
@@ -71,6 +77,12 @@ def daily_ensemble() -> Ensemble:
             DayOfMonthAdjusted(SameWeekdayMean(weeks=4)),
         )
     )
+
+
+def default_model() -> Forecaster:
+    """The model a queue gets unless its backtest clearly says otherwise: the daily ensemble
+    times the intraday profile (the best single model on the Anonymous Bank year)."""
+    return DailyProfile(daily_ensemble())
 
 
 def default_candidates(*, interval_models: bool = True) -> tuple[Forecaster, ...]:
@@ -104,6 +116,9 @@ class ModelChoice:
     model: Forecaster
     backtest: BacktestResult
     ranking: tuple[BacktestResult, ...]
+    reason: str = ""
+    """Why this model: lowest backtest WAPE, or the default kept or replaced (with the paired
+    t-statistic of the challenger)."""
 
 
 def choose_model(
@@ -111,6 +126,8 @@ def choose_model(
     backtests: Sequence[BacktestResult],
     *,
     ensemble_size: int = 3,
+    default: Forecaster | None = None,
+    switch_t: float = SWITCH_T,
 ) -> ModelChoice:
     """Pick the lowest backtest WAPE among the candidates, the mean of the best
     ``ensemble_size`` of them and their mean weighted by inverse backtest WAPE (no ensembles
@@ -121,7 +138,13 @@ def choose_model(
 
     The weighted ensemble's weights come from the same backtest that scores it, so its score
     is slightly optimistic; on short histories prefer the plain mean (the benchmark chooses
-    among them on earlier origins only)."""
+    among them on earlier origins only).
+
+    With a ``default`` (one of the candidates) the choice is guarded: the lowest WAPE replaces
+    the default only when it beats it clearly, a paired t-statistic of the per-origin absolute
+    errors above ``switch_t``. A backtest of a few origins ranks close models by noise; the
+    guard keeps a model that is good on average rather than the luckiest one. Without a
+    ``default``, or when it is not among the candidates, the lowest WAPE wins."""
     if not candidates or len(candidates) != len(backtests):
         raise InputError("choose_model needs one backtest per candidate")
     order = sorted(range(len(candidates)), key=lambda i: _wape_key(backtests[i]))
@@ -143,10 +166,49 @@ def choose_model(
             )
         pool.extend(extra)  # after the singles: the stable sort keeps a single on a tie
         pool.sort(key=lambda pair: _wape_key(pair[1]))
+    ranking = tuple(bt for _, bt in pool)
     best_model, best_backtest = pool[0]
+    if default is None or default not in candidates:
+        return ModelChoice(
+            model=best_model, backtest=best_backtest, ranking=ranking, reason="lowest WAPE"
+        )
+    default_backtest = backtests[list(candidates).index(default)]
+    if best_model == default:
+        return ModelChoice(
+            model=default, backtest=default_backtest, ranking=ranking, reason="default, lowest WAPE"
+        )
+    t = paired_t(default_backtest, best_backtest)
+    if t > switch_t:
+        return ModelChoice(
+            model=best_model,
+            backtest=best_backtest,
+            ranking=ranking,
+            reason=f"beats the default clearly (paired t {t:.1f} > {switch_t:g})",
+        )
     return ModelChoice(
-        model=best_model, backtest=best_backtest, ranking=tuple(bt for _, bt in pool)
+        model=default,
+        backtest=default_backtest,
+        ranking=ranking,
+        reason=f"default kept: {best_model.name} not clearly better (paired t {t:.1f})",
     )
+
+
+def paired_t(baseline: BacktestResult, challenger: BacktestResult) -> float:
+    """Paired t-statistic of ``baseline``'s minus ``challenger``'s absolute error per origin
+    (positive: the challenger is better). Infinite when it is better at every origin by the
+    same amount, 0 with fewer than two origins or no difference at all."""
+    if not np.array_equal(baseline.origins, challenger.origins):
+        raise InputError("paired_t needs two backtests on the same origins")
+    gain = np.abs(baseline.forecasts - baseline.actuals).sum(axis=(1, 2)) - np.abs(
+        challenger.forecasts - challenger.actuals
+    ).sum(axis=(1, 2))
+    if gain.size < 2:
+        return 0.0
+    mean = float(gain.mean())
+    spread = float(gain.std(ddof=1))
+    if spread == 0.0:
+        return 0.0 if mean == 0.0 else math.copysign(math.inf, mean)
+    return mean / (spread / math.sqrt(gain.size))
 
 
 def inverse_error_weights(backtests: Sequence[BacktestResult]) -> tuple[float, ...] | None:
@@ -186,6 +248,10 @@ class ForecastSettings:
         detect_level_shift: look for an abrupt change of level and adapt to it.
         default_aht_seconds: AHT where the history has none (interval files without handle
             times); ``None`` leaves it NaN there.
+        default_model: the model kept unless a candidate beats it clearly in the backtest (see
+            :func:`choose_model`); ``None``, or a model that is not among the candidates,
+            means the lowest backtest WAPE wins.
+        switch_t: the paired t-statistic a candidate needs to replace ``default_model``.
     """
 
     horizon: timedelta
@@ -202,6 +268,8 @@ class ForecastSettings:
     overrides: tuple[Override, ...] = ()
     detect_level_shift: bool = True
     default_aht_seconds: float | None = None
+    default_model: Forecaster | None = field(default_factory=default_model)
+    switch_t: float = SWITCH_T
 
     def __post_init__(self) -> None:
         if self.default_aht_seconds is not None and not self.default_aht_seconds > 0:
@@ -346,7 +414,13 @@ def forecast_queue(
         )
         for model in candidates
     ]
-    choice = choose_model(candidates, backtests, ensemble_size=settings.ensemble_size)
+    choice = choose_model(
+        candidates,
+        backtests,
+        ensemble_size=settings.ensemble_size,
+        default=settings.default_model,
+        switch_t=settings.switch_t,
+    )
     result = forecast_days(
         volume,
         choice.model,
