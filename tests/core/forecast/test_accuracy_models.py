@@ -23,6 +23,7 @@ from bezetting.core.forecast import (
     forecast_days,
     inverse_error_weights,
     robust_profile,
+    smooth_profile,
 )
 
 WEEKDAY_LEVELS = np.array([120.0, 100.0, 95.0, 90.0, 80.0, 40.0, 10.0])
@@ -202,3 +203,44 @@ def test_a_closed_weekday_is_forecast_as_zero_by_the_decomposition():
     assert got.mean[6] == 0.0
     assert got.mean[13] == 0.0
     assert got.mean[:6] == pytest.approx(levels[:6], rel=0.02)
+
+
+def test_a_smoothed_profile_keeps_closed_slots_closed_and_sums_to_one():
+    profile = np.array([[0.0, 0.0, 0.1, 0.6, 0.2, 0.1, 0.0]] * 7)
+    smoothed = smooth_profile(profile, sigma_slots=1.0)
+    assert smoothed.sum(axis=1) == pytest.approx(np.ones(7))
+    assert np.all(smoothed[:, [0, 1, 6]] == 0.0)
+    # The peak gives some of its share to its neighbours, and stays the peak.
+    assert smoothed[0, 3] < 0.6
+    assert smoothed[0, 2] > 0.1
+    assert smoothed[0].argmax() == 3
+
+
+def test_a_flat_profile_is_left_flat_and_zero_width_leaves_any_profile_as_it_is():
+    flat = np.full((7, 24), 1 / 24)
+    assert smooth_profile(flat, sigma_slots=2.0) == pytest.approx(flat)
+    odd = np.random.default_rng(7).dirichlet(np.ones(24), size=7)
+    assert np.array_equal(smooth_profile(odd, sigma_slots=0.0), odd)
+
+
+@pytest.mark.parametrize("width", [-1.0, float("nan"), float("inf")])
+def test_a_smoothing_width_must_be_finite_and_not_negative(width):
+    with pytest.raises(InputError, match="smoothing width"):
+        smooth_profile(np.full((7, 4), 0.25), sigma_slots=width)
+
+
+def test_the_daily_profile_smooths_over_minutes_whatever_the_interval(weekly_pattern):
+    # 20 minutes is 4/3 slot of 15 minutes and 1/3 slot of 60: the same history at 15 minutes
+    # is smoothed more, per slot, than at 60.
+    fine = np.tile(weekly_pattern(96), 4)
+    coarse = np.tile(weekly_pattern(24), 4)
+    model = DailyProfile(SameWeekdayMean(weeks=4), smooth_minutes=20.0)
+    exact = DailyProfile(SameWeekdayMean(weeks=4))
+
+    def change(history: np.ndarray, slots: int) -> float:
+        got = model.predict(history, horizon=7 * slots, slots_per_day=slots, level=80.0).mean
+        plain = exact.predict(history, horizon=7 * slots, slots_per_day=slots, level=80.0).mean
+        assert got.sum() == pytest.approx(plain.sum())  # smoothing moves volume, never adds
+        return float(np.abs(got - plain).sum() / plain.sum())
+
+    assert 0.0 < change(coarse, 24) < change(fine, 96)

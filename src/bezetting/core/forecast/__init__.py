@@ -50,6 +50,7 @@ from bezetting.core.forecast.models import (
     StatsForecastModel,
     intraday_profile,
     robust_profile,
+    smooth_profile,
 )
 from bezetting.core.forecast.overrides import Override, override_delta
 from bezetting.core.forecast.pipeline import DayForecast, PipelineOptions, forecast_days
@@ -101,4 +102,5 @@ __all__ = [
     "robust_profile",
     "rolling_origin",
     "series_from_frame",
+    "smooth_profile",
 ]

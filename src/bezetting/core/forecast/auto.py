@@ -62,6 +62,8 @@ __all__ = [
 
 ProgressCallback = Callable[[str, int, int], None]
 _MIN_FIT_DAYS = 21
+PROFILE_SMOOTH_MINUTES = 20.0
+"""Smoothing of the intraday profile in the default candidates (see ``DailyProfile``)."""
 SWITCH_T = 2.0
 """How clearly a challenger must beat the default model to replace it: the paired t-statistic
 of the per-origin absolute errors (a conventional two-sigma bar, not tuned on the benchmark)."""
@@ -82,23 +84,25 @@ def daily_ensemble() -> Ensemble:
 def default_model() -> Forecaster:
     """The model a queue gets unless its backtest clearly says otherwise: the daily ensemble
     times the intraday profile (the best single model on the Anonymous Bank year)."""
-    return DailyProfile(daily_ensemble())
+    return DailyProfile(daily_ensemble(), smooth_minutes=PROFILE_SMOOTH_MINUTES)
 
 
 def default_candidates(*, interval_models: bool = True) -> tuple[Forecaster, ...]:
     """The planners' baselines, daily-total models (statsforecast's, the day-of-month
     decomposition, with or without a day-of-month factor, and their mean) times an intraday
-    profile, and (optionally) statsforecast's models directly on the intervals."""
+    profile smoothed over ``PROFILE_SMOOTH_MINUTES``, and (optionally) statsforecast's models
+    directly on the intervals."""
+    smooth = PROFILE_SMOOTH_MINUTES
     candidates: list[Forecaster] = [
         SeasonalNaive(),
         SameWeekdayMean(weeks=4),
-        DailyProfile(StatsForecastModel("AutoETS")),
-        DailyProfile(StatsForecastModel("AutoTheta")),
-        DailyProfile(StatsForecastModel("MSTL")),
-        DailyProfile(SameWeekdayMean(weeks=4)),
-        DailyProfile(DayOfMonthDecomposition()),
-        DailyProfile(DayOfMonthAdjusted(StatsForecastModel("AutoTheta"))),
-        DailyProfile(daily_ensemble()),
+        DailyProfile(StatsForecastModel("AutoETS"), smooth_minutes=smooth),
+        DailyProfile(StatsForecastModel("AutoTheta"), smooth_minutes=smooth),
+        DailyProfile(StatsForecastModel("MSTL"), smooth_minutes=smooth),
+        DailyProfile(SameWeekdayMean(weeks=4), smooth_minutes=smooth),
+        DailyProfile(DayOfMonthDecomposition(), smooth_minutes=smooth),
+        DailyProfile(DayOfMonthAdjusted(StatsForecastModel("AutoTheta")), smooth_minutes=smooth),
+        default_model(),
     ]
     if interval_models:
         candidates += [
