@@ -52,6 +52,7 @@ def test_interval_series_in_forecast_and_report_out(app, tmp_path):
     assert float(monday_sales[10]["volume_override"]) > 0
     page = report.read_text()
     assert page.count("data:image/png;base64,") == 4
+    assert page.count("Why this model: ") == 2  # the choice explains itself per queue
     assert "http" not in page.replace("http-equiv", "")
 
 

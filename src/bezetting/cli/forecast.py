@@ -285,7 +285,7 @@ def _summary(
     console: Console, results: Sequence[QueueForecast], rows: int, out: Path, report: Path | None
 ) -> None:
     table = Table(title="Forecast per queue (backtest over rolling origins)")
-    for name in ("queue", "model", "WAPE", "MASE", "bias", "volume", "AHT s"):
+    for name in ("queue", "model", "why", "WAPE", "MASE", "bias", "volume", "AHT s"):
         table.add_column(name)
     for result in results:
         bt = result.choice.backtest
@@ -293,6 +293,7 @@ def _summary(
         table.add_row(
             result.queue,
             result.choice.model.name,
+            result.choice.reason,
             f"{100 * bt.wape:.1f}%",
             f"{bt.mase:.2f}",
             f"{100 * bt.bias:+.1f}%",
@@ -371,7 +372,8 @@ def render_report(histories: Sequence[IntervalSeries], results: Sequence[QueueFo
         parts.append(
             f"<p>Chosen model: <b>{e(result.choice.model.name)}</b>, backtest WAPE "
             f"{100 * bt.wape:.1f}%, MASE {bt.mase:.2f}, bias {100 * bt.bias:+.1f}% over "
-            f"{bt.origins.size} origins of {bt.horizon_days} days.</p>"
+            f"{bt.origins.size} origins of {bt.horizon_days} days. "
+            f"Why this model: {e(result.choice.reason)}.</p>"
         )
         parts.append(f"<img alt='forecast' src='data:image/png;base64,{forecast_png}'>")
         parts.append(f"<img alt='backtest' src='data:image/png;base64,{backtest_png}'>")
