@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import sessionmaker
 
 from bezetting.core.errors import InputError
+from bezetting.core.forecast import detect_level_shift
 from bezetting.demo import (
     PLAN_FIRST_DAY,
     SURGE_FIRST_DAY,
@@ -153,6 +154,28 @@ def test_contacts_roughly_double_from_9_march(contacts: list[Contact]) -> None:
     assert 1.6 <= surge_week / january <= 2.4
     # The weeks before the surge are level (no drift the forecaster would mistake for it).
     assert all(0.9 <= weeks[w] / january <= 1.1 for w in range(7))
+
+
+def test_the_forecasters_level_shift_detector_finds_the_surge_on_9_march(
+    seeded: Seeded, contacts: list[Contact]
+) -> None:
+    sessions, _ = seeded
+    with sessions() as session:
+        bijstand = session.scalar(select(Queue.id).where(Queue.code == "bijstand"))
+    first = date(2020, 1, 20)
+    daily = np.bincount(
+        [
+            (c.arrived_at.astimezone(AMSTERDAM).date() - first).days
+            for c in contacts
+            if c.queue_id == bijstand
+        ],
+        minlength=56,
+    ).astype(float)
+    shift = detect_level_shift(daily)
+    assert shift is not None
+    # The centre is closed on Sundays, so a shift from Sunday 8 March is the same shift.
+    assert first + timedelta(days=shift.day_index) in {date(2020, 3, 8), SURGE_FIRST_DAY}
+    assert shift.ratio == pytest.approx(2.2, rel=0.15)
 
 
 def test_weekday_and_intraday_shapes_follow_the_public_data(

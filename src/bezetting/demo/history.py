@@ -18,6 +18,7 @@ unresolved in the past week (those contacts are not first-time-right).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -85,13 +86,16 @@ class _Customers:
     def __init__(self, queue: str) -> None:
         self._prefix = f"{queue[:2].upper()}"
         self._count = 0
-        self._unsettled: list[tuple[datetime, str]] = []
+        self._unsettled: deque[tuple[datetime, str]] = deque()  # in arrival order
 
     def next(self, arrived_at: datetime, rng: np.random.Generator) -> str:
-        recent = [(t, c) for t, c in self._unsettled if arrived_at - t <= _REPEAT_WINDOW]
-        self._unsettled = recent
-        if recent and rng.random() < _REPEAT_SHARE:
-            return self._unsettled.pop(int(rng.integers(len(recent))))[1]
+        while self._unsettled and arrived_at - self._unsettled[0][0] > _REPEAT_WINDOW:
+            self._unsettled.popleft()
+        if self._unsettled and rng.random() < _REPEAT_SHARE:
+            index = int(rng.integers(len(self._unsettled)))
+            customer = self._unsettled[index][1]
+            del self._unsettled[index]
+            return customer
         self._count += 1
         return f"klant-{self._prefix}{self._count:07d}"
 

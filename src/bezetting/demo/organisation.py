@@ -37,7 +37,7 @@ __all__ = [
 DEMO_ORGANISATION_CODE = "stadsbrug"
 DEMO_ORGANISATION_NAME = "Gemeente Stadsbrug — Klantcontactcentrum"
 PARTNER_CLIENT_CODE = "werkplein-rivierdal"
-PARTNER_CLIENT_NAME = "Werkplein Rivierdal (regional work and income service)"
+PARTNER_CLIENT_NAME = "Werkplein Rivierdal"
 PLAN_FIRST_DAY = date(2020, 3, 16)
 """The plan period starts on Monday 16 March 2020, the first full week of the lockdown."""
 SURGE_FIRST_DAY = date(2020, 3, 9)

@@ -396,12 +396,15 @@ def _add_users(
         local = "agent" if number == 1 else f"agent{number}"
         plans.append((local, Role.AGENT, agent_ids[agent.external_id], None, teams[team_name].id))
     plans.append(("client", Role.CLIENT_VIEWER, None, partner.id, None))
+    # One salted hash for all: they share a published password anyway, and argon2 is slow
+    # on purpose (about 0.1 s a hash).
+    password_hash = hash_password(DEMO_PASSWORD)
     for local, role, agent_id, client_id, team_id in plans:
         session.add(
             User(
                 organisation_id=organisation.id,
                 email=f"{local}@{DEMO_EMAIL_DOMAIN}",
-                password_hash=hash_password(DEMO_PASSWORD),
+                password_hash=password_hash,
                 role=role,
                 agent_id=agent_id,
                 client_id=client_id,
