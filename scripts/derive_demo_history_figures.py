@@ -69,10 +69,10 @@ def _handle_time_quantiles(bank: Path) -> tuple[np.ndarray, int]:
     return np.quantile(values, np.linspace(0.0, 1.0, 101)) / values.mean(), len(values)
 
 
-def main(data_dir: Path) -> None:
+def main(data_dir: Path, out_dir: Path = _OUT) -> None:
     bank = data_dir / "anonymous_bank_1999"
     shares = _weekday_shares(bank)
-    weekdays = _OUT / "anonymous_bank_1999_weekdays_derived.csv"
+    weekdays = out_dir / "anonymous_bank_1999_weekdays_derived.csv"
     with weekdays.open("w", newline="") as handle:
         handle.write(
             _SOURCE + "# Mean calls per weekday over 1999 as a share of the week; the bank's\n"
@@ -84,7 +84,7 @@ def main(data_dir: Path) -> None:
         for bank_day, dutch_day in _DUTCH_DAY_FOR_BANK_DAY.items():
             writer.writerow([dutch_day, bank_day, f"{shares[bank_day]:.6f}"])
     quantiles, n = _handle_time_quantiles(bank)
-    handle_times = _OUT / "anonymous_bank_1999_handle_times_derived.csv"
+    handle_times = out_dir / "anonymous_bank_1999_handle_times_derived.csv"
     with handle_times.open("w", newline="") as handle:
         handle.write(
             _SOURCE + f"# Handle time quantiles of February's {n} answered calls, over the mean.\n"
