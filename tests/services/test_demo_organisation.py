@@ -100,6 +100,7 @@ def test_the_demo_has_80_agents_five_queues_and_eight_weeks_of_contacts(seeded: 
     assert demo.created
     assert demo.agents == 80
     assert demo.queues == ("bijstand", "ww-uitkering", "algemeen", "chat", "email")
+    assert len(set(demo.queue_ids)) == 5
     assert 40_000 <= demo.contacts <= 70_000
     assert demo.history_first_day == date(2020, 1, 20)
     assert demo.history_last_day == date(2020, 3, 15)  # the day before the plan period
@@ -109,6 +110,7 @@ def test_the_demo_has_80_agents_five_queues_and_eight_weeks_of_contacts(seeded: 
     assert counts["contact_records"] == demo.contacts
     with sessions() as session:
         queues = {q.code: q for q in session.scalars(select(Queue))}
+        assert tuple(queues[code].id for code in demo.queues) == demo.queue_ids
         assert queues["bijstand"].service_target_share == 0.8
         assert queues["bijstand"].service_target_seconds == 30.0
         assert queues["bijstand"].patience_seconds == pytest.approx(354.4)  # the derived file

@@ -107,9 +107,13 @@ def _print_organisation(
 def _plan_demo(console: Console, sessions: SessionFactory, organisation: DemoOrganisation) -> None:
     """THE PLANNING STAGE: forecast, staff and schedule the demo organisation.
 
-    Filled in when ``bezetting.services.planning`` (run_forecast, compute_requirements,
-    build_schedule) is merged: forecast each queue from ``organisation.plan_first_day`` for the
-    plan weeks, compute requirements, build the schedule; skip what a previous run stored.
+    Filled in when ``bezetting.services.planning`` is merged: for each id in
+    ``organisation.queue_ids``, ``run_forecast(sessions, queue_id=..., first_day=
+    organisation.plan_first_day, days=7 * PLAN_WEEKS, now=...)`` then
+    ``compute_requirements(sessions, forecast_id=..., now=...)``; then ``build_schedule(sessions,
+    organisation_id=organisation.organisation_id, first_day=organisation.plan_first_day,
+    weeks=..., now=...)``. Skip the stage when a previous run stored its results, so that a
+    second ``make run`` stays fast.
     """
     del sessions, organisation  # used once the planning services are merged
     console.print("planning stage: see lead")

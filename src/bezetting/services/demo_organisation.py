@@ -96,6 +96,7 @@ class DemoOrganisation:
 
     Attributes:
         created: True when this call seeded it, False when it existed already.
+        queues, queue_ids: the queues' codes and ids, in the order they were created.
         history_first_day, history_last_day: local dates of the first and last contact.
         plan_first_day: the Monday the plan period starts (16 March 2020).
     """
@@ -106,6 +107,7 @@ class DemoOrganisation:
     created: bool
     agents: int
     queues: tuple[str, ...]
+    queue_ids: tuple[int, ...]
     contacts: int
     history_first_day: date | None
     history_last_day: date | None
@@ -445,6 +447,7 @@ def _describe(session: Session, organisation: Organisation, *, created: bool) ->
         created=created,
         agents=len(agents),
         queues=tuple(q.code for q in queues),
+        queue_ids=tuple(q.id for q in queues),
         contacts=in_organisation.count(),
         history_first_day=first.arrived_at.astimezone(_AMSTERDAM).date() if first else None,
         history_last_day=last.arrived_at.astimezone(_AMSTERDAM).date() if last else None,
