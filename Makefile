@@ -25,8 +25,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(RUN_STAMP)
 
+# The demo organisation in ./var (seeded once; later runs reuse it), then the server.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: $(RUN_STAMP)
 	$(BIN)/bezetting demo
+	$(BIN)/bezetting serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) lint types layers pytest
 

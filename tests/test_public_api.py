@@ -15,6 +15,7 @@ MODULES = [
     "bezetting.core.simulate",
     "bezetting.core.forecast",
     "bezetting.core.schedule",
+    "bezetting.demo",
     "bezetting.interchange",
     "bezetting.jobs",
 ]

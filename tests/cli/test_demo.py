@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from bezetting.cli import app
@@ -13,8 +15,60 @@ from bezetting.demo import build_demo_day
 runner = CliRunner()
 
 
-def test_demo_prints_the_day_and_writes_a_chart_and_a_forecast(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--out-dir", str(tmp_path)])
+@pytest.fixture
+def demo_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh SQLite file named by BEZETTING_DATABASE_URL, in development mode."""
+    path = tmp_path / "demo.db"
+    monkeypatch.setenv("BEZETTING_DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("BEZETTING_ENV", "dev")
+    return path
+
+
+def test_demo_seeds_the_organisation_once_and_prints_the_logins(demo_database: Path) -> None:
+    first = runner.invoke(app, ["demo", "--agents", "12", "--weeks", "2"])
+    assert first.exit_code == 0, first.output
+    assert "Gemeente Stadsbrug" in first.output
+    assert "created" in first.output
+    assert "12 agents" in first.output
+    assert "planning stage: see lead" in first.output
+    for email in ("admin", "planner", "teamlead", "agent", "agent2", "client"):
+        assert f"{email}@demo.bezetting.invalid" in first.output
+    assert "stadsbrug-demo-2020" in first.output
+    assert demo_database.exists()
+    second = runner.invoke(app, ["demo", "--agents", "12", "--weeks", "2"])
+    assert second.exit_code == 0, second.output
+    assert "found (nothing added)" in second.output
+
+
+def test_demo_refuses_to_seed_a_published_password_outside_development(
+    demo_database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BEZETTING_ENV", "test")
+    result = runner.invoke(app, ["demo", "--agents", "12", "--weeks", "1"])
+    assert result.exit_code == 2
+    assert "development mode" in result.output
+    assert not demo_database.exists()
+
+
+def test_serve_prints_the_address_and_the_demo_logins(
+    demo_database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
+    assert runner.invoke(app, ["demo", "--agents", "12", "--weeks", "1"]).exit_code == 0
+    result = runner.invoke(app, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123/" in result.output
+    assert "http://127.0.0.1:8123/api/v1/docs" in result.output
+    assert "planner@demo.bezetting.invalid" in result.output
+    assert served["port"] == 8123
+    assert served["host"] == "127.0.0.1"
+
+
+def test_demo_day_prints_the_day_and_writes_a_chart_and_a_forecast(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--day", "--out-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "16 March 2020" in result.output
     assert "income-support" in result.output

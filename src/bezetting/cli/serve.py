@@ -11,10 +11,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from bezetting.cli._common import reports_errors
-from bezetting.config import load_settings
-from bezetting.store import create_engine_for, display_url, ensure_schema
+from bezetting.cli.demo import print_demo_logins
+from bezetting.config import Environment, load_settings
+from bezetting.services.demo_organisation import find_demo_organisation
+from bezetting.store import create_engine_for, display_url, ensure_schema, make_session_factory
 
 __all__ = ["APP_FACTORY", "register"]
 
@@ -38,13 +41,23 @@ def serve(
         engine = create_engine_for(settings)
         try:
             ensure_schema(engine)  # SQLite: migrate; PostgreSQL: refuse an old schema
+            # The demo's shared password is shown only in development mode.
+            demo = (
+                find_demo_organisation(make_session_factory(engine))
+                if settings.env is Environment.DEV
+                else None
+            )
         finally:
             engine.dispose()
-        typer.echo(
-            f"bezetting API on http://{host}:{port}/api/v1 "
-            f"({display_url(settings.resolved_database_url)}, {workers} process(es))",
-            err=True,
+        console = Console(stderr=True)
+        address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+        console.print(
+            f"bezetting on [bold]{address}/[/] (API docs {address}/api/v1/docs; "
+            f"{display_url(settings.resolved_database_url)}, {workers} process(es))",
+            highlight=False,
         )
+        if demo is not None:
+            print_demo_logins(console, demo)
     # By import path: each worker process builds its own app from the same environment (and
     # the CLI layer stays independent of the API layer, as the import contract wants).
     uvicorn.run(
