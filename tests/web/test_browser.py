@@ -83,6 +83,9 @@ def test_an_agent_logs_in_and_sees_their_schedule(
 ) -> None:
     context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.goto(f"{server}/login")
+    assert page.locator("h1").inner_text() == "Inloggen"
+    _shot(page, "login-nl")
     _log_in(page, server, web_world.base.emails["agent"])
     page.wait_for_url(f"{server}/my/schedule")
     assert page.locator("h1").inner_text() == "Mijn rooster"
@@ -95,6 +98,11 @@ def test_an_agent_logs_in_and_sees_their_schedule(
     _log_in(phone_page, server, web_world.base.emails["agent"])
     phone_page.wait_for_url(f"{server}/my/schedule")
     _shot(phone_page, "agent-phone-nl")
+    denied = phone_page.goto(f"{server}/planning")
+    assert denied is not None
+    assert denied.status == 403
+    assert phone_page.locator("h1").inner_text() == "Niet voor jou"
+    _shot(phone_page, "agent-phone-nl-403")
     phone.close()
     context.close()
 
