@@ -212,3 +212,21 @@ def test_pages_send_security_headers(browser_client: TestClient, web_world: WebW
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_too_many_wrong_passwords_are_refused_for_a_while(
+    web_world: WebWorld, site: object, browser_client: TestClient
+) -> None:
+    limiter = browser_client.app.state.bezetting.limiter  # type: ignore[attr-defined]
+    for _ in range(50):
+        limiter.failed("anouk@example.nl", "testclient")
+    browser_client.get("/login")
+    token = browser_client.cookies.get("bezetting_login_csrf")
+    response = browser_client.post(
+        "/login",
+        data={"email": "anouk@example.nl", "password": "correct horse battery staple",
+              "csrf_token": token or ""},
+    )  # fmt: skip
+    assert response.status_code == 429
+    assert "too many failed logins" in response.text
+    assert browser_client.cookies.get("bezetting_session") is None

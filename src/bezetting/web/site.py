@@ -2,7 +2,8 @@
 
 The API's JSON error mapping stays as it is for ``/api/...``; for pages the same exceptions
 become pages: no session sends the browser to the login page (HTMX: ``HX-Redirect``), a role
-without access gets a 403 page with no data, a record out of reach a 404 page.
+without access gets a 403 page with no data, a record out of reach a 404 page. An HTMX request
+gets the message alone, retargeted into the page's ``#flash`` area.
 """
 
 from __future__ import annotations
@@ -52,13 +53,18 @@ def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
                 return Response(status_code=401, headers={"HX-Redirect": target})
             return RedirectResponse(target, status_code=303)
         status = _status(exc)
-        return render(
-            request,
-            "_error.html" if is_htmx(request) else "error.html",
-            viewer=None,
-            status_code=status,
-            values={"status": status, "message": str(exc)},
-        )
+        values = {"status": status, "message": str(exc)}
+        if is_htmx(request):
+            # Into the page's message area, leaving the row or form that was clicked intact.
+            return render(
+                request,
+                "_error.html",
+                viewer=None,
+                status_code=status,
+                values=values,
+                headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+            )
+        return render(request, "error.html", viewer=None, status_code=status, values=values)
 
     return handle
 
