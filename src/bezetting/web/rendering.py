@@ -28,7 +28,15 @@ from bezetting.web.i18n import (
     translations,
 )
 
-__all__ = ["NAVIGATION", "NavItem", "is_htmx", "language_of", "page_roles", "render"]
+__all__ = [
+    "NAVIGATION",
+    "SECURITY_HEADERS",
+    "NavItem",
+    "is_htmx",
+    "language_of",
+    "page_roles",
+    "render",
+]
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
