@@ -1,4 +1,4 @@
-"""``bezetting serve``: run the JSON API with uvicorn.
+"""``bezetting serve``: run the JSON API and the web pages with uvicorn.
 
 Every process is stateless apart from its login rate limiter and (without a broker) its
 in-process jobs: sessions and tokens live in the database, so several ``serve`` processes (or
@@ -21,7 +21,7 @@ from bezetting.store import create_engine_for, display_url, ensure_schema, make_
 
 __all__ = ["APP_FACTORY", "register"]
 
-APP_FACTORY = "bezetting.api.app:create_app"
+APP_FACTORY = "bezetting.web:create_site"
 """What uvicorn imports and calls in each process (settings come from ``BEZETTING_*``)."""
 
 
@@ -33,7 +33,7 @@ def serve(
     ] = 1,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
-    """Serve the API (OpenAPI document at /api/v1/openapi.json, docs at /api/v1/docs)."""
+    """Serve the pages (at /) and the API (OpenAPI document and docs under /api/v1)."""
     import uvicorn  # only this command needs the server
 
     with reports_errors():
@@ -59,7 +59,7 @@ def serve(
         if demo is not None:
             print_demo_logins(console, demo)
     # By import path: each worker process builds its own app from the same environment (and
-    # the CLI layer stays independent of the API layer, as the import contract wants).
+    # the CLI layer stays independent of the API and web layers, as the import contract wants).
     uvicorn.run(
         APP_FACTORY,
         factory=True,

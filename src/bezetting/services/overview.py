@@ -1,0 +1,668 @@
+"""Read-only views for the web pages: a team's day, a queue's coverage, schedules, figures.
+
+Every function takes the caller's :class:`~bezetting.services.accounts.Principal` and answers
+only within their reach, in the way ``accounts`` does: a team lead sees their own team (or, with
+no team, the organisation), a client viewer only its client's queues, an agent only themself.
+A record outside the caller's reach is answered with ``NotFoundError`` (no data), a role that
+has no business with a view with ``PermissionDeniedError``.
+
+Figures and their definitions (shown on the pages next to the numbers):
+
+* **service level**: contacts answered within the queue's target seconds, divided by all
+  offered contacts (abandoned ones included), over the window.
+* **abandonment**: abandoned contacts divided by offered contacts.
+* **absence percentage** (verzuimpercentage, simplified): agent-days with an absence that
+  overlaps the day, divided by agent-days, over the last 28 days; calendar days, no part-time
+  correction.
+* **absence frequency** (meldingsfrequentie): absences that began in the window per agent.
+* **engagement**: the mean pulse answer as a share of the scale, shown only when at least
+  five anonymous answers exist (fewer could identify a person).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bezetting.services.accounts import (
+    NotFoundError,
+    PermissionDeniedError,
+    Principal,
+    RequestView,
+    ShiftView,
+    decide_request,
+    visible_queue,
+    visible_queues,
+)
+from bezetting.store import Session, SessionFactory, transaction
+from bezetting.store.enums import ActivityKind, RequestStatus, Role, ScheduleStatus
+from bezetting.store.models import (
+    Absence,
+    Activity,
+    Agent,
+    AgentSkill,
+    ContactRecord,
+    Forecast,
+    ForecastInterval,
+    Queue,
+    QueueSkill,
+    Request,
+    Requirement,
+    RequirementInterval,
+    Schedule,
+    Shift,
+    Survey,
+    SurveyAnswer,
+    Team,
+    User,
+)
+
+__all__ = [
+    "MIN_ANSWERS_SHOWN",
+    "AbsenceView",
+    "CoverageDay",
+    "CoverageInterval",
+    "QueueFigures",
+    "ScheduleSummary",
+    "TeamAgent",
+    "TeamFigures",
+    "TeamOverview",
+    "TeamRequest",
+    "calendar_feed_key",
+    "decide_team_request",
+    "feed_shifts",
+    "own_absences",
+    "queue_coverage",
+    "queue_figures",
+    "schedule_summaries",
+    "team_overview",
+]
+
+MIN_ANSWERS_SHOWN = 5
+"""Pulse answers are shown only aggregated over at least this many (anonymity)."""
+
+_FIGURE_WINDOW = timedelta(days=28)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AbsenceView:
+    """An absence: open while ``ends_at`` is None."""
+
+    id: int
+    agent_id: int
+    kind: str
+    starts_at: datetime
+    ends_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeamAgent:
+    """An agent of the team, and whether they are absent today."""
+
+    id: int
+    external_id: str
+    name: str
+    absent_today: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeamRequest:
+    """A pending request of an agent of the team, with the agent's name."""
+
+    request: RequestView
+    agent_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeamFigures:
+    """Absence and engagement over the last 28 days (see the module docstring)."""
+
+    window_days: int
+    absence_percentage: float | None
+    absence_frequency: float | None
+    engagement_share: float | None
+    engagement_answers: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeamOverview:
+    """What a team lead sees: the team, today's absences, pending requests, figures."""
+
+    team_name: str | None
+    agents: tuple[TeamAgent, ...]
+    absences_today: tuple[AbsenceView, ...]
+    pending: tuple[TeamRequest, ...]
+    figures: TeamFigures
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoverageInterval:
+    """One interval: forecast volume, required agents and scheduled agents (all optional)."""
+
+    starts_at: datetime
+    forecast_volume: float | None
+    required_agents: float | None
+    scheduled_agents: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoverageDay:
+    """A queue's day: which forecast and requirement were used, and the intervals."""
+
+    queue_id: int
+    queue_name: str
+    day: date
+    interval_minutes: int
+    forecast_version: int | None
+    requirement_id: int | None
+    intervals: tuple[CoverageInterval, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleSummary:
+    """A schedule in a list: status, version (to publish with) and size."""
+
+    id: int
+    name: str
+    period_start: date
+    period_end: date
+    status: str
+    version: int
+    shift_count: int
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueFigures:
+    """A queue's service over a window (see the module docstring for the definitions)."""
+
+    queue_id: int
+    code: str
+    name: str
+    channel: str
+    target_share: float
+    target_seconds: float
+    offered: int
+    answered: int
+    abandoned: int
+    service_level: float | None
+    abandon_share: float | None
+    asa_seconds: float | None
+    csat_mean: float | None
+
+
+def _absence_view(a: Absence) -> AbsenceView:
+    return AbsenceView(
+        id=a.id, agent_id=a.agent_id, kind=a.kind.value, starts_at=a.starts_at, ends_at=a.ends_at
+    )
+
+
+def own_absences(sessions: SessionFactory, who: Principal) -> list[AbsenceView]:
+    """The caller's own absences, newest first.
+
+    Raises:
+        PermissionDeniedError: the caller is not linked to an agent.
+    """
+    if who.agent_id is None:
+        raise PermissionDeniedError("only an agent has absences of their own")
+    with transaction(sessions) as session:
+        rows = (
+            session.query(Absence)
+            .filter(Absence.agent_id == who.agent_id)
+            .order_by(Absence.starts_at.desc())
+            .all()
+        )
+        return [_absence_view(a) for a in rows]
+
+
+def _team_agents(session: Session, who: Principal) -> list[Agent]:
+    query = session.query(Agent).filter(
+        Agent.organisation_id == who.organisation_id, Agent.active.is_(True)
+    )
+    if who.team_id is not None:
+        query = query.filter(Agent.team_id == who.team_id)
+    return list(query.order_by(Agent.name).all())
+
+
+def _overlaps(a: Absence, start: datetime, end: datetime) -> bool:
+    return a.starts_at < end and (a.ends_at is None or a.ends_at > start)
+
+
+def _local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime(day.year, day.month, day.day, tzinfo=zone)
+    following = day + timedelta(days=1)
+    return start, datetime(following.year, following.month, following.day, tzinfo=zone)
+
+
+def _absence_figures(
+    absences: Sequence[Absence], agent_count: int, *, today: date, zone: ZoneInfo
+) -> tuple[float | None, float | None]:
+    if agent_count == 0:
+        return None, None
+    days = _FIGURE_WINDOW.days
+    absent_agent_days = 0
+    for offset in range(1, days + 1):
+        start, end = _local_day_bounds(today - timedelta(days=offset), zone)
+        absent_agent_days += len({a.agent_id for a in absences if _overlaps(a, start, end)})
+    window_start, _ = _local_day_bounds(today - timedelta(days=days), zone)
+    window_end, _ = _local_day_bounds(today, zone)
+    began = sum(1 for a in absences if window_start <= a.starts_at < window_end)
+    return absent_agent_days / (agent_count * days), began / agent_count
+
+
+def _engagement(session: Session, who: Principal, *, now: datetime) -> tuple[float | None, int]:
+    query = (
+        session.query(SurveyAnswer.value, Survey.scale_max)
+        .join(Survey, SurveyAnswer.survey_id == Survey.id)
+        .filter(
+            Survey.organisation_id == who.organisation_id,
+            SurveyAnswer.answered_on >= (now - _FIGURE_WINDOW).date(),
+        )
+    )
+    if who.team_id is not None:
+        query = query.filter(SurveyAnswer.team_id == who.team_id)
+    answers = query.all()
+    if len(answers) < MIN_ANSWERS_SHOWN:
+        return None, len(answers)
+    shares = [
+        (value - 1) / (scale_max - 1) if scale_max > 1 else 1.0 for value, scale_max in answers
+    ]
+    return sum(shares) / len(shares), len(answers)
+
+
+def team_overview(
+    sessions: SessionFactory, who: Principal, *, now: datetime, zone: ZoneInfo
+) -> TeamOverview:
+    """The team lead's day: their agents, who is absent today, pending requests, figures.
+
+    Raises:
+        PermissionDeniedError: the caller is not a team lead.
+    """
+    if who.role is not Role.TEAM_LEAD:
+        raise PermissionDeniedError("the team overview is for team leads")
+    today = now.astimezone(zone).date()
+    day_start, day_end = _local_day_bounds(today, zone)
+    window_start, _ = _local_day_bounds(today - timedelta(days=_FIGURE_WINDOW.days), zone)
+    with transaction(sessions) as session:
+        team = session.get(Team, who.team_id) if who.team_id is not None else None
+        agents = _team_agents(session, who)
+        ids = [a.id for a in agents]
+        absences = (
+            session.query(Absence)
+            .filter(
+                Absence.agent_id.in_(ids),
+                Absence.starts_at < day_end,
+            )
+            .all()
+        )
+        recent = [a for a in absences if a.ends_at is None or a.ends_at > window_start]
+        today_absences = sorted(
+            (a for a in recent if _overlaps(a, day_start, day_end)), key=lambda a: a.starts_at
+        )
+        absent_ids = {a.agent_id for a in today_absences}
+        names = {a.id: a.name for a in agents}
+        pending = (
+            session.query(Request)
+            .filter(Request.agent_id.in_(ids), Request.status == RequestStatus.PENDING)
+            .order_by(Request.starts_at, Request.id)
+            .all()
+        )
+        percentage, frequency = _absence_figures(recent, len(agents), today=today, zone=zone)
+        engagement, answers = _engagement(session, who, now=now)
+        return TeamOverview(
+            team_name=team.name if team is not None else None,
+            agents=tuple(
+                TeamAgent(
+                    id=a.id,
+                    external_id=a.external_id,
+                    name=a.name,
+                    absent_today=a.id in absent_ids,
+                )
+                for a in agents
+            ),
+            absences_today=tuple(_absence_view(a) for a in today_absences),
+            pending=tuple(
+                TeamRequest(
+                    request=RequestView(
+                        id=r.id,
+                        agent_id=r.agent_id,
+                        kind=r.kind.value,
+                        status=r.status.value,
+                        starts_at=r.starts_at,
+                        ends_at=r.ends_at,
+                        reason=r.reason,
+                    ),
+                    agent_name=names[r.agent_id],
+                )
+                for r in pending
+            ),
+            figures=TeamFigures(
+                window_days=_FIGURE_WINDOW.days,
+                absence_percentage=percentage,
+                absence_frequency=frequency,
+                engagement_share=engagement,
+                engagement_answers=answers,
+            ),
+        )
+
+
+def decide_team_request(
+    sessions: SessionFactory, who: Principal, request_id: int, *, approve: bool, now: datetime
+) -> TeamRequest:
+    """A team lead approves or rejects a pending request of an agent of their team.
+
+    The reach check and the decision are two transactions: the decision itself re-checks the
+    organisation and refuses a request that was decided in between.
+
+    Raises:
+        PermissionDeniedError: the caller is not a team lead.
+        NotFoundError: no such request among the team's agents.
+        ConflictError: the request was decided already.
+    """
+    if who.role is not Role.TEAM_LEAD:
+        raise PermissionDeniedError("deciding from the team page is for team leads")
+    with transaction(sessions) as session:
+        request = session.get(Request, request_id)
+        agent = session.get(Agent, request.agent_id) if request is not None else None
+        reachable = (
+            request is not None
+            and agent is not None
+            and agent.organisation_id == who.organisation_id
+            and (who.team_id is None or agent.team_id == who.team_id)
+        )
+        if not reachable or agent is None:
+            raise NotFoundError(f"no request with id {request_id}")
+        agent_name = agent.name
+    view = decide_request(sessions, who, request_id, approve=approve, now=now)
+    return TeamRequest(request=view, agent_name=agent_name)
+
+
+def _queue_skill_ids(session: Session, queue_id: int) -> set[int]:
+    return {
+        s for (s,) in session.query(QueueSkill.skill_id).filter(QueueSkill.queue_id == queue_id)
+    }
+
+
+def _newest_forecast(
+    session: Session, queue_id: int, start: datetime, end: datetime
+) -> Forecast | None:
+    forecast: Forecast | None = (
+        session.query(Forecast)
+        .filter(Forecast.queue_id == queue_id, Forecast.starts_at < end, Forecast.ends_at > start)
+        .order_by(Forecast.version.desc())
+        .first()
+    )
+    return forecast
+
+
+def _newest_requirement(
+    session: Session, queue_id: int, forecast: Forecast | None, start: datetime, end: datetime
+) -> Requirement | None:
+    candidates = (
+        session.query(Requirement)
+        .join(RequirementInterval, RequirementInterval.requirement_id == Requirement.id)
+        .filter(
+            Requirement.queue_id == queue_id,
+            RequirementInterval.interval_start >= start,
+            RequirementInterval.interval_start < end,
+        )
+        .order_by(Requirement.created_at.desc(), Requirement.id.desc())
+        .all()
+    )
+    if forecast is not None:
+        for requirement in candidates:
+            if requirement.forecast_id == forecast.id:
+                return requirement
+    return candidates[0] if candidates else None
+
+
+def _scheduled_activities(
+    session: Session, organisation_id: int, queue_id: int, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Contact work in published schedules that counts for the queue.
+
+    An activity counts when its skill is one the queue needs; an activity without a skill
+    counts when its agent has such a skill, or when the queue needs no skill at all.
+    """
+    skills = _queue_skill_ids(session, queue_id)
+    rows = (
+        session.query(Activity.starts_at, Activity.ends_at, Activity.skill_id, Shift.agent_id)
+        .join(Shift, Activity.shift_id == Shift.id)
+        .join(Schedule, Shift.schedule_id == Schedule.id)
+        .filter(
+            Schedule.organisation_id == organisation_id,
+            Schedule.status == ScheduleStatus.PUBLISHED,
+            Activity.kind == ActivityKind.CONTACT_WORK,
+            Activity.starts_at < end,
+            Activity.ends_at > start,
+        )
+        .all()
+    )
+    skilled_agents: set[int] = set()
+    if skills:
+        skilled_agents = {
+            a for (a,) in session.query(AgentSkill.agent_id).filter(AgentSkill.skill_id.in_(skills))
+        }
+    counted = []
+    for starts_at, ends_at, skill_id, agent_id in rows:
+        if skill_id is not None:
+            if skill_id in skills:
+                counted.append((starts_at, ends_at))
+        elif not skills or agent_id in skilled_agents:
+            counted.append((starts_at, ends_at))
+    return counted
+
+
+def queue_coverage(
+    sessions: SessionFactory, who: Principal, queue_id: int, *, day: date, zone: ZoneInfo
+) -> CoverageDay:
+    """Forecast, requirement and published coverage per interval of one local day.
+
+    Uses the queue's newest forecast version overlapping the day and the newest requirement
+    with intervals on that day (preferring one computed from that forecast). Scheduled agents
+    are the share of each interval covered by contact work (two agents for half an interval
+    count as one).
+
+    Raises:
+        PermissionDeniedError: an agent.
+        NotFoundError: a queue the caller may not see.
+    """
+    queue = visible_queue(sessions, who, queue_id)
+    start, end = _local_day_bounds(day, zone)
+    with transaction(sessions) as session:
+        row = session.get(Queue, queue_id)
+        interval_minutes = row.interval_minutes if row is not None else 30
+        forecast = _newest_forecast(session, queue_id, start, end)
+        volumes: dict[datetime, float] = {}
+        if forecast is not None:
+            volumes = {
+                i.interval_start: i.volume
+                for i in session.query(ForecastInterval).filter(
+                    ForecastInterval.forecast_id == forecast.id,
+                    ForecastInterval.interval_start >= start,
+                    ForecastInterval.interval_start < end,
+                )
+            }
+        requirement = _newest_requirement(session, queue_id, forecast, start, end)
+        required: dict[datetime, float] = {}
+        if requirement is not None:
+            required = {
+                i.interval_start: float(i.agents)
+                for i in session.query(RequirementInterval).filter(
+                    RequirementInterval.requirement_id == requirement.id,
+                    RequirementInterval.interval_start >= start,
+                    RequirementInterval.interval_start < end,
+                )
+            }
+        activities = _scheduled_activities(session, who.organisation_id, queue_id, start, end)
+        step = timedelta(minutes=interval_minutes)
+        intervals = []
+        cursor = start.astimezone(ZoneInfo("UTC"))
+        utc_end = end.astimezone(ZoneInfo("UTC"))
+        while cursor < utc_end:
+            following = cursor + step
+            covered = sum(
+                max(timedelta(0), min(b, following) - max(a, cursor)) / step for a, b in activities
+            )
+            intervals.append(
+                CoverageInterval(
+                    starts_at=cursor,
+                    forecast_volume=volumes.get(cursor),
+                    required_agents=required.get(cursor),
+                    scheduled_agents=covered,
+                )
+            )
+            cursor = following
+        return CoverageDay(
+            queue_id=queue.id,
+            queue_name=queue.name,
+            day=day,
+            interval_minutes=interval_minutes,
+            forecast_version=forecast.version if forecast is not None else None,
+            requirement_id=requirement.id if requirement is not None else None,
+            intervals=tuple(intervals),
+        )
+
+
+def schedule_summaries(sessions: SessionFactory, who: Principal) -> list[ScheduleSummary]:
+    """The organisation's schedules, newest period first.
+
+    Raises:
+        PermissionDeniedError: anyone but an admin or a planner.
+    """
+    if who.role not in (Role.ADMIN, Role.PLANNER):
+        raise PermissionDeniedError("the schedule list is for planners")
+    with transaction(sessions) as session:
+        schedules = (
+            session.query(Schedule)
+            .filter(Schedule.organisation_id == who.organisation_id)
+            .order_by(Schedule.period_start.desc(), Schedule.id.desc())
+            .all()
+        )
+        counts: dict[int, int] = {}
+        for (schedule_id,) in session.query(Shift.schedule_id).filter(
+            Shift.schedule_id.in_([s.id for s in schedules])
+        ):
+            counts[schedule_id] = counts.get(schedule_id, 0) + 1
+        return [
+            ScheduleSummary(
+                id=s.id,
+                name=s.name,
+                period_start=s.period_start,
+                period_end=s.period_end,
+                status=s.status.value,
+                version=s.version,
+                shift_count=counts.get(s.id, 0),
+                published_at=s.published_at,
+            )
+            for s in schedules
+        ]
+
+
+def queue_figures(
+    sessions: SessionFactory, who: Principal, *, since: datetime, until: datetime
+) -> list[QueueFigures]:
+    """Service figures of every queue the caller may see, over ``since`` .. ``until``.
+
+    Raises:
+        PermissionDeniedError: an agent.
+    """
+    queues = visible_queues(sessions, who)
+    figures = []
+    with transaction(sessions) as session:
+        for queue in queues:
+            rows = (
+                session.query(
+                    ContactRecord.arrived_at,
+                    ContactRecord.answered_at,
+                    ContactRecord.abandoned,
+                    ContactRecord.csat,
+                )
+                .filter(
+                    ContactRecord.queue_id == queue.id,
+                    ContactRecord.arrived_at >= since,
+                    ContactRecord.arrived_at < until,
+                )
+                .all()
+            )
+            offered = len(rows)
+            waits = [
+                (answered - arrived).total_seconds()
+                for arrived, answered, _, _ in rows
+                if answered is not None
+            ]
+            abandoned = sum(1 for _, _, gave_up, _ in rows if gave_up)
+            within = sum(1 for w in waits if w <= queue.service_target_seconds)
+            scores = [c for _, _, _, c in rows if c is not None]
+            figures.append(
+                QueueFigures(
+                    queue_id=queue.id,
+                    code=queue.code,
+                    name=queue.name,
+                    channel=queue.channel,
+                    target_share=queue.service_target_share,
+                    target_seconds=queue.service_target_seconds,
+                    offered=offered,
+                    answered=len(waits),
+                    abandoned=abandoned,
+                    service_level=within / offered if offered else None,
+                    abandon_share=abandoned / offered if offered else None,
+                    asa_seconds=sum(waits) / len(waits) if waits else None,
+                    csat_mean=sum(scores) / len(scores) if scores else None,
+                )
+            )
+    return figures
+
+
+def calendar_feed_key(secret_key: str, user_id: int) -> str:
+    """The key in a user's calendar feed address: an HMAC of the user id under the secret.
+
+    A calendar app cannot log in, so the address itself is the credential; it opens only that
+    user's own published shifts, and changing the secret key revokes every feed address.
+    """
+    message = f"calendar-feed:{user_id}".encode()
+    return hmac.new(secret_key.encode("utf-8"), message, hashlib.sha256).hexdigest()[:40]
+
+
+def feed_shifts(
+    sessions: SessionFactory, user_id: int, *, starts_from: datetime, ends_before: datetime
+) -> list[ShiftView]:
+    """The published shifts of an active agent user (for the calendar feed).
+
+    Raises:
+        NotFoundError: no such active user linked to an agent.
+    """
+    with transaction(sessions) as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active or user.agent_id is None:
+            raise NotFoundError(f"no calendar feed for user {user_id}")
+        shifts = (
+            session.query(Shift)
+            .join(Schedule, Shift.schedule_id == Schedule.id)
+            .filter(
+                Shift.agent_id == user.agent_id,
+                Schedule.organisation_id == user.organisation_id,
+                Schedule.status == ScheduleStatus.PUBLISHED,
+                Shift.starts_at < ends_before,
+                Shift.ends_at > starts_from,
+            )
+            .order_by(Shift.starts_at)
+            .all()
+        )
+        return [
+            ShiftView(
+                id=s.id,
+                schedule_id=s.schedule_id,
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                activities=tuple(
+                    (a.kind.value, a.starts_at, a.ends_at, a.location.value)
+                    for a in sorted(s.activities, key=lambda a: a.starts_at)
+                ),
+            )
+            for s in shifts
+        ]

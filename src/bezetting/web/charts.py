@@ -1,0 +1,182 @@
+"""The coverage chart as inline SVG, drawn on the server (no chart library, no script).
+
+Per interval of one day: scheduled agents as bars, required agents as a step line (both on the
+left axis, agents), forecast contacts as a dashed line on the right axis. Hours on the x axis
+are local (Europe/Amsterdam); a day with a clock change simply has 23 or 25 hours of bars.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from bezetting.services.overview import CoverageDay, CoverageInterval
+from bezetting.web.i18n import Formats
+
+__all__ = ["ChartLabels", "coverage_svg", "nice_ceiling"]
+
+_WIDTH, _HEIGHT = 760, 320
+_LEFT, _RIGHT, _TOP, _BOTTOM = 52, 60, 34, 44
+
+
+@dataclass(frozen=True)
+class ChartLabels:
+    """The chart's words, in the page's language."""
+
+    title: str
+    agents: str
+    contacts: str
+    scheduled: str
+    required: str
+    forecast: str
+
+
+def nice_ceiling(value: float, *, whole: bool = False) -> float:
+    """The top of an axis with four equal steps that is at least ``value``.
+
+    A step is 1, 2, 2.5 or 5 times a power of ten, rounded up to a whole number when
+    ``whole`` (agents), so the tick labels stay short and round.
+
+    >>> nice_ceiling(3.2, whole=True), nice_ceiling(137.0), nice_ceiling(0.0)
+    (4.0, 200.0, 4.0)
+    """
+    raw_step = max(value, 1e-9) / 4
+    power = 10 ** math.floor(math.log10(raw_step))
+    step = next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw_step)
+    if whole:
+        step = max(1.0, math.ceil(step))
+    return float(step * 4)
+
+
+def _shown(day: CoverageDay) -> tuple[CoverageInterval, ...]:
+    """The intervals with data, plus an hour either side (the whole day when there is none)."""
+    intervals = day.intervals
+    busy = [
+        index
+        for index, i in enumerate(intervals)
+        if i.scheduled_agents > 0 or i.required_agents is not None or i.forecast_volume is not None
+    ]
+    if not busy:
+        return intervals
+    pad = max(1, 60 // day.interval_minutes)
+    return intervals[max(0, busy[0] - pad) : busy[-1] + 1 + pad]
+
+
+def coverage_svg(day: CoverageDay, fmt: Formats, labels: ChartLabels) -> Markup:
+    """The chart of ``day`` as an ``<svg>`` element with a title, axes, ticks and a legend."""
+    intervals = _shown(day)
+    n = max(len(intervals), 1)
+    plot_w = _WIDTH - _LEFT - _RIGHT
+    plot_h = _HEIGHT - _TOP - _BOTTOM
+    agents_top = nice_ceiling(
+        max(
+            [i.scheduled_agents for i in intervals]
+            + [i.required_agents or 0.0 for i in intervals]
+            + [1.0]
+        ),
+        whole=True,
+    )
+    contacts_top = nice_ceiling(max([i.forecast_volume or 0.0 for i in intervals] + [1.0]))
+
+    def x(index: float) -> float:
+        return _LEFT + plot_w * index / n
+
+    def y_agents(value: float) -> float:
+        return _TOP + plot_h * (1 - value / agents_top)
+
+    def y_contacts(value: float) -> float:
+        return _TOP + plot_h * (1 - value / contacts_top)
+
+    parts: list[str] = [
+        f'<svg class="chart" viewBox="0 0 {_WIDTH} {_HEIGHT}" role="img" '
+        f'aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="chart-title">{escape(labels.title)}</title>',
+    ]
+    # Grid and the left (agents) and right (contacts) axes.
+    for step in range(5):
+        tick, tick_c = agents_top * step / 4, contacts_top * step / 4
+        y = y_agents(tick)
+        parts.append(
+            f'<line class="grid" x1="{_LEFT}" x2="{_LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
+        parts.append(
+            f'<text class="tick" x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{escape(fmt.number(tick, 0 if tick == int(tick) else 1))}</text>"
+        )
+        parts.append(
+            f'<text class="tick" x="{_LEFT + plot_w + 6}" y="{y + 4:.1f}">'
+            f"{escape(fmt.number(tick_c, 0 if tick_c == int(tick_c) else 1))}</text>"
+        )
+    parts.append(
+        f'<text class="axis-label" x="{_LEFT}" y="{_TOP - 12}" text-anchor="start">'
+        f"{escape(labels.agents)}</text>"
+    )
+    parts.append(
+        f'<text class="axis-label" x="{_LEFT + plot_w}" y="{_TOP - 12}" text-anchor="end">'
+        f"{escape(labels.contacts)}</text>"
+    )
+    base = _TOP + plot_h
+    parts.append(f'<line class="axis" x1="{_LEFT}" x2="{_LEFT + plot_w}" y1="{base}" y2="{base}"/>')
+    # Hour ticks in local time, every two hours when there are many intervals.
+    last_hour = None
+    for index, interval in enumerate(intervals):
+        label = fmt.time(interval.starts_at)
+        hour = label[:2]
+        if label.endswith(":00") and hour != last_hour:
+            last_hour = hour
+            if int(hour) % 2 == 0 or n <= 24:
+                px = x(index)
+                parts.append(
+                    f'<line class="axis" x1="{px:.1f}" x2="{px:.1f}" y1="{base}" y2="{base + 4}"/>'
+                )
+                parts.append(
+                    f'<text class="tick" x="{px:.1f}" y="{base + 16}" text-anchor="middle">'
+                    f"{escape(hour)}</text>"
+                )
+    # Scheduled agents: bars.
+    bar_w = plot_w / n
+    for index, interval in enumerate(intervals):
+        if interval.scheduled_agents > 0:
+            top = y_agents(interval.scheduled_agents)
+            parts.append(
+                f'<rect class="scheduled" x="{x(index) + bar_w * 0.1:.1f}" y="{top:.1f}" '
+                f'width="{bar_w * 0.8:.1f}" height="{base - top:.1f}">'
+                f"<title>{escape(fmt.time(interval.starts_at))}: "
+                f"{escape(fmt.number(interval.scheduled_agents))}</title></rect>"
+            )
+    # Required agents: a step line.
+    steps: list[str] = []
+    for index, interval in enumerate(intervals):
+        if interval.required_agents is None:
+            if steps:
+                parts.append(f'<polyline class="required" points="{" ".join(steps)}"/>')
+                steps = []
+            continue
+        y = y_agents(interval.required_agents)
+        steps += [f"{x(index):.1f},{y:.1f}", f"{x(index + 1):.1f},{y:.1f}"]
+    if steps:
+        parts.append(f'<polyline class="required" points="{" ".join(steps)}"/>')
+    # Forecast contacts: a dashed line through interval midpoints (right axis).
+    points = [
+        f"{x(index + 0.5):.1f},{y_contacts(interval.forecast_volume):.1f}"
+        for index, interval in enumerate(intervals)
+        if interval.forecast_volume is not None
+    ]
+    if points:
+        parts.append(f'<polyline class="forecast" points="{" ".join(points)}"/>')
+    # Legend along the bottom.
+    legend_y = _HEIGHT - 8
+    parts.append(
+        f'<rect class="scheduled" x="{_LEFT}" y="{legend_y - 9}" width="12" height="10"/>'
+        f'<text class="legend" x="{_LEFT + 16}" y="{legend_y}">{escape(labels.scheduled)}</text>'
+        f'<line class="required" x1="{_LEFT + 200}" x2="{_LEFT + 222}" y1="{legend_y - 4}" '
+        f'y2="{legend_y - 4}"/>'
+        f'<text class="legend" x="{_LEFT + 228}" y="{legend_y}">{escape(labels.required)}</text>'
+        f'<line class="forecast" x1="{_LEFT + 400}" x2="{_LEFT + 422}" y1="{legend_y - 4}" '
+        f'y2="{legend_y - 4}"/>'
+        f'<text class="legend" x="{_LEFT + 428}" y="{legend_y}">{escape(labels.forecast)}</text>'
+    )
+    parts.append("</svg>")
+    return Markup("".join(parts))

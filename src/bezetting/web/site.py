@@ -1,0 +1,92 @@
+"""``create_site()``: the API and the pages in one ASGI application.
+
+The API's JSON error mapping stays as it is for ``/api/...``; for pages the same exceptions
+become pages: no session sends the browser to the login page (HTMX: ``HX-Redirect``), a role
+without access gets a 403 page with no data, a record out of reach a 404 page. An HTMX request
+gets the message alone, retargeted into the page's ``#flash`` area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from bezetting.api.app import create_app
+from bezetting.api.deps import LoginRateLimiter
+from bezetting.api.errors import STATUS_FOR
+from bezetting.config import Settings
+from bezetting.core.errors import BezettingError
+from bezetting.jobs import JobRunner
+from bezetting.services.accounts import AuthenticationError
+from bezetting.store import SessionFactory
+from bezetting.web.rendering import is_htmx, render
+from bezetting.web.routes import account, agent, planning, team, viewers
+
+__all__ = ["PAGE_ROUTERS", "create_site"]
+
+PAGE_ROUTERS = (account, agent, team, planning, viewers)
+
+
+def _status(exc: BezettingError) -> int:
+    return next(status for kind, status in STATUS_FOR if isinstance(exc, kind))
+
+
+PageErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
+    async def handle(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith("/api/"):
+            response = await api_handler(request, exc)  # type: ignore[misc]
+            assert isinstance(response, Response)
+            return response
+        assert isinstance(exc, BezettingError)
+        if isinstance(exc, AuthenticationError):
+            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            target = "/login?next=" + quote(here if request.method == "GET" else "/", safe="/")
+            if is_htmx(request):
+                return Response(status_code=401, headers={"HX-Redirect": target})
+            return RedirectResponse(target, status_code=303)
+        status = _status(exc)
+        values = {"status": status, "message": str(exc)}
+        if is_htmx(request):
+            # Into the page's message area, leaving the row or form that was clicked intact.
+            return render(
+                request,
+                "_error.html",
+                viewer=None,
+                status_code=status,
+                values=values,
+                headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+            )
+        return render(request, "error.html", viewer=None, status_code=status, values=values)
+
+    return handle
+
+
+def create_site(
+    settings: Settings | None = None,
+    *,
+    sessions: SessionFactory | None = None,
+    runner: JobRunner | None = None,
+    clock: Callable[[], datetime] | None = None,
+    login_limiter: LoginRateLimiter | None = None,
+) -> FastAPI:
+    """The API of :func:`bezetting.api.app.create_app` plus the pages and their static files.
+
+    Takes the same arguments as ``create_app``; ``bezetting serve`` runs this.
+    """
+    app = create_app(
+        settings, sessions=sessions, runner=runner, clock=clock, login_limiter=login_limiter
+    )
+    app.mount("/static", StaticFiles(packages=[("bezetting.web", "static")]), name="static")
+    for module in PAGE_ROUTERS:
+        app.include_router(module.router)
+    api_handler = app.exception_handlers[BezettingError]
+    app.add_exception_handler(BezettingError, _page_errors(api_handler))
+    return app

@@ -1,0 +1,241 @@
+"""The read-only views behind the pages, on SQLite and PostgreSQL: reach, coverage, figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bezetting.core.errors import ConflictError
+from bezetting.services.absence import report_sick, request_time_off
+from bezetting.services.accounts import (
+    NotFoundError,
+    PermissionDeniedError,
+    Principal,
+    TokenScope,
+    create_user,
+)
+from bezetting.services.organisations import OrganisationRef
+from bezetting.services.overview import (
+    decide_team_request,
+    feed_shifts,
+    queue_coverage,
+    schedule_summaries,
+    team_overview,
+)
+from bezetting.services.schedules import (
+    ActivityPlan,
+    ShiftPlan,
+    create_schedule,
+    publish_schedule,
+    save_schedule_shifts,
+)
+from bezetting.store import SessionFactory, transaction
+from bezetting.store.enums import ActivityKind, Role
+from bezetting.store.models import Queue, QueueSkill, Skill, User
+from tests.services.conftest import NOW
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+UTC = ZoneInfo("UTC")
+
+
+def _who(
+    organisation: OrganisationRef, role: Role, *, user_id: int = 1, **links: int | None
+) -> Principal:
+    return Principal(
+        user_id=user_id,
+        organisation_id=organisation.id,
+        organisation_code=organisation.code,
+        email="x@example.nl",
+        role=role,
+        scope=TokenScope.SESSION,
+        token_id=1,
+        **links,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def queues(sessions: SessionFactory, agent_ids: dict[str, int]) -> dict[str, int]:
+    """Queue ids by code, each linked to the skill of the same code (the agents bring them)."""
+    with transaction(sessions) as session:
+        skills = {s.code: s.id for s in session.scalars(select(Skill))}
+        found = {q.code: q.id for q in session.scalars(select(Queue))}
+        for code, queue_id in found.items():
+            session.add(QueueSkill(queue_id=queue_id, skill_id=skills[code]))
+    return found
+
+
+def _publish(sessions: SessionFactory, shifts: list[ShiftPlan], *, publish: bool = True) -> int:
+    ref = create_schedule(
+        sessions, name="w", period_start=date(2020, 3, 16), period_end=date(2020, 3, 22), now=NOW
+    )
+    ref = save_schedule_shifts(
+        sessions, ref.id, expected_version=ref.version, shifts=shifts, now=NOW
+    )
+    if publish:
+        publish_schedule(sessions, ref.id, expected_version=ref.version, now=NOW)
+    return ref.id
+
+
+def _work(agent_id: int, start: datetime, minutes: int, skill_id: int | None = None) -> ShiftPlan:
+    end = start + timedelta(minutes=minutes)
+    return ShiftPlan(
+        agent_id=agent_id,
+        starts_at=start,
+        ends_at=end,
+        activities=(
+            ActivityPlan(
+                kind=ActivityKind.CONTACT_WORK, starts_at=start, ends_at=end, skill_id=skill_id
+            ),
+        ),
+    )
+
+
+def test_coverage_counts_published_contact_work_for_the_queues_skills(
+    sessions: SessionFactory,
+    organisation: OrganisationRef,
+    agent_ids: dict[str, int],
+    queues: dict[str, int],
+) -> None:
+    with transaction(sessions) as session:
+        chat_skill = session.scalars(select(Skill.id).where(Skill.code == "chat")).one()
+    start = datetime(2020, 3, 17, 9, 0, tzinfo=UTC)
+    _publish(
+        sessions,
+        [
+            _work(agent_ids["1001"], start, 75),  # no skill named; Anouk has "general"
+            _work(agent_ids["1002"], start, 60, skill_id=chat_skill),
+        ],
+    )
+    _publish(sessions, [_work(agent_ids["1002"], start + timedelta(days=1), 60)], publish=False)
+    planner = _who(organisation, Role.PLANNER)
+    general = queue_coverage(
+        sessions, planner, queues["general"], day=date(2020, 3, 17), zone=AMSTERDAM
+    )
+    chat = queue_coverage(sessions, planner, queues["chat"], day=date(2020, 3, 17), zone=AMSTERDAM)
+    by_start = {i.starts_at: i.scheduled_agents for i in general.intervals}
+    assert by_start[start] == 1.0
+    assert by_start[start + timedelta(minutes=30)] == 1.0
+    assert by_start[start + timedelta(minutes=60)] == 0.5  # 10:00-10:15 of a half hour
+    assert sum(by_start.values()) == 2.5
+    assert sum(i.scheduled_agents for i in chat.intervals) == 2.0  # Bram's hour of chat
+    assert general.forecast_version is None
+    assert general.intervals[0].starts_at == datetime(2020, 3, 16, 23, 0, tzinfo=UTC)
+    draft_day = queue_coverage(
+        sessions, planner, queues["general"], day=date(2020, 3, 18), zone=AMSTERDAM
+    )
+    assert sum(i.scheduled_agents for i in draft_day.intervals) == 0  # drafts do not count
+
+
+@pytest.mark.parametrize(("day", "intervals"), [(date(2020, 3, 29), 46), (date(2020, 10, 25), 50)])
+def test_a_day_with_a_clock_change_has_23_or_25_hours(
+    sessions: SessionFactory,
+    organisation: OrganisationRef,
+    queues: dict[str, int],
+    day: date,
+    intervals: int,
+) -> None:
+    planner = _who(organisation, Role.PLANNER)
+    coverage = queue_coverage(sessions, planner, queues["general"], day=day, zone=AMSTERDAM)
+    assert len(coverage.intervals) == intervals
+
+
+def test_coverage_is_not_for_agents_nor_other_clients_queues(
+    sessions: SessionFactory, organisation: OrganisationRef, queues: dict[str, int]
+) -> None:
+    day = date(2020, 3, 17)
+    with pytest.raises(PermissionDeniedError):
+        queue_coverage(
+            sessions, _who(organisation, Role.AGENT), queues["general"], day=day, zone=AMSTERDAM
+        )
+    viewer = _who(organisation, Role.CLIENT_VIEWER, client_id=-5)
+    with pytest.raises(NotFoundError):
+        queue_coverage(sessions, viewer, queues["general"], day=day, zone=AMSTERDAM)
+
+
+def test_a_team_lead_without_a_team_sees_every_agent_and_decides(
+    sessions: SessionFactory, organisation: OrganisationRef, agent_ids: dict[str, int]
+) -> None:
+    pending = request_time_off(
+        sessions,
+        agent_id=agent_ids["1002"],
+        starts_at=NOW + timedelta(days=3),
+        ends_at=NOW + timedelta(days=4),
+        now=NOW,
+    )
+    report_sick(sessions, agent_id=agent_ids["1001"], now=NOW - timedelta(hours=1))
+    user = create_user(
+        sessions, email="lead@example.nl", password="x" * 12, role=Role.TEAM_LEAD, now=NOW
+    )
+    lead = _who(organisation, Role.TEAM_LEAD, user_id=user.id)
+    overview = team_overview(sessions, lead, now=NOW, zone=AMSTERDAM)
+    assert [a.name for a in overview.agents] == ["Anouk de Vries", "Bram Jansen"]
+    assert [a.absent_today for a in overview.agents] == [True, False]
+    assert [p.request.id for p in overview.pending] == [pending.id]
+    assert overview.figures.absence_percentage == 0.0  # today is not in the 28 days before
+    assert overview.figures.engagement_share is None
+    decided = decide_team_request(sessions, lead, pending.id, approve=False, now=NOW)
+    assert decided.request.status == "rejected"
+    assert decided.agent_name == "Bram Jansen"
+    with pytest.raises(ConflictError):
+        decide_team_request(sessions, lead, pending.id, approve=True, now=NOW)
+
+
+def test_a_team_lead_of_another_team_cannot_decide(
+    sessions: SessionFactory, organisation: OrganisationRef, agent_ids: dict[str, int]
+) -> None:
+    pending = request_time_off(
+        sessions,
+        agent_id=agent_ids["1002"],
+        starts_at=NOW + timedelta(days=3),
+        ends_at=NOW + timedelta(days=4),
+        now=NOW,
+    )
+    other_team_lead = _who(organisation, Role.TEAM_LEAD, team_id=-7)
+    with pytest.raises(NotFoundError):
+        decide_team_request(sessions, other_team_lead, pending.id, approve=True, now=NOW)
+    with pytest.raises(PermissionDeniedError):
+        decide_team_request(
+            sessions, _who(organisation, Role.AGENT), pending.id, approve=True, now=NOW
+        )
+    assert team_overview(sessions, other_team_lead, now=NOW, zone=AMSTERDAM).agents == ()
+
+
+def test_schedule_summaries_count_shifts_for_planners_only(
+    sessions: SessionFactory, organisation: OrganisationRef, agent_ids: dict[str, int]
+) -> None:
+    start = datetime(2020, 3, 17, 9, 0, tzinfo=UTC)
+    schedule_id = _publish(
+        sessions, [_work(agent_ids["1001"], start, 60), _work(agent_ids["1002"], start, 60)]
+    )
+    [summary] = schedule_summaries(sessions, _who(organisation, Role.PLANNER))
+    assert (summary.id, summary.shift_count, summary.status) == (schedule_id, 2, "published")
+    with pytest.raises(PermissionDeniedError):
+        schedule_summaries(sessions, _who(organisation, Role.TEAM_LEAD))
+
+
+def test_the_feed_is_only_for_active_agent_users(
+    sessions: SessionFactory, organisation: OrganisationRef, agent_ids: dict[str, int]
+) -> None:
+    start = datetime(2020, 3, 17, 9, 0, tzinfo=UTC)
+    _publish(sessions, [_work(agent_ids["1001"], start, 60), _work(agent_ids["1002"], start, 60)])
+    anouk = create_user(
+        sessions, email="anouk@example.nl", password="x" * 12, role=Role.AGENT, now=NOW,
+        agent_external_id="1001",
+    )  # fmt: skip
+    planner = create_user(
+        sessions, email="p@example.nl", password="x" * 12, role=Role.PLANNER, now=NOW
+    )
+    window = {"starts_from": NOW, "ends_before": NOW + timedelta(days=7)}
+    shifts = feed_shifts(sessions, anouk.id, **window)
+    assert [s.starts_at for s in shifts] == [start]
+    with pytest.raises(NotFoundError):
+        feed_shifts(sessions, planner.id, **window)
+    with transaction(sessions) as session:
+        user = session.get(User, anouk.id)
+        assert user is not None
+        user.active = False
+    with pytest.raises(NotFoundError):
+        feed_shifts(sessions, anouk.id, **window)

@@ -1,0 +1,263 @@
+"""The API tests' world, plus what the pages show: a forecast and requirement, a shift with a
+break, absences, a pending request in the team lead's team, pulse answers and a job.
+
+Agent 1001 (Anouk, team Noord) is ``agent``; agent 1002 (Bram, team Zuid) is ``agent2``; the
+team lead leads Noord. Every test gets a private copy of the database at a pinned clock.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from bezetting.api.deps import LoginRateLimiter
+from bezetting.config import load_settings
+from bezetting.jobs import InProcessRunner
+from bezetting.services.absence import report_better, report_sick, request_time_off
+from bezetting.services.schedules import (
+    ActivityPlan,
+    ShiftPlan,
+    create_schedule,
+    publish_schedule,
+    save_schedule_shifts,
+)
+from bezetting.store import create_engine_for_url, make_session_factory, transaction
+from bezetting.store.enums import ActivityKind, Location
+from bezetting.store.models import (
+    Forecast,
+    ForecastInterval,
+    Requirement,
+    RequirementInterval,
+    Survey,
+    SurveyAnswer,
+    Team,
+)
+from bezetting.web import create_site
+from tests.api.conftest import NOW, PASSWORD, World, _build
+
+__all__ = ["NOW", "PASSWORD", "WebWorld", "log_in"]
+
+SHIFT_DAY = date(2020, 3, 17)
+
+
+@dataclass(frozen=True)
+class WebWorld:
+    """The API world and the ids the page tests need."""
+
+    base: World
+    team_request_id: int
+    draft_schedule_id: int
+    second_shift_start: datetime
+
+
+def _extend(world: World) -> WebWorld:
+    engine = create_engine_for_url(f"sqlite:///{world.path}")
+    sessions = make_session_factory(engine)
+    anouk, bram = world.agent_ids["1001"], world.agent_ids["1002"]
+    # Next week: a published shift for Anouk with a break and a lunch, at the office.
+    start = datetime(2020, 3, 24, 7, 0, tzinfo=UTC)
+    ref = create_schedule(
+        sessions,
+        name="week 14",
+        period_start=start.date(),
+        period_end=start.date() + timedelta(days=6),
+        now=NOW,
+        organisation="gemeente",
+    )
+
+    def block(kind: ActivityKind, hours: float, length: float) -> ActivityPlan:
+        return ActivityPlan(
+            kind=kind,
+            starts_at=start + timedelta(hours=hours),
+            ends_at=start + timedelta(hours=hours + length),
+            location=Location.OFFICE,
+        )
+
+    ref = save_schedule_shifts(
+        sessions,
+        ref.id,
+        expected_version=ref.version,
+        shifts=[
+            ShiftPlan(
+                agent_id=anouk,
+                starts_at=start,
+                ends_at=start + timedelta(hours=8),
+                activities=(
+                    block(ActivityKind.CONTACT_WORK, 0, 2),
+                    block(ActivityKind.BREAK, 2, 0.25),
+                    block(ActivityKind.CONTACT_WORK, 2.25, 1.75),
+                    block(ActivityKind.LUNCH, 4, 0.5),
+                    block(ActivityKind.CONTACT_WORK, 4.5, 3.5),
+                ),
+            )
+        ],
+        now=NOW,
+    )
+    publish_schedule(sessions, ref.id, expected_version=ref.version, now=NOW)
+    # A draft for the planner to publish.
+    draft = create_schedule(
+        sessions,
+        name="week 15",
+        period_start=date(2020, 3, 30),
+        period_end=date(2020, 4, 5),
+        now=NOW,
+        organisation="gemeente",
+    )
+    draft_start = datetime(2020, 3, 30, 7, 0, tzinfo=UTC)
+    save_schedule_shifts(
+        sessions,
+        draft.id,
+        expected_version=draft.version,
+        shifts=[
+            ShiftPlan(
+                agent_id=bram, starts_at=draft_start, ends_at=draft_start + timedelta(hours=6)
+            )
+        ],
+        now=NOW,
+    )
+    # Requests and absences.
+    team_request = request_time_off(
+        sessions,
+        agent_id=anouk,
+        starts_at=datetime(2020, 4, 9, 22, 0, tzinfo=UTC),
+        ends_at=datetime(2020, 4, 10, 22, 0, tzinfo=UTC),
+        now=NOW,
+        reason="tandarts",
+    )
+    report_sick(sessions, agent_id=anouk, now=NOW - timedelta(days=10))
+    report_better(sessions, agent_id=anouk, now=NOW - timedelta(days=8))
+    report_sick(sessions, agent_id=bram, now=NOW - timedelta(hours=2))
+    # Forecast and requirement for the shift day of queue "general" (30-minute intervals).
+    queue_id = world.queue_ids["general"]
+    day_start = datetime(2020, 3, 17, 7, 0, tzinfo=UTC)  # 08:00 in Amsterdam
+    with transaction(sessions) as session:
+        forecast = Forecast(
+            queue_id=queue_id,
+            version=1,
+            model="test",
+            interval_minutes=30,
+            starts_at=day_start,
+            ends_at=day_start + timedelta(hours=10),
+            backtest=None,
+            created_at=NOW,
+        )
+        session.add(forecast)
+        session.flush()
+        requirement = Requirement(
+            queue_id=queue_id,
+            forecast_id=forecast.id,
+            method="erlang_c",
+            inputs={},
+            created_at=NOW,
+        )
+        session.add(requirement)
+        session.flush()
+        for i in range(20):
+            at = day_start + timedelta(minutes=30 * i)
+            session.add(
+                ForecastInterval(
+                    forecast_id=forecast.id,
+                    interval_start=at,
+                    volume=40.0 + 5 * i,
+                    aht_seconds=240.0,
+                    volume_lo=None,
+                    volume_hi=None,
+                )
+            )
+            session.add(
+                RequirementInterval(
+                    requirement_id=requirement.id,
+                    interval_start=at,
+                    agents=2 + i % 3,
+                    agents_fractional=1.5 + i % 3,
+                    gross_agents_fractional=None,
+                    service_level=None,
+                    asa_seconds=None,
+                    abandon_rate=None,
+                    occupancy=None,
+                )
+            )
+        noord = session.scalars(select(Team.id).where(Team.name == "Noord")).one()
+        survey = Survey(
+            organisation_id=forecast.queue_id
+            and session.scalars(select(Team.organisation_id).where(Team.id == noord)).one(),
+            question="Hoe gaat het?",
+            scale_max=5,
+            opens_at=NOW - timedelta(days=7),
+            closes_at=NOW,
+        )
+        session.add(survey)
+        session.flush()
+        for value in (4, 5, 3, 4, 4):
+            session.add(
+                SurveyAnswer(
+                    survey_id=survey.id, team_id=noord, answered_on=date(2020, 3, 12), value=value
+                )
+            )
+    engine.dispose()
+    return WebWorld(
+        base=world,
+        team_request_id=team_request.id,
+        draft_schedule_id=draft.id,
+        second_shift_start=start,
+    )
+
+
+@pytest.fixture(scope="session")
+def web_world(tmp_path_factory: pytest.TempPathFactory) -> WebWorld:
+    """The world, built once per test session into a template database file."""
+    return _extend(_build(tmp_path_factory.mktemp("web-world") / "template.db"))
+
+
+@pytest.fixture(scope="session")
+def web_runner() -> Iterator[InProcessRunner]:
+    with InProcessRunner(max_workers=1) as job_runner:
+        yield job_runner
+
+
+@pytest.fixture
+def site(web_world: WebWorld, tmp_path: Path, web_runner: InProcessRunner) -> Iterator[FastAPI]:
+    """The API and the pages on a private copy of the world, at a pinned clock."""
+    copy = tmp_path / "bezetting.db"
+    shutil.copyfile(web_world.base.path, copy)
+    engine = create_engine_for_url(f"sqlite:///{copy}")
+    try:
+        yield create_site(
+            load_settings(env="test", data_dir=tmp_path),
+            sessions=make_session_factory(engine),
+            runner=web_runner,
+            clock=lambda: NOW,
+            login_limiter=LoginRateLimiter(max_attempts=50),
+        )
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def browser_client(site: FastAPI) -> TestClient:
+    """A client that does not follow redirects (tests look at where they point)."""
+    return TestClient(site, follow_redirects=False)
+
+
+def log_in(client: TestClient, web_world: WebWorld, who: str) -> str:
+    """Log ``who`` in through the login form; returns the CSRF token of the session."""
+    page = client.get("/login")
+    assert page.status_code == 200
+    token = client.cookies.get("bezetting_login_csrf")
+    assert token
+    response = client.post(
+        "/login",
+        data={"email": web_world.base.emails[who], "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 303, response.text
+    csrf = client.cookies.get("bezetting_csrf")
+    assert csrf
+    return csrf

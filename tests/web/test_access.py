@@ -1,0 +1,232 @@
+"""Every page and every form post, for every role: allowed, or 403 with no data; anonymous
+visitors are sent to the login page. A new page route without a rule here fails."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.routing import Route
+
+from bezetting.web.site import PAGE_ROUTERS
+from tests.web.conftest import WebWorld, log_in
+
+ROLES = ("admin", "planner", "team_lead", "agent", "client_viewer")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a page route, and the request to send (path, form fields)."""
+
+    method: str
+    allowed: tuple[str, ...]
+    path: Callable[[WebWorld], str]
+    form: dict[str, str] | None = None
+
+
+PAGES: dict[tuple[str, str], Rule] = {
+    ("GET", "/my/schedule"): Rule("GET", ("agent",), lambda w: "/my/schedule"),
+    ("POST", "/my/time-off"): Rule(
+        "POST",
+        ("agent",),
+        lambda w: "/my/time-off",
+        {"first_day": "2020-05-04", "last_day": "2020-05-05"},
+    ),
+    ("GET", "/team"): Rule("GET", ("team_lead",), lambda w: "/team"),
+    ("POST", "/team/requests/{request_id}/decision"): Rule(
+        "POST",
+        ("team_lead",),
+        lambda w: f"/team/requests/{w.team_request_id}/decision",
+        {"decision": "approve"},
+    ),
+    ("GET", "/planning"): Rule("GET", ("admin", "planner"), lambda w: "/planning"),
+    ("GET", "/planning/jobs"): Rule("GET", ("admin", "planner"), lambda w: "/planning/jobs"),
+    ("POST", "/planning/schedules/{schedule_id}/publish"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: f"/planning/schedules/{w.draft_schedule_id}/publish",
+        {"version": "2"},
+    ),
+    ("GET", "/client"): Rule("GET", ("client_viewer",), lambda w: "/client"),
+    ("GET", "/admin/users"): Rule("GET", ("admin",), lambda w: "/admin/users"),
+}
+"""Pages with a role rule. Open to anyone: /, /login, /logout, /language/{language} and the
+calendar feed (its own tests)."""
+
+OPEN = {
+    ("GET", "/"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("GET", "/language/{language}"),
+    ("GET", "/me/calendar.ics"),
+}
+
+
+def test_every_page_route_has_a_declared_rule() -> None:
+    routes = {
+        (method, route.path)
+        for module in PAGE_ROUTERS
+        for route in module.router.routes
+        if isinstance(route, Route)
+        for method in (route.methods or set()) - {"HEAD"}
+    }
+    assert routes == set(PAGES) | OPEN
+
+
+CASES = [(key, who) for key in PAGES for who in ROLES]
+
+
+@pytest.mark.parametrize(("key", "who"), CASES, ids=[f"{k[0]} {k[1]} as {w}" for k, w in CASES])
+def test_a_page_answers_its_roles_and_refuses_the_others(
+    browser_client: TestClient, web_world: WebWorld, key: tuple[str, str], who: str
+) -> None:
+    rule = PAGES[key]
+    csrf = log_in(browser_client, web_world, who)
+    path = rule.path(web_world)
+    if rule.method == "GET":
+        response = browser_client.get(path)
+    else:
+        response = browser_client.post(
+            path, data={**(rule.form or {}), "csrf_token": csrf}, headers={"HX-Request": "true"}
+        )
+    if who in rule.allowed:
+        assert response.status_code == 200, response.text
+    else:
+        assert response.status_code == 403, response.text
+        for secret in ("Anouk", "Bram", "anouk@example.nl", "tandarts", "week 1"):
+            assert secret not in response.text
+
+
+@pytest.mark.parametrize("key", list(PAGES), ids=[f"{m} {p}" for m, p in PAGES])
+def test_an_anonymous_visitor_is_sent_to_the_login_page(
+    browser_client: TestClient, web_world: WebWorld, key: tuple[str, str]
+) -> None:
+    rule = PAGES[key]
+    path = rule.path(web_world)
+    if rule.method == "GET":
+        response = browser_client.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/login?next={path}"
+    else:
+        response = browser_client.post(path, data=rule.form, headers={"HX-Request": "true"})
+        assert response.status_code == 401
+        assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_the_start_page_sends_each_role_home(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    homes = {
+        "admin": "/planning",
+        "planner": "/planning",
+        "team_lead": "/team",
+        "agent": "/my/schedule",
+        "client_viewer": "/client",
+    }
+    assert browser_client.get("/").headers["location"] == "/login"
+    for who, home in homes.items():
+        browser_client.cookies.clear()
+        log_in(browser_client, web_world, who)
+        assert browser_client.get("/").headers["location"] == home
+
+
+def test_the_navigation_shows_only_the_pages_of_the_role(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "agent")
+    page = browser_client.get("/my/schedule", headers={"Accept-Language": "en"}).text
+    assert 'href="/my/schedule"' in page
+    for other in ("/team", "/planning", "/client", "/admin/users"):
+        assert f'href="{other}"' not in page
+
+
+def test_a_logged_out_session_opens_no_page(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    session = browser_client.cookies.get("bezetting_session")
+    response = browser_client.post("/logout", data={"csrf_token": csrf})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+    browser_client.cookies.set("bezetting_session", session or "")
+    browser_client.cookies.set("bezetting_csrf", csrf)
+    assert browser_client.get("/my/schedule").status_code == 303
+
+
+def test_the_page_login_sets_the_same_cookies_as_the_api(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    page = browser_client.get("/login")
+    token = browser_client.cookies.get("bezetting_login_csrf")
+    response = browser_client.post(
+        "/login",
+        data={"email": "anouk@example.nl", "password": "correct horse battery staple",
+              "csrf_token": token or ""},
+    )  # fmt: skip
+    assert page.status_code == 200
+    cookies = response.headers.get_list("set-cookie")
+    session = next(c for c in cookies if c.startswith("bezetting_session="))
+    csrf = next(c for c in cookies if c.startswith("bezetting_csrf="))
+    assert "HttpOnly" in session
+    assert "samesite=lax" in session.lower()
+    assert "HttpOnly" not in csrf  # the double-submit token is read by scripts
+    # The same session works on the JSON API.
+    me = browser_client.get("/api/v1/auth/me")
+    assert me.status_code == 200
+    assert me.json()["email"] == "anouk@example.nl"
+
+
+def test_a_wrong_password_shows_the_form_again_without_a_session(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    browser_client.get("/login")
+    token = browser_client.cookies.get("bezetting_login_csrf")
+    response = browser_client.post(
+        "/login",
+        data={"email": "anouk@example.nl", "password": "wrong", "csrf_token": token or ""},
+        headers={"Accept-Language": "nl"},
+    )
+    assert response.status_code == 401
+    assert "onjuist e-mailadres of wachtwoord" in response.text
+    assert browser_client.cookies.get("bezetting_session") is None
+
+
+def test_login_refuses_to_redirect_to_another_site(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    browser_client.get("/login")
+    token = browser_client.cookies.get("bezetting_login_csrf")
+    response = browser_client.post(
+        "/login",
+        data={"email": "anouk@example.nl", "password": "correct horse battery staple",
+              "csrf_token": token or "", "next": "//evil.example/steal"},
+    )  # fmt: skip
+    assert response.headers["location"] == "/my/schedule"
+
+
+def test_pages_send_security_headers(browser_client: TestClient, web_world: WebWorld) -> None:
+    response = browser_client.get("/login")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_too_many_wrong_passwords_are_refused_for_a_while(
+    web_world: WebWorld, site: object, browser_client: TestClient
+) -> None:
+    limiter = browser_client.app.state.bezetting.limiter  # type: ignore[attr-defined]
+    for _ in range(50):
+        limiter.failed("anouk@example.nl", "testclient")
+    browser_client.get("/login")
+    token = browser_client.cookies.get("bezetting_login_csrf")
+    response = browser_client.post(
+        "/login",
+        data={"email": "anouk@example.nl", "password": "correct horse battery staple",
+              "csrf_token": token or ""},
+    )  # fmt: skip
+    assert response.status_code == 429
+    assert "too many failed logins" in response.text
+    assert browser_client.cookies.get("bezetting_session") is None

@@ -1,0 +1,154 @@
+"""The pages in a real browser: Debian's Chromium driven by Playwright, against uvicorn.
+
+The server runs in a thread of the test process on a free port, on a private copy of the test
+world at the pinned clock. Screenshots of every page go to /tmp/web-shots/ (not the repository)
+for a human to look at. Skipped, saying why, when /usr/bin/chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from tests.web.conftest import PASSWORD, WebWorld
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path("/tmp/web-shots")
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason=f"no browser at {CHROMIUM} (install Debian's chromium package)"
+)
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed (dev extra)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(site: FastAPI) -> Iterator[str]:
+    """uvicorn serving the site in a thread; yields its base URL."""
+    port = _free_port()
+    config = uvicorn.Config(site, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert time.monotonic() < deadline, "uvicorn did not start in 20 s"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[sync_api.Browser]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _log_in(page: sync_api.Page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def _shot(page: sync_api.Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_an_agent_logs_in_and_sees_their_schedule(
+    server: str, browser: sync_api.Browser, web_world: WebWorld
+) -> None:
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/login")
+    assert page.locator("h1").inner_text() == "Inloggen"
+    _shot(page, "login-nl")
+    _log_in(page, server, web_world.base.emails["agent"])
+    page.wait_for_url(f"{server}/my/schedule")
+    assert page.locator("h1").inner_text() == "Mijn rooster"
+    day = page.locator("article.day").first
+    assert "dinsdag 17 maart" in day.inner_text().lower()
+    assert "09:00 – 17:00" in day.inner_text()  # 08:00 UTC is 09:00 in Amsterdam
+    _shot(page, "agent-laptop-nl")
+    phone = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+    phone_page = phone.new_page()
+    _log_in(phone_page, server, web_world.base.emails["agent"])
+    phone_page.wait_for_url(f"{server}/my/schedule")
+    _shot(phone_page, "agent-phone-nl")
+    denied = phone_page.goto(f"{server}/planning")
+    assert denied is not None
+    assert denied.status == 403
+    assert phone_page.locator("h1").inner_text() == "Niet voor jou"
+    _shot(phone_page, "agent-phone-nl-403")
+    phone.close()
+    context.close()
+
+
+def test_a_team_lead_approves_a_request_with_htmx(
+    server: str, browser: sync_api.Browser, web_world: WebWorld
+) -> None:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _log_in(page, server, web_world.base.emails["team_lead"])
+    page.wait_for_url(f"{server}/team")
+    item = page.locator(f"#request-{web_world.team_request_id}")
+    assert "Anouk de Vries" in item.inner_text()
+    _shot(page, "team-lead-en")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    item.get_by_role("button", name="Approve").click()
+    badge = page.locator(f"#request-{web_world.team_request_id} .badge-approved")
+    badge.wait_for(timeout=10_000)
+    assert badge.inner_text() == "approved"
+    assert navigations == []  # HTMX swapped the row; the page did not reload
+    _shot(page, "team-lead-en-approved")
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "heading"),
+    [
+        ("planner", "/planning?day=2020-03-17", "Planning"),
+        ("client_viewer", "/client", "Onze wachtrijen"),
+        ("admin", "/admin/users", "Gebruikers"),
+    ],
+)
+def test_every_other_page_renders_in_the_browser(
+    server: str, browser: sync_api.Browser, web_world: WebWorld, who: str, path: str, heading: str
+) -> None:
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    _log_in(page, server, web_world.base.emails[who])
+    page.wait_for_load_state()
+    page.goto(f"{server}{path}")
+    assert page.locator("h1").inner_text() == heading
+    _shot(page, f"{who}-nl")
+    assert errors == []
+    context.close()

@@ -1,0 +1,126 @@
+"""The planner's coverage chart and schedules, the client viewer's own queues and figures."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from bezetting.store import transaction
+from bezetting.store.enums import Channel
+from bezetting.store.models import ContactRecord
+from tests.web.conftest import WebWorld, log_in
+
+EN = {"Accept-Language": "en"}
+
+
+def _interval_rows(page: str) -> dict[str, list[str]]:
+    rows = re.findall(r"<tr[^>]*>\s*<td>(\d\d:\d\d)</td>(.*?)</tr>", page, flags=re.S)
+    return {time: re.findall(r"<td>(.*?)</td>", rest) for time, rest in rows}
+
+
+def test_the_planner_sees_forecast_requirement_and_coverage_per_interval(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "planner")
+    queue = web_world.base.queue_ids["general"]
+    page = browser_client.get(f"/planning?queue={queue}&day=2020-03-17", headers=EN).text
+    rows = _interval_rows(page)
+    # 08:00 local: forecast interval 0 (40 contacts, 2 agents needed), nobody scheduled yet.
+    assert rows["08:00"] == ["40.0", "2", "0.0"]
+    # 09:00 local: interval 2 (50 contacts, 4 needed); both agents work 09:00-17:00 local.
+    assert rows["09:00"] == ["50.0", "4", "2.0"]
+    assert rows["17:30"] == ["135.0", "3", "0.0"]
+    assert "forecast version 1" in page
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    for label in ("agents", "contacts", "scheduled agents", "required agents", "forecast contacts"):
+        assert f">{label}<" in svg
+    assert svg.count('<rect class="scheduled"') == 16 + 1  # 16 half-hours and the legend
+
+
+def test_a_day_without_a_forecast_says_so(browser_client: TestClient, web_world: WebWorld) -> None:
+    log_in(browser_client, web_world, "planner")
+    page = browser_client.get("/planning?day=2020-03-18", headers=EN).text
+    assert "no forecast for this day" in page
+    assert "no requirement for this day" in page
+
+
+def test_a_bad_day_is_named(browser_client: TestClient, web_world: WebWorld) -> None:
+    log_in(browser_client, web_world, "planner")
+    response = browser_client.get("/planning?day=18-03-2020")
+    assert response.status_code == 422
+    assert "day" in response.text
+
+
+def test_the_planner_publishes_a_draft_with_htmx(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "planner")
+    path = f"/planning/schedules/{web_world.draft_schedule_id}/publish"
+    stale = browser_client.post(
+        path, data={"version": "1", "csrf_token": csrf}, headers={"HX-Request": "true"}
+    )
+    assert stale.status_code == 409
+    assert "version 2" in stale.text
+    response = browser_client.post(
+        path, data={"version": "2", "csrf_token": csrf}, headers={"HX-Request": "true", **EN}
+    )
+    assert response.status_code == 200
+    assert f'<tr id="schedule-{web_world.draft_schedule_id}">' in response.text
+    assert "badge-published" in response.text
+    assert "Publish</button>" not in response.text
+
+
+def test_the_jobs_list_shows_progress_and_polls_while_a_job_runs(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "planner")
+    job = browser_client.post(
+        "/api/v1/jobs",
+        json={"kind": "staffing", "params": {"intervals": []}},
+        headers={"X-CSRF-Token": browser_client.cookies.get("bezetting_csrf") or ""},
+    )
+    assert job.status_code == 202, job.text
+    site.state.bezetting.runner.wait(job.json()["id"], timeout_seconds=30)
+    fragment = browser_client.get("/planning/jobs", headers=EN).text
+    assert "staffing" in fragment
+    assert "<progress" in fragment
+    assert 'hx-trigger="every 2s"' not in fragment  # finished: no more polling
+
+
+def _add_contacts(site: FastAPI, queue_id: int) -> None:
+    start = datetime(2020, 3, 12, 9, 0, tzinfo=UTC)
+    waits = [(10, False), (30, False), (None, True), (5, False)]
+    with transaction(site.state.bezetting.sessions) as session:
+        for n, (wait, abandoned) in enumerate(waits):
+            arrived = start + timedelta(minutes=n)
+            session.add(
+                ContactRecord(
+                    queue_id=queue_id,
+                    external_id=f"c{n}",
+                    channel=Channel.VOICE,
+                    arrived_at=arrived,
+                    answered_at=None if wait is None else arrived + timedelta(seconds=wait),
+                    ended_at=arrived + timedelta(minutes=5),
+                    abandoned=abandoned,
+                    csat=8 if n % 2 else None,
+                )
+            )
+
+
+def test_a_client_viewer_sees_only_its_own_queues_with_figures(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    _add_contacts(site, web_world.base.queue_ids["bank"])
+    _add_contacts(site, web_world.base.queue_ids["general"])
+    log_in(browser_client, web_world, "client_viewer")
+    page = browser_client.get("/client", headers=EN).text
+    assert "Bank" in page
+    assert "General" not in page
+    # 4 offered: 10 s and 5 s within the 20 s target, 30 s not, one abandoned.
+    assert "50.0%" in page  # service level 2/4
+    assert "25.0%" in page  # abandoned 1/4
+    assert ">15<" in page  # mean wait of the answered: (10 + 30 + 5) / 3
+    assert ">8.0<" in page  # satisfaction

@@ -1,0 +1,83 @@
+"""The team lead's page: their own team only, decisions by HTMX, figures computed by hand."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import WebWorld, log_in
+
+EN = {"Accept-Language": "en"}
+NL = {"Accept-Language": "nl"}
+
+
+def test_a_team_lead_sees_only_their_team_and_its_open_requests(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "team_lead")
+    page = browser_client.get("/team", headers=EN).text
+    assert "My team: Noord" in page
+    assert "Anouk de Vries" in page
+    assert "Bram Jansen" not in page  # team Zuid, with a pending request and sick today
+    assert f'id="request-{web_world.team_request_id}"' in page
+    assert f'id="request-{web_world.base.pending_request_id}"' not in page
+    assert "Nobody is absent today." in page
+
+
+def test_team_figures_match_a_hand_count(browser_client: TestClient, web_world: WebWorld) -> None:
+    log_in(browser_client, web_world, "team_lead")
+    page = browser_client.get("/team", headers=NL).text
+    # Noord has one agent, sick from 6 March 08:00 to 8 March 08:00 (local): three of the
+    # 28 calendar days before 16 March touch the absence, 3/28 = 10.7%; one report per agent.
+    assert "10,7%" in page
+    assert "1,00" in page
+    # Five answers 4, 5, 3, 4, 4 on a 1-5 scale: shares .75, 1, .5, .75, .75; mean 75%.
+    assert "75%" in page
+    assert "5 anonieme antwoorden" in page
+
+
+def test_a_team_lead_approves_with_htmx_and_gets_the_decided_row(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "team_lead")
+    path = f"/team/requests/{web_world.team_request_id}/decision"
+    response = browser_client.post(
+        path,
+        data={"decision": "approve", "csrf_token": csrf},
+        headers={"HX-Request": "true", **EN},
+    )
+    assert response.status_code == 200
+    assert response.text.strip().startswith('<li class="request" id="request-')
+    assert "badge-approved" in response.text
+    assert "<html" not in response.text
+    again = browser_client.post(
+        path, data={"decision": "reject", "csrf_token": csrf}, headers={"HX-Request": "true"}
+    )
+    assert again.status_code == 409
+    assert "approved already" in again.text
+    assert again.headers["HX-Retarget"] == "#flash"  # the message goes above, the row stays
+    assert "No open requests." in browser_client.get("/team", headers=EN).text
+
+
+def test_a_team_lead_cannot_decide_for_another_team(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "team_lead")
+    response = browser_client.post(
+        f"/team/requests/{web_world.base.pending_request_id}/decision",
+        data={"decision": "approve", "csrf_token": csrf},
+    )
+    assert response.status_code == 404
+    assert "Bram" not in response.text
+    log_in(browser_client, web_world, "planner")
+    statuses = {r["id"]: r["status"] for r in browser_client.get("/api/v1/requests").json()}
+    assert statuses[web_world.base.pending_request_id] == "pending"
+
+
+def test_an_unknown_decision_is_named(browser_client: TestClient, web_world: WebWorld) -> None:
+    csrf = log_in(browser_client, web_world, "team_lead")
+    response = browser_client.post(
+        f"/team/requests/{web_world.team_request_id}/decision",
+        data={"decision": "maybe", "csrf_token": csrf},
+    )
+    assert response.status_code == 422
+    assert "decision" in response.text
