@@ -137,6 +137,7 @@ def run_forecast(
     candidates: tuple[Forecaster, ...] | None = None,
     holidays_country: str | None = "NL",
     default_aht_seconds: float | None = None,
+    organisation_id: int | None = None,
 ) -> ForecastRef:
     """Forecast ``days`` local days of the queue from ``first_day`` and store it.
 
@@ -153,10 +154,13 @@ def run_forecast(
             intervals are opt-in: much slower).
         holidays_country: public holidays as events (``None``: none).
         default_aht_seconds: handle time where the history has none.
+        organisation_id: when given, the queue must belong to it (a caller acting for one
+            organisation cannot forecast another's queue).
 
     Raises:
-        InputError: unknown queue, bad period, fewer than :data:`MIN_HISTORY_DAYS` days of
-            history, or no handle times and no ``default_aht_seconds``.
+        InputError: unknown queue (or not the organisation's), bad period, fewer than
+            :data:`MIN_HISTORY_DAYS` days of history, or no handle times and no
+            ``default_aht_seconds``.
     """
     check_interval_minutes(interval_minutes)
     if not 1 <= days <= 366:
@@ -167,7 +171,7 @@ def run_forecast(
     report(0.0, "reading contact history")
     with transaction(sessions) as session:
         queue = session.get(Queue, queue_id)
-        if queue is None:
+        if queue is None or organisation_id not in (None, queue.organisation_id):
             raise InputError(f"no queue with id {queue_id}")
         code, timezone = queue.code, queue.timezone
         tz = zone(timezone)

@@ -226,6 +226,7 @@ def compute_requirements(
     forecast_id: int,
     now: datetime,
     shrinkage: float | None = None,
+    organisation_id: int | None = None,
 ) -> RequirementRef:
     """Agents needed per interval of a stored forecast, stored as a new requirement.
 
@@ -235,6 +236,7 @@ def compute_requirements(
         shrinkage: share of paid time not on contacts beyond scheduled breaks (absence,
             meetings); when given, gross agents = net / (1 - shrinkage) are stored too.
             Queues and organisations have no shrinkage column yet.
+        organisation_id: when given, the forecast's queue must belong to it.
 
     Raises:
         InputError: unknown forecast, or the queue's targets do not fit its channel.
@@ -246,7 +248,8 @@ def compute_requirements(
         if forecast is None:
             raise InputError(f"no forecast with id {forecast_id}")
         queue = session.get(Queue, forecast.queue_id)
-        assert queue is not None  # a foreign key
+        if queue is None or organisation_id not in (None, queue.organisation_id):
+            raise InputError(f"no forecast with id {forecast_id}")
         rows = plan_queries.forecast_intervals(session, forecast_id)
         if not rows:
             raise InputError(f"forecast {forecast_id} has no intervals")
