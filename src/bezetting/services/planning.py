@@ -20,7 +20,11 @@ Example::
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from bezetting.core.errors import InputError
 from bezetting.services.forecasting import MIN_HISTORY_DAYS, ForecastRef, run_forecast
+from bezetting.services.organisations import resolve_organisation
 from bezetting.services.requirements import RequirementRef, compute_requirements
 from bezetting.services.scheduling import (
     BuiltSchedule,
@@ -29,16 +33,47 @@ from bezetting.services.scheduling import (
     planning_problem,
     validate_schedule,
 )
+from bezetting.store import SessionFactory, queries, transaction
 
 __all__ = [
     "MIN_HISTORY_DAYS",
     "BuiltSchedule",
     "ForecastRef",
     "PlanningProblem",
+    "PlanningTarget",
     "RequirementRef",
     "build_schedule",
     "compute_requirements",
     "planning_problem",
+    "planning_target",
     "run_forecast",
     "validate_schedule",
 ]
+
+
+@dataclass(frozen=True)
+class PlanningTarget:
+    """Ids an entry point needs: the organisation, and the queue when one was named."""
+
+    organisation_id: int
+    organisation: str
+    queue_id: int | None = None
+
+
+def planning_target(
+    sessions: SessionFactory, *, organisation: str | None, queue: str | None = None
+) -> PlanningTarget:
+    """Resolve codes typed by a person (the only organisation when none is named).
+
+    Raises:
+        InputError: unknown organisation or queue (the message lists the known codes).
+    """
+    with transaction(sessions) as session:
+        org = resolve_organisation(session, organisation)
+        if queue is None:
+            return PlanningTarget(org.id, org.code)
+        by_code = queries.queues_by_code(session, org.id)
+        if queue not in by_code:
+            known = ", ".join(sorted(by_code)) or "none"
+            raise InputError(f"no queue {queue!r} in {org.code!r}; known: {known}")
+        return PlanningTarget(org.id, org.code, by_code[queue].id)
