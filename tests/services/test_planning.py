@@ -9,8 +9,17 @@ import pytest
 from sqlalchemy import select
 
 from bezetting.core.errors import InputError
-from bezetting.core.queueing import QueueModel, ServiceTarget, offered_load, required_agents
+from bezetting.core.queueing import (
+    QueueModel,
+    ServiceTarget,
+    backlog_staffing,
+    chat_required_agents,
+    offered_load,
+    required_agents,
+)
+from bezetting.core.schedule import DayOffWish, Rule
 from bezetting.services.imports import import_availability
+from bezetting.services.organisations import QueueSpec, create_queue
 from bezetting.services.planning import (
     build_schedule,
     compute_requirements,
@@ -20,11 +29,20 @@ from bezetting.services.planning import (
 )
 from bezetting.services.schedules import ActivityPlan, ShiftPlan, create_schedule, publish_schedule
 from bezetting.store import SessionFactory
-from bezetting.store.enums import ActivityKind, ScheduleStatus
+from bezetting.store.enums import (
+    ActivityKind,
+    Channel,
+    PreferenceKind,
+    RequestKind,
+    RequestStatus,
+    ScheduleStatus,
+)
 from bezetting.store.models import (
     Agent,
+    AgentPreference,
     Forecast,
     ForecastInterval,
+    Request,
     Requirement,
     RequirementInterval,
     Shift,
@@ -237,3 +255,137 @@ def test_a_schedule_needs_requirements_in_its_period(
         build_schedule(sessions, organisation_id=org_id, first_day=FIRST_DAY, weeks=1, now=NOW)
     with pytest.raises(InputError, match="weeks must be from 1 to 6"):
         build_schedule(sessions, organisation_id=org_id, first_day=FIRST_DAY, weeks=0, now=NOW)
+
+
+def _stored_forecast(sessions: SessionFactory, queue_id: int, volume: list[float]) -> int:
+    """A forecast of one local Monday in half-hours, written directly (not the subject here)."""
+    start = _local(FIRST_DAY, 0).astimezone(UTC)
+    with sessions() as session, session.begin():
+        forecast = Forecast(
+            queue_id=queue_id,
+            version=1,
+            model="given",
+            interval_minutes=30,
+            starts_at=start,
+            ends_at=start + timedelta(days=1),
+            backtest=None,
+            created_at=NOW,
+        )
+        session.add(forecast)
+        session.flush()
+        for i, contacts in enumerate(volume):
+            session.add(
+                ForecastInterval(
+                    forecast_id=forecast.id,
+                    interval_start=start + timedelta(minutes=30 * i),
+                    volume=contacts,
+                    aht_seconds=300.0,
+                    volume_lo=None,
+                    volume_hi=None,
+                )
+            )
+        return forecast.id
+
+
+def _agents_column(sessions: SessionFactory, requirement_id: int) -> np.ndarray:
+    with sessions() as session:
+        return np.array(
+            session.scalars(
+                select(RequirementInterval.agents)
+                .where(RequirementInterval.requirement_id == requirement_id)
+                .order_by(RequirementInterval.interval_start)
+            ).all()
+        )
+
+
+def test_chat_and_email_queues_are_staffed_by_their_own_formulas(
+    sessions: SessionFactory, world: tuple[int, int]
+) -> None:
+    volume = [0.0] * 16 + [40.0] * 24 + [0.0] * 8  # 08:00-20:00
+    chat_id = create_queue(
+        sessions,
+        "planbureau",
+        QueueSpec(code="chat", name="Chat", channel=Channel.CHAT, chat_concurrency=3),
+    )
+    chat = compute_requirements(
+        sessions, forecast_id=_stored_forecast(sessions, chat_id, volume), now=NOW
+    )
+    load = offered_load(np.array(volume), aht_seconds=300.0, interval_seconds=1800)
+    expected = chat_required_agents(
+        load, aht_seconds=300.0, concurrency=3, target=ServiceTarget()
+    ).agents
+    assert chat.method == "chat-erlang-c"
+    np.testing.assert_array_equal(_agents_column(sessions, chat.id), expected)
+    mail_id = create_queue(
+        sessions,
+        "planbureau",
+        QueueSpec(
+            code="mail",
+            name="Mail",
+            channel=Channel.EMAIL,
+            service_target_share=0.95,
+            email_deadline_seconds=8 * 3600,
+        ),
+    )
+    mail = compute_requirements(
+        sessions, forecast_id=_stored_forecast(sessions, mail_id, volume), now=NOW
+    )
+    plan = backlog_staffing(
+        np.array(volume),
+        open_intervals=np.ones(48, dtype=bool),  # no opening hours stored: always open
+        interval_seconds=1800,
+        aht_seconds=300.0,
+        deadline_seconds=8 * 3600,
+        target_share=0.95,
+    )
+    assert mail.method == "email-backlog"
+    np.testing.assert_array_equal(_agents_column(sessions, mail.id), plan.agents)
+    with pytest.raises(InputError, match="no forecast with id"):
+        compute_requirements(sessions, forecast_id=chat.forecast_id, now=NOW, organisation_id=999)
+
+
+def test_wishes_time_off_and_hand_edits_reach_the_rules(
+    sessions: SessionFactory, world: tuple[int, int]
+) -> None:
+    org_id, queue_id = world
+    agents = _agents_by_code(sessions)
+    wednesday = FIRST_DAY + timedelta(days=2)
+    with sessions() as session, session.begin():
+        session.add(
+            AgentPreference(agent_id=agents["A1"], kind=PreferenceKind.DAY_OFF, weekday=2, weight=3)
+        )
+        session.add(
+            Request(
+                agent_id=agents["B2"],
+                kind=RequestKind.TIME_OFF,
+                status=RequestStatus.APPROVED,
+                starts_at=_local(wednesday, 0),
+                ends_at=_local(wednesday, 23, 59),
+                created_at=NOW,
+            )
+        )
+    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
+    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+    problem = planning_problem(
+        sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7
+    ).problem
+    a1 = problem.agent(str(agents["A1"]))
+    assert [(w.day, w.weight) for w in a1.wishes if isinstance(w, DayOffWish)] == [(wednesday, 3)]
+    b2 = problem.agent(str(agents["B2"]))
+    assert [u.start for u in b2.unavailable] == [_local(wednesday, 0)]
+    # A hand-edited draft with a 13-hour shift for B2 on that Wednesday breaks two rules.
+    draft = create_schedule(
+        sessions,
+        name="by hand",
+        period_start=FIRST_DAY,
+        period_end=FIRST_DAY + timedelta(days=6),
+        now=NOW,
+        organisation="planbureau",
+        shifts=[
+            ShiftPlan(
+                agent_id=agents["B2"], starts_at=_local(wednesday, 7), ends_at=_local(wednesday, 20)
+            )
+        ],
+    )
+    rules = {v.rule for v in validate_schedule(sessions, schedule_id=draft.id)}
+    assert {Rule.SHIFT_MAX_WORK, Rule.UNAVAILABLE} <= rules
