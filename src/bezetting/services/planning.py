@@ -26,13 +26,8 @@ from bezetting.core.errors import InputError
 from bezetting.services.forecasting import MIN_HISTORY_DAYS, ForecastRef, run_forecast
 from bezetting.services.organisations import resolve_organisation
 from bezetting.services.requirements import RequirementRef, compute_requirements
-from bezetting.services.scheduling import (
-    BuiltSchedule,
-    PlanningProblem,
-    build_schedule,
-    planning_problem,
-    validate_schedule,
-)
+from bezetting.services.schedule_problem import PlanningProblem, planning_problem
+from bezetting.services.scheduling import BuiltSchedule, build_schedule, validate_schedule
 from bezetting.store import SessionFactory, queries, transaction
 
 __all__ = [
