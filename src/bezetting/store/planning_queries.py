@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from bezetting.store.enums import RequestKind, RequestStatus, ScheduleStatus
@@ -209,12 +209,15 @@ def newest_requirement_between(
     session: Session, queue_id: int, *, starts: datetime, ends: datetime
 ) -> Requirement | None:
     """The queue's most recent requirement with at least one interval in ``[starts, ends)``."""
-    covering = select(RequirementInterval.requirement_id).where(
-        RequirementInterval.interval_start >= starts, RequirementInterval.interval_start < ends
+    # Correlated, so each candidate is probed through the (requirement_id, interval_start) key.
+    covering = exists().where(
+        RequirementInterval.requirement_id == Requirement.id,
+        RequirementInterval.interval_start >= starts,
+        RequirementInterval.interval_start < ends,
     )
     return session.scalar(
         select(Requirement)
-        .where(Requirement.queue_id == queue_id, Requirement.id.in_(covering))
+        .where(Requirement.queue_id == queue_id, covering)
         .order_by(Requirement.created_at.desc(), Requirement.id.desc())
         .limit(1)
     )
