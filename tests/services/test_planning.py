@@ -389,3 +389,43 @@ def test_wishes_time_off_and_hand_edits_reach_the_rules(
     )
     rules = {v.rule for v in validate_schedule(sessions, schedule_id=draft.id)}
     assert {Rule.SHIFT_MAX_WORK, Rule.UNAVAILABLE} <= rules
+
+
+def test_the_newest_requirement_of_a_queue_is_the_demand(
+    sessions: SessionFactory, world: tuple[int, int]
+) -> None:
+    org_id, queue_id = world
+    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
+    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+    # A later requirement (hand-made, hourly) asks for 5 agents on Monday 09:00-10:00 only.
+    with sessions() as session, session.begin():
+        newer = Requirement(
+            queue_id=queue_id,
+            forecast_id=None,
+            method="by hand",
+            inputs={"interval_seconds": 3600},
+            created_at=NOW + timedelta(hours=1),
+        )
+        session.add(newer)
+        session.flush()
+        session.add(
+            RequirementInterval(
+                requirement_id=newer.id,
+                interval_start=_local(FIRST_DAY, 9).astimezone(UTC),
+                agents=5,
+                agents_fractional=4.2,
+                gross_agents_fractional=None,
+                service_level=None,
+                asa_seconds=None,
+                abandon_rate=None,
+                occupancy=None,
+            )
+        )
+    problem = planning_problem(
+        sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7
+    ).problem
+    (demand,) = problem.demand
+    required = np.asarray(demand.required)
+    # The hour applies to each of its four quarter-hours; the older requirement is not used.
+    assert required.sum() == 4 * 5
+    np.testing.assert_array_equal(required[9 * 4 : 10 * 4], 5)

@@ -45,7 +45,7 @@ from bezetting.store.enums import (
     Location,
     PreferenceKind,
 )
-from bezetting.store.models import Agent, Forecast, Organisation, Queue
+from bezetting.store.models import Agent, Forecast, Organisation, Queue, Requirement
 
 __all__ = [
     "DEFAULT_SHIFT_LENGTH_MINUTES",
@@ -132,24 +132,35 @@ def _group_of(
     return out
 
 
+def _interval_seconds(session: Session, requirement: Requirement) -> int:
+    """The requirement's interval: from its inputs, else its forecast, else a quarter-hour."""
+    given = requirement.inputs.get("interval_seconds")
+    if isinstance(given, int | float) and not isinstance(given, bool) and given > 0:
+        return int(given)
+    if requirement.forecast_id is not None:
+        forecast = session.get(Forecast, requirement.forecast_id)
+        if forecast is not None:
+            return 60 * forecast.interval_minutes
+    return 900
+
+
 def _demand(
     session: Session,
-    requirement_id: int,
-    forecast_id: int | None,
+    requirement: Requirement,
     slot_start: np.ndarray,
     *,
     starts: datetime,
     ends: datetime,
 ) -> np.ndarray:
+    """Whole agents per slot: each slot takes the requirement interval it lies in."""
     rows = plan_queries.requirement_intervals_between(
-        session, requirement_id, starts=starts, ends=ends
+        session, requirement.id, starts=starts, ends=ends
     )
-    forecast = session.get(Forecast, forecast_id) if forecast_id is not None else None
-    minutes = forecast.interval_minutes if forecast is not None else 15
+    length = _interval_seconds(session, requirement)
     begins = np.array([int(r.interval_start.timestamp()) for r in rows], dtype=np.int64)
     agents = np.array([r.agents for r in rows], dtype=np.int64)
     index = np.searchsorted(begins, slot_start, side="right") - 1
-    inside = (index >= 0) & (slot_start < begins[np.maximum(index, 0)] + 60 * minutes)
+    inside = (index >= 0) & (slot_start < begins[np.maximum(index, 0)] + length)
     return np.where(inside, agents[np.maximum(index, 0)], 0).astype(np.int64)
 
 
@@ -227,9 +238,7 @@ def read_planning_problem(
         name, single, skill_ids = group_of[queue.id]
         group_skill[name], group_skills[name] = single, skill_ids
         requirement = newest[queue.id]
-        required = _demand(
-            session, requirement.id, requirement.forecast_id, slot_start, starts=starts, ends=ends
-        )
+        required = _demand(session, requirement, slot_start, starts=starts, ends=ends)
         demand[name] = demand.get(name, np.zeros_like(required)) + required
         hours = queue_opening_hours(session, queue.id)
         windows[name].extend(_windows(hours, day_list, tz_name))
