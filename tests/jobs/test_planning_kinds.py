@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from bezetting.core.errors import InputError
 from bezetting.jobs import InProcessRunner, JobState
+from bezetting.jobs.errors import JobCancelledError
 from bezetting.jobs.kinds.forecast import forecast_job
 from bezetting.jobs.kinds.schedule import schedule_job
 from bezetting.jobs.progress import ProgressReporter
 from bezetting.store import SessionFactory
+from bezetting.store.models import Schedule
 from tests.services.planning_world import FIRST_DAY, build_world
 
 
@@ -112,3 +114,32 @@ def test_bad_params_are_named(kind: str, params: dict[str, object], fragment: st
     function = forecast_job if kind == "forecast" else schedule_job
     with pytest.raises(InputError, match=fragment):
         function(params, _Recorder())  # type: ignore[arg-type]
+
+
+class _CancelledWhileSolving(_Recorder):
+    """Like the runners' reporter after a cancel request: every report from then on raises."""
+
+    def report(self, fraction: float, message: str = "") -> None:
+        super().report(fraction, message)
+        if fraction > 0.0:
+            raise JobCancelledError("job x was cancelled")
+
+
+def test_a_schedule_job_cancelled_while_solving_stops_before_saving(
+    world: tuple[int, int], committing_sessions: SessionFactory
+) -> None:
+    org_id, queue_id = world
+    params = {"organisation_id": org_id, "queue_id": queue_id, "first_day": "2020-03-16"}
+    forecast_job({**params, "days": 7}, _Recorder())
+    reporter = _CancelledWhileSolving()
+    with pytest.raises(JobCancelledError):
+        schedule_job(
+            {"organisation_id": org_id, "first_day": "2020-03-16", "weeks": 1,
+             "time_limit_seconds": 3},
+            reporter,
+        )  # fmt: skip
+    solving = [fraction for fraction, _ in reporter.reports if fraction > 0.0]
+    assert solving, "the solver reported progress, which raised, and it went on"
+    assert max(solving) < 0.97  # raised in place of the report before saving
+    with committing_sessions() as session:
+        assert session.scalars(select(Schedule)).all() == []
