@@ -87,9 +87,9 @@ def test_unreadable_params_exit_2_with_the_reason(tmp_path: Path, content: str, 
 
 
 def test_an_unknown_kind_exits_2_listing_the_kinds(params_file: Path) -> None:
-    result = runner.invoke(app, ["jobs", "submit", "forecast", "--params", str(params_file)])
+    result = runner.invoke(app, ["jobs", "submit", "rota", "--params", str(params_file)])
     assert result.exit_code == 2
-    assert "no job kind 'forecast'" in result.stderr
+    assert "no job kind 'rota'" in result.stderr
     assert "staffing" in result.stderr
 
 

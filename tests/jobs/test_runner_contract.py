@@ -227,8 +227,8 @@ def test_wait_gives_up_after_its_timeout_and_the_job_goes_on(
 
 
 def test_an_unknown_kind_is_refused_at_submit_listing_the_known_ones(runner: JobRunner) -> None:
-    with pytest.raises(UnknownJobKindError, match=r"'forecast'.*staffing") as caught:
-        runner.submit("forecast", {})
+    with pytest.raises(UnknownJobKindError, match=r"'rota'.*staffing") as caught:
+        runner.submit("rota", {})
     assert caught.value.code == "unknown_job_kind"
 
 

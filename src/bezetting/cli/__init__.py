@@ -14,6 +14,7 @@ from bezetting.cli import (
     forecast,
     imports,
     jobs,
+    plan,
     schedule,
     serve,
     simulate,
@@ -42,7 +43,20 @@ def _root(
 
 
 # Each command module registers itself; keep one line per module, sorted.
-for _module in (db, demo, forecast, imports, jobs, schedule, serve, simulate, staff, users, worker):
+for _module in (
+    db,
+    demo,
+    forecast,
+    imports,
+    jobs,
+    plan,
+    schedule,
+    serve,
+    simulate,
+    staff,
+    users,
+    worker,
+):
     _module.register(app)
 
 

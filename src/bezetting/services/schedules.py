@@ -71,12 +71,21 @@ def create_schedule(
     period_end: date,
     now: datetime,
     organisation: str | None = None,
+    shifts: Sequence[ShiftPlan] = (),
 ) -> ScheduleRef:
-    """A new, empty draft schedule at version 1."""
+    """A new draft schedule at version 1: empty, or born with ``shifts`` (a built schedule
+    is stored whole in one transaction, so nobody sees it half-saved).
+
+    Raises:
+        InputError: the period is reversed, or a shift is invalid (see
+            :func:`save_schedule_shifts`).
+    """
     if period_end < period_start:
         raise InputError(f"the period ends ({period_end}) before it starts ({period_start})")
     with transaction(sessions) as session:
         org = resolve_organisation(session, organisation)
+        for plan in shifts:
+            _check(plan, org.id, session)
         schedule = Schedule(
             organisation_id=org.id,
             name=name,
@@ -85,6 +94,7 @@ def create_schedule(
             status=ScheduleStatus.DRAFT,
             created_at=now,
             updated_at=now,
+            shifts=[_shift_row(plan) for plan in shifts],
         )
         session.add(schedule)
         session.flush()
@@ -127,6 +137,24 @@ def _check(plan: ShiftPlan, organisation_id: int, session: Session) -> None:
         previous_end = activity.ends_at
 
 
+def _shift_row(plan: ShiftPlan) -> Shift:
+    return Shift(
+        agent_id=plan.agent_id,
+        starts_at=plan.starts_at,
+        ends_at=plan.ends_at,
+        activities=[
+            Activity(
+                kind=a.kind,
+                skill_id=a.skill_id,
+                location=a.location,
+                starts_at=a.starts_at,
+                ends_at=a.ends_at,
+            )
+            for a in plan.activities
+        ],
+    )
+
+
 def save_schedule_shifts(
     sessions: SessionFactory,
     schedule_id: int,
@@ -147,23 +175,7 @@ def save_schedule_shifts(
             _check(plan, schedule.organisation_id, session)
         schedule.shifts.clear()
         for plan in shifts:
-            schedule.shifts.append(
-                Shift(
-                    agent_id=plan.agent_id,
-                    starts_at=plan.starts_at,
-                    ends_at=plan.ends_at,
-                    activities=[
-                        Activity(
-                            kind=a.kind,
-                            skill_id=a.skill_id,
-                            location=a.location,
-                            starts_at=a.starts_at,
-                            ends_at=a.ends_at,
-                        )
-                        for a in plan.activities
-                    ],
-                )
-            )
+            schedule.shifts.append(_shift_row(plan))
         queries.touch_schedule(schedule, now)
         session.flush()
         return _ref(schedule)

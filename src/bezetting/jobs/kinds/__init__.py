@@ -12,7 +12,9 @@ Adding a kind is a few lines in a new module here (and one import below)::
         return {...}                                # plain JSON
 """
 
+from bezetting.jobs.kinds.forecast import forecast_job
+from bezetting.jobs.kinds.schedule import schedule_job
 from bezetting.jobs.kinds.simulate import simulate_job
 from bezetting.jobs.kinds.staffing import staffing_job
 
-__all__ = ["simulate_job", "staffing_job"]
+__all__ = ["forecast_job", "schedule_job", "simulate_job", "staffing_job"]

@@ -1,0 +1,240 @@
+"""Build a schedule for an organisation: stored requirements and agents in, a draft out.
+
+The problem is read by :mod:`bezetting.services.schedule_problem` (demand per skill group,
+agents with availability and wishes, earlier published shifts) in one short transaction;
+:func:`~bezetting.core.schedule.solve` runs with the time limit; the result is stored as a
+draft at version 1 in one transaction (:func:`~bezetting.services.schedules.create_schedule`).
+:func:`validate_schedule` checks any stored schedule against the problem of its period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bezetting.core.errors import InfeasibleError, InputError
+from bezetting.core.schedule import Activity as CoreActivity
+from bezetting.core.schedule import ActivityKind as CoreActivityKind
+from bezetting.core.schedule import Progress as SolveProgress
+from bezetting.core.schedule import Schedule as CoreSchedule
+from bezetting.core.schedule import ScheduleResult, SolveParameters, Violation, solve, validate
+from bezetting.core.schedule import Shift as CoreShift
+from bezetting.services.schedule_problem import (
+    PlanningProblem,
+    planning_problem,
+    read_planning_problem,
+)
+from bezetting.services.schedules import ActivityPlan, ShiftPlan, create_schedule
+from bezetting.store import SessionFactory, queries, transaction
+from bezetting.store.enums import ActivityKind, ScheduleStatus
+from bezetting.store.models import Organisation, Schedule
+
+__all__ = ["BuiltSchedule", "build_schedule", "validate_schedule"]
+
+ProgressCallback = Callable[[float, str], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuiltSchedule:
+    """A built and stored draft, and the figures a planner judges it by.
+
+    Attributes:
+        schedule_id, version, status: the stored schedule (a draft at version 1).
+        solver_status: ``optimal``, ``feasible`` or ``heuristic`` (see
+            :class:`~bezetting.core.schedule.SolveStatus`).
+        objective, bound: cost and lower bound in cost units.
+        shortfall_agent_slots: agent-quarter-hours of demand not covered;
+            ``shortfall_hours`` the same in agent-hours.
+        wishes_met, wishes_total: wishes kept and wishes in all.
+        violations: labour-rule violations found by the validator (0 for a solver schedule).
+    """
+
+    schedule_id: int
+    version: int
+    status: ScheduleStatus
+    solver_status: str
+    objective: float
+    bound: float
+    shifts: int
+    agents: int
+    skipped_agents: tuple[str, ...]
+    queues: tuple[str, ...]
+    shortfall_agent_slots: int
+    shortfall_hours: float
+    wishes_met: int
+    wishes_total: int
+    violations: int
+    wall_seconds: float
+
+
+def _shift_plans(planning: PlanningProblem, result: ScheduleResult) -> list[ShiftPlan]:
+    kinds = {
+        CoreActivityKind.WORK: ActivityKind.CONTACT_WORK,
+        CoreActivityKind.BREAK: ActivityKind.BREAK,
+        CoreActivityKind.EVENT: ActivityKind.TRAINING,
+    }
+    plans = []
+    for shift in result.schedule.shifts:
+        agent_id = planning.agent_ids[shift.agent_id]
+        location = planning.locations[agent_id]
+        plans.append(
+            ShiftPlan(
+                agent_id=agent_id,
+                starts_at=shift.start.astimezone(UTC),
+                ends_at=shift.end.astimezone(UTC),
+                activities=tuple(
+                    ActivityPlan(
+                        kind=kinds[a.kind],
+                        starts_at=a.start.astimezone(UTC),
+                        ends_at=a.end.astimezone(UTC),
+                        location=location,
+                        skill_id=planning.group_skill.get(a.skill_group),
+                    )
+                    for a in shift.activities
+                ),
+            )
+        )
+    return plans
+
+
+def build_schedule(
+    sessions: SessionFactory,
+    *,
+    organisation_id: int,
+    first_day: date,
+    weeks: int,
+    time_limit_seconds: float = 60.0,
+    now: datetime,
+    name: str | None = None,
+    progress: ProgressCallback | None = None,
+    shifts: Sequence[Mapping[str, Any]] | None = None,
+    rules: Mapping[str, Any] | None = None,
+    weights: Mapping[str, Any] | None = None,
+    num_workers: int = 2,
+    random_seed: int = 0,
+) -> BuiltSchedule:
+    """Schedule the organisation's agents for ``weeks`` weeks from ``first_day``; store a draft.
+
+    Raises:
+        InputError: see :func:`planning_problem`; a bad week count or time limit.
+        InfeasibleError: no schedule meets the hard rules (the message names agent and rule),
+            or none was found within the time limit.
+    """
+    if not 1 <= weeks <= 6:
+        raise InputError(f"weeks must be from 1 to 6, got {weeks}")
+    report = progress or (lambda _fraction, _message: None)
+    report(0.0, "reading agents and requirements")
+    planning = planning_problem(
+        sessions,
+        organisation_id=organisation_id,
+        first_day=first_day,
+        days=7 * weeks,
+        shifts=shifts,
+        rules=rules,
+        weights=weights,
+    )
+    parameters = SolveParameters(
+        time_limit_seconds=time_limit_seconds, num_workers=num_workers, random_seed=random_seed
+    )
+
+    def on_solve(p: SolveProgress) -> None:
+        fraction = 0.05 + 0.9 * min(1.0, p.elapsed_seconds / time_limit_seconds)
+        report(
+            fraction,
+            f"part {min(p.part + 1, p.parts)} of {p.parts}: cost {p.objective:.0f}, "
+            f"bound {p.bound:.0f}",
+        )
+
+    result = solve(planning.problem, parameters=parameters, on_progress=on_solve)
+    if not result.schedule.shifts and planning.problem.agents:
+        raise InfeasibleError(
+            f"the solver found no schedule in {time_limit_seconds:g} s "
+            f"(status {result.status.value}); give it more time"
+        )
+    report(0.97, "saving the draft")
+    last_day = first_day + timedelta(days=7 * weeks - 1)
+    with transaction(sessions) as session:
+        organisation = session.get(Organisation, organisation_id)
+        assert organisation is not None
+        code = organisation.code
+    ref = create_schedule(
+        sessions,
+        name=name or f"{first_day.isoformat()} +{weeks}w ({result.status.value})",
+        period_start=first_day,
+        period_end=last_day,
+        now=now,
+        organisation=code,
+        shifts=_shift_plans(planning, result),
+    )
+    report(1.0, f"schedule {ref.id} saved as a draft")
+    slot_hours = planning.problem.horizon.slot_minutes / 60
+    return BuiltSchedule(
+        schedule_id=ref.id,
+        version=ref.version,
+        status=ref.status,
+        solver_status=result.status.value,
+        objective=result.objective,
+        bound=result.bound,
+        shifts=len(result.schedule.shifts),
+        agents=len(planning.problem.agents),
+        skipped_agents=planning.skipped_agents,
+        queues=planning.queues,
+        shortfall_agent_slots=result.under_coverage_slots,
+        shortfall_hours=result.under_coverage_slots * slot_hours,
+        wishes_met=sum(w.met for w in result.wishes),
+        wishes_total=len(result.wishes),
+        violations=len(result.violations),
+        wall_seconds=result.wall_seconds,
+    )
+
+
+def validate_schedule(sessions: SessionFactory, *, schedule_id: int) -> tuple[Violation, ...]:
+    """Check a stored schedule (a built draft, hand-edited or published) against the labour
+    rules, availability, skills and opening hours of its period, read from the database now.
+
+    Raises:
+        InputError: unknown schedule; see :func:`planning_problem`.
+    """
+    with transaction(sessions) as session:
+        schedule: Schedule | None = queries.schedule_with_shifts(session, schedule_id)
+        if schedule is None:
+            raise InputError(f"no schedule with id {schedule_id}")
+        days = (schedule.period_end - schedule.period_start).days + 1
+        planning = read_planning_problem(
+            session,
+            schedule.organisation_id,
+            schedule.period_start,
+            days,
+            shifts=None,
+            rules=None,
+            weights=None,
+        )
+        group_by_skill = {
+            skill: name for name, skill in planning.group_skill.items() if skill is not None
+        }
+        core = CoreSchedule(
+            tuple(
+                CoreShift(
+                    str(shift.agent_id),
+                    shift.starts_at,
+                    shift.ends_at,
+                    tuple(
+                        CoreActivity(
+                            CoreActivityKind.BREAK
+                            if a.kind in (ActivityKind.BREAK, ActivityKind.LUNCH)
+                            else CoreActivityKind.WORK
+                            if a.kind is ActivityKind.CONTACT_WORK
+                            else CoreActivityKind.EVENT,
+                            a.starts_at,
+                            a.ends_at,
+                            skill_group=group_by_skill.get(a.skill_id or -1, ""),
+                        )
+                        for a in shift.activities
+                    ),
+                )
+                for shift in schedule.shifts
+            )
+        )
+    return validate(planning.problem, core)

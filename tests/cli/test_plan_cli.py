@@ -1,0 +1,64 @@
+"""``bezetting plan``: forecast, requirements, schedule and check on a fresh install's database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bezetting.cli import app
+from bezetting.config import load_settings
+from bezetting.store import create_engine_for, ensure_schema, make_session_factory
+from tests.services.planning_world import build_world
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEZETTING_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("BEZETTING_DATABASE_URL", raising=False)
+    monkeypatch.setenv("BEZETTING_ENV", "dev")
+    engine = create_engine_for(load_settings())
+    try:
+        ensure_schema(engine)
+        build_world(make_session_factory(engine))
+    finally:
+        engine.dispose()
+
+
+def test_a_planner_forecasts_staffs_schedules_and_checks_from_the_command_line() -> None:
+    result = runner.invoke(
+        app, ["plan", "forecast", "--queue", "general", "--from", "2020-03-16", "--days", "7"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "backtest WAPE" in result.output
+    assert "erlang-c" in result.output
+    result = runner.invoke(app, ["plan", "requirements", "--forecast", "1", "--shrinkage", "30%"])
+    assert result.exit_code == 0, result.output
+    assert "peak gross agents" in result.output
+    result = runner.invoke(
+        app, ["plan", "schedule", "--from", "2020-03-16", "--weeks", "1", "--time-limit", "5"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "saved as a draft at version 1" in result.output
+    assert "violations 0" in result.output
+    found = re.search(r"schedule (\d+) saved", result.output)
+    assert found is not None
+    result = runner.invoke(app, ["plan", "check", "--schedule", found.group(1)])
+    assert result.exit_code == 0, result.output
+    assert "0 violation(s)" in result.output
+
+
+def test_unknown_queue_and_forecast_are_clear_errors() -> None:
+    result = runner.invoke(app, ["plan", "forecast", "--queue", "nope", "--from", "2020-03-16"])
+    assert result.exit_code == 2
+    assert "no queue 'nope' in 'planbureau'; known: general" in result.output
+    result = runner.invoke(app, ["plan", "requirements", "--forecast", "42"])
+    assert result.exit_code == 2
+    assert "no forecast with id 42" in result.output
+    result = runner.invoke(app, ["plan", "schedule", "--from", "2020-03-16", "--weeks", "1"])
+    assert result.exit_code == 2
+    assert "compute requirements first" in result.output
