@@ -25,19 +25,23 @@ def demo_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_demo_seeds_the_organisation_once_and_prints_the_logins(demo_database: Path) -> None:
-    first = runner.invoke(app, ["demo", "--agents", "12", "--weeks", "2"])
+    small = ["demo", "--agents", "12", "--weeks", "5", "--plan-weeks", "1", "--time-limit", "5"]
+    first = runner.invoke(app, small)
     assert first.exit_code == 0, first.output
     assert "Gemeente Stadsbrug" in first.output
     assert "created" in first.output
     assert "12 agents" in first.output
-    assert "planning stage: see lead" in first.output
+    assert "Forecast and agents needed, 1 week(s) from Mon 16 Mar 2020" in first.output
+    assert "published (version 2)" in first.output
+    assert " 0 labour-rule violations" in " ".join(first.output.split())  # rich wraps lines
     for email in ("admin", "planner", "teamlead", "agent", "agent2", "client"):
         assert f"{email}@demo.bezetting.invalid" in first.output
     assert "stadsbrug-demo-2020" in first.output
     assert demo_database.exists()
-    second = runner.invoke(app, ["demo", "--agents", "12", "--weeks", "2"])
+    second = runner.invoke(app, small)
     assert second.exit_code == 0, second.output
     assert "found (nothing added)" in second.output
+    assert "Planned already: schedule 1 (published, version 2)" in second.output
 
 
 def test_demo_refuses_to_seed_a_published_password_outside_development(
@@ -57,7 +61,9 @@ def test_serve_prints_the_address_and_the_demo_logins(
 
     served: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
-    assert runner.invoke(app, ["demo", "--agents", "12", "--weeks", "1"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["demo", "--agents", "12", "--weeks", "1", "--no-plan"]).exit_code == 0
+    )
     result = runner.invoke(app, ["serve", "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8123/" in result.output

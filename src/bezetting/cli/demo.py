@@ -18,6 +18,7 @@ from typing import Annotated
 import numpy as np
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bezetting.cli._common import reports_errors
@@ -26,6 +27,8 @@ from bezetting.core.errors import InputError
 from bezetting.demo import DemoDay, build_demo_day
 from bezetting.interchange import INTERVAL_SERIES_COLUMNS, write_csv_atomically
 from bezetting.services.demo_organisation import DemoOrganisation, seed_demo_organisation
+from bezetting.services.planning import build_schedule, compute_requirements, run_forecast
+from bezetting.services.schedules import list_schedules, publish_schedule
 from bezetting.store import (
     SessionFactory,
     create_engine_for,
@@ -52,6 +55,15 @@ def demo(
         int, typer.Option(min=1, max=52, help="Weeks of contact history before 16 March 2020.")
     ] = 8,
     seed: Annotated[int, typer.Option(help="Seed of every drawn value.")] = 2020,
+    plan: Annotated[
+        bool, typer.Option(help="Forecast, staff and schedule after seeding (skip: --no-plan).")
+    ] = True,
+    plan_weeks: Annotated[
+        int, typer.Option(min=1, max=6, help="Weeks to forecast, staff and schedule.")
+    ] = 2,
+    time_limit: Annotated[
+        float, typer.Option(min=1.0, help="Seconds the schedule optimiser may search.")
+    ] = 30.0,
 ) -> None:
     """Build the demo organisation in the database (once) and plan it; see --day for one day."""
     with reports_errors():
@@ -76,7 +88,14 @@ def demo(
             )
             seconds = perf_counter() - started
             _print_organisation(console, organisation, seconds, settings)
-            _plan_demo(console, sessions, organisation)
+            if plan:
+                _plan_demo(
+                    console,
+                    sessions,
+                    organisation,
+                    weeks=plan_weeks,
+                    time_limit_seconds=time_limit,
+                )
         finally:
             engine.dispose()
         print_demo_logins(console, organisation)
@@ -104,19 +123,90 @@ def _print_organisation(
     )
 
 
-def _plan_demo(console: Console, sessions: SessionFactory, organisation: DemoOrganisation) -> None:
-    """THE PLANNING STAGE: forecast, staff and schedule the demo organisation.
+def _plan_demo(
+    console: Console,
+    sessions: SessionFactory,
+    organisation: DemoOrganisation,
+    *,
+    weeks: int,
+    time_limit_seconds: float,
+) -> None:
+    """Forecast, staff and schedule the demo organisation, then publish the schedule.
 
-    Filled in when ``bezetting.services.planning`` is merged: for each id in
-    ``organisation.queue_ids``, ``run_forecast(sessions, queue_id=..., first_day=
-    organisation.plan_first_day, days=7 * PLAN_WEEKS, now=...)`` then
-    ``compute_requirements(sessions, forecast_id=..., now=...)``; then ``build_schedule(sessions,
-    organisation_id=organisation.organisation_id, first_day=organisation.plan_first_day,
-    weeks=..., now=...)``. Skip the stage when a previous run stored its results, so that a
-    second ``make run`` stays fast.
+    Runs the same services a planner's jobs run. A second ``make run`` finds the schedule and
+    skips the stage, so it starts in seconds.
     """
-    del sessions, organisation  # used once the planning services are merged
-    console.print("planning stage: see lead")
+    existing = list_schedules(sessions, organisation_id=organisation.organisation_id)
+    if existing:
+        newest = existing[0]
+        console.print(
+            f"Planned already: schedule {newest.id} ({newest.status.value}, version "
+            f"{newest.version}); nothing recomputed."
+        )
+        return
+    now = datetime.now(UTC)
+    first_day = organisation.plan_first_day
+    table = Table(
+        title=f"Forecast and agents needed, {weeks} week(s) from {first_day:%a %d %b %Y}",
+        title_justify="left",
+    )
+    for column in ("queue", "model (backtest WAPE)", "contacts", "peak agents", "agent-hours"):
+        table.add_column(
+            column, justify="left" if column.startswith(("queue", "model")) else "right"
+        )
+    with _progress(console) as progress:
+        task = progress.add_task("forecast and staffing", total=len(organisation.queue_ids))
+        for queue_id in organisation.queue_ids:
+            forecast = run_forecast(
+                sessions,
+                queue_id=queue_id,
+                first_day=first_day,
+                days=7 * weeks,
+                now=now,
+                organisation_id=organisation.organisation_id,
+            )
+            requirement = compute_requirements(sessions, forecast_id=forecast.id, now=now)
+            table.add_row(
+                forecast.queue,
+                f"{forecast.model} ({forecast.backtest_wape:.1%})",
+                f"{forecast.total_volume:,.0f}",
+                str(requirement.peak_agents),
+                f"{requirement.agent_hours:,.0f}",
+            )
+            progress.advance(task)
+        solving = progress.add_task(f"schedule (limit {time_limit_seconds:.0f} s)", total=1.0)
+
+        def report(fraction: float, message: str) -> None:
+            progress.update(solving, completed=fraction, description=f"schedule: {message}")
+
+        built = build_schedule(
+            sessions,
+            organisation_id=organisation.organisation_id,
+            first_day=first_day,
+            weeks=weeks,
+            time_limit_seconds=time_limit_seconds,
+            now=now,
+            name=f"Demo rooster vanaf {first_day:%d-%m-%Y}",
+            progress=report,
+        )
+    console.print(table)
+    published = publish_schedule(
+        sessions, built.schedule_id, expected_version=built.version, now=now
+    )
+    console.print(
+        f"Schedule {built.schedule_id} published (version {published.version}): {built.shifts} "
+        f"shifts for {built.agents} agents, solver {built.solver_status} in "
+        f"{built.wall_seconds:.0f} s, {built.shortfall_hours:.1f} agent-hours short of demand, "
+        f"{built.wishes_met} of {built.wishes_total} wishes kept, {built.violations} "
+        "labour-rule violations.",
+        highlight=False,
+    )
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+    )
 
 
 def print_demo_logins(console: Console, organisation: DemoOrganisation) -> None:

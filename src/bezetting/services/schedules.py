@@ -24,6 +24,7 @@ __all__ = [
     "ScheduleRef",
     "ShiftPlan",
     "create_schedule",
+    "list_schedules",
     "publish_schedule",
     "save_schedule_shifts",
 ]
@@ -201,3 +202,9 @@ def publish_schedule(
         queries.touch_schedule(schedule, now)
         session.flush()
         return _ref(schedule)
+
+
+def list_schedules(sessions: SessionFactory, *, organisation_id: int) -> list[ScheduleRef]:
+    """The organisation's schedules (drafts and published), newest period first."""
+    with transaction(sessions) as session:
+        return [_ref(s) for s in queries.organisation_schedules(session, organisation_id)]

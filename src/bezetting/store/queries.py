@@ -251,3 +251,14 @@ def schedule_with_shifts(session: Session, schedule_id: int) -> Schedule | None:
         .where(Schedule.id == schedule_id)
         .options(selectinload(Schedule.shifts).selectinload(Shift.activities))
     )
+
+
+def organisation_schedules(session: Session, organisation_id: int) -> list[Schedule]:
+    """The organisation's schedules, newest period first."""
+    return list(
+        session.scalars(
+            select(Schedule)
+            .where(Schedule.organisation_id == organisation_id)
+            .order_by(Schedule.period_start.desc(), Schedule.id.desc())
+        )
+    )
