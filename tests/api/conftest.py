@@ -26,7 +26,6 @@ from bezetting.api.deps import LoginRateLimiter
 from bezetting.config import load_settings
 from bezetting.jobs import InProcessRunner
 from bezetting.services.absence import request_time_off
-from bezetting.services.accounts import TokenScope, create_user, issue_token
 from bezetting.services.imports import ImportOptions, import_agents
 from bezetting.services.organisations import QueueSpec, create_organisation, create_queue
 from bezetting.services.schedules import (
@@ -36,6 +35,7 @@ from bezetting.services.schedules import (
     publish_schedule,
     save_schedule_shifts,
 )
+from bezetting.services.users import TokenScope, create_user, issue_token
 from bezetting.store import create_engine_for_url, make_session_factory, transaction, upgrade
 from bezetting.store.enums import ActivityKind, Role
 from bezetting.store.models import Agent, Client, Organisation, Queue

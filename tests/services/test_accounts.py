@@ -10,10 +10,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from bezetting.core.errors import ConflictError, InputError
-from bezetting.services.accounts import (
-    AuthenticationError,
-    NotFoundError,
-    PermissionDeniedError,
+from bezetting.services.access import visible_agent, visible_agents, visible_queues
+from bezetting.services.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from bezetting.services.organisations import OrganisationRef
+from bezetting.services.users import (
     TokenScope,
     authenticate,
     create_user,
@@ -22,11 +22,7 @@ from bezetting.services.accounts import (
     principal_for_token,
     revoke_token,
     verify_password,
-    visible_agent,
-    visible_agents,
-    visible_queues,
 )
-from bezetting.services.organisations import OrganisationRef
 from bezetting.store import SessionFactory
 from bezetting.store.enums import Role
 from bezetting.store.models import ApiToken, User

@@ -25,7 +25,7 @@ from bezetting.core.errors import (
     InputError,
 )
 from bezetting.jobs import UnknownJobError
-from bezetting.services.accounts import (
+from bezetting.services.errors import (
     AuthenticationError,
     NotFoundError,
     PermissionDeniedError,

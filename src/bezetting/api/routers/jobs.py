@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bezetting.api.deps import Context, require_roles
 from bezetting.jobs import JobStatus
-from bezetting.services.accounts import Principal
+from bezetting.services.users import Principal
 from bezetting.store.enums import Role
 
 __all__ = ["JobErrorOut", "JobIn", "JobOut", "router"]

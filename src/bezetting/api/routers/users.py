@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bezetting.api.deps import Context, require_roles
-from bezetting.services.accounts import (
+from bezetting.services.users import (
     MIN_PASSWORD_LENGTH,
     Principal,
     TokenScope,
