@@ -35,9 +35,9 @@ from bezetting.services.schedules import (
     publish_schedule,
     save_schedule_shifts,
 )
-from bezetting.services.users import TokenScope, create_user, issue_token
+from bezetting.services.users import create_user, issue_token
 from bezetting.store import create_engine_for_url, make_session_factory, transaction, upgrade
-from bezetting.store.enums import ActivityKind, Role
+from bezetting.store.enums import ActivityKind, Role, TokenScope
 from bezetting.store.models import Agent, Client, Organisation, Queue
 
 NOW = datetime(2020, 3, 16, 7, 0, tzinfo=UTC)
@@ -50,6 +50,8 @@ class World:
     """Ids and tokens of the world (tokens in plain text, as a client would hold them)."""
 
     path: Path
+    organisation_id: int
+    other_organisation_id: int
     tokens: dict[str, str]
     emails: dict[str, str]
     user_ids: dict[str, int]
@@ -111,11 +113,9 @@ def _build(path: Path) -> World:
                                      role=Role.CLIENT_VIEWER, now=NOW, organisation="gemeente",
                                      client_code="bank"),
     }  # fmt: skip
-    org_id = 0
     with transaction(sessions) as session:
-        org_id = session.scalars(
-            select(Organisation.id).where(Organisation.code == "gemeente")
-        ).one()
+        org_ids = {o.code: o.id for o in session.scalars(select(Organisation))}
+    org_id = org_ids["gemeente"]
     tokens = {
         name: issue_token(
             sessions, user_id=u.id, organisation_id=org_id, scope=TokenScope.API,
@@ -169,6 +169,8 @@ def _build(path: Path) -> World:
     engine.dispose()
     return World(
         path=path,
+        organisation_id=org_id,
+        other_organisation_id=org_ids["ander"],
         tokens=tokens,
         emails={name: f"{u.email}" for name, u in users.items()},
         user_ids={name: u.id for name, u in users.items()},

@@ -57,8 +57,12 @@ def _staffing_params() -> dict[str, Any]:
     }
 
 
+def _job_id(world: World, runner: InProcessRunner) -> str:
+    return runner.submit("staffing", _staffing_params(), organisation_id=world.organisation_id)
+
+
 def _job(world: World, runner: InProcessRunner) -> Call:
-    return Call(f"/api/v1/jobs/{runner.submit('staffing', _staffing_params())}")
+    return Call(f"/api/v1/jobs/{_job_id(world, runner)}")
 
 
 V1 = "/api/v1"
@@ -150,7 +154,11 @@ RULES: dict[tuple[str, str], Rule] = {
         STAFF,
         lambda w, r: Call(f"{V1}/jobs", {"kind": "staffing", "params": _staffing_params()}),
     ),
+    ("GET", f"{V1}/jobs"): Rule(STAFF, lambda w, r: Call(f"{V1}/jobs")),
     ("GET", f"{V1}/jobs/{{job_id}}"): Rule(STAFF, _job),
+    ("POST", f"{V1}/jobs/{{job_id}}/cancel"): Rule(
+        STAFF, lambda w, r: Call(f"{V1}/jobs/{_job_id(w, r)}/cancel")
+    ),
     ("GET", f"{V1}/queues"): Rule(
         (*STAFF, "client_viewer"), lambda w, r: Call(f"{V1}/queues"), notes="viewer: own client"
     ),

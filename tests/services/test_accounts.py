@@ -14,7 +14,6 @@ from bezetting.services.access import visible_agent, visible_agents, visible_que
 from bezetting.services.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from bezetting.services.organisations import OrganisationRef
 from bezetting.services.users import (
-    TokenScope,
     authenticate,
     create_user,
     hash_password,
@@ -24,7 +23,7 @@ from bezetting.services.users import (
     verify_password,
 )
 from bezetting.store import SessionFactory
-from bezetting.store.enums import Role
+from bezetting.store.enums import Role, TokenScope
 from bezetting.store.models import ApiToken, User
 from tests.services.conftest import NOW
 

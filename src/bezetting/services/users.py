@@ -3,8 +3,8 @@
 Tokens and sessions: a token is ``secrets.token_urlsafe`` with a ``bzt_`` prefix; only its
 SHA-256 is stored (``api_tokens.token_sha256``). A login session is a server-side row in the same
 table, so any ``serve`` process on the same database accepts it and logout revokes it at once.
-The ``api_tokens`` table has no scope column; the scope is the first word of the token's
-``name`` (``session:``, ``api:``, ``integration:``).
+The token's scope (``session``, ``api``, ``integration``) is a column of its own,
+``api_tokens.scope``; ``name`` is only a label.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -23,7 +22,7 @@ from bezetting.core.errors import ConflictError, InputError
 from bezetting.services.errors import AuthenticationError, NotFoundError
 from bezetting.services.organisations import resolve_organisation
 from bezetting.store import Session, SessionFactory, transaction
-from bezetting.store.enums import Role
+from bezetting.store.enums import Role, TokenScope
 from bezetting.store.models import Agent, ApiToken, Client, Organisation, Team, User
 
 __all__ = [
@@ -31,7 +30,6 @@ __all__ = [
     "SESSION_LIFETIME",
     "IssuedToken",
     "Principal",
-    "TokenScope",
     "UserRef",
     "authenticate",
     "create_user",
@@ -53,14 +51,6 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{1,63}$")
 _HASHER = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not tell which e-mails exist.
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
-
-
-class TokenScope(StrEnum):
-    """What a token is for: a browser session, the API as its user, or posting live events."""
-
-    SESSION = "session"
-    API = "api"
-    INTEGRATION = "integration"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -261,7 +251,8 @@ def _issue(
     token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
         user_id=user.id,
-        name=f"{scope.value}:{label}"[:200],
+        scope=scope,
+        name=label[:200],
         token_sha256=token_sha256(token),
         created_at=now,
         expires_at=expires_at,
@@ -346,18 +337,13 @@ def principal_for_token(sessions: SessionFactory, token: str, *, now: datetime) 
         org = session.get(Organisation, user.organisation_id) if user is not None else None
         if user is None or org is None or not user.active:
             raise AuthenticationError("the token is not valid")
-        scope_name = row.name.split(":", 1)[0]
-        try:
-            scope = TokenScope(scope_name)
-        except ValueError:
-            raise AuthenticationError("the token is not valid") from None
         return Principal(
             user_id=user.id,
             organisation_id=user.organisation_id,
             organisation_code=org.code,
             email=user.email,
             role=user.role,
-            scope=scope,
+            scope=row.scope,
             token_id=row.id,
             agent_id=user.agent_id,
             client_id=user.client_id,
