@@ -115,6 +115,27 @@ RULES: dict[tuple[str, str], Rule] = {
         ("admin", "planner"),
         lambda w, r: Call(f"{V1}/requests/{w.pending_request_id}/decision", {"approve": True}),
     ),
+    ("GET", f"{V1}/swaps"): Rule(
+        (*STAFF, "agent"), lambda w, r: Call(f"{V1}/swaps"), notes="an agent: own and takeable"
+    ),
+    ("POST", f"{V1}/swaps"): Rule(
+        ("agent",), lambda w, r: Call(f"{V1}/swaps", {"shift_id": w.shift_ids["1001"]})
+    ),
+    ("POST", f"{V1}/swaps/{{swap_id}}/accept"): Rule(
+        ("agent",), lambda w, r: Call(f"{V1}/swaps/{w.open_swap_id}/accept", {})
+    ),
+    ("POST", f"{V1}/swaps/{{swap_id}}/withdraw"): Rule(
+        ("agent",), lambda w, r: Call(f"{V1}/swaps/{w.own_swap_id}/withdraw")
+    ),
+    ("POST", f"{V1}/swaps/{{swap_id}}/decision"): Rule(
+        ("admin", "planner"),
+        lambda w, r: Call(
+            f"{V1}/swaps/{w.accepted_swap_id}/decision",
+            {"approve": True, "schedule_version": w.schedule_version},
+        ),
+        not_found=("team_lead",),
+        notes="Bram (1002) is in team Zuid, the team lead leads Noord",
+    ),
     ("POST", f"{V1}/absences/sick"): Rule(
         ("team_lead", "agent"),
         lambda w, r: Call(f"{V1}/absences/sick", {"agent_id": w.agent_ids["1001"]}),

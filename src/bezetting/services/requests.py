@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bezetting.core.errors import ConflictError
+from bezetting.core.errors import ConflictError, InputError
 from bezetting.services.access import STAFF_ROLES
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.users import Principal
 from bezetting.store import SessionFactory, transaction
-from bezetting.store.enums import RequestStatus, Role
+from bezetting.store.enums import RequestKind, RequestStatus, Role
 from bezetting.store.models import Agent, Request
 
 __all__ = ["RequestView", "decide_request", "visible_requests"]
@@ -74,6 +74,11 @@ def decide_request(
         agent = session.get(Agent, request.agent_id) if request is not None else None
         if request is None or agent is None or agent.organisation_id != who.organisation_id:
             raise NotFoundError(f"no request with id {request_id}")
+        if request.kind is RequestKind.SWAP:
+            raise InputError(
+                f"request {request_id} is a shift swap: decide it with the swap decision, which "
+                "checks the labour rules and moves the shifts"
+            )
         if request.status is not RequestStatus.PENDING:
             raise ConflictError(f"request {request_id} is {request.status.value} already")
         request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
