@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bezetting.core.errors import ConflictError, InputError
+from bezetting.services.absence import request_time_off
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.imports import ImportOptions, import_agents
 from bezetting.services.organisations import create_organisation
@@ -405,3 +406,17 @@ def test_a_swap_is_not_decided_as_a_plain_request(sessions: SessionFactory) -> N
     swap = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
     with pytest.raises(InputError, match="swap decision"):
         decide_request(sessions, person(world, Role.PLANNER), swap.id, approve=True, now=NOW)
+
+
+def test_an_agent_cannot_take_a_shift_during_their_approved_time_off(
+    sessions: SessionFactory,
+) -> None:
+    world = build(sessions, {("1001", 2): at(2, 8)})
+    anouk, bram = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1002")
+    leave = request_time_off(
+        sessions, agent_id=world.agents["1002"], starts_at=at(2, 0), ends_at=at(3, 0), now=NOW
+    )
+    decide_request(sessions, person(world, Role.PLANNER), leave.id, approve=True, now=NOW)
+    swap = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 2)], now=NOW, note=None)
+    with pytest.raises(SwapRefusedError, match="1002 \\(Bram Jansen\\): unavailable"):
+        accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW)

@@ -19,7 +19,7 @@ admin or the agents' team lead; there is no auto-approval, so a person always se
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -39,6 +39,7 @@ from bezetting.store.enums import (
     ScheduleStatus,
 )
 from bezetting.store.models import (
+    Activity,
     Agent,
     AgentSkill,
     Availability,
@@ -522,35 +523,55 @@ def _check_labour_rules(
         .all()
     )
     skills = {s.id: s.code for s in session.query(Skill).filter_by(organisation_id=org.id)}
+    stored: dict[int, list[Activity]] = {s.id: [] for s in shifts}
+    for activity in session.query(Activity).filter(Activity.shift_id.in_(list(stored))):
+        stored[activity.shift_id].append(activity)
+    blocks = {shift_id: _core_activities(acts, skills) for shift_id, acts in stored.items()}
     horizon = core.Horizon(first_day=first_day, days=7 * weeks, timezone=org.timezone)
-    agents = {a: session.get(Agent, a) for a in agent_ids}
+    agents = {a: _core_agent(session, a, start=start, end=end) for a in (giver, taker)}
+    planned = [s for s in shifts if start <= s.starts_at < end]
+    around = [s for s in shifts if not start <= s.starts_at < end]
+    groups = {sk.group for a in agents.values() for sk in a.skills} | set(skills.values())
+    skill_groups = tuple(core.SkillGroup(g, (core.TimeWindow(start, end),)) for g in sorted(groups))
     swapped = {offered.id: taker} | ({returned.id: giver} if returned is not None else {})
 
     def problem_and_plan(owner_of: dict[int, int]) -> tuple[core.Problem, core.Schedule]:
-        planned = [s for s in shifts if start <= s.starts_at < end]
-        around = [s for s in shifts if not start <= s.starts_at < end]
+        def works(shift: Shift, agent_id: int) -> bool:
+            return owner_of.get(shift.id, shift.agent_id) == agent_id
+
         core_agents = tuple(
-            _core_agent(
-                session,
+            replace(
                 agent,
-                prior=[s for s in around if owner_of.get(s.id, s.agent_id) == agent.id],
-                unavailable=_unavailable(session, agent.id, start, end),
+                prior_work=tuple(
+                    core.WorkPeriod(
+                        core.TimeWindow(s.starts_at, s.ends_at),
+                        break_minutes=sum(
+                            b.minutes for b in blocks[s.id] if b.kind is core.ActivityKind.BREAK
+                        ),
+                    )
+                    for s in around
+                    if works(s, agent_id)
+                ),
             )
-            for agent in agents.values()
-            if agent is not None
+            for agent_id, agent in agents.items()
         )
-        groups = {sk.group for a in core_agents for sk in a.skills} | set(skills.values())
+        plan = core.Schedule(
+            tuple(
+                core.Shift(
+                    agent_id=agents[owner_of.get(s.id, s.agent_id)].id,
+                    start=s.starts_at,
+                    end=s.ends_at,
+                    activities=blocks[s.id],
+                )
+                for s in planned
+            )
+        )
         problem = core.Problem(
             horizon=horizon,
-            skill_groups=tuple(
-                core.SkillGroup(g, (core.TimeWindow(start, end),)) for g in sorted(groups)
-            ),
+            skill_groups=skill_groups,
             demand=(),
             agents=core_agents,
             shifts=(),
-        )
-        plan = core.Schedule(
-            tuple(_core_shift(s, agents[owner_of.get(s.id, s.agent_id)], skills) for s in planned)
         )
         return problem, plan
 
@@ -558,12 +579,12 @@ def _check_labour_rules(
     after = core.validate(*problem_and_plan(swapped))
     worse = _new_or_worse(before, after)
     if worse:
-        by_code = {a.external_id: a for a in agents.values() if a is not None}
+        by_code = {a.id: (agent_id, a.name) for agent_id, a in agents.items()}
         raise SwapRefusedError(
             [
                 SwapViolation(
-                    agent_id=by_code[v.agent_id].id,
-                    agent=f"{v.agent_id} ({by_code[v.agent_id].name})",
+                    agent_id=by_code[v.agent_id][0],
+                    agent=f"{v.agent_id} ({by_code[v.agent_id][1]})",
                     rule=v.rule.value,
                     at=v.at,
                     measured=v.measured,
@@ -619,13 +640,11 @@ def _unavailable(
     return tuple(core.TimeWindow(s, e) for s, e in windows if s is not None and e is not None)
 
 
-def _core_agent(
-    session: Session,
-    agent: Agent,
-    *,
-    prior: Sequence[Shift],
-    unavailable: tuple[core.TimeWindow, ...],
-) -> core.Agent:
+def _core_agent(session: Session, agent_id: int, *, start: datetime, end: datetime) -> core.Agent:
+    """The agent's contract, skills and unavailability; their work is added per check."""
+    agent = session.get(Agent, agent_id)
+    assert agent is not None
+
     def minutes(hours: float) -> int:
         return round(hours * 60)
 
@@ -638,40 +657,27 @@ def _core_agent(
             max_minutes_per_week=minutes(agent.contract_hours_max),
         ),
         skills=tuple(core.Skill(code) for code in sorted(_skill_codes(session, agent.id))),
-        unavailable=unavailable,
-        prior_work=tuple(
-            core.WorkPeriod(
-                core.TimeWindow(s.starts_at, s.ends_at),
-                break_minutes=sum(
-                    round((a.ends_at - a.starts_at).total_seconds()) // 60
-                    for a in s.activities
-                    if a.kind in (ActivityKind.BREAK, ActivityKind.LUNCH)
-                ),
-            )
-            for s in prior
-        ),
+        unavailable=_unavailable(session, agent.id, start, end),
     )
 
 
-def _core_shift(shift: Shift, agent: Agent | None, skills: dict[int, str]) -> core.Shift:
-    assert agent is not None
-    kinds = {
-        ActivityKind.CONTACT_WORK: core.ActivityKind.WORK,
-        ActivityKind.BREAK: core.ActivityKind.BREAK,
-        ActivityKind.LUNCH: core.ActivityKind.BREAK,
-    }
-    return core.Shift(
-        agent_id=agent.external_id,
-        start=shift.starts_at,
-        end=shift.ends_at,
-        activities=tuple(
-            core.Activity(
-                kinds.get(a.kind, core.ActivityKind.EVENT),
-                a.starts_at,
-                a.ends_at,
-                skill_group=skills.get(a.skill_id, "") if a.skill_id is not None else "",
-                label=a.kind.value,
-            )
-            for a in shift.activities
-        ),
+_KINDS = {
+    ActivityKind.CONTACT_WORK: core.ActivityKind.WORK,
+    ActivityKind.BREAK: core.ActivityKind.BREAK,
+    ActivityKind.LUNCH: core.ActivityKind.BREAK,
+}  # training, meeting and coaching are paid work away from the queues: events
+
+
+def _core_activities(
+    activities: Sequence[Activity], skills: dict[int, str]
+) -> tuple[core.Activity, ...]:
+    return tuple(
+        core.Activity(
+            _KINDS.get(a.kind, core.ActivityKind.EVENT),
+            a.starts_at,
+            a.ends_at,
+            skill_group=skills.get(a.skill_id, "") if a.skill_id is not None else "",
+            label=a.kind.value,
+        )
+        for a in sorted(activities, key=lambda a: a.starts_at)
     )
