@@ -43,7 +43,6 @@ PG_URL = os.environ.get(
 
 
 def _seed(url: str) -> dict[str, object]:
-    from bezetting.services.accounts import TokenScope, create_user, issue_token
     from bezetting.services.imports import ImportOptions, import_agents
     from bezetting.services.organisations import QueueSpec, create_organisation, create_queue
     from bezetting.services.schedules import (
@@ -53,8 +52,9 @@ def _seed(url: str) -> dict[str, object]:
         publish_schedule,
         save_schedule_shifts,
     )
+    from bezetting.services.users import create_user, issue_token
     from bezetting.store import create_engine_for_url, make_session_factory, upgrade
-    from bezetting.store.enums import ActivityKind, Role
+    from bezetting.store.enums import ActivityKind, Role, TokenScope
 
     engine = create_engine_for_url(url)
     upgrade(engine)

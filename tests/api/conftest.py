@@ -26,7 +26,6 @@ from bezetting.api.deps import LoginRateLimiter
 from bezetting.config import load_settings
 from bezetting.jobs import InProcessRunner
 from bezetting.services.absence import request_time_off
-from bezetting.services.accounts import TokenScope, create_user, issue_token
 from bezetting.services.imports import ImportOptions, import_agents
 from bezetting.services.organisations import QueueSpec, create_organisation, create_queue
 from bezetting.services.schedules import (
@@ -36,9 +35,11 @@ from bezetting.services.schedules import (
     publish_schedule,
     save_schedule_shifts,
 )
+from bezetting.services.swaps import accept_swap, offer_swap
+from bezetting.services.users import create_user, issue_token, principal_for_token
 from bezetting.store import create_engine_for_url, make_session_factory, transaction, upgrade
-from bezetting.store.enums import ActivityKind, Role
-from bezetting.store.models import Agent, Client, Organisation, Queue
+from bezetting.store.enums import ActivityKind, Role, TokenScope
+from bezetting.store.models import Agent, Client, Organisation, Queue, Shift
 
 NOW = datetime(2020, 3, 16, 7, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery staple"
@@ -50,6 +51,8 @@ class World:
     """Ids and tokens of the world (tokens in plain text, as a client would hold them)."""
 
     path: Path
+    organisation_id: int
+    other_organisation_id: int
     tokens: dict[str, str]
     emails: dict[str, str]
     user_ids: dict[str, int]
@@ -59,6 +62,11 @@ class World:
     other_queue_id: int
     shift_start: datetime
     pending_request_id: int
+    shift_ids: dict[str, int]
+    schedule_version: int
+    open_swap_id: int
+    own_swap_id: int
+    accepted_swap_id: int
 
 
 def _build(path: Path) -> World:
@@ -111,11 +119,9 @@ def _build(path: Path) -> World:
                                      role=Role.CLIENT_VIEWER, now=NOW, organisation="gemeente",
                                      client_code="bank"),
     }  # fmt: skip
-    org_id = 0
     with transaction(sessions) as session:
-        org_id = session.scalars(
-            select(Organisation.id).where(Organisation.code == "gemeente")
-        ).one()
+        org_ids = {o.code: o.id for o in session.scalars(select(Organisation))}
+    org_id = org_ids["gemeente"]
     tokens = {
         name: issue_token(
             sessions, user_id=u.id, organisation_id=org_id, scope=TokenScope.API,
@@ -140,25 +146,42 @@ def _build(path: Path) -> World:
         now=NOW,
         organisation="gemeente",
     )
+    # Both agents work the same day; later shifts: 1001 on day 4, 1002 on days 3 and 5.
+    placed = {"1001": ("1001", 0), "1002": ("1002", 0), "1001+3": ("1001", 3),
+              "1002+2": ("1002", 2), "1002+4": ("1002", 4)}  # fmt: skip
     shifts = [
         ShiftPlan(
             agent_id=agents[code],
-            starts_at=start,
-            ends_at=start + timedelta(hours=8),
+            starts_at=start + timedelta(days=days),
+            ends_at=start + timedelta(days=days, hours=8),
             activities=(
                 ActivityPlan(
                     kind=ActivityKind.CONTACT_WORK,
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=8),
+                    starts_at=start + timedelta(days=days),
+                    ends_at=start + timedelta(days=days, hours=8),
                 ),
             ),
         )
-        for code in ("1001", "1002")
+        for code, days in placed.values()
     ]
     ref = save_schedule_shifts(
         sessions, ref.id, expected_version=ref.version, shifts=shifts, now=NOW
     )
-    publish_schedule(sessions, ref.id, expected_version=ref.version, now=NOW)
+    published = publish_schedule(sessions, ref.id, expected_version=ref.version, now=NOW)
+    with transaction(sessions) as session:
+        by_start = {(s.agent_id, s.starts_at): s.id for s in session.scalars(select(Shift))}
+    shift_ids = {
+        name: by_start[(agents[code], start + timedelta(days=days))]
+        for name, (code, days) in placed.items()
+    }
+    anouk = principal_for_token(sessions, tokens["agent"], now=NOW)
+    bram = principal_for_token(sessions, tokens["agent2"], now=NOW)
+    # An open offer of Bram's that Anouk may take; an open offer of Anouk's own; and an offer
+    # of Bram's that Anouk took, waiting for approval.
+    open_swap = offer_swap(sessions, bram, shift_id=shift_ids["1002+2"], now=NOW, note=None)
+    own_swap = offer_swap(sessions, anouk, shift_id=shift_ids["1001+3"], now=NOW, note=None)
+    accepted = offer_swap(sessions, bram, shift_id=shift_ids["1002+4"], now=NOW, note=None)
+    accept_swap(sessions, anouk, accepted.id, shift_in_return_id=None, now=NOW)
     pending = request_time_off(
         sessions,
         agent_id=agents["1002"],
@@ -169,6 +192,8 @@ def _build(path: Path) -> World:
     engine.dispose()
     return World(
         path=path,
+        organisation_id=org_id,
+        other_organisation_id=org_ids["ander"],
         tokens=tokens,
         emails={name: f"{u.email}" for name, u in users.items()},
         user_ids={name: u.id for name, u in users.items()},
@@ -178,6 +203,11 @@ def _build(path: Path) -> World:
         other_queue_id=queues["other"],
         shift_start=start,
         pending_request_id=pending.id,
+        shift_ids=shift_ids,
+        schedule_version=published.version,
+        open_swap_id=open_swap.id,
+        own_swap_id=own_swap.id,
+        accepted_swap_id=accepted.id,
     )
 
 

@@ -18,8 +18,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from bezetting.cli import app as cli
-from bezetting.services.accounts import create_user
 from bezetting.services.organisations import create_organisation
+from bezetting.services.users import create_user
 from bezetting.store import SessionFactory
 from bezetting.store.enums import Role
 

@@ -57,8 +57,12 @@ def _staffing_params() -> dict[str, Any]:
     }
 
 
+def _job_id(world: World, runner: InProcessRunner) -> str:
+    return runner.submit("staffing", _staffing_params(), organisation_id=world.organisation_id)
+
+
 def _job(world: World, runner: InProcessRunner) -> Call:
-    return Call(f"/api/v1/jobs/{runner.submit('staffing', _staffing_params())}")
+    return Call(f"/api/v1/jobs/{_job_id(world, runner)}")
 
 
 V1 = "/api/v1"
@@ -111,6 +115,27 @@ RULES: dict[tuple[str, str], Rule] = {
         ("admin", "planner"),
         lambda w, r: Call(f"{V1}/requests/{w.pending_request_id}/decision", {"approve": True}),
     ),
+    ("GET", f"{V1}/swaps"): Rule(
+        (*STAFF, "agent"), lambda w, r: Call(f"{V1}/swaps"), notes="an agent: own and takeable"
+    ),
+    ("POST", f"{V1}/swaps"): Rule(
+        ("agent",), lambda w, r: Call(f"{V1}/swaps", {"shift_id": w.shift_ids["1001"]})
+    ),
+    ("POST", f"{V1}/swaps/{{swap_id}}/accept"): Rule(
+        ("agent",), lambda w, r: Call(f"{V1}/swaps/{w.open_swap_id}/accept", {})
+    ),
+    ("POST", f"{V1}/swaps/{{swap_id}}/withdraw"): Rule(
+        ("agent",), lambda w, r: Call(f"{V1}/swaps/{w.own_swap_id}/withdraw")
+    ),
+    ("POST", f"{V1}/swaps/{{swap_id}}/decision"): Rule(
+        ("admin", "planner"),
+        lambda w, r: Call(
+            f"{V1}/swaps/{w.accepted_swap_id}/decision",
+            {"approve": True, "schedule_version": w.schedule_version},
+        ),
+        not_found=("team_lead",),
+        notes="Bram (1002) is in team Zuid, the team lead leads Noord",
+    ),
     ("POST", f"{V1}/absences/sick"): Rule(
         ("team_lead", "agent"),
         lambda w, r: Call(f"{V1}/absences/sick", {"agent_id": w.agent_ids["1001"]}),
@@ -150,7 +175,11 @@ RULES: dict[tuple[str, str], Rule] = {
         STAFF,
         lambda w, r: Call(f"{V1}/jobs", {"kind": "staffing", "params": _staffing_params()}),
     ),
+    ("GET", f"{V1}/jobs"): Rule(STAFF, lambda w, r: Call(f"{V1}/jobs")),
     ("GET", f"{V1}/jobs/{{job_id}}"): Rule(STAFF, _job),
+    ("POST", f"{V1}/jobs/{{job_id}}/cancel"): Rule(
+        STAFF, lambda w, r: Call(f"{V1}/jobs/{_job_id(w, r)}/cancel")
+    ),
     ("GET", f"{V1}/queues"): Rule(
         (*STAFF, "client_viewer"), lambda w, r: Call(f"{V1}/queues"), notes="viewer: own client"
     ),

@@ -68,6 +68,8 @@ def test_the_json_shape_names_every_field_a_client_reads() -> None:
         "finished_at": None,
         "updated_at": "2020-03-16T07:15:00+00:00",
         "version": 0,
+        "organisation_id": None,
+        "created_by_user_id": None,
     }
 
 

@@ -23,6 +23,7 @@ from bezetting.jobs import (
 )
 from bezetting.jobs.redis_store import RedisJobStatusStore
 from bezetting.jobs.sql_store import SqlJobStatusStore
+from bezetting.services.organisations import create_organisation
 from bezetting.store.engine import SessionFactory, create_engine_for_url, make_session_factory
 from bezetting.store.migrate import upgrade
 
@@ -53,7 +54,10 @@ def sqlite_sessions(tmp_path: Path) -> Iterator[SessionFactory]:
     """A migrated SQLite database of the application's own schema (its ``jobs`` table)."""
     engine = create_engine_for_url(f"sqlite:///{tmp_path / 'bezetting.db'}")
     upgrade(engine)
-    yield make_session_factory(engine)
+    sessions = make_session_factory(engine)
+    for code in ("one", "two"):  # organisations 1 and 2, owners of jobs in the tests below
+        create_organisation(sessions, code, name=code, now=T0)
+    yield sessions
     engine.dispose()
 
 
@@ -153,3 +157,27 @@ def test_redis_keys_expire_after_the_ttl_and_expired_jobs_leave_the_list(
 def test_the_redis_store_wants_a_redis_url() -> None:
     with pytest.raises(ValueError, match="needs a Redis URL"):
         RedisJobStatusStore.from_url("amqp://guest@localhost//")
+
+
+def owned(job_id: str, organisation_id: int | None, *, minutes: int = 0) -> JobStatus:
+    return replace(queued(job_id, minutes=minutes), organisation_id=organisation_id)
+
+
+def test_a_job_keeps_its_owner_through_every_change(store: JobStatusStore) -> None:
+    store.create(owned("a", 2), {})
+    change_status(store, "a", lambda s: replace(s, state=JobState.RUNNING, progress=0.5))
+    assert store.get("a").organisation_id == 2
+    assert store.get("a").state is JobState.RUNNING
+
+
+def test_recent_of_one_organisation_lists_only_its_jobs_newest_first(
+    store: JobStatusStore,
+) -> None:
+    store.create(owned("mine-old", 1, minutes=0), {})
+    store.create(owned("theirs", 2, minutes=1), {})
+    store.create(owned("cli", None, minutes=2), {})
+    store.create(owned("mine-new", 1, minutes=3), {})
+    assert [s.id for s in store.recent(organisation_id=1)] == ["mine-new", "mine-old"]
+    assert [s.id for s in store.recent(organisation_id=2)] == ["theirs"]
+    assert [s.id for s in store.recent()] == ["mine-new", "cli", "theirs", "mine-old"]
+    assert [s.id for s in store.recent(limit=1, organisation_id=1)] == ["mine-new"]

@@ -24,7 +24,7 @@ from bezetting.demo import (
     demo_queues,
     public_data_figures,
 )
-from bezetting.services.accounts import authenticate, principal_for_token, visible_queues
+from bezetting.services.access import visible_queues
 from bezetting.services.demo_organisation import (
     DEMO_PASSWORD,
     DemoOrganisation,
@@ -32,6 +32,7 @@ from bezetting.services.demo_organisation import (
     seed_demo_organisation,
 )
 from bezetting.services.pseudonym import pseudonymise
+from bezetting.services.users import authenticate, principal_for_token
 from bezetting.store import SessionFactory
 from bezetting.store.enums import Role
 from bezetting.store.models import (

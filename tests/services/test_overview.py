@@ -10,13 +10,7 @@ from sqlalchemy import select
 
 from bezetting.core.errors import ConflictError
 from bezetting.services.absence import report_sick, request_time_off
-from bezetting.services.accounts import (
-    NotFoundError,
-    PermissionDeniedError,
-    Principal,
-    TokenScope,
-    create_user,
-)
+from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.organisations import OrganisationRef
 from bezetting.services.overview import (
     decide_team_request,
@@ -32,8 +26,9 @@ from bezetting.services.schedules import (
     publish_schedule,
     save_schedule_shifts,
 )
+from bezetting.services.users import Principal, create_user
 from bezetting.store import SessionFactory, transaction
-from bezetting.store.enums import ActivityKind, Role
+from bezetting.store.enums import ActivityKind, Role, TokenScope
 from bezetting.store.models import Queue, QueueSkill, Skill, User
 from tests.services.conftest import NOW
 

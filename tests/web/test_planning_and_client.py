@@ -90,6 +90,20 @@ def test_the_jobs_list_shows_progress_and_polls_while_a_job_runs(
     assert 'hx-trigger="every 2s"' not in fragment  # finished: no more polling
 
 
+def test_the_jobs_list_shows_only_the_planners_own_organisation(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "planner")
+    rows_before = browser_client.get("/planning/jobs", headers=EN).text.count("<tr>")
+    runner = site.state.bezetting.runner
+    foreign = runner.submit("staffing", {"intervals": []}, organisation_id=999_999)
+    unowned = runner.submit("staffing", {"intervals": []})  # from the command line
+    for job_id in (foreign, unowned):
+        runner.wait(job_id, timeout_seconds=30)
+    rows_after = browser_client.get("/planning/jobs", headers=EN).text.count("<tr>")
+    assert rows_after == rows_before
+
+
 def _add_contacts(site: FastAPI, queue_id: int) -> None:
     start = datetime(2020, 3, 12, 9, 0, tzinfo=UTC)
     waits = [(10, False), (30, False), (None, True), (5, False)]

@@ -21,6 +21,7 @@ from bezetting.api.routers import (
     queues,
     requests,
     staffing,
+    swaps,
     users,
 )
 from bezetting.config import Settings, load_settings
@@ -29,7 +30,7 @@ from bezetting.store import SessionFactory
 
 __all__ = ["create_app"]
 
-_ROUTERS = (auth, users, agents, me, requests, absences, events, jobs, queues)
+_ROUTERS = (auth, users, agents, me, requests, swaps, absences, events, jobs, queues)
 
 
 def _any_person(who: Caller) -> None:

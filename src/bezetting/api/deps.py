@@ -26,16 +26,10 @@ from fastapi import Depends, Request
 from bezetting.config import Environment, Settings
 from bezetting.jobs import InProcessRunner, JobRunner
 from bezetting.jobs.sql_store import SqlJobStatusStore
-from bezetting.services.accounts import (
-    AuthenticationError,
-    PermissionDeniedError,
-    Principal,
-    RateLimitedError,
-    TokenScope,
-    principal_for_token,
-)
+from bezetting.services.errors import AuthenticationError, PermissionDeniedError, RateLimitedError
+from bezetting.services.users import Principal, principal_for_token
 from bezetting.store import SessionFactory, create_engine_for, ensure_schema, make_session_factory
-from bezetting.store.enums import Role
+from bezetting.store.enums import Role, TokenScope
 
 __all__ = [
     "CSRF_COOKIE",

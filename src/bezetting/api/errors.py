@@ -25,12 +25,13 @@ from bezetting.core.errors import (
     InputError,
 )
 from bezetting.jobs import UnknownJobError
-from bezetting.services.accounts import (
+from bezetting.services.errors import (
     AuthenticationError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitedError,
 )
+from bezetting.services.swaps import SwapRefusedError
 
 __all__ = ["STATUS_FOR", "error_body", "install_error_handlers"]
 
@@ -42,6 +43,7 @@ STATUS_FOR: tuple[tuple[type[BezettingError], int], ...] = (
     (RateLimitedError, 429),
     (ConflictError, 409),
     (InfeasibleError, 422),
+    (SwapRefusedError, 422),
     (InputError, 422),
     (BezettingError, 400),
 )
@@ -61,10 +63,24 @@ def _status(exc: BezettingError) -> int:
 
 async def _bezetting_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BezettingError)
-    details = [
+    details: list[Any] = [
         {"line": e.line, "column": e.column, "reason": e.reason}
         for e in (exc.rows if isinstance(exc, BadRowsError) else ())
     ]
+    if isinstance(exc, SwapRefusedError):
+        details = [
+            {
+                "agent_id": v.agent_id,
+                "agent": v.agent,
+                "rule": v.rule,
+                "at": v.at.isoformat(),
+                "measured": v.measured,
+                "limit": v.limit,
+                "unit": v.unit,
+                "reason": v.message,
+            }
+            for v in exc.violations
+        ]
     status = _status(exc)
     headers: dict[str, str] = {}
     if isinstance(exc, RateLimitedError):

@@ -18,10 +18,10 @@ import typer
 from bezetting.cli._common import reports_errors
 from bezetting.config import load_settings
 from bezetting.core.errors import InputError
-from bezetting.services.accounts import TokenScope, create_user, issue_token, user_by_email
 from bezetting.services.organisations import ensure_default_organisation
+from bezetting.services.users import create_user, issue_token, user_by_email
 from bezetting.store import SessionFactory, create_engine_for, ensure_schema, make_session_factory
-from bezetting.store.enums import Role
+from bezetting.store.enums import Role, TokenScope
 
 __all__ = ["register"]
 

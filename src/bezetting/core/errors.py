@@ -10,13 +10,13 @@ core does not know about jobs or accounts), and every one of them is drawn here:
     │   │   └── ingest.IngestError             a contact-record or interval-series file
     │   ├── core.simulate.ScenarioError        a scenario field, named by its path
     │   ├── jobs.UnknownJobKindError / UnknownJobError / InvalidJobParamsError
-    │   └── services.accounts.NotFoundError    out of reach or absent (HTTP 404)
+    │   └── services.errors.NotFoundError    out of reach or absent (HTTP 404)
     ├── InfeasibleError            the input is valid but no answer meets it (a target no
     │                              staffing can reach, rules no schedule can satisfy)
     ├── ConflictError              a concurrent edit lost against a newer version
     ├── jobs.JobCancelledError, JobWaitTimeoutError, BrokerUnavailableError,
     │   InvalidJobResultError      a background job's fate
-    └── services.accounts.AuthenticationError, PermissionDeniedError, RateLimitedError
+    └── services.errors.AuthenticationError, PermissionDeniedError, RateLimitedError
 
 Every error carries a machine-readable ``code`` so that the API can map it in one place.
 """

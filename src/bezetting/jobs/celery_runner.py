@@ -142,8 +142,23 @@ class CeleryRunner:
         """The Celery queue this runner sends jobs to."""
         return self._queue
 
-    def submit(self, kind: str, params: Mapping[str, JSON]) -> str:
-        status = create_job(self._store, self._registry, kind, params, now=self._clock())
+    def submit(
+        self,
+        kind: str,
+        params: Mapping[str, JSON],
+        *,
+        organisation_id: int | None = None,
+        created_by_user_id: int | None = None,
+    ) -> str:
+        status = create_job(
+            self._store,
+            self._registry,
+            kind,
+            params,
+            now=self._clock(),
+            organisation_id=organisation_id,
+            created_by_user_id=created_by_user_id,
+        )
         try:
             self.app.send_task(RUN_JOB_TASK, args=[status.id], task_id=status.id, queue=self._queue)
         except Exception as exc:

@@ -64,8 +64,10 @@ def create_job(
     params: Mapping[str, JSON],
     *,
     now: datetime,
+    organisation_id: int | None = None,
+    created_by_user_id: int | None = None,
 ) -> JobStatus:
-    """Check the kind and params and record a new queued job.
+    """Check the kind and params and record a new queued job, owned by ``organisation_id``.
 
     Raises:
         UnknownJobKindError: ``kind`` is not registered.
@@ -80,6 +82,8 @@ def create_job(
         message="queued",
         created_at=now,
         updated_at=now,
+        organisation_id=organisation_id,
+        created_by_user_id=created_by_user_id,
     )
     store.create(status, copied)
     return status

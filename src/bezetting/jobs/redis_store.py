@@ -4,6 +4,8 @@ Layout, under a key prefix (default ``bezetting:``)::
 
     {prefix}job:{id}   hash: version (int), status (JSON of JobStatus), params (JSON)
     {prefix}jobs       sorted set: job ids scored by created_at (for ``recent``)
+    {prefix}org:{organisation_id}:jobs
+                       the same for the jobs of one organisation (``recent(organisation_id=)``)
 
 ``create`` and ``save`` are Lua scripts, so the version check and the write are one atomic
 step. Every key expires ``ttl_seconds`` after its job's last write (default a week).
@@ -28,11 +30,11 @@ _CREATE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'version', 0, 'status', ARGV[1], 'params', ARGV[2])
 local ttl = tonumber(ARGV[4])
-if ttl > 0 then
-  redis.call('EXPIRE', KEYS[1], ttl)
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[3]) - ttl)
+for i = 2, #KEYS do
+  if ttl > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', tonumber(ARGV[3]) - ttl) end
+  redis.call('ZADD', KEYS[i], ARGV[3], ARGV[5])
 end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[5])
+if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
 return 1
 """
 
@@ -99,8 +101,11 @@ class RedisJobStatusStore:
 
     def create(self, status: JobStatus, params: Mapping[str, JSON]) -> None:
         stored = replace(status, version=0)
+        indexes = [self._index()]
+        if status.organisation_id is not None:
+            indexes.append(self._index(status.organisation_id))
         created = self._create(
-            keys=[self._key(status.id), self._index()],
+            keys=[self._key(status.id), *indexes],
             args=[
                 json.dumps(stored.to_json()),
                 json.dumps(check_json_object(params)),
@@ -141,21 +146,24 @@ class RedisJobStatusStore:
             raise ConflictError(f"job {status.id}: version {status.version} is stale")
         return saved
 
-    def recent(self, *, limit: int = 50) -> list[JobStatus]:
+    def recent(self, *, limit: int = 50, organisation_id: int | None = None) -> list[JobStatus]:
         if limit <= 0:
             return []
-        ids = cast(list[str], self._client.zrevrange(self._index(), 0, limit - 1))
+        index = self._index(organisation_id)
+        ids = cast(list[str], self._client.zrevrange(index, 0, limit - 1))
         pipe = self._client.pipeline(transaction=False)
         for job_id in ids:
             pipe.hget(self._key(job_id), "status")
         raws: list[Any] = pipe.execute()
         gone = [job_id for job_id, raw in zip(ids, raws, strict=True) if raw is None]
         if gone:
-            self._client.zrem(self._index(), *gone)
+            self._client.zrem(index, *gone)
         return [JobStatus.from_json(json.loads(raw)) for raw in raws if raw is not None]
 
     def _key(self, job_id: str) -> str:
         return f"{self._prefix}job:{job_id}"
 
-    def _index(self) -> str:
-        return f"{self._prefix}jobs"
+    def _index(self, organisation_id: int | None = None) -> str:
+        if organisation_id is None:
+            return f"{self._prefix}jobs"
+        return f"{self._prefix}org:{organisation_id}:jobs"

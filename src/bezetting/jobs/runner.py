@@ -47,8 +47,18 @@ class JobRunner(Protocol):
         """Where this runner's job statuses live."""
         ...
 
-    def submit(self, kind: str, params: Mapping[str, JSON]) -> str:
+    def submit(
+        self,
+        kind: str,
+        params: Mapping[str, JSON],
+        *,
+        organisation_id: int | None = None,
+        created_by_user_id: int | None = None,
+    ) -> str:
         """Queue a job of a registered ``kind``; returns its id at once.
+
+        ``organisation_id`` and ``created_by_user_id`` record who owns the job (the API sets
+        them from the caller and shows a job only to its organisation); None from the CLI.
 
         Raises:
             UnknownJobKindError: ``kind`` is not registered.
@@ -128,8 +138,23 @@ class InProcessRunner:
     def store(self) -> JobStatusStore:
         return self._store
 
-    def submit(self, kind: str, params: Mapping[str, JSON]) -> str:
-        status = create_job(self._store, self._registry, kind, params, now=self._clock())
+    def submit(
+        self,
+        kind: str,
+        params: Mapping[str, JSON],
+        *,
+        organisation_id: int | None = None,
+        created_by_user_id: int | None = None,
+    ) -> str:
+        status = create_job(
+            self._store,
+            self._registry,
+            kind,
+            params,
+            now=self._clock(),
+            organisation_id=organisation_id,
+            created_by_user_id=created_by_user_id,
+        )
         future = self._executor.submit(
             run_job,
             status.id,

@@ -51,8 +51,9 @@ class SqlJobStatusStore:
             f"{current.version}"
         )
 
-    def recent(self, *, limit: int = 50) -> list[JobStatus]:
-        return [_from_row(row) for row in recent_job_rows(self._sessions, limit=limit)]
+    def recent(self, *, limit: int = 50, organisation_id: int | None = None) -> list[JobStatus]:
+        rows = recent_job_rows(self._sessions, limit=limit, organisation_id=organisation_id)
+        return [_from_row(row) for row in rows]
 
     def _row(self, job_id: str) -> JobRow:
         row = job_row(self._sessions, job_id)
@@ -78,6 +79,8 @@ def _to_row(status: JobStatus, params: dict[str, Any]) -> JobRow:
         finished_at=status.finished_at,
         updated_at=status.updated_at,
         version=status.version,
+        organisation_id=status.organisation_id,
+        created_by_user_id=status.created_by_user_id,
     )
 
 
@@ -101,4 +104,6 @@ def _from_row(row: JobRow) -> JobStatus:
         finished_at=row.finished_at,
         updated_at=row.updated_at,
         version=row.version,
+        organisation_id=row.organisation_id,
+        created_by_user_id=row.created_by_user_id,
     )

@@ -10,7 +10,8 @@ status from a :class:`~bezetting.jobs.store.JobStatusStore`, derive the next one
     {"id": "3f2a...", "kind": "staffing", "state": "running", "progress": 0.4,
      "message": "400 of 1000 intervals", "result": null, "error": null,
      "cancel_requested": false, "created_at": "2020-03-16T08:15:00+00:00",
-     "started_at": "...", "finished_at": null, "updated_at": "...", "version": 3}
+     "started_at": "...", "finished_at": null, "updated_at": "...", "version": 3,
+     "organisation_id": 1, "created_by_user_id": 7}
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ class JobStatus:
         finished_at: when it reached a final state, or None.
         updated_at: the last change.
         version: bumped by every save; the store refuses a save based on an older version.
+        organisation_id: the organisation the job belongs to (set by the API from the caller;
+            None for a job started from the command line, which only the CLI lists).
+        created_by_user_id: the user who submitted it, or None (command line).
     """
 
     id: str
@@ -99,6 +103,8 @@ class JobStatus:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     version: int = 0
+    organisation_id: int | None = None
+    created_by_user_id: int | None = None
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.progress) and 0.0 <= self.progress <= 1.0):
@@ -131,6 +137,8 @@ class JobStatus:
             "finished_at": _iso_or_none(self.finished_at),
             "updated_at": self.updated_at.isoformat(),
             "version": self.version,
+            "organisation_id": self.organisation_id,
+            "created_by_user_id": self.created_by_user_id,
         }
 
     @classmethod
@@ -156,6 +164,8 @@ class JobStatus:
             finished_at=_datetime_or_none(data.get("finished_at")),
             updated_at=datetime.fromisoformat(str(data["updated_at"])),
             version=int(cast(int, data["version"])),
+            organisation_id=_int_or_none(data.get("organisation_id")),
+            created_by_user_id=_int_or_none(data.get("created_by_user_id")),
         )
 
 
@@ -212,3 +222,8 @@ def _iso_or_none(value: datetime | None) -> str | None:
 
 def _datetime_or_none(value: JSON) -> datetime | None:
     return None if value is None else datetime.fromisoformat(str(value))
+
+
+def _int_or_none(value: JSON) -> int | None:
+    # Statuses written before jobs had owners lack these keys: they read as None.
+    return None if value is None else int(cast(int, value))

@@ -9,7 +9,10 @@ version)``:
 * ``get`` / ``params`` -> ``SELECT ... WHERE id = ?``,
 * ``save``    -> ``UPDATE ... SET ..., version = version + 1 WHERE id = ? AND version = ?``
   (no row updated: ``ConflictError``),
-* ``recent``  -> ``SELECT ... ORDER BY created_at DESC LIMIT ?``.
+* ``recent``  -> ``SELECT ... [WHERE organisation_id = ?] ORDER BY created_at DESC LIMIT ?``.
+
+A job may belong to an organisation (``organisation_id``, ``created_by_user_id``, set at
+``create``; every change carries them over); the API shows a job only to its organisation.
 
 All writers go through :func:`change_status`, which retries a save that lost a race, so a
 store needs no other locking than that compare-and-set.
@@ -68,8 +71,8 @@ class JobStatusStore(Protocol):
         """
         ...
 
-    def recent(self, *, limit: int = 50) -> list[JobStatus]:
-        """The newest jobs first, at most ``limit`` of them."""
+    def recent(self, *, limit: int = 50, organisation_id: int | None = None) -> list[JobStatus]:
+        """The newest jobs first, at most ``limit`` of them; only ``organisation_id``'s if given."""
         ...
 
 
@@ -153,8 +156,12 @@ class InMemoryJobStatusStore:
             self._statuses[status.id] = saved
             return saved
 
-    def recent(self, *, limit: int = 50) -> list[JobStatus]:
+    def recent(self, *, limit: int = 50, organisation_id: int | None = None) -> list[JobStatus]:
         with self._lock:
-            statuses = list(self._statuses.values())
+            statuses = [
+                s
+                for s in self._statuses.values()
+                if organisation_id is None or s.organisation_id == organisation_id
+            ]
         statuses.sort(key=lambda s: s.created_at, reverse=True)
         return statuses[:limit]

@@ -36,9 +36,9 @@ from bezetting.demo import (
 )
 from bezetting.demo.history import open_span
 from bezetting.demo.organisation import PARTNER_CLIENT_NAME, SATURDAY_HOURS, WEEKDAY_HOURS
-from bezetting.services.accounts import hash_password
 from bezetting.services.organisations import QueueSpec, add_queue
 from bezetting.services.pseudonym import pseudonymise
+from bezetting.services.users import hash_password
 from bezetting.store import Session, SessionFactory, queries, transaction
 from bezetting.store.enums import (
     AvailabilityKind,

@@ -1,6 +1,6 @@
 """Read-only views for the web pages: a team's day, a queue's coverage, schedules, figures.
 
-Every function takes the caller's :class:`~bezetting.services.accounts.Principal` and answers
+Every function takes the caller's :class:`~bezetting.services.users.Principal` and answers
 only within their reach, in the way ``accounts`` does: a team lead sees their own team (or, with
 no team, the organisation), a client viewer only its client's queues, an agent only themself.
 A record outside the caller's reach is answered with ``NotFoundError`` (no data), a role that
@@ -28,16 +28,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bezetting.services.accounts import (
-    NotFoundError,
-    PermissionDeniedError,
-    Principal,
-    RequestView,
-    ShiftView,
-    decide_request,
-    visible_queue,
-    visible_queues,
-)
+from bezetting.services.access import ShiftView, visible_queue, visible_queues
+from bezetting.services.errors import NotFoundError, PermissionDeniedError
+from bezetting.services.requests import RequestView, decide_request
+from bezetting.services.users import Principal
 from bezetting.store import Session, SessionFactory, transaction
 from bezetting.store.enums import ActivityKind, RequestStatus, Role, ScheduleStatus
 from bezetting.store.models import (

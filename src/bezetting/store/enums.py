@@ -23,6 +23,7 @@ __all__ = [
     "RequestStatus",
     "Role",
     "ScheduleStatus",
+    "TokenScope",
 ]
 
 
@@ -134,6 +135,14 @@ class Role(StrEnum):
     TEAM_LEAD = "team_lead"
     AGENT = "agent"
     CLIENT_VIEWER = "client_viewer"
+
+
+class TokenScope(StrEnum):
+    """What an API token is for: a browser session, the API as its user, or posting live events."""
+
+    SESSION = "session"
+    API = "api"
+    INTEGRATION = "integration"
 
 
 class ImportKind(StrEnum):

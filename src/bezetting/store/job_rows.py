@@ -38,6 +38,8 @@ class JobRow(NamedTuple):
     finished_at: datetime | None
     updated_at: datetime
     version: int
+    organisation_id: int | None = None
+    created_by_user_id: int | None = None
 
 
 def _row(job: Job) -> JobRow:
@@ -57,6 +59,8 @@ def _row(job: Job) -> JobRow:
         finished_at=job.finished_at,
         updated_at=job.updated_at,
         version=job.version,
+        organisation_id=job.organisation_id,
+        created_by_user_id=job.created_by_user_id,
     )
 
 
@@ -86,7 +90,8 @@ def update_job_if_version(sessions: SessionFactory, row: JobRow, *, expected_ver
     Returns:
         False when no row was updated: the job is gone or someone saved first.
     """
-    values = {k: v for k, v in row._asdict().items() if k not in ("id", "params", "created_at")}
+    written_once = ("id", "params", "created_at", "organisation_id", "created_by_user_id")
+    values = {k: v for k, v in row._asdict().items() if k not in written_once}
     values["state"] = JobState(row.state)
     with transaction(sessions) as session:
         result = session.execute(
@@ -98,8 +103,13 @@ def update_job_if_version(sessions: SessionFactory, row: JobRow, *, expected_ver
         return bool(getattr(result, "rowcount", 0) == 1)
 
 
-def recent_job_rows(sessions: SessionFactory, *, limit: int) -> list[JobRow]:
-    """The newest jobs first."""
+def recent_job_rows(
+    sessions: SessionFactory, *, limit: int, organisation_id: int | None = None
+) -> list[JobRow]:
+    """The newest jobs first; only those of ``organisation_id`` when it is given."""
+    query = select(Job)
+    if organisation_id is not None:
+        query = query.where(Job.organisation_id == organisation_id)
     with transaction(sessions) as session:
-        jobs = session.scalars(select(Job).order_by(Job.created_at.desc(), Job.id).limit(limit))
+        jobs = session.scalars(query.order_by(Job.created_at.desc(), Job.id).limit(limit))
         return [_row(job) for job in jobs]

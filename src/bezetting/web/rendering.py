@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from bezetting.services.accounts import Principal
+from bezetting.services.users import Principal
 from bezetting.store.enums import Role
 from bezetting.web.i18n import (
     LANGUAGE_COOKIE,

@@ -25,13 +25,9 @@ from bezetting.api.deps import (
     Context,
     csrf_token_for,
 )
-from bezetting.services.accounts import (
-    AuthenticationError,
-    PermissionDeniedError,
-    Principal,
-    TokenScope,
-    principal_for_token,
-)
+from bezetting.services.errors import AuthenticationError, PermissionDeniedError
+from bezetting.services.users import Principal, principal_for_token
+from bezetting.store.enums import TokenScope
 from bezetting.web.rendering import page_roles
 
 __all__ = [

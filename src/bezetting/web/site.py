@@ -22,7 +22,7 @@ from bezetting.api.errors import STATUS_FOR
 from bezetting.config import Settings
 from bezetting.core.errors import BezettingError
 from bezetting.jobs import JobRunner
-from bezetting.services.accounts import AuthenticationError
+from bezetting.services.errors import AuthenticationError
 from bezetting.store import SessionFactory
 from bezetting.web.rendering import is_htmx, render
 from bezetting.web.routes import account, agent, planning, team, viewers

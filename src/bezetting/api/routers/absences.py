@@ -11,7 +11,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from bezetting.api.deps import Context, require_roles
 from bezetting.core.errors import InputError
 from bezetting.services.absence import AbsenceRef, report_better, report_sick
-from bezetting.services.accounts import Principal, check_agent_reach
+from bezetting.services.access import check_agent_reach
+from bezetting.services.users import Principal
 from bezetting.store.enums import AbsenceKind, Role
 
 __all__ = ["AbsenceOut", "BetterIn", "SickIn", "router"]

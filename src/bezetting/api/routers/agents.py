@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from bezetting.api.deps import Caller, Context
 from bezetting.api.routers.users import ID
-from bezetting.services.accounts import AgentView, visible_agent, visible_agents
+from bezetting.services.access import AgentView, visible_agent, visible_agents
 
 __all__ = ["AgentOut", "router"]
 

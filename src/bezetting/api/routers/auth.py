@@ -9,14 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bezetting.api.deps import CSRF_COOKIE, SESSION_COOKIE, Caller, Context, csrf_token_for
 from bezetting.api.routers.users import UserOut
-from bezetting.services.accounts import (
-    SESSION_LIFETIME,
-    AuthenticationError,
-    TokenScope,
-    authenticate,
-    revoke_token,
-    user_by_id,
-)
+from bezetting.services.errors import AuthenticationError
+from bezetting.services.users import SESSION_LIFETIME, authenticate, revoke_token, user_by_id
+from bezetting.store.enums import TokenScope
 
 __all__ = ["router"]
 

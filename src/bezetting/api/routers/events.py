@@ -12,8 +12,8 @@ from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bezetting.api.deps import Context, Integration
-from bezetting.services.accounts import ContactEvent, record_contact_event
 from bezetting.services.agent_states import record_agent_state
+from bezetting.services.contact_events import ContactEvent, record_contact_event
 from bezetting.store.enums import AgentState
 
 __all__ = ["AgentStateIn", "ContactIn", "EventOut", "router"]

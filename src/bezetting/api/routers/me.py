@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from bezetting.api.deps import Caller, Context
 from bezetting.core.errors import InputError
-from bezetting.services.accounts import published_shifts
+from bezetting.services.access import published_shifts
 
 __all__ = ["ActivityOut", "ShiftOut", "router"]
 

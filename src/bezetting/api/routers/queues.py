@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from bezetting.api.deps import Caller, Context
 from bezetting.api.routers.users import ID
-from bezetting.services.accounts import QueueView, visible_queue, visible_queues
+from bezetting.services.access import QueueView, visible_queue, visible_queues
 
 __all__ = ["QueueOut", "router"]
 

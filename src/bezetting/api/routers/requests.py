@@ -11,13 +11,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from bezetting.api.deps import Caller, Context, require_roles
 from bezetting.api.routers.users import ID
 from bezetting.services.absence import request_time_off
-from bezetting.services.accounts import (
-    PermissionDeniedError,
-    Principal,
-    RequestView,
-    decide_request,
-    visible_requests,
-)
+from bezetting.services.errors import PermissionDeniedError
+from bezetting.services.requests import RequestView, decide_request, visible_requests
+from bezetting.services.users import Principal
 from bezetting.store.enums import Role
 
 __all__ = ["DecisionIn", "RequestOut", "TimeOffIn", "router"]

@@ -9,17 +9,16 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bezetting.api.deps import Context, require_roles
-from bezetting.services.accounts import (
+from bezetting.services.users import (
     MIN_PASSWORD_LENGTH,
     Principal,
-    TokenScope,
     UserRef,
     create_user,
     issue_token,
     list_users,
     user_by_id,
 )
-from bezetting.store.enums import Role
+from bezetting.store.enums import Role, TokenScope
 
 __all__ = ["ID", "TokenIn", "TokenOut", "UserIn", "UserOut", "router"]
 

@@ -39,7 +39,8 @@ from bezetting.jobs.status import JSON
 
 __all__ = ["simulate_job"]
 
-_PARAMS = {"scenario", "replications", "seed", "warmup_minutes"}
+# ``organisation_id`` is set by the API on every job it submits; this kind does not need it.
+_PARAMS = {"scenario", "replications", "seed", "warmup_minutes", "organisation_id"}
 
 
 def _whole(params: Mapping[str, JSON], name: str, default: int, low: int, high: int) -> int:

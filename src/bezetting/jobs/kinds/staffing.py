@@ -55,7 +55,9 @@ _TARGET_FIELDS = {
     "max_occupancy",
     "short_abandon_seconds",
 }
+# ``organisation_id`` is set by the API on every job it submits; this kind does not need it.
 _PARAMS = {
+    "organisation_id",
     "intervals",
     "interval_seconds",
     "target",

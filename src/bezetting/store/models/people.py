@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bezetting.store.enums import Role
+from bezetting.store.enums import Role, TokenScope
 from bezetting.store.models.base import Base
 from bezetting.store.types import enum_column_type
 
@@ -32,12 +32,17 @@ class User(Base):
 
 
 class ApiToken(Base):
-    """A bearer token for the API; only its SHA-256 is stored."""
+    """A bearer token for the API, or a login session; only its SHA-256 is stored.
+
+    ``scope`` says what the token may be used for; ``name`` is a label for people ("login",
+    "genesys events").
+    """
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    scope: Mapped[TokenScope] = mapped_column(enum_column_type(TokenScope, name="token_scope"))
     name: Mapped[str] = mapped_column(String(200))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bezetting.store.enums import JobState
@@ -19,7 +19,9 @@ class Job(Base):
     """One job's status: the columns of ``bezetting.jobs``' ``JobStatus``, one to one.
 
     ``version`` is a compare-and-set counter the job status store checks itself
-    (``UPDATE ... WHERE id = :id AND version = :version``).
+    (``UPDATE ... WHERE id = :id AND version = :version``). ``organisation_id`` and
+    ``created_by_user_id`` say whose job it is (None for a job started from the command line);
+    they are written once, at insert.
     """
 
     __tablename__ = "jobs"
@@ -40,3 +42,5 @@ class Job(Base):
     finished_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=0)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

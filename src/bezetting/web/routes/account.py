@@ -10,14 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from bezetting.api.deps import CSRF_COOKIE, SESSION_COOKIE, Context, csrf_token_for
 from bezetting.core.errors import BezettingError
-from bezetting.services.accounts import (
-    SESSION_LIFETIME,
-    AuthenticationError,
-    PermissionDeniedError,
-    RateLimitedError,
-    authenticate,
-    revoke_token,
-)
+from bezetting.services.errors import AuthenticationError, PermissionDeniedError, RateLimitedError
+from bezetting.services.users import SESSION_LIFETIME, authenticate, revoke_token
 from bezetting.store.enums import Role
 from bezetting.web.i18n import LANGUAGE_COOKIE, LANGUAGES, _n
 from bezetting.web.rendering import NAVIGATION, render

@@ -14,14 +14,10 @@ from fastapi.responses import RedirectResponse, Response
 from bezetting.api.deps import AppContext, Context
 from bezetting.core.errors import InputError
 from bezetting.services.absence import request_time_off
-from bezetting.services.accounts import (
-    NotFoundError,
-    PermissionDeniedError,
-    ShiftView,
-    published_shifts,
-    visible_requests,
-)
+from bezetting.services.access import ShiftView, published_shifts
+from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.overview import calendar_feed_key, feed_shifts, own_absences
+from bezetting.services.requests import visible_requests
 from bezetting.web.i18n import LOCAL_ZONE
 from bezetting.web.rendering import is_htmx, render
 from bezetting.web.session import FormData, Viewer, viewer_for, viewer_of

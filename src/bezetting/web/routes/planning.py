@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from bezetting.api.deps import Context
 from bezetting.core.errors import InputError
-from bezetting.services.accounts import visible_queues
+from bezetting.services.access import visible_queues
 from bezetting.services.overview import queue_coverage, schedule_summaries
 from bezetting.services.schedules import publish_schedule
 from bezetting.web.charts import ChartLabels, coverage_svg
@@ -74,7 +74,9 @@ def planning(
             "coverage": coverage,
             "chart": chart,
             "schedules": schedule_summaries(context.sessions, viewer.who),
-            "jobs": context.runner.store.recent(limit=_RECENT_JOBS),
+            "jobs": context.runner.store.recent(
+                limit=_RECENT_JOBS, organisation_id=viewer.who.organisation_id
+            ),
         },
     )
 
@@ -88,7 +90,11 @@ def jobs(request: Request, context: Context, access: Planner) -> Response:
         "_jobs.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values={"jobs": context.runner.store.recent(limit=_RECENT_JOBS)},
+        values={
+            "jobs": context.runner.store.recent(
+                limit=_RECENT_JOBS, organisation_id=viewer.who.organisation_id
+            )
+        },
     )
 
 

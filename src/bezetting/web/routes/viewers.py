@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from bezetting.api.deps import Context
-from bezetting.services.accounts import list_users
 from bezetting.services.overview import queue_figures
+from bezetting.services.users import list_users
 from bezetting.web.i18n import LOCAL_ZONE
 from bezetting.web.rendering import render
 from bezetting.web.session import FormData, Viewer, viewer_for

@@ -1,4 +1,4 @@
-"""Accounts: argon2 passwords, tokens kept only as SHA-256, sessions that end, scoped reads."""
+"""Users: argon2 passwords, tokens kept only as SHA-256 with a scope column, sessions that end."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from bezetting.core.errors import ConflictError, InputError
-from bezetting.services.accounts import (
-    AuthenticationError,
-    NotFoundError,
-    PermissionDeniedError,
-    TokenScope,
+from bezetting.services.errors import AuthenticationError, NotFoundError
+from bezetting.services.organisations import OrganisationRef
+from bezetting.services.users import (
     authenticate,
     create_user,
     hash_password,
@@ -22,13 +20,9 @@ from bezetting.services.accounts import (
     principal_for_token,
     revoke_token,
     verify_password,
-    visible_agent,
-    visible_agents,
-    visible_queues,
 )
-from bezetting.services.organisations import OrganisationRef
 from bezetting.store import SessionFactory
-from bezetting.store.enums import Role
+from bezetting.store.enums import Role, TokenScope
 from bezetting.store.models import ApiToken, User
 from tests.services.conftest import NOW
 
@@ -130,28 +124,21 @@ def test_tokens_carry_their_scope(sessions: SessionFactory, organisation: Organi
         )
 
 
-def test_an_agent_sees_only_themself_and_no_queues(
-    sessions: SessionFactory, organisation: OrganisationRef, agent_ids: dict[str, int]
+def test_the_scope_comes_from_its_column_not_from_the_name(
+    sessions: SessionFactory, organisation: OrganisationRef
 ) -> None:
-    user = create_user(
-        sessions,
-        email="anouk@b.nl",
-        password=PASSWORD,
-        role=Role.AGENT,
-        now=NOW,
-        agent_external_id="1001",
-    )
+    user = create_user(sessions, email="i@b.nl", password=PASSWORD, role=Role.ADMIN, now=NOW)
     issued = issue_token(
         sessions,
         user_id=user.id,
         organisation_id=organisation.id,
         scope=TokenScope.API,
-        label="phone",
+        label="session: not really",
         now=NOW,
     )
-    who = principal_for_token(sessions, issued.token, now=NOW)
-    assert [a.external_id for a in visible_agents(sessions, who)] == ["1001"]
-    with pytest.raises(NotFoundError):
-        visible_agent(sessions, who, agent_ids["1002"])
-    with pytest.raises(PermissionDeniedError):
-        visible_queues(sessions, who)
+    with sessions() as session, session.begin():
+        row = session.get(ApiToken, issued.id)
+        assert row is not None
+        assert (row.scope, row.name) == (TokenScope.API, "session: not really")
+        row.scope = TokenScope.INTEGRATION
+    assert principal_for_token(sessions, issued.token, now=NOW).scope is TokenScope.INTEGRATION

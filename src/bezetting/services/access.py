@@ -1,0 +1,200 @@
+"""What a principal may see: agents, their own published shifts and queues, scoped by role.
+
+Each use case answers NotFoundError for a record outside the caller's reach, so a denied read
+carries no data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bezetting.services.errors import NotFoundError, PermissionDeniedError
+from bezetting.services.users import Principal
+from bezetting.store import SessionFactory, transaction
+from bezetting.store.enums import Role, ScheduleStatus
+from bezetting.store.models import Agent, Queue, Schedule, Shift
+
+__all__ = [
+    "STAFF_ROLES",
+    "AgentView",
+    "QueueView",
+    "ShiftView",
+    "check_agent_reach",
+    "published_shifts",
+    "visible_agent",
+    "visible_agents",
+    "visible_queue",
+    "visible_queues",
+]
+
+STAFF_ROLES = (Role.ADMIN, Role.PLANNER, Role.TEAM_LEAD)
+"""Roles that see every agent, request and queue of their organisation."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgentView:
+    """An agent as the API shows it."""
+
+    id: int
+    external_id: str
+    name: str
+    team_id: int | None
+    employment_type: str
+    contract_hours_target: float
+    active: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShiftView:
+    """A published shift with its activities (kind, start, end, location)."""
+
+    id: int
+    schedule_id: int
+    starts_at: datetime
+    ends_at: datetime
+    activities: tuple[tuple[str, datetime, datetime, str], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueView:
+    """A queue with its service target."""
+
+    id: int
+    client_id: int
+    code: str
+    name: str
+    channel: str
+    service_target_share: float
+    service_target_seconds: float
+
+
+def _agent_view(agent: Agent) -> AgentView:
+    return AgentView(
+        id=agent.id,
+        external_id=agent.external_id,
+        name=agent.name,
+        team_id=agent.team_id,
+        employment_type=agent.employment_type.value,
+        contract_hours_target=agent.contract_hours_target,
+        active=agent.active,
+    )
+
+
+def visible_agents(sessions: SessionFactory, who: Principal) -> list[AgentView]:
+    """Staff see every agent of the organisation; an agent sees only themself; others nothing.
+
+    Raises:
+        PermissionDeniedError: a client viewer (agents are not theirs to see).
+    """
+    if who.role is Role.CLIENT_VIEWER:
+        raise PermissionDeniedError("client viewers do not see agents")
+    with transaction(sessions) as session:
+        query = session.query(Agent).filter(Agent.organisation_id == who.organisation_id)
+        if who.role not in STAFF_ROLES:
+            query = query.filter(Agent.id == (who.agent_id if who.agent_id is not None else -1))
+        return [_agent_view(a) for a in query.order_by(Agent.id).all()]
+
+
+def visible_agent(sessions: SessionFactory, who: Principal, agent_id: int) -> AgentView:
+    """One agent, when ``who`` may see them.
+
+    Raises:
+        PermissionDeniedError: a client viewer.
+        NotFoundError: no such agent, or not the caller's own record.
+    """
+    for agent in visible_agents(sessions, who):
+        if agent.id == agent_id:
+            return agent
+    raise NotFoundError(f"no agent with id {agent_id}")
+
+
+def check_agent_reach(sessions: SessionFactory, who: Principal, agent_id: int) -> None:
+    """Raise NotFoundError unless ``who`` may act for ``agent_id`` (self, or their team lead).
+
+    A team lead with a team reaches the agents of that team; without one, every agent of the
+    organisation.
+    """
+    with transaction(sessions) as session:
+        agent = session.get(Agent, agent_id)
+        reachable = agent is not None and agent.organisation_id == who.organisation_id
+        if reachable and agent is not None and who.role is Role.TEAM_LEAD:
+            reachable = who.team_id is None or agent.team_id == who.team_id
+        elif reachable and who.role is not Role.TEAM_LEAD:
+            reachable = who.agent_id == agent_id
+        if not reachable:
+            raise NotFoundError(f"no agent with id {agent_id}")
+
+
+def published_shifts(
+    sessions: SessionFactory, who: Principal, *, starts_from: datetime, ends_before: datetime
+) -> list[ShiftView]:
+    """The caller's own shifts in published schedules that overlap the window.
+
+    Raises:
+        PermissionDeniedError: the caller is not linked to an agent.
+    """
+    if who.agent_id is None:
+        raise PermissionDeniedError("only an agent has a schedule of their own")
+    with transaction(sessions) as session:
+        shifts = (
+            session.query(Shift)
+            .join(Schedule, Shift.schedule_id == Schedule.id)
+            .filter(
+                Shift.agent_id == who.agent_id,
+                Schedule.organisation_id == who.organisation_id,
+                Schedule.status == ScheduleStatus.PUBLISHED,
+                Shift.starts_at < ends_before,
+                Shift.ends_at > starts_from,
+            )
+            .order_by(Shift.starts_at)
+            .all()
+        )
+        return [
+            ShiftView(
+                id=s.id,
+                schedule_id=s.schedule_id,
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                activities=tuple(
+                    (a.kind.value, a.starts_at, a.ends_at, a.location.value)
+                    for a in sorted(s.activities, key=lambda a: a.starts_at)
+                ),
+            )
+            for s in shifts
+        ]
+
+
+def _queue_view(q: Queue) -> QueueView:
+    return QueueView(
+        id=q.id,
+        client_id=q.client_id,
+        code=q.code,
+        name=q.name,
+        channel=q.channel.value,
+        service_target_share=q.service_target_share,
+        service_target_seconds=q.service_target_seconds,
+    )
+
+
+def visible_queues(sessions: SessionFactory, who: Principal) -> list[QueueView]:
+    """Staff see every queue of the organisation; a client viewer only its client's.
+
+    Raises:
+        PermissionDeniedError: an agent.
+    """
+    if who.role is Role.AGENT:
+        raise PermissionDeniedError("agents do not see queues")
+    with transaction(sessions) as session:
+        query = session.query(Queue).filter(Queue.organisation_id == who.organisation_id)
+        if who.role is Role.CLIENT_VIEWER:
+            query = query.filter(Queue.client_id == (who.client_id or -1))
+        return [_queue_view(q) for q in query.order_by(Queue.id).all()]
+
+
+def visible_queue(sessions: SessionFactory, who: Principal, queue_id: int) -> QueueView:
+    """One queue, when ``who`` may see it (else NotFoundError, or PermissionDeniedError)."""
+    for queue in visible_queues(sessions, who):
+        if queue.id == queue_id:
+            return queue
+    raise NotFoundError(f"no queue with id {queue_id}")

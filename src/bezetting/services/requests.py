@@ -1,0 +1,87 @@
+"""Requests of agents (time off, swaps, ...) as the caller may see them; a planner's decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bezetting.core.errors import ConflictError, InputError
+from bezetting.services.access import STAFF_ROLES
+from bezetting.services.errors import NotFoundError, PermissionDeniedError
+from bezetting.services.users import Principal
+from bezetting.store import SessionFactory, transaction
+from bezetting.store.enums import RequestKind, RequestStatus, Role
+from bezetting.store.models import Agent, Request
+
+__all__ = ["RequestView", "decide_request", "visible_requests"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestView:
+    """A request and where it stands."""
+
+    id: int
+    agent_id: int
+    kind: str
+    status: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    reason: str | None
+
+
+def _request_view(r: Request) -> RequestView:
+    return RequestView(
+        id=r.id,
+        agent_id=r.agent_id,
+        kind=r.kind.value,
+        status=r.status.value,
+        starts_at=r.starts_at,
+        ends_at=r.ends_at,
+        reason=r.reason,
+    )
+
+
+def visible_requests(sessions: SessionFactory, who: Principal) -> list[RequestView]:
+    """Staff see the organisation's requests; an agent their own.
+
+    Raises:
+        PermissionDeniedError: a client viewer.
+    """
+    if who.role is Role.CLIENT_VIEWER:
+        raise PermissionDeniedError("client viewers do not see requests")
+    with transaction(sessions) as session:
+        query = (
+            session.query(Request)
+            .join(Agent, Request.agent_id == Agent.id)
+            .filter(Agent.organisation_id == who.organisation_id)
+        )
+        if who.role not in STAFF_ROLES:
+            query = query.filter(Request.agent_id == (who.agent_id or -1))
+        return [_request_view(r) for r in query.order_by(Request.id).all()]
+
+
+def decide_request(
+    sessions: SessionFactory, who: Principal, request_id: int, *, approve: bool, now: datetime
+) -> RequestView:
+    """A planner approves or rejects a pending request of their organisation.
+
+    Raises:
+        NotFoundError: no such request in the organisation.
+        ConflictError: the request was decided already.
+    """
+    with transaction(sessions) as session:
+        request = session.get(Request, request_id)
+        agent = session.get(Agent, request.agent_id) if request is not None else None
+        if request is None or agent is None or agent.organisation_id != who.organisation_id:
+            raise NotFoundError(f"no request with id {request_id}")
+        if request.kind is RequestKind.SWAP:
+            raise InputError(
+                f"request {request_id} is a shift swap: decide it with the swap decision, which "
+                "checks the labour rules and moves the shifts"
+            )
+        if request.status is not RequestStatus.PENDING:
+            raise ConflictError(f"request {request_id} is {request.status.value} already")
+        request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+        request.decided_at = now
+        request.decided_by_user_id = who.user_id
+        return _request_view(request)

@@ -1,0 +1,683 @@
+"""Shift swaps: an agent offers a published shift, a colleague takes it, a planner approves.
+
+The life of a swap (a ``requests`` row of kind ``swap``)::
+
+    offer ──► open ──accept──► accepted ──approve──► approved (the shifts change owner)
+               │                  │
+               └──withdraw────────┴──► withdrawn        accepted ──reject──► rejected
+
+Accepting and approving both check the labour rules: each agent's schedule after the swap,
+with their published shifts around it (52 weeks before, 17 after, from every published
+schedule), goes through :func:`bezetting.core.schedule.validate` with the Dutch rule pack. A
+swap is refused (:class:`SwapRefusedError`, naming agent, rule and figures) when it adds a
+violation or makes one worse; what was already wrong before the swap (a short break in the
+shift itself, say) does not block it. Falling under the contract's minimum hours is left to the
+approver: giving a shift away is what a swap is for. Every swap needs approval by a planner, an
+admin or the agents' team lead; there is no auto-approval, so a person always sees the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bezetting.core import schedule as core
+from bezetting.core.errors import BezettingError, ConflictError, InputError
+from bezetting.services.access import STAFF_ROLES
+from bezetting.services.errors import NotFoundError, PermissionDeniedError
+from bezetting.services.users import Principal
+from bezetting.store import Session, SessionFactory, queries, transaction
+from bezetting.store.enums import (
+    ActivityKind,
+    AvailabilityKind,
+    RequestKind,
+    RequestStatus,
+    Role,
+    ScheduleStatus,
+)
+from bezetting.store.models import (
+    Activity,
+    Agent,
+    AgentSkill,
+    Availability,
+    Organisation,
+    Request,
+    Schedule,
+    Shift,
+    Skill,
+)
+
+__all__ = [
+    "SwapRefusedError",
+    "SwapStage",
+    "SwapView",
+    "SwapViolation",
+    "accept_swap",
+    "decide_swap",
+    "offer_swap",
+    "visible_swaps",
+    "withdraw_swap",
+]
+
+_BEFORE = timedelta(weeks=52)  # the free-Sundays rule looks back 52 weeks
+_AFTER = timedelta(weeks=17)  # 16-week averages that touch the planning weeks
+_NOT_BLOCKING = frozenset({core.Rule.CONTRACT_MIN})
+_SHIFT_OWN_RULES = frozenset(  # properties of the shift itself, whoever works it
+    {
+        core.Rule.SHIFT_MAX_WORK,
+        core.Rule.BREAK_TOO_SHORT,
+        core.Rule.BREAK_PART_TOO_SHORT,
+        core.Rule.BREAK_AT_EDGE,
+        core.Rule.STRUCTURE,
+        core.Rule.CLOSED,
+    }
+)
+
+
+class SwapStage(StrEnum):
+    """Where a swap stands."""
+
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SwapViolation:
+    """A labour rule one agent would break after the swap, with the figures."""
+
+    agent_id: int
+    agent: str
+    rule: str
+    at: datetime
+    measured: float
+    limit: float
+    unit: str
+    message: str
+
+
+class SwapRefusedError(BezettingError):
+    """The swap would break a labour rule; ``violations`` names each (agent, rule, figures)."""
+
+    code = "swap_breaks_labour_rules"
+
+    def __init__(self, violations: Sequence[SwapViolation]) -> None:
+        self.violations = tuple(violations)
+        parts = [
+            f"agent {v.agent}: {v.rule} at {v.at.isoformat()}: {v.message}" for v in self.violations
+        ]
+        super().__init__("the swap breaks the labour rules: " + "; ".join(parts))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SwapView:
+    """A swap as its parties and approvers see it; ``schedule_version`` is what to approve."""
+
+    id: int
+    stage: SwapStage
+    offered_by_agent_id: int
+    shift_id: int
+    starts_at: datetime
+    ends_at: datetime
+    schedule_id: int
+    schedule_version: int
+    taken_by_agent_id: int | None
+    shift_in_return_id: int | None
+    note: str | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+def offer_swap(
+    sessions: SessionFactory, who: Principal, *, shift_id: int, now: datetime, note: str | None
+) -> SwapView:
+    """The calling agent offers one of their published shifts that has not started.
+
+    Raises:
+        PermissionDeniedError: the caller is not an agent.
+        NotFoundError: no such published shift of the caller.
+        InputError: the shift has started; the note is too long.
+        ConflictError: the shift is offered already.
+    """
+    me = _agent_of(who)
+    if note is not None and len(note) > 400:
+        raise InputError("the note is longer than 400 characters")
+    with transaction(sessions) as session:
+        shift = _published_shift(session, who, shift_id)
+        if shift is None or shift.agent_id != me:
+            raise NotFoundError(f"no published shift with id {shift_id} of yours")
+        _not_started(shift, now)
+        if _pending_swaps_of(session, [shift.id]):
+            raise ConflictError(f"shift {shift_id} is offered for a swap already")
+        request = Request(
+            agent_id=me,
+            kind=RequestKind.SWAP,
+            status=RequestStatus.PENDING,
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            reason=note,
+            shift_id=shift.id,
+            created_at=now,
+        )
+        session.add(request)
+        session.flush()
+        return _view(session, request)
+
+
+def visible_swaps(sessions: SessionFactory, who: Principal, *, now: datetime) -> list[SwapView]:
+    """Staff see every swap of the organisation; an agent their own, those they took, and the
+    open offers they may take (a colleague's shift that has not started, whose skills they have).
+
+    Raises:
+        PermissionDeniedError: a client viewer.
+    """
+    if who.role is Role.CLIENT_VIEWER:
+        raise PermissionDeniedError("client viewers do not see swaps")
+    with transaction(sessions) as session:
+        swaps = (
+            session.query(Request)
+            .join(Agent, Request.agent_id == Agent.id)
+            .filter(Agent.organisation_id == who.organisation_id, Request.kind == RequestKind.SWAP)
+            .order_by(Request.id)
+            .all()
+        )
+        if who.role in STAFF_ROLES:
+            return [_view(session, r) for r in swaps]
+        me = who.agent_id if who.agent_id is not None else -1
+        mine_or_taken = [r for r in swaps if me in (r.agent_id, r.counterpart_agent_id)]
+        takeable = [
+            r
+            for r in swaps
+            if _stage(r) is SwapStage.OPEN
+            and r.agent_id != me
+            and r.starts_at is not None
+            and r.starts_at > now
+            and _has_skills_for(session, me, r.shift_id)
+        ]
+        chosen = {r.id: r for r in [*mine_or_taken, *takeable]}
+        return [_view(session, chosen[i]) for i in sorted(chosen)]
+
+
+def accept_swap(
+    sessions: SessionFactory,
+    who: Principal,
+    swap_id: int,
+    *,
+    shift_in_return_id: int | None,
+    now: datetime,
+) -> SwapView:
+    """The calling agent takes an open offer, optionally giving one of their shifts back.
+
+    Raises:
+        PermissionDeniedError: the caller is not an agent.
+        NotFoundError: no open offer the caller may take; no such shift of theirs to return.
+        InputError: the caller's own offer; a shift has started.
+        ConflictError: someone took the offer first, or a shift changed owner meanwhile.
+        SwapRefusedError: the swap breaks a labour rule for one of the two agents.
+    """
+    me = _agent_of(who)
+    with transaction(sessions) as session:
+        request = _swap(session, who, swap_id)
+        if _stage(request) is not SwapStage.OPEN:
+            raise ConflictError(f"swap {swap_id} is {_stage(request).value}, not open")
+        if request.agent_id == me:
+            raise InputError("you cannot take your own offer")
+        offered = _owned_shift(session, who, request.shift_id, request.agent_id)
+        _not_started(offered, now)
+        if not _has_skills_for(session, me, offered.id):
+            raise NotFoundError(f"no open swap with id {swap_id} that you may take")
+        returned = None
+        if shift_in_return_id is not None:
+            returned = _published_shift(session, who, shift_in_return_id)
+            if returned is None or returned.agent_id != me:
+                raise NotFoundError(f"no published shift with id {shift_in_return_id} of yours")
+            _not_started(returned, now)
+            if _pending_swaps_of(session, [returned.id]):
+                raise ConflictError(f"shift {shift_in_return_id} is offered for a swap already")
+        _check_labour_rules(session, who.organisation_id, offered, returned, taker=me)
+        taken = (
+            session.query(Request)
+            .filter(Request.id == swap_id, Request.counterpart_agent_id.is_(None))
+            .update(
+                {
+                    Request.counterpart_agent_id: me,
+                    Request.counterpart_shift_id: shift_in_return_id,
+                },
+                synchronize_session="fetch",
+            )
+        )
+        if taken != 1:
+            raise ConflictError(f"swap {swap_id} was taken by someone else just now")
+        return _view(session, request)
+
+
+def decide_swap(
+    sessions: SessionFactory,
+    who: Principal,
+    swap_id: int,
+    *,
+    approve: bool,
+    now: datetime,
+    schedule_version: int | None = None,
+) -> SwapView:
+    """A planner, admin or the agents' team lead approves or rejects an accepted swap.
+
+    Approving checks the labour rules again on the schedules as they are now and moves the
+    shifts to their new owners in the same transaction, against ``schedule_version`` of the
+    offered shift's schedule; pending swaps of either shift are withdrawn.
+
+    Raises:
+        PermissionDeniedError: an agent or client viewer.
+        NotFoundError: no such swap in reach (a team lead reaches their team's agents).
+        InputError: approving without ``schedule_version``; a shift has started.
+        ConflictError: the swap is not accepted; the schedule is not at ``schedule_version``;
+            a shift changed owner meanwhile.
+        SwapRefusedError: the swap breaks a labour rule now.
+    """
+    if who.role not in STAFF_ROLES:
+        raise PermissionDeniedError("only a planner, an admin or a team lead decides swaps")
+    if approve and schedule_version is None:
+        raise InputError("approving a swap needs the schedule's version (schedule_version)")
+    with transaction(sessions) as session:
+        request = _swap(session, who, swap_id)
+        _check_team_reach(session, who, request)
+        if _stage(request) is not SwapStage.ACCEPTED:
+            raise ConflictError(f"swap {swap_id} is {_stage(request).value}, not accepted")
+        request.decided_at = now
+        request.decided_by_user_id = who.user_id
+        if not approve:
+            request.status = RequestStatus.REJECTED
+            return _view(session, request)
+        assert request.counterpart_agent_id is not None
+        offered = _owned_shift(session, who, request.shift_id, request.agent_id)
+        returned = None
+        if request.counterpart_shift_id is not None:
+            returned = _owned_shift(
+                session, who, request.counterpart_shift_id, request.counterpart_agent_id
+            )
+        for shift in (offered, returned):
+            if shift is not None:
+                _not_started(shift, now)
+        schedule = offered.schedule
+        if schedule.version != schedule_version:
+            raise ConflictError(
+                f"schedule {schedule.id} is at version {schedule.version}, not "
+                f"{schedule_version}: it changed since you looked; reload and decide again"
+            )
+        _check_labour_rules(
+            session, who.organisation_id, offered, returned, taker=request.counterpart_agent_id
+        )
+        offered.agent_id = request.counterpart_agent_id
+        if returned is not None:
+            returned.agent_id = request.agent_id
+        for touched in {s.schedule for s in (offered, returned) if s is not None}:
+            queries.touch_schedule(touched, now)
+        request.status = RequestStatus.APPROVED
+        for other in _pending_swaps_of(session, [s.id for s in (offered, returned) if s]):
+            if other.id != request.id:
+                other.status = RequestStatus.CANCELLED
+                other.decided_at = now
+                other.decided_by_user_id = who.user_id
+        session.flush()
+        return _view(session, request)
+
+
+def withdraw_swap(
+    sessions: SessionFactory, who: Principal, swap_id: int, *, now: datetime
+) -> SwapView:
+    """The agent who offered a shift withdraws the offer (open or accepted, not yet decided).
+
+    Raises:
+        NotFoundError: no such swap of the caller.
+        ConflictError: the swap was decided already.
+    """
+    me = _agent_of(who)
+    with transaction(sessions) as session:
+        request = _swap(session, who, swap_id)
+        if request.agent_id != me:
+            raise NotFoundError(f"no swap with id {swap_id} of yours")
+        if _stage(request) not in (SwapStage.OPEN, SwapStage.ACCEPTED):
+            raise ConflictError(f"swap {swap_id} is {_stage(request).value} already")
+        request.status = RequestStatus.CANCELLED
+        request.decided_at = now
+        request.decided_by_user_id = who.user_id
+        return _view(session, request)
+
+
+# --- reading and checking the stored swap ---------------------------------------------------
+
+
+def _agent_of(who: Principal) -> int:
+    if who.role is not Role.AGENT or who.agent_id is None:
+        raise PermissionDeniedError("only an agent offers, takes or withdraws swaps")
+    return who.agent_id
+
+
+def _stage(request: Request) -> SwapStage:
+    if request.status is RequestStatus.APPROVED:
+        return SwapStage.APPROVED
+    if request.status is RequestStatus.REJECTED:
+        return SwapStage.REJECTED
+    if request.status is RequestStatus.CANCELLED:
+        return SwapStage.WITHDRAWN
+    return SwapStage.OPEN if request.counterpart_agent_id is None else SwapStage.ACCEPTED
+
+
+def _swap(session: Session, who: Principal, swap_id: int) -> Request:
+    request = session.get(Request, swap_id)
+    agent = session.get(Agent, request.agent_id) if request is not None else None
+    if (
+        request is None
+        or request.kind is not RequestKind.SWAP
+        or agent is None
+        or agent.organisation_id != who.organisation_id
+    ):
+        raise NotFoundError(f"no swap with id {swap_id}")
+    return request
+
+
+def _check_team_reach(session: Session, who: Principal, request: Request) -> None:
+    if who.role is not Role.TEAM_LEAD or who.team_id is None:
+        return
+    for agent_id in (request.agent_id, request.counterpart_agent_id):
+        agent = session.get(Agent, agent_id) if agent_id is not None else None
+        if agent is not None and agent.team_id != who.team_id:
+            raise NotFoundError(f"no swap with id {request.id} in your team")
+
+
+def _published_shift(session: Session, who: Principal, shift_id: int | None) -> Shift | None:
+    shift = session.get(Shift, shift_id) if shift_id is not None else None
+    if shift is None:
+        return None
+    schedule = shift.schedule
+    if (
+        schedule.organisation_id != who.organisation_id
+        or schedule.status is not ScheduleStatus.PUBLISHED
+    ):
+        return None
+    return shift
+
+
+def _owned_shift(session: Session, who: Principal, shift_id: int | None, owner: int) -> Shift:
+    shift = _published_shift(session, who, shift_id)
+    if shift is None or shift.agent_id != owner:
+        raise ConflictError(
+            f"shift {shift_id} is no longer a published shift of agent {owner}; the swap "
+            "cannot go ahead (withdraw or reject it)"
+        )
+    return shift
+
+
+def _not_started(shift: Shift, now: datetime) -> None:
+    if shift.starts_at <= now:
+        raise InputError(
+            f"shift {shift.id} started at {shift.starts_at.isoformat()}; only shifts that "
+            "have not started can be swapped"
+        )
+
+
+def _pending_swaps_of(session: Session, shift_ids: Iterable[int]) -> list[Request]:
+    ids = list(shift_ids)
+    return (
+        session.query(Request)
+        .filter(
+            Request.kind == RequestKind.SWAP,
+            Request.status == RequestStatus.PENDING,
+            Request.shift_id.in_(ids) | Request.counterpart_shift_id.in_(ids),
+        )
+        .all()
+    )
+
+
+def _skill_codes(session: Session, agent_id: int) -> frozenset[str]:
+    rows = (
+        session.query(Skill.code)
+        .join(AgentSkill, AgentSkill.skill_id == Skill.id)
+        .filter(AgentSkill.agent_id == agent_id)
+        .all()
+    )
+    return frozenset(code for (code,) in rows)
+
+
+def _has_skills_for(session: Session, agent_id: int, shift_id: int | None) -> bool:
+    shift = session.get(Shift, shift_id) if shift_id is not None else None
+    if shift is None:
+        return False
+    needed = {a.skill_id for a in shift.activities if a.skill_id is not None}
+    if not needed:
+        return True
+    have = {
+        skill_id
+        for (skill_id,) in session.query(AgentSkill.skill_id)
+        .filter(AgentSkill.agent_id == agent_id)
+        .all()
+    }
+    return needed <= have
+
+
+def _view(session: Session, request: Request) -> SwapView:
+    shift = session.get(Shift, request.shift_id)
+    assert shift is not None  # a swap always names its shift (offer_swap)
+    return SwapView(
+        id=request.id,
+        stage=_stage(request),
+        offered_by_agent_id=request.agent_id,
+        shift_id=shift.id,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+        schedule_id=shift.schedule_id,
+        schedule_version=shift.schedule.version,
+        taken_by_agent_id=request.counterpart_agent_id,
+        shift_in_return_id=request.counterpart_shift_id,
+        note=request.reason,
+        created_at=request.created_at,
+        decided_at=request.decided_at,
+    )
+
+
+# --- the labour-rule check: stored shifts -> core.schedule values -> validate --------------
+
+
+def _check_labour_rules(
+    session: Session,
+    organisation_id: int,
+    offered: Shift,
+    returned: Shift | None,
+    *,
+    taker: int,
+) -> None:
+    """Raise SwapRefusedError when the swap adds a violation, or worsens one, for either agent.
+
+    The planning weeks (aligned on the offered shift's schedule period) that hold the swapped
+    shifts are validated shift by shift; every other published shift of the two agents in the
+    52 weeks before and 17 after counts as earlier or later work.
+    """
+    giver = offered.agent_id
+    org = session.get(Organisation, organisation_id)
+    assert org is not None
+    tz = ZoneInfo(org.timezone)
+    days = [s.starts_at.astimezone(tz).date() for s in (offered, returned) if s is not None]
+    anchor = offered.schedule.period_start
+    first_day = anchor + timedelta(weeks=(min(days) - anchor).days // 7)
+    weeks = (max(days) - first_day).days // 7 + 1
+    if weeks > 6:
+        raise InputError("the two shifts lie more than 6 weeks apart; swap them in two steps")
+    start = datetime.combine(first_day, time(0), tzinfo=tz)
+    end = datetime.combine(first_day + timedelta(weeks=weeks), time(0), tzinfo=tz)
+    agent_ids = [giver, taker]
+    shifts = (
+        session.query(Shift)
+        .join(Schedule, Shift.schedule_id == Schedule.id)
+        .filter(
+            Schedule.organisation_id == organisation_id,
+            Schedule.status == ScheduleStatus.PUBLISHED,
+            Shift.agent_id.in_(agent_ids),
+            Shift.ends_at > start - _BEFORE,
+            Shift.starts_at < end + _AFTER,
+        )
+        .all()
+    )
+    skills = {s.id: s.code for s in session.query(Skill).filter_by(organisation_id=org.id)}
+    stored: dict[int, list[Activity]] = {s.id: [] for s in shifts}
+    for activity in session.query(Activity).filter(Activity.shift_id.in_(list(stored))):
+        stored[activity.shift_id].append(activity)
+    blocks = {shift_id: _core_activities(acts, skills) for shift_id, acts in stored.items()}
+    horizon = core.Horizon(first_day=first_day, days=7 * weeks, timezone=org.timezone)
+    agents = {a: _core_agent(session, a, start=start, end=end) for a in (giver, taker)}
+    planned = [s for s in shifts if start <= s.starts_at < end]
+    around = [s for s in shifts if not start <= s.starts_at < end]
+    groups = {sk.group for a in agents.values() for sk in a.skills} | set(skills.values())
+    skill_groups = tuple(core.SkillGroup(g, (core.TimeWindow(start, end),)) for g in sorted(groups))
+    swapped = {offered.id: taker} | ({returned.id: giver} if returned is not None else {})
+
+    def problem_and_plan(owner_of: dict[int, int]) -> tuple[core.Problem, core.Schedule]:
+        def works(shift: Shift, agent_id: int) -> bool:
+            return owner_of.get(shift.id, shift.agent_id) == agent_id
+
+        core_agents = tuple(
+            replace(
+                agent,
+                prior_work=tuple(
+                    core.WorkPeriod(
+                        core.TimeWindow(s.starts_at, s.ends_at),
+                        break_minutes=sum(
+                            b.minutes for b in blocks[s.id] if b.kind is core.ActivityKind.BREAK
+                        ),
+                    )
+                    for s in around
+                    if works(s, agent_id)
+                ),
+            )
+            for agent_id, agent in agents.items()
+        )
+        plan = core.Schedule(
+            tuple(
+                core.Shift(
+                    agent_id=agents[owner_of.get(s.id, s.agent_id)].id,
+                    start=s.starts_at,
+                    end=s.ends_at,
+                    activities=blocks[s.id],
+                )
+                for s in planned
+            )
+        )
+        problem = core.Problem(
+            horizon=horizon,
+            skill_groups=skill_groups,
+            demand=(),
+            agents=core_agents,
+            shifts=(),
+        )
+        return problem, plan
+
+    before = core.validate(*problem_and_plan({}))
+    after = core.validate(*problem_and_plan(swapped))
+    worse = _new_or_worse(before, after)
+    if worse:
+        by_code = {a.id: (agent_id, a.name) for agent_id, a in agents.items()}
+        raise SwapRefusedError(
+            [
+                SwapViolation(
+                    agent_id=by_code[v.agent_id][0],
+                    agent=f"{v.agent_id} ({by_code[v.agent_id][1]})",
+                    rule=v.rule.value,
+                    at=v.at,
+                    measured=v.measured,
+                    limit=v.limit,
+                    unit=v.unit,
+                    message=v.message,
+                )
+                for v in worse
+            ]
+        )
+
+
+def _new_or_worse(
+    before: Sequence[core.Violation], after: Sequence[core.Violation]
+) -> list[core.Violation]:
+    def key(v: core.Violation) -> tuple[str, str, datetime]:
+        return ("" if v.rule in _SHIFT_OWN_RULES else v.agent_id, v.rule.value, v.at)
+
+    known: dict[tuple[str, str, datetime], float] = {}
+    for v in before:
+        known[key(v)] = max(known.get(key(v), 0.0), abs(v.measured - v.limit))
+    return [
+        v
+        for v in after
+        if v.rule not in _NOT_BLOCKING
+        and (key(v) not in known or abs(v.measured - v.limit) > known[key(v)])
+    ]
+
+
+def _unavailable(
+    session: Session, agent_id: int, start: datetime, end: datetime
+) -> tuple[core.TimeWindow, ...]:
+    """Approved time off and declared unavailability that overlap the planning weeks."""
+    windows = [
+        (r.starts_at, r.ends_at)
+        for r in session.query(Request).filter(
+            Request.agent_id == agent_id,
+            Request.kind == RequestKind.TIME_OFF,
+            Request.status == RequestStatus.APPROVED,
+            Request.starts_at < end,
+            Request.ends_at > start,
+        )
+    ]
+    windows += [
+        (a.starts_at, a.ends_at)
+        for a in session.query(Availability).filter(
+            Availability.agent_id == agent_id,
+            Availability.kind == AvailabilityKind.UNAVAILABLE,
+            Availability.starts_at < end,
+            Availability.ends_at > start,
+        )
+    ]
+    return tuple(core.TimeWindow(s, e) for s, e in windows if s is not None and e is not None)
+
+
+def _core_agent(session: Session, agent_id: int, *, start: datetime, end: datetime) -> core.Agent:
+    """The agent's contract, skills and unavailability; their work is added per check."""
+    agent = session.get(Agent, agent_id)
+    assert agent is not None
+
+    def minutes(hours: float) -> int:
+        return round(hours * 60)
+
+    return core.Agent(
+        id=agent.external_id,
+        name=agent.name,
+        contract=core.Contract(
+            min_minutes_per_week=minutes(agent.contract_hours_min),
+            target_minutes_per_week=minutes(agent.contract_hours_target),
+            max_minutes_per_week=minutes(agent.contract_hours_max),
+        ),
+        skills=tuple(core.Skill(code) for code in sorted(_skill_codes(session, agent.id))),
+        unavailable=_unavailable(session, agent.id, start, end),
+    )
+
+
+_KINDS = {
+    ActivityKind.CONTACT_WORK: core.ActivityKind.WORK,
+    ActivityKind.BREAK: core.ActivityKind.BREAK,
+    ActivityKind.LUNCH: core.ActivityKind.BREAK,
+}  # training, meeting and coaching are paid work away from the queues: events
+
+
+def _core_activities(
+    activities: Sequence[Activity], skills: dict[int, str]
+) -> tuple[core.Activity, ...]:
+    return tuple(
+        core.Activity(
+            _KINDS.get(a.kind, core.ActivityKind.EVENT),
+            a.starts_at,
+            a.ends_at,
+            skill_group=skills.get(a.skill_id, "") if a.skill_id is not None else "",
+            label=a.kind.value,
+        )
+        for a in sorted(activities, key=lambda a: a.starts_at)
+    )
