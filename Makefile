@@ -28,10 +28,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # The demo organisation in ./var (seeded once; later runs reuse it), then the server.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo is set in the spring-2020 surge: the server's clock starts on its second plan day.
+DEMO_CLOCK_START ?= 2020-03-17T09:30:00+01:00
 
 run: $(RUN_STAMP)
 	$(BIN)/bezetting demo
-	$(BIN)/bezetting serve --host $(HOST) --port $(PORT)
+	BEZETTING_DEMO_CLOCK_START=$(DEMO_CLOCK_START) \
+		$(BIN)/bezetting serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) lint types layers pytest
 

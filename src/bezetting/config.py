@@ -12,10 +12,14 @@ development mode::
     BEZETTING_SECRET_KEY         signs sessions and tokens (at least 32 characters in production)
     BEZETTING_PSEUDONYM_KEY      keys the hash that pseudonymises customer ids on import
     BEZETTING_BROKER_URL         redis://host:6379/0 to run jobs on Celery; unset = in-process
+    BEZETTING_DEMO_CLOCK_START   dev only: the server's "now" starts at this moment (with a
+                                 zone, e.g. 2020-03-17T09:30:00+01:00) and runs on from there;
+                                 ``make run`` sets it so the spring-2020 demo is "today"
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -51,6 +55,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(INSECURE_DEV_KEY)
     pseudonym_key: SecretStr = SecretStr(INSECURE_DEV_KEY)
     broker_url: str | None = None
+    demo_clock_start: datetime | None = None
 
     @property
     def resolved_database_url(self) -> str:
@@ -79,6 +84,16 @@ def load_settings(**overrides: object) -> Settings:
             for err in exc.errors()
         )
         raise InputError(f"invalid settings: {problems}") from None
+    start = settings.demo_clock_start
+    if start is not None and (start.tzinfo is None or start.utcoffset() is None):
+        raise InputError(
+            "BEZETTING_DEMO_CLOCK_START needs a zone, e.g. 2020-03-17T09:30:00+01:00"
+        )
+    if start is not None and settings.env is not Environment.DEV:
+        raise InputError(
+            "BEZETTING_DEMO_CLOCK_START moves the server's clock: development mode only "
+            f"(BEZETTING_ENV is {settings.env.value!r})"
+        )
     if settings.env is Environment.PRODUCTION:
         for name in ("secret_key", "pseudonym_key"):
             value: SecretStr = getattr(settings, name)

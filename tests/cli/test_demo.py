@@ -70,6 +70,10 @@ def test_serve_prints_the_address_and_the_demo_logins(
     assert "http://127.0.0.1:8123/api/v1/docs" in result.output
     assert "planner@demo.bezetting.invalid" in result.output
     assert served["port"] == 8123
+    assert "Demo clock" not in result.output
+    monkeypatch.setenv("BEZETTING_DEMO_CLOCK_START", "2020-03-17T09:30:00+01:00")
+    clocked = runner.invoke(app, ["serve", "--port", "8123"])
+    assert "Demo clock: the server's now starts at Tue 17 Mar 2020 09:30 +0100" in clocked.output
     assert served["host"] == "127.0.0.1"
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from fastapi import Depends, FastAPI
 
 from bezetting import __version__
-from bezetting.api.deps import AppContext, Caller, LoginRateLimiter
+from bezetting.api.deps import AppContext, Caller, LoginRateLimiter, running_from
 from bezetting.api.errors import install_error_handlers
 from bezetting.api.routers import (
     absences,
@@ -54,14 +54,17 @@ def create_app(
         clock: now, timezone-aware (tests pin it).
         login_limiter: the login rate limiter (default: 5 failures per 5 minutes).
     """
+    settings = settings if settings is not None else load_settings()
     context = AppContext(
-        settings if settings is not None else load_settings(),
+        settings,
         limiter=login_limiter,
         sessions=sessions,
         runner=runner,
     )
     if clock is not None:
         context.clock = clock
+    elif settings.demo_clock_start is not None:
+        context.clock = running_from(settings.demo_clock_start)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -42,6 +42,7 @@ __all__ = [
     "LoginRateLimiter",
     "csrf_token_for",
     "require_roles",
+    "running_from",
 ]
 
 SESSION_COOKIE = "bezetting_session"
@@ -102,6 +103,23 @@ class LoginRateLimiter:
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def running_from(
+    start: datetime,
+    real_clock: Callable[[], datetime] = _utc_now,
+) -> Callable[[], datetime]:
+    """A clock that reads ``start`` now and runs on in real time (the demo's spring 2020).
+
+    Sessions, requests and "today" on the pages all follow it, so a demo set in the past
+    behaves as if it were the present.
+    """
+    offset = start - real_clock()
+
+    def now() -> datetime:
+        return (real_clock() + offset).astimezone(UTC)
+
+    return now
 
 
 class AppContext:

@@ -58,6 +58,13 @@ def serve(
         )
         if demo is not None:
             print_demo_logins(console, demo)
+        if settings.demo_clock_start is not None:
+            console.print(
+                f"Demo clock: the server's now starts at "
+                f"{settings.demo_clock_start:%a %d %b %Y %H:%M %z} and runs on in real time "
+                "(BEZETTING_DEMO_CLOCK_START).",
+                highlight=False,
+            )
     # By import path: each worker process builds its own app from the same environment (and
     # the CLI layer stays independent of the API and web layers, as the import contract wants).
     uvicorn.run(

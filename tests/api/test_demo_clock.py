@@ -1,0 +1,51 @@
+"""The demo clock: a server whose "now" starts in spring 2020 and runs on in real time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bezetting.api.app import create_app
+from bezetting.api.deps import running_from
+from bezetting.config import load_settings
+from bezetting.core.errors import InputError
+
+SPRING_2020 = datetime(2020, 3, 17, 9, 30, tzinfo=UTC)
+
+
+def test_the_clock_starts_at_the_given_moment_and_runs_on_in_real_time() -> None:
+    real = [datetime(2026, 11, 27, 20, 0, tzinfo=UTC)]
+    clock = running_from(SPRING_2020, real_clock=lambda: real[0])
+    assert clock() == SPRING_2020
+    real[0] += timedelta(minutes=90)
+    assert clock() == SPRING_2020 + timedelta(minutes=90)
+    assert clock().tzinfo is UTC
+
+
+def test_the_app_reads_now_from_the_demo_clock_setting(tmp_path) -> None:
+    settings = load_settings(
+        database_url=f"sqlite:///{tmp_path / 'clock.db'}",
+        demo_clock_start="2020-03-17T10:30:00+01:00",
+    )
+    app = create_app(settings)
+    with TestClient(app):
+        now = app.state.bezetting.clock()
+    assert SPRING_2020 <= now < SPRING_2020 + timedelta(minutes=5)
+
+
+def test_the_demo_clock_needs_a_zone() -> None:
+    with pytest.raises(InputError, match="needs a zone"):
+        load_settings(demo_clock_start="2020-03-17T09:30:00")
+
+
+@pytest.mark.parametrize("env", ["test", "production"])
+def test_the_demo_clock_is_refused_outside_development(env: str) -> None:
+    with pytest.raises(InputError, match="development mode only"):
+        load_settings(
+            env=env,
+            demo_clock_start="2020-03-17T09:30:00+01:00",
+            secret_key="s" * 40,
+            pseudonym_key="p" * 40,
+        )
