@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bezetting.core.queueing import erlang_a_metrics
 from bezetting.core.schedule import (
     Agent,
     Contract,
@@ -48,9 +49,21 @@ from bezetting.core.schedule import (
     SolveParameters,
     TimeWindow,
     UnwantedTimeWish,
+    simulated_agents,
     solve,
 )
 from bezetting.core.schedule._time import from_epoch
+from bezetting.core.simulate import (
+    AgentGroup,
+    Exponential,
+    PoissonArrivals,
+    Queue,
+    Scenario,
+    replicate,
+)
+from bezetting.core.simulate import (
+    Skill as SimulatedSkill,
+)
 
 GROUPS = (("voice", 0.55), ("chat", 0.25), ("email", 0.20))
 REPO = Path(__file__).resolve().parents[1]
@@ -267,6 +280,12 @@ def main() -> None:
         "--compare-old", action="store_true", help="also run CP-SAT alone on the same problem"
     )
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
+    parser.add_argument(
+        "--replications",
+        type=int,
+        default=10,
+        help="simulator runs of the voice group's schedule (0: skip the simulator check)",
+    )
     args = parser.parse_args()
     t0 = clock.monotonic()
     problem = build(args.agents, args.weeks, args.seed)
@@ -287,6 +306,8 @@ def main() -> None:
         )
     if not args.no_peer:
         side_by_side(problem, results["new"], args)
+    if args.replications:
+        simulator_check(problem, results["new"], replications=args.replications, seed=args.seed)
     if len(objectives) == 2:
         new, old = objectives["new"], objectives["old (CP-SAT alone)"]
         print(f"objective ratio new / old: {new / old:.3f}" if old > 0 else "old: no schedule")
@@ -316,6 +337,71 @@ def side_by_side(problem: Problem, ours: ScheduleResult, args: argparse.Namespac
             f"Ratios bezetting / pyworkforce: under-coverage {ratio}, "
             f"time {ours.wall_seconds / max(a.seconds, 1e-9):.1f}"
         )
+
+
+def simulator_check(
+    problem: Problem, ours: ScheduleResult, *, replications: int, seed: int
+) -> None:
+    """The voice group's schedule played out in the simulator against Erlang A's prediction.
+
+    The bench demand is agents, not calls: the load per slot is taken as 80% of the required
+    agents (AHT 300 s, patience 120 s), a typical occupancy; then the simulated service level of
+    the scheduled agents is compared with Erlang A for the agents the schedule puts there.
+    """
+    aht, patience, within = 300.0, 120.0, 20.0
+    g = [d.skill_group for d in problem.demand].index("voice")
+    required = np.asarray(problem.demand[g].required, dtype=np.float64)
+    load = 0.8 * required
+    calls = load * 900 / aht
+    staffed = ours.coverage.staffed[ours.coverage.skill_groups.index("voice")]
+    predicted = erlang_a_metrics(
+        staffed,
+        load_erlangs=load,
+        aht_seconds=aht,
+        patience_seconds=patience,
+        answer_within_seconds=within,
+    ).service_level_offered
+    scenario = Scenario(
+        interval_seconds=float(problem.horizon.grid().slot_seconds),
+        n_intervals=calls.size,
+        queues=(
+            Queue(
+                "voice",
+                PoissonArrivals(calls),
+                Exponential(aht),
+                patience=Exponential(patience),
+                answer_within_seconds=within,
+            ),
+        ),
+        agent_groups=(
+            AgentGroup(
+                "voice",
+                (SimulatedSkill("voice"),),
+                simulated_agents(problem, ours.schedule, skill_group="voice"),
+            ),
+        ),
+    )
+    t0 = clock.monotonic()
+    rep = replicate(scenario, replications=replications, rng=np.random.default_rng(seed))
+    seconds = clock.monotonic() - t0
+    busy = calls > 0
+    sl = rep.per_interval.service_level
+    inside = sl.covers(predicted[None, :])[0][busy]
+    deviation = np.abs(sl.mean[0][busy] - predicted[busy])
+    day = float((predicted * calls)[busy].sum() / calls.sum())
+    total = rep.total.service_level
+    print(
+        f"--- simulator check, voice group ({replications} runs, {int(calls.sum())} calls each, "
+        f"{seconds:.1f} s)"
+    )
+    print(
+        f"service level over the horizon: Erlang A for the scheduled agents {100 * day:.2f}%, "
+        f"simulated {100 * total.mean[0]:.2f}% +- {100 * total.half_width[0]:.2f} "
+        f"({'inside' if total.covers(day)[0] else 'outside'} the 95% CI); per interval: "
+        f"prediction inside the CI in {100 * inside.mean():.1f}% of {int(busy.sum())}, "
+        f"median |difference| {100 * np.median(deviation):.2f} points, "
+        f"max {100 * deviation.max():.2f}"
+    )
 
 
 def run(
