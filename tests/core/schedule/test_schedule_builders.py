@@ -5,10 +5,10 @@ fixes the model to it, and compares the model's verdict with the validator's."""
 from __future__ import annotations
 
 import itertools
-from datetime import time
+from datetime import date, time
 
 import pytest
-from _schedule_factory import agent, contract, problem
+from _schedule_factory import agent, contract, problem, window
 from ortools.sat.python import cp_model
 
 from bezetting.core.schedule import (
@@ -17,10 +17,12 @@ from bezetting.core.schedule import (
     ActivityKind,
     BreakPolicy,
     Problem,
+    RulePack,
     Schedule,
     Shift,
     ShiftTemplate,
     SolveParameters,
+    WorkPeriod,
     apply_parameters,
     validate,
 )
@@ -129,6 +131,33 @@ def test_weekly_rest_builder() -> None:
     )
     legal = brute_force(prob)
     assert 0 < legal < 2**7
+
+
+PAIR_SUNDAY = date(2020, 3, 22)  # first day of a fixed 14-day pair (even week since 1970)
+
+
+def _two_weeks_with_other_work(rules: RulePack) -> Problem:
+    """Days 1, 3, 5, 8, 10 and 12 hold another client's 08:00-16:30; the other eight days are
+    free to fill with the same shift (or not): 256 schedules across one 14-day pair."""
+    other = tuple(
+        WorkPeriod(window(d, "08:00", "16:30", first=PAIR_SUNDAY), 30, other_client=True)
+        for d in (1, 3, 5, 8, 10, 12)
+    )
+    return problem(
+        agent(contract=contract(0, 0, 60), prior_work=other),
+        days=14,
+        first=PAIR_SUNDAY,
+        shifts=(ShiftTemplate("day", time(8), 510),),
+        rules=rules,
+    )
+
+
+def test_weekly_rest_builder_accepts_exactly_the_72_hours_per_14_days_alternative() -> None:
+    with_alternative = brute_force(_two_weeks_with_other_work(DUTCH_RULES))
+    without = brute_force(_two_weeks_with_other_work(NO_14_DAY_ALTERNATIVE))
+    # Every schedule with 36 h in both weeks keeps the alternative too; some schedules keep
+    # only the alternative (e.g. a full first week, then three days off in a row).
+    assert 0 < without < with_alternative < 2**8
 
 
 def test_working_time_builder() -> None:

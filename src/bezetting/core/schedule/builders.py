@@ -324,46 +324,108 @@ def _night_on(ctx: ModelContext, a: int, day: int, prior_days: set[int]) -> Expr
 
 
 def add_weekly_rest(ctx: ModelContext) -> list[PenaltyTerm]:
-    """36 h uninterrupted rest inside every ATW week (the 72 h per 14 days alternative is left
-    to the validator: the model is stricter)."""
-    m, r, _grid = ctx.model, ctx.problem.rules, ctx.grid
+    """36 h uninterrupted rest inside every ATW week, or else 72 h of rest in the week's fixed
+    14-day pair, counted in blocks of at least 32 h (ATW art. 5:5, as the validator reads it).
+
+    A rest is an *option*: ``k`` (1 to 3) local days without a shift start, from the end of
+    the shift before them to the start of the shift after them (earlier work included). A
+    week keeps the rule with one option of 36 h inside it, or when its pair keeps the
+    alternative: options of at least 32 h each, pairwise separated by at least one day (so no
+    rest is counted twice), together at least 72 h.
+    """
+    m, r = ctx.model, ctx.problem.rules
     need = r.min_weekly_rest_minutes * _MIN
-    for a, _cands in enumerate(ctx.candidates):
+    pairs = sorted({ctx.check.pair_first(week) for week in ctx.check.horizon_weeks()})
+    for a in range(len(ctx.candidates)):
         agent_id = ctx.problem.agents[a].id
-        prior = ctx.prior[a]
+        alternative = {
+            pair: _biweekly_rest(ctx, a, _week_index(ctx, pair), f"{agent_id},{pair}")
+            for pair in pairs
+        }
         for week in ctx.check.horizon_weeks():
             w0 = _week_index(ctx, week)
-            ws, we = ctx.midnight(w0), ctx.midnight(w0 + 7)
             options = []
-            for k in (1, 2, 3):
-                for d in range(w0, w0 + 8 - k):
-                    lo_day, hi_day = ctx.midnight(d), ctx.midnight(d + k)
-                    if any(p.start < hi_day and lo_day < p.end for p in prior):
-                        continue
-                    pe = max([p.end for p in prior if p.end <= lo_day], default=ws)
-                    ps = min([p.start for p in prior if p.start >= hi_day], default=we)
-                    e_expr = _rest_start(ctx, a, d - 1, ws, pe, lo_day)
-                    s_expr = _rest_end(ctx, a, d + k, we, ps, hi_day)
-                    if e_expr is None or s_expr is None:
-                        continue
-                    opt = m.new_bool_var(f"weekly_rest[{agent_id},{week},{d},{k}]")
-                    for day in range(d, d + k):
-                        for i in ctx.by_day[a].get(day, ()):
-                            m.add_implication(opt, ctx.x[a][i].Not())
-                    m.add(s_expr - e_expr >= need).only_enforce_if(opt)
-                    options.append(opt)
+            for d, k, e_expr, s_expr in _rest_options(ctx, a, w0, w0 + 7):
+                opt = m.new_bool_var(f"weekly_rest[{agent_id},{week},{d},{k}]")
+                _free_days(ctx, a, d, k, opt)
+                m.add(s_expr - e_expr >= need).only_enforce_if(opt)
+                options.append(opt)
+            alt = alternative[ctx.check.pair_first(week)]
+            if alt is not None:
+                options.append(alt)
             if options:
                 m.add_bool_or(options)
     return []
+
+
+def _rest_options(
+    ctx: ModelContext, a: int, first_day: int, end_day: int
+) -> list[tuple[int, int, Expr, Expr]]:
+    """Every rest option ``(day, k, rest start, rest end)`` inside ``[first_day, end_day)``,
+    clipped to that window; ``k`` free days from ``day``."""
+    prior = ctx.prior[a]
+    ws, we = ctx.midnight(first_day), ctx.midnight(end_day)
+    out = []
+    for k in (1, 2, 3):
+        for d in range(first_day, end_day + 1 - k):
+            lo_day, hi_day = ctx.midnight(d), ctx.midnight(d + k)
+            if any(p.start < hi_day and lo_day < p.end for p in prior):
+                continue
+            pe = max([p.end for p in prior if p.end <= lo_day], default=ws)
+            ps = min([p.start for p in prior if p.start >= hi_day], default=we)
+            e_expr = _rest_start(ctx, a, d - 1, ws, pe, lo_day)
+            s_expr = _rest_end(ctx, a, d + k, we, ps, hi_day)
+            if e_expr is None or s_expr is None:
+                continue
+            out.append((d, k, e_expr, s_expr))
+    return out
+
+
+def _free_days(ctx: ModelContext, a: int, d: int, k: int, option: cp_model.IntVar) -> None:
+    for day in range(d, d + k):
+        for i in ctx.by_day[a].get(day, ()):
+            ctx.model.add_implication(option, ctx.x[a][i].Not())
+
+
+def _biweekly_rest(ctx: ModelContext, a: int, p0: int, label: str) -> cp_model.IntVar | None:
+    """A literal that, when true, guarantees 72 h of rest in blocks of >= 32 h in the 14 days
+    from day ``p0``; ``None`` when the pack makes the alternative impossible."""
+    m, r = ctx.model, ctx.problem.rules
+    block, total = r.min_biweekly_rest_block_minutes * _MIN, r.min_biweekly_rest_minutes * _MIN
+    span = ctx.midnight(p0 + 14) - ctx.midnight(p0)
+    if total > span:
+        return None
+    alt = m.new_bool_var(f"biweekly_rest[{label}]")
+    lengths = []
+    footprint: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for d, k, e_expr, s_expr in _rest_options(ctx, a, p0, p0 + 14):
+        chosen = m.new_bool_var(f"biweekly_rest_block[{label},{d},{k}]")
+        _free_days(ctx, a, d, k, chosen)
+        m.add(s_expr - e_expr >= block).only_enforce_if(chosen)
+        length = m.new_int_var(0, span, f"biweekly_rest_length[{label},{d},{k}]")
+        m.add(length <= s_expr - e_expr).only_enforce_if(chosen)
+        m.add(length == 0).only_enforce_if(chosen.Not())
+        lengths.append(length)
+        # The block and the day after it: two chosen blocks never share a rest.
+        for day in range(d, d + k + 1):
+            footprint[day].append(chosen)
+    for chosen_on_day in footprint.values():
+        if len(chosen_on_day) > 1:
+            m.add_at_most_one(chosen_on_day)
+    m.add(sum(lengths, start=0) >= total).only_enforce_if(alt)
+    return alt
 
 
 def _rest_start(ctx: ModelContext, a: int, day: int, ws: int, pe: int, lo_day: int) -> Expr | None:
     floor = max(ws, pe)
     if 0 <= day < ctx.grid.days:
         idx = ctx.by_day[a].get(day, [])
+        # Without a shift on ``day`` the rest starts at the next midnight (stricter), unless
+        # earlier work ends on ``day``: then no shift of the day before can end later.
+        free = floor if pe >= ctx.midnight(day) else max(lo_day, floor)
         chosen = sum((ctx.x[a][i] for i in idx), start=0)
         terms = sum((max(ctx.candidates[a][i].end, floor) * ctx.x[a][i] for i in idx), start=0)
-        return terms + max(lo_day, floor) * (1 - chosen) if idx else max(lo_day, floor)
+        return terms + free * (1 - chosen) if idx else free
     if day >= ctx.grid.days:
         return max(lo_day, floor)
     return floor

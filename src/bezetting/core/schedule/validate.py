@@ -150,6 +150,10 @@ class _Checker:
             self._midnights[day] = epoch_seconds(local_midnight(day, self.tz))
         return self._midnights[day]
 
+    def pair_first(self, week: date) -> date:
+        """First week of the fixed 14-day pair (even/odd week since 1970) holding ``week``."""
+        return week - timedelta(weeks=((week - _EPOCH_DAY).days // 7) % 2)
+
     def horizon_weeks(self) -> list[date]:
         first = self.week_start_day(self.grid.first_day)
         last = self.week_start_day(self.grid.day(self.grid.days - 1))
@@ -467,7 +471,7 @@ class _Checker:
             longest = max(self.rests_in(work, lo, hi))
             if longest >= r.min_weekly_rest_minutes * _MIN:
                 continue
-            pair_first = wk - timedelta(weeks=((wk - _EPOCH_DAY).days // 7) % 2)
+            pair_first = self.pair_first(wk)
             plo, phi = self.midnight(pair_first), self.midnight(pair_first + timedelta(weeks=2))
             blocks = [
                 g
