@@ -8,7 +8,7 @@ import itertools
 from datetime import date, time
 
 import pytest
-from _schedule_factory import agent, contract, problem, window
+from _schedule_factory import agent, at, contract, problem, window
 from ortools.sat.python import cp_model
 
 from bezetting.core.schedule import (
@@ -22,6 +22,7 @@ from bezetting.core.schedule import (
     Shift,
     ShiftTemplate,
     SolveParameters,
+    TimeWindow,
     WorkPeriod,
     apply_parameters,
     validate,
@@ -118,6 +119,32 @@ def test_night_rest_and_series_builder() -> None:
     prob = problem(agent(contract=contract(0, 0, 60)), days=4, shifts=(EARLY, LATE, NIGHT))
     legal = brute_force(prob)
     assert 0 < legal < 4**4
+
+
+def _after_five_days_of_other_work(rules: RulePack) -> Problem:
+    """Monday to Friday another client's 08:00-16:30; Saturday to Monday free to fill with
+    off, early or night (available from Saturday 00:00 to Tuesday 07:00): 27 schedules."""
+    other = tuple(WorkPeriod(window(d, "08:00", "16:30"), 30, other_client=True) for d in range(5))
+    return problem(
+        agent(
+            contract=contract(0, 0, 60),
+            prior_work=other,
+            available=(TimeWindow(at(5, "00:00"), at(8, "07:00")),),
+        ),
+        days=9,
+        shifts=(EARLY, NIGHT),
+        rules=rules,
+    )
+
+
+def test_night_series_length_builder() -> None:
+    # Five days of other work and three more days in a row with a night among them is one day
+    # too many (early, early, night); without the limit such schedules are legal.
+    limited = brute_force(_after_five_days_of_other_work(DUTCH_RULES))
+    unlimited = brute_force(
+        _after_five_days_of_other_work(DUTCH_RULES.with_overrides(max_shifts_in_night_series=99))
+    )
+    assert 0 < limited < unlimited < 3**3
 
 
 def test_weekly_rest_builder() -> None:

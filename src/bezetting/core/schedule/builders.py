@@ -41,6 +41,7 @@ __all__ = [
     "add_contract",
     "add_coverage",
     "add_fairness",
+    "add_night_series_length",
     "add_rest",
     "add_shift_choice",
     "add_weekly_rest",
@@ -312,6 +313,37 @@ def add_rest(ctx: ModelContext) -> list[PenaltyTerm]:
             for d, v in short_vars.items():
                 if ctx.midnight(d) < t0 + 8 * _DAY:
                     m.add(v == 0)
+    return []
+
+
+def add_night_series_length(ctx: ModelContext) -> list[PenaltyTerm]:
+    """At most ``max_shifts_in_night_series`` days in a row with work when one of them holds a
+    night shift, earlier work included (as the validator counts: days by local start): no
+    window of one day more may be worked on every day while holding a night."""
+    m, limit = ctx.model, ctx.problem.rules.max_shifts_in_night_series
+    for a, cands in enumerate(ctx.candidates):
+        prior_nights = ctx.prior_night_days[a]
+        if not any(c.night for c in cands) and not prior_nights:
+            continue
+        prior_days = {ctx.day_of(w.start) for w in ctx.prior[a]}
+
+        def worked(day: int, a: int = a, prior_days: set[int] = prior_days) -> Expr:
+            return 1 if day in prior_days else ctx.day_sum(a, day)
+
+        def nights(day: int, a: int = a, prior_nights: set[int] = prior_nights) -> list[Expr]:
+            if day in prior_nights:
+                return [1]
+            return [ctx.x[a][i] for i in ctx.by_day[a].get(day, ()) if ctx.candidates[a][i].night]
+
+        first_day = min([0, *prior_days]) - limit
+        for first in range(first_day, ctx.grid.days):
+            window = range(first, first + limit + 1)
+            days_worked = sum((worked(d) for d in window), start=0)
+            if isinstance(days_worked, int):
+                continue  # earlier work alone: the validator does not blame this plan for it
+            for d in window:
+                for night in nights(d):
+                    m.add(days_worked + night <= limit + 1)
     return []
 
 

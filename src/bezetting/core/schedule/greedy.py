@@ -55,6 +55,7 @@ class _Agent:
         self.days: dict[int, Candidate] = {}
         self.prior_night_days = ctx.prior_night_days[a]
         self.prior_night_starts = [w.start for w in ctx.prior[a] if ctx.check.is_night(w)]
+        self.prior_days = {ctx.day_of(w.start) for w in ctx.prior[a]}
         self._fixed: dict[date, int] = {}  # earlier work per ATW week, minutes
         self._fixed_sundays: dict[int, int] = {}  # earlier Sundays worked in 52 weeks to a day
 
@@ -74,7 +75,7 @@ class _Agent:
         contract = self.ctx.problem.agents[self.a].contract
         if self.week_minutes(c.day // 7) + c.work_minutes > contract.max_minutes_per_week:
             return False
-        if not self._rest_ok(c) or not self._nights_ok(c):
+        if not self._rest_ok(c) or not self._nights_ok(c) or not self._series_ok(c):
             return False
         self.days[c.day] = c
         ok = self._weekly_rest_ok() and self._working_time_ok()
@@ -111,6 +112,25 @@ class _Agent:
             if all(self._night_day(d, c) for d in range(lo, lo + run + 1)):
                 return False
         return True
+
+    def _series_ok(self, c: Candidate) -> bool:
+        """The days in a row with work around ``c`` stay within the night-series limit."""
+
+        def worked(day: int) -> bool:
+            return day == c.day or day in self.days or day in self.prior_days
+
+        def night(day: int) -> bool:
+            o = c if day == c.day else self.days.get(day)
+            return day in self.prior_night_days or (o is not None and o.night)
+
+        lo = c.day
+        while worked(lo - 1):
+            lo -= 1
+        hi = c.day
+        while worked(hi + 1):
+            hi += 1
+        limit = self.ctx.problem.rules.max_shifts_in_night_series
+        return hi - lo + 1 <= limit or not any(night(d) for d in range(lo, hi + 1))
 
     def _weekly_rest_ok(self) -> bool:
         """Every ATW week keeps one of the model's weekly-rest options (same arithmetic)."""

@@ -54,6 +54,7 @@ class Rule(StrEnum):
     NIGHT_SHIFT_MAX_WORK = "night_shift_max_work"
     REST_AFTER_LATE_NIGHT = "rest_after_late_night"
     REST_AFTER_NIGHT_SERIES = "rest_after_night_series"
+    SHIFTS_IN_NIGHT_SERIES = "shifts_in_night_series"
     NIGHT_SHIFTS_PER_16_WEEKS = "night_shifts_per_16_weeks"
     FREE_SUNDAYS = "free_sundays_per_52_weeks"
     CONTRACT_MIN = "contract_min_per_week"
@@ -201,6 +202,7 @@ class _Checker:
             self.check_daily_rest(agent, work)
             self.check_weekly_rest(agent, work)
             self.check_nights(agent, work)
+            self.check_night_series_length(agent, work)
             self.check_sundays(agent, work)
             self.check_contract(agent, shifts)
         return self.out
@@ -572,6 +574,32 @@ class _Checker:
                 f"{count} night shifts in the 16 weeks from {first} "
                 f"({len(bad)} window(s) of 16 weeks over the limit)",
             )
+
+    def check_night_series_length(self, agent: Agent, work: list[_Work]) -> None:
+        """A series is work on consecutive local days (by start); with a night shift in it, it
+        holds at most ``max_shifts_in_night_series`` shifts."""
+        limit = self.rules.max_shifts_in_night_series
+        runs: list[list[_Work]] = []
+        for w in work:
+            day = self.local_day(w.start)
+            if runs and (day - self.local_day(runs[-1][-1].start)).days <= 1:
+                runs[-1].append(w)
+            else:
+                runs.append([w])
+        for run in runs:
+            days = {self.local_day(w.start) for w in run}
+            planned = any(w.planned for w in run)
+            if planned and len(days) > limit and any(self.is_night(w) for w in run):
+                self.add(
+                    agent.id,
+                    Rule.SHIFTS_IN_NIGHT_SERIES,
+                    run[0].start,
+                    len(days),
+                    limit,
+                    "count",
+                    f"{len(days)} days in a row with work from {min(days)}, a night shift among "
+                    f"them",
+                )
 
     def check_sundays(self, agent: Agent, work: list[_Work]) -> None:
         r = self.rules
