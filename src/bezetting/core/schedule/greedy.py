@@ -26,6 +26,7 @@ from bezetting.core.schedule.builders import (
     forbidden_by_prior_work,
     wish_broken_by,
 )
+from bezetting.core.schedule.explain import is_weekend
 from bezetting.core.schedule.plan import Activity, ActivityKind, Shift
 from bezetting.core.schedule.problem import MaxDaysPerWeekWish, Problem, open_slots
 
@@ -33,6 +34,10 @@ __all__ = ["GreedySchedule", "assemble_shifts", "greedy_schedule"]
 
 _MIN = 60
 _WISH_COST = 1e6  # a broken wish outweighs any coverage gain of one shift
+# Weekend duty by turns: each weekend shift an agent already has (per 40 contract hours, this
+# plan and earlier work) makes the next one worth this many weighted slots of coverage less,
+# so weekend shifts go round instead of to whoever picks first.
+_WEEKEND_TURN = 2.0
 
 
 @dataclass(frozen=True)
@@ -303,6 +308,19 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
             residual[g, t] -= 1
             group_at[(a, t)] = g
 
+    earlier_weekends = [
+        sum(1 for w in ctx.prior[a] if is_weekend(grid, w.start)) for a in range(len(prob.agents))
+    ]
+
+    def weekend_cost(a: int, c: Candidate) -> float:
+        if not is_weekend(grid, c.start):
+            return 0.0
+        done = earlier_weekends[a] + sum(
+            1 for o in agents[a].days.values() if o is not c and is_weekend(grid, o.start)
+        )
+        fte = max(60, prob.agents[a].contract.target_minutes_per_week) / 2400
+        return _WEEKEND_TURN * done / fte
+
     def days_wish_cost(a: int, c: Candidate) -> float:
         out = 0.0
         for wish in prob.agents[a].wishes:
@@ -353,6 +371,7 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
                     value(a, c)
                     - wish_cost[a][i]
                     - days_wish_cost(a, c)
+                    - weekend_cost(a, c)
                     - over / 60.0
                     + 1e-3 * c.work_minutes
                 )
@@ -401,7 +420,7 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
                 week = c.day // 7
                 full = min(7, grid.days - 7 * week) == 7
                 have = agents[a].week_minutes(week)
-                base = value(a, c) - wish_cost[a][i_old] - days_wish_cost(a, c)
+                base = value(a, c) - wish_cost[a][i_old] - days_wish_cost(a, c) - weekend_cost(a, c)
                 moves: list[tuple[float, int]] = []
                 for i in usable[a]:
                     o = ctx.candidates[a][i]
@@ -409,7 +428,13 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
                         continue
                     if full and have + o.work_minutes < contract.min_minutes_per_week:
                         continue
-                    gain = value(a, o) - wish_cost[a][i] - days_wish_cost(a, o) - base
+                    gain = (
+                        value(a, o)
+                        - wish_cost[a][i]
+                        - days_wish_cost(a, o)
+                        - weekend_cost(a, o)
+                        - base
+                    )
                     if gain > 0.5:
                         moves.append((gain, i))
                 for _gain, i in sorted(moves, reverse=True):
