@@ -363,31 +363,46 @@ def add_weekly_rest(ctx: ModelContext) -> list[PenaltyTerm]:
     the shift before them to the start of the shift after them (earlier work included). A
     week keeps the rule with one option of 36 h inside it, or when its pair keeps the
     alternative: options of at least 32 h each, pairwise separated by at least one day (so no
-    rest is counted twice), together at least 72 h.
+    rest is counted twice), together at least 72 h. The alternative counts rest only up to the
+    end of the horizon, so a later part of a decomposed solve cannot undo it.
+
+    A week with two whole days after the horizon and no earlier work on them gets no
+    constraint here: those days hold 36 h of rest now, and the part that plans them checks
+    the week again.
     """
     m, r = ctx.model, ctx.problem.rules
     need = r.min_weekly_rest_minutes * _MIN
-    pairs = sorted({ctx.check.pair_first(week) for week in ctx.check.horizon_weeks()})
     for a in range(len(ctx.candidates)):
         agent_id = ctx.problem.agents[a].id
-        alternative = {
-            pair: _biweekly_rest(ctx, a, _week_index(ctx, pair), f"{agent_id},{pair}")
-            for pair in pairs
-        }
+        alternative: dict[date, cp_model.IntVar | None] = {}
         for week in ctx.check.horizon_weeks():
             w0 = _week_index(ctx, week)
+            after = max(w0, ctx.grid.days)
+            if w0 + 7 - after >= 2 and not _work_after(ctx, a, after, w0 + 7):
+                continue
             options = []
             for d, k, e_expr, s_expr in _rest_options(ctx, a, w0, w0 + 7):
                 opt = m.new_bool_var(f"weekly_rest[{agent_id},{week},{d},{k}]")
                 _free_days(ctx, a, d, k, opt)
                 m.add(s_expr - e_expr >= need).only_enforce_if(opt)
                 options.append(opt)
-            alt = alternative[ctx.check.pair_first(week)]
+            pair = ctx.check.pair_first(week)
+            if pair not in alternative:
+                alternative[pair] = _biweekly_rest(
+                    ctx, a, _week_index(ctx, pair), f"{agent_id},{pair}"
+                )
+            alt = alternative[pair]
             if alt is not None:
                 options.append(alt)
             if options:
                 m.add_bool_or(options)
     return []
+
+
+def _work_after(ctx: ModelContext, a: int, first_day: int, end_day: int) -> bool:
+    """Whether earlier or other-client work touches the days ``[first_day, end_day)``."""
+    lo, hi = ctx.midnight(first_day), ctx.midnight(end_day)
+    return any(p.start < hi and lo < p.end for p in ctx.prior[a])
 
 
 def _rest_options(
@@ -424,13 +439,14 @@ def _biweekly_rest(ctx: ModelContext, a: int, p0: int, label: str) -> cp_model.I
     from day ``p0``; ``None`` when the pack makes the alternative impossible."""
     m, r = ctx.model, ctx.problem.rules
     block, total = r.min_biweekly_rest_block_minutes * _MIN, r.min_biweekly_rest_minutes * _MIN
-    span = ctx.midnight(p0 + 14) - ctx.midnight(p0)
+    end = min(p0 + 14, ctx.grid.days)  # rest after the horizon is not counted on
+    span = ctx.midnight(end) - ctx.midnight(p0)
     if total > span:
         return None
     alt = m.new_bool_var(f"biweekly_rest[{label}]")
     lengths = []
     footprint: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-    for d, k, e_expr, s_expr in _rest_options(ctx, a, p0, p0 + 14):
+    for d, k, e_expr, s_expr in _rest_options(ctx, a, p0, end):
         chosen = m.new_bool_var(f"biweekly_rest_block[{label},{d},{k}]")
         _free_days(ctx, a, d, k, chosen)
         m.add(s_expr - e_expr >= block).only_enforce_if(chosen)

@@ -311,15 +311,16 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
     earlier_weekends = [
         sum(1 for w in ctx.prior[a] if is_weekend(grid, w.start)) for a in range(len(prob.agents))
     ]
+    weekend_days = {d for d in range(grid.days) if grid.day(d).weekday() >= 5}
+    fte = [max(60, agent.contract.target_minutes_per_week) / 2400 for agent in prob.agents]
 
     def weekend_cost(a: int, c: Candidate) -> float:
-        if not is_weekend(grid, c.start):
+        if c.day not in weekend_days:
             return 0.0
         done = earlier_weekends[a] + sum(
-            1 for o in agents[a].days.values() if o is not c and is_weekend(grid, o.start)
+            1 for d in weekend_days if d != c.day and d in agents[a].days
         )
-        fte = max(60, prob.agents[a].contract.target_minutes_per_week) / 2400
-        return _WEEKEND_TURN * done / fte
+        return _WEEKEND_TURN * done / fte[a]
 
     def days_wish_cost(a: int, c: Candidate) -> float:
         out = 0.0
