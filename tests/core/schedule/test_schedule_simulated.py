@@ -109,6 +109,17 @@ def simulated(built: tuple[Problem, ScheduleResult]) -> ReplicationResult:
     return replicate(scenario, replications=40, rng=np.random.default_rng(2020))
 
 
+# Erlang's steady state leaves out the empty queue each morning and the lag after each
+# staffing step, which the simulator plays out: over this day it comes out about 0.2 points
+# better than the formula. The day's comparison allows half a point for that beyond the
+# confidence interval; one agent more or less per interval moves the prediction 4 to 7 points.
+STEADY_STATE_TOLERANCE = 0.005
+
+
+def agrees(estimate_mean: float, half_width: float, prediction: float) -> bool:
+    return abs(estimate_mean - prediction) <= half_width + STEADY_STATE_TOLERANCE
+
+
 def day_level(service_level: np.ndarray) -> float:
     calls = calls_per_slot()
     return float((service_level * calls)[calls > 0].sum() / calls.sum())
@@ -119,7 +130,7 @@ def test_the_days_service_level_matches_erlang_a_for_the_scheduled_agents(
 ) -> None:
     staffed = built[1].coverage.staffed[0]
     total = simulated.total.service_level
-    assert total.covers(day_level(predicted(staffed)))[0]
+    assert agrees(total.mean[0], total.half_width[0], day_level(predicted(staffed)))
 
 
 def test_most_intervals_match_erlang_a_within_their_confidence_interval(
@@ -141,7 +152,8 @@ def test_the_check_notices_one_agent_more_or_less_per_interval(
 ) -> None:
     staffed = np.maximum(built[1].coverage.staffed[0] + off_by, 0)
     busy = calls_per_slot() > 0
-    assert not simulated.total.service_level.covers(day_level(predicted(staffed)))[0]
+    total = simulated.total.service_level
+    assert not agrees(total.mean[0], total.half_width[0], day_level(predicted(staffed)))
     inside = simulated.per_interval.service_level.covers(predicted(staffed)[None, :])[0][busy]
     assert inside.mean() < 0.75
 
