@@ -147,7 +147,9 @@ def test_decomposed_a_legal_schedule_of_the_whole_horizon_comes_first() -> None:
     assert seen[0].whole
     assert seen[0].part == 0
     assert seen[0].elapsed_seconds < result.wall_seconds
-    assert [p.whole for p in seen].count(True) == 2  # the greedy one and the final one
+    # The last report is the answer for the whole horizon, unless a week found nothing in its
+    # time (a loaded machine) and the greedy schedule reported first is the answer.
+    assert seen[-1].whole or result.status is SolveStatus.HEURISTIC
     assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.HEURISTIC)
     assert result.violations == ()
     assert result.bound <= result.objective + 1e-9
