@@ -86,9 +86,7 @@ def load_settings(**overrides: object) -> Settings:
         raise InputError(f"invalid settings: {problems}") from None
     start = settings.demo_clock_start
     if start is not None and (start.tzinfo is None or start.utcoffset() is None):
-        raise InputError(
-            "BEZETTING_DEMO_CLOCK_START needs a zone, e.g. 2020-03-17T09:30:00+01:00"
-        )
+        raise InputError("BEZETTING_DEMO_CLOCK_START needs a zone, e.g. 2020-03-17T09:30:00+01:00")
     if start is not None and settings.env is not Environment.DEV:
         raise InputError(
             "BEZETTING_DEMO_CLOCK_START moves the server's clock: development mode only "

@@ -5,10 +5,10 @@ fixes the model to it, and compares the model's verdict with the validator's."""
 from __future__ import annotations
 
 import itertools
-from datetime import time
+from datetime import date, time
 
 import pytest
-from _schedule_factory import agent, contract, problem
+from _schedule_factory import agent, at, contract, problem, window
 from ortools.sat.python import cp_model
 
 from bezetting.core.schedule import (
@@ -17,10 +17,13 @@ from bezetting.core.schedule import (
     ActivityKind,
     BreakPolicy,
     Problem,
+    RulePack,
     Schedule,
     Shift,
     ShiftTemplate,
     SolveParameters,
+    TimeWindow,
+    WorkPeriod,
     apply_parameters,
     validate,
 )
@@ -118,6 +121,32 @@ def test_night_rest_and_series_builder() -> None:
     assert 0 < legal < 4**4
 
 
+def _after_five_days_of_other_work(rules: RulePack) -> Problem:
+    """Monday to Friday another client's 08:00-16:30; Saturday to Monday free to fill with
+    off, early or night (available from Saturday 00:00 to Tuesday 07:00): 27 schedules."""
+    other = tuple(WorkPeriod(window(d, "08:00", "16:30"), 30, other_client=True) for d in range(5))
+    return problem(
+        agent(
+            contract=contract(0, 0, 60),
+            prior_work=other,
+            available=(TimeWindow(at(5, "00:00"), at(8, "07:00")),),
+        ),
+        days=9,
+        shifts=(EARLY, NIGHT),
+        rules=rules,
+    )
+
+
+def test_night_series_length_builder() -> None:
+    # Five days of other work and three more days in a row with a night among them is one day
+    # too many (early, early, night); without the limit such schedules are legal.
+    limited = brute_force(_after_five_days_of_other_work(DUTCH_RULES))
+    unlimited = brute_force(
+        _after_five_days_of_other_work(DUTCH_RULES.with_overrides(max_shifts_in_night_series=99))
+    )
+    assert 0 < limited < unlimited < 3**3
+
+
 def test_weekly_rest_builder() -> None:
     # 7 days x {off, early}; without the 72-h-per-14-days alternative the ATW week from
     # Sunday 15 March needs 36 h of rest inside it.
@@ -129,6 +158,33 @@ def test_weekly_rest_builder() -> None:
     )
     legal = brute_force(prob)
     assert 0 < legal < 2**7
+
+
+PAIR_SUNDAY = date(2020, 3, 22)  # first day of a fixed 14-day pair (even week since 1970)
+
+
+def _two_weeks_with_other_work(rules: RulePack) -> Problem:
+    """Days 1, 3, 5, 8, 10 and 12 hold another client's 08:00-16:30; the other eight days are
+    free to fill with the same shift (or not): 256 schedules across one 14-day pair."""
+    other = tuple(
+        WorkPeriod(window(d, "08:00", "16:30", first=PAIR_SUNDAY), 30, other_client=True)
+        for d in (1, 3, 5, 8, 10, 12)
+    )
+    return problem(
+        agent(contract=contract(0, 0, 60), prior_work=other),
+        days=14,
+        first=PAIR_SUNDAY,
+        shifts=(ShiftTemplate("day", time(8), 510),),
+        rules=rules,
+    )
+
+
+def test_weekly_rest_builder_accepts_exactly_the_72_hours_per_14_days_alternative() -> None:
+    with_alternative = brute_force(_two_weeks_with_other_work(DUTCH_RULES))
+    without = brute_force(_two_weeks_with_other_work(NO_14_DAY_ALTERNATIVE))
+    # Every schedule with 36 h in both weeks keeps the alternative too; some schedules keep
+    # only the alternative (e.g. a full first week, then three days off in a row).
+    assert 0 < without < with_alternative < 2**8
 
 
 def test_working_time_builder() -> None:

@@ -260,6 +260,39 @@ def test_46_hours_rest_after_three_night_shifts() -> None:
     assert found(check(*two_nights), Rule.REST_AFTER_NIGHT_SERIES) == []
 
 
+def test_at_most_7_days_in_a_row_when_one_holds_a_night_shift() -> None:
+    # Wednesday 18 March to Thursday 26 March: 6 day shifts, then nights on Tuesday and
+    # Wednesday 24-25 March: 8 days in a row with a night among them.
+    days = [shift("ann", d, "08:00", "16:30", LUNCH) for d in range(2, 8)]
+    nights = [shift("ann", d, "22:00", "06:30", ("02:00", "02:30")) for d in (8, 9)]
+    prob = problem(days=14)
+    [v] = found(check(*days, *nights, prob=prob), Rule.SHIFTS_IN_NIGHT_SERIES)
+    assert (v.measured, v.limit) == (8, 7)
+    assert found(check(*days[1:], *nights, prob=prob), Rule.SHIFTS_IN_NIGHT_SERIES) == []
+    day_instead = shift("ann", 9, "08:00", "16:30", LUNCH)  # 8 days in a row, one night
+    assert found(check(*days, nights[0], prob=prob), Rule.SHIFTS_IN_NIGHT_SERIES) == []
+    eight_days = [*days, shift("ann", 8, "08:00", "16:30", LUNCH), day_instead]
+    assert found(check(*eight_days, prob=prob), Rule.SHIFTS_IN_NIGHT_SERIES) == []
+
+
+def test_earlier_work_counts_in_the_series_with_a_night() -> None:
+    earlier = tuple(prior(d, "08:00", "16:30", break_minutes=30) for d in range(-6, 0))
+    night = shift("ann", 0, "22:00", "06:30", ("02:00", "02:30"))
+    [v] = found(
+        check(
+            night,
+            shift("ann", 1, "22:00", "06:30", ("02:00", "02:30")),
+            prob=problem(agent(prior_work=earlier)),
+        ),
+        Rule.SHIFTS_IN_NIGHT_SERIES,
+    )
+    assert (v.measured, v.limit) == (8, 7)
+    assert (
+        found(check(night, prob=problem(agent(prior_work=earlier))), Rule.SHIFTS_IN_NIGHT_SERIES)
+        == []
+    )
+
+
 def test_at_most_36_night_shifts_per_16_weeks() -> None:
     earlier = tuple(prior(d, "22:00", "06:30", break_minutes=30) for d in range(-43, -8))  # 35
     nights = [shift("ann", d, "22:00", "06:30", ("02:00", "02:30")) for d in range(2)]

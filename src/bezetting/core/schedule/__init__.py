@@ -39,6 +39,7 @@ from bezetting.core.schedule.result import (
     WishOutcome,
 )
 from bezetting.core.schedule.rules import DUTCH_RULES, RulePack, RuleValue
+from bezetting.core.schedule.simulation import simulated_agents
 from bezetting.core.schedule.solve import Decomposition, SolveParameters, apply_parameters, solve
 from bezetting.core.schedule.validate import Rule, Violation, validate
 
@@ -86,6 +87,7 @@ __all__ = [
     "coverage_of",
     "fairness_of",
     "penalties_of",
+    "simulated_agents",
     "solve",
     "validate",
     "wishes_of",

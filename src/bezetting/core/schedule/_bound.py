@@ -41,8 +41,16 @@ class _Rows:
         return sparse.csr_matrix((self.v, (self.r, self.c)), shape=(len(self.rhs), n))
 
 
-def lp_lower_bound(ctx: ModelContext, *, time_limit_seconds: float = 30.0) -> float | None:
-    """The relaxation's optimum in cost units, or None when HiGHS does not finish in time."""
+def lp_lower_bound(
+    ctx: ModelContext, *, time_limit_seconds: float = 30.0, integral_shifts: bool = False
+) -> float | None:
+    """The relaxation's optimum in cost units, or None when HiGHS does not finish in time.
+
+    With ``integral_shifts`` the number of agents of each interchangeable set on each shift is
+    kept whole (a mixed-integer programme; breaks, flows and costs stay continuous): still a
+    relaxation of the model, and a tighter one. HiGHS's branch and bound then reports its dual
+    bound when the time runs out, which is a valid bound as well.
+    """
     prob, grid = ctx.problem, ctx.grid
     w = prob.weights
     n_vars = 0
@@ -57,6 +65,7 @@ def lp_lower_bound(ctx: ModelContext, *, time_limit_seconds: float = 30.0) -> fl
         return n_vars - 1
 
     le, eq = _Rows(), _Rows()  # A_ub x <= b, A_eq x == b
+    shift_columns: list[int] = []
     step = grid.slot_minutes
     classes: dict[frozenset[str], list[int]] = defaultdict(list)
     for a, agent in enumerate(prob.agents):
@@ -84,6 +93,7 @@ def lp_lower_bound(ctx: ModelContext, *, time_limit_seconds: float = 30.0) -> fl
         x: dict[int, int] = {}
         for i, c in enumerate(ctx.candidates[a]):
             x[i] = new(0.0, m)
+            shift_columns.append(x[i])
             for t in range(c.first, c.last):
                 on[key][t][x[i]] += 1.0
         for idx in ctx.by_day[a].values():
@@ -171,6 +181,10 @@ def lp_lower_bound(ctx: ModelContext, *, time_limit_seconds: float = 30.0) -> fl
                     float(len(prob.agents)),
                 )
                 le.add({over: -1.0, **dict.fromkeys(flows, 1.0)}, need)
+    if integral_shifts:
+        return _mixed_integer_bound(
+            cost, upper, le, eq, shift_columns, time_limit_seconds=time_limit_seconds
+        )
     res = optimize.linprog(
         np.asarray(cost),
         A_ub=le.matrix(n_vars) if le.rhs else None,
@@ -183,5 +197,40 @@ def lp_lower_bound(ctx: ModelContext, *, time_limit_seconds: float = 30.0) -> fl
     )
     if res.status != 0:
         return None
-    # The model's costs are integers: round up, less the solver's tolerance.
-    return math.ceil(float(res.fun) - 1e-6 * max(1.0, abs(float(res.fun)))) / COST_SCALE
+    return _rounded(float(res.fun))
+
+
+def _rounded(value: float) -> float:
+    """The model's costs are integers: round up, less the solver's tolerance."""
+    return math.ceil(value - 1e-6 * max(1.0, abs(value))) / COST_SCALE
+
+
+def _mixed_integer_bound(
+    cost: list[float],
+    upper: list[float],
+    le: _Rows,
+    eq: _Rows,
+    integer_columns: list[int],
+    *,
+    time_limit_seconds: float,
+) -> float | None:
+    n = len(cost)
+    integrality = np.zeros(n, dtype=np.int64)
+    integrality[integer_columns] = 1
+    constraints = []
+    if le.rhs:
+        constraints.append(optimize.LinearConstraint(le.matrix(n), -np.inf, np.asarray(le.rhs)))
+    if eq.rhs:
+        rhs = np.asarray(eq.rhs)
+        constraints.append(optimize.LinearConstraint(eq.matrix(n), rhs, rhs))
+    res = optimize.milp(
+        np.asarray(cost),
+        integrality=integrality,
+        bounds=optimize.Bounds(np.zeros(n), np.asarray(upper)),
+        constraints=constraints,
+        options={"time_limit": time_limit_seconds, "presolve": True},
+    )
+    dual = getattr(res, "mip_dual_bound", None)
+    if dual is None or not math.isfinite(float(dual)):
+        return None
+    return _rounded(float(dual))

@@ -41,6 +41,7 @@ __all__ = [
     "add_contract",
     "add_coverage",
     "add_fairness",
+    "add_night_series_length",
     "add_rest",
     "add_shift_choice",
     "add_weekly_rest",
@@ -315,6 +316,37 @@ def add_rest(ctx: ModelContext) -> list[PenaltyTerm]:
     return []
 
 
+def add_night_series_length(ctx: ModelContext) -> list[PenaltyTerm]:
+    """At most ``max_shifts_in_night_series`` days in a row with work when one of them holds a
+    night shift, earlier work included (as the validator counts: days by local start): no
+    window of one day more may be worked on every day while holding a night."""
+    m, limit = ctx.model, ctx.problem.rules.max_shifts_in_night_series
+    for a, cands in enumerate(ctx.candidates):
+        prior_nights = ctx.prior_night_days[a]
+        if not any(c.night for c in cands) and not prior_nights:
+            continue
+        prior_days = {ctx.day_of(w.start) for w in ctx.prior[a]}
+
+        def worked(day: int, a: int = a, prior_days: set[int] = prior_days) -> Expr:
+            return 1 if day in prior_days else ctx.day_sum(a, day)
+
+        def nights(day: int, a: int = a, prior_nights: set[int] = prior_nights) -> list[Expr]:
+            if day in prior_nights:
+                return [1]
+            return [ctx.x[a][i] for i in ctx.by_day[a].get(day, ()) if ctx.candidates[a][i].night]
+
+        first_day = min([0, *prior_days]) - limit
+        for first in range(first_day, ctx.grid.days):
+            window = range(first, first + limit + 1)
+            days_worked = sum((worked(d) for d in window), start=0)
+            if isinstance(days_worked, int):
+                continue  # earlier work alone: the validator does not blame this plan for it
+            for d in window:
+                for night in nights(d):
+                    m.add(days_worked + night <= limit + 1)
+    return []
+
+
 def _night_on(ctx: ModelContext, a: int, day: int, prior_days: set[int]) -> Expr:
     if day < 0:
         return 1 if day in prior_days else 0
@@ -324,46 +356,124 @@ def _night_on(ctx: ModelContext, a: int, day: int, prior_days: set[int]) -> Expr
 
 
 def add_weekly_rest(ctx: ModelContext) -> list[PenaltyTerm]:
-    """36 h uninterrupted rest inside every ATW week (the 72 h per 14 days alternative is left
-    to the validator: the model is stricter)."""
-    m, r, _grid = ctx.model, ctx.problem.rules, ctx.grid
+    """36 h uninterrupted rest inside every ATW week, or else 72 h of rest in the week's fixed
+    14-day pair, counted in blocks of at least 32 h (ATW art. 5:5, as the validator reads it).
+
+    A rest is an *option*: ``k`` (1 to 3) local days without a shift start, from the end of
+    the shift before them to the start of the shift after them (earlier work included). A
+    week keeps the rule with one option of 36 h inside it, or when its pair keeps the
+    alternative: options of at least 32 h each, pairwise separated by at least one day (so no
+    rest is counted twice), together at least 72 h. The alternative counts rest only up to the
+    end of the horizon, so a later part of a decomposed solve cannot undo it.
+
+    A week with two whole days after the horizon and no earlier work on them gets no
+    constraint here: those days hold 36 h of rest now, and the part that plans them checks
+    the week again.
+    """
+    m, r = ctx.model, ctx.problem.rules
     need = r.min_weekly_rest_minutes * _MIN
-    for a, _cands in enumerate(ctx.candidates):
+    for a in range(len(ctx.candidates)):
         agent_id = ctx.problem.agents[a].id
-        prior = ctx.prior[a]
+        alternative: dict[date, cp_model.IntVar | None] = {}
         for week in ctx.check.horizon_weeks():
             w0 = _week_index(ctx, week)
-            ws, we = ctx.midnight(w0), ctx.midnight(w0 + 7)
+            after = max(w0, ctx.grid.days)
+            if w0 + 7 - after >= 2 and not _work_after(ctx, a, after, w0 + 7):
+                continue
             options = []
-            for k in (1, 2, 3):
-                for d in range(w0, w0 + 8 - k):
-                    lo_day, hi_day = ctx.midnight(d), ctx.midnight(d + k)
-                    if any(p.start < hi_day and lo_day < p.end for p in prior):
-                        continue
-                    pe = max([p.end for p in prior if p.end <= lo_day], default=ws)
-                    ps = min([p.start for p in prior if p.start >= hi_day], default=we)
-                    e_expr = _rest_start(ctx, a, d - 1, ws, pe, lo_day)
-                    s_expr = _rest_end(ctx, a, d + k, we, ps, hi_day)
-                    if e_expr is None or s_expr is None:
-                        continue
-                    opt = m.new_bool_var(f"weekly_rest[{agent_id},{week},{d},{k}]")
-                    for day in range(d, d + k):
-                        for i in ctx.by_day[a].get(day, ()):
-                            m.add_implication(opt, ctx.x[a][i].Not())
-                    m.add(s_expr - e_expr >= need).only_enforce_if(opt)
-                    options.append(opt)
+            for d, k, e_expr, s_expr in _rest_options(ctx, a, w0, w0 + 7):
+                opt = m.new_bool_var(f"weekly_rest[{agent_id},{week},{d},{k}]")
+                _free_days(ctx, a, d, k, opt)
+                m.add(s_expr - e_expr >= need).only_enforce_if(opt)
+                options.append(opt)
+            pair = ctx.check.pair_first(week)
+            if pair not in alternative:
+                alternative[pair] = _biweekly_rest(
+                    ctx, a, _week_index(ctx, pair), f"{agent_id},{pair}"
+                )
+            alt = alternative[pair]
+            if alt is not None:
+                options.append(alt)
             if options:
                 m.add_bool_or(options)
     return []
+
+
+def _work_after(ctx: ModelContext, a: int, first_day: int, end_day: int) -> bool:
+    """Whether earlier or other-client work touches the days ``[first_day, end_day)``."""
+    lo, hi = ctx.midnight(first_day), ctx.midnight(end_day)
+    return any(p.start < hi and lo < p.end for p in ctx.prior[a])
+
+
+def _rest_options(
+    ctx: ModelContext, a: int, first_day: int, end_day: int
+) -> list[tuple[int, int, Expr, Expr]]:
+    """Every rest option ``(day, k, rest start, rest end)`` inside ``[first_day, end_day)``,
+    clipped to that window; ``k`` free days from ``day``."""
+    prior = ctx.prior[a]
+    ws, we = ctx.midnight(first_day), ctx.midnight(end_day)
+    out = []
+    for k in (1, 2, 3):
+        for d in range(first_day, end_day + 1 - k):
+            lo_day, hi_day = ctx.midnight(d), ctx.midnight(d + k)
+            if any(p.start < hi_day and lo_day < p.end for p in prior):
+                continue
+            pe = max([p.end for p in prior if p.end <= lo_day], default=ws)
+            ps = min([p.start for p in prior if p.start >= hi_day], default=we)
+            e_expr = _rest_start(ctx, a, d - 1, ws, pe, lo_day)
+            s_expr = _rest_end(ctx, a, d + k, we, ps, hi_day)
+            if e_expr is None or s_expr is None:
+                continue
+            out.append((d, k, e_expr, s_expr))
+    return out
+
+
+def _free_days(ctx: ModelContext, a: int, d: int, k: int, option: cp_model.IntVar) -> None:
+    for day in range(d, d + k):
+        for i in ctx.by_day[a].get(day, ()):
+            ctx.model.add_implication(option, ctx.x[a][i].Not())
+
+
+def _biweekly_rest(ctx: ModelContext, a: int, p0: int, label: str) -> cp_model.IntVar | None:
+    """A literal that, when true, guarantees 72 h of rest in blocks of >= 32 h in the 14 days
+    from day ``p0``; ``None`` when the pack makes the alternative impossible."""
+    m, r = ctx.model, ctx.problem.rules
+    block, total = r.min_biweekly_rest_block_minutes * _MIN, r.min_biweekly_rest_minutes * _MIN
+    end = min(p0 + 14, ctx.grid.days)  # rest after the horizon is not counted on
+    span = ctx.midnight(end) - ctx.midnight(p0)
+    if total > span:
+        return None
+    alt = m.new_bool_var(f"biweekly_rest[{label}]")
+    lengths = []
+    footprint: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for d, k, e_expr, s_expr in _rest_options(ctx, a, p0, end):
+        chosen = m.new_bool_var(f"biweekly_rest_block[{label},{d},{k}]")
+        _free_days(ctx, a, d, k, chosen)
+        m.add(s_expr - e_expr >= block).only_enforce_if(chosen)
+        length = m.new_int_var(0, span, f"biweekly_rest_length[{label},{d},{k}]")
+        m.add(length <= s_expr - e_expr).only_enforce_if(chosen)
+        m.add(length == 0).only_enforce_if(chosen.Not())
+        lengths.append(length)
+        # The block and the day after it: two chosen blocks never share a rest.
+        for day in range(d, d + k + 1):
+            footprint[day].append(chosen)
+    for chosen_on_day in footprint.values():
+        if len(chosen_on_day) > 1:
+            m.add_at_most_one(chosen_on_day)
+    m.add(sum(lengths, start=0) >= total).only_enforce_if(alt)
+    return alt
 
 
 def _rest_start(ctx: ModelContext, a: int, day: int, ws: int, pe: int, lo_day: int) -> Expr | None:
     floor = max(ws, pe)
     if 0 <= day < ctx.grid.days:
         idx = ctx.by_day[a].get(day, [])
+        # Without a shift on ``day`` the rest starts at the next midnight (stricter), unless
+        # earlier work ends on ``day``: then no shift of the day before can end later.
+        free = floor if pe >= ctx.midnight(day) else max(lo_day, floor)
         chosen = sum((ctx.x[a][i] for i in idx), start=0)
         terms = sum((max(ctx.candidates[a][i].end, floor) * ctx.x[a][i] for i in idx), start=0)
-        return terms + max(lo_day, floor) * (1 - chosen) if idx else max(lo_day, floor)
+        return terms + free * (1 - chosen) if idx else free
     if day >= ctx.grid.days:
         return max(lo_day, floor)
     return floor

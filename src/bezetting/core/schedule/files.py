@@ -22,6 +22,7 @@ import numpy as np
 from icalendar import Calendar, Event
 
 from bezetting.core.errors import InputError, RowError
+from bezetting.core.schedule._chart import coverage_svg
 from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
 from bezetting.core.schedule.problem import (
     Agent,
@@ -359,9 +360,7 @@ def result_html(problem: Problem, result: ScheduleResult) -> str:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<title>bezetting schedule</title>",
         "<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:2px 4px;font-size:12px}.bar{display:inline-block;"
-        "vertical-align:bottom;width:3px;margin-right:0}.short{background:#d33}.ok{background:#3a3}"
-        ".need{background:#999}.w{background:#4a7fd0}.b{background:#f2c14e}.e{background:#9b59b6}</style>",
+        "td,th{border:1px solid #ccc;padding:2px 4px;font-size:12px}</style>",
         "</head><body><h1>Schedule</h1>",
         f"<p>Status <b>{e(result.status.value)}</b>; objective {result.objective:.1f}, lower bound "
         f"{result.bound:.1f} (gap {100 * result.gap:.1f}%); {len(result.schedule.shifts)} shifts; "
@@ -370,17 +369,11 @@ def result_html(problem: Problem, result: ScheduleResult) -> str:
         f"{result.wall_seconds:.1f} s.</p>",
     ]
     for gi, g in enumerate(cov.skill_groups):
-        parts.append(f"<h2>Coverage: {e(g)}</h2><div style='height:90px;white-space:nowrap'>")
-        top = max(1, int(max(cov.required[gi].max(), cov.staffed[gi].max())))
-        for t in range(cov.required.shape[1]):
-            need, have = int(cov.required[gi, t]), int(cov.staffed[gi, t])
-            cls = "short" if have < need else "ok"
-            title = f"{cov.slot_start[t]:%a %d %b %H:%M}: {have} of {need}"
-            parts.append(
-                f"<span class='bar {cls}' title='{e(title)}' "
-                f"style='height:{80 * max(have, need) // top}px'></span>"
-            )
-        parts.append("</div>")
+        short = int(cov.shortage[gi].sum())
+        parts.append(
+            f"<h2>Coverage: {e(g)}</h2><p>{short} of {int(cov.required[gi].sum())} required "
+            f"agent-slots short.</p>{coverage_svg(cov, gi, timezone=problem.horizon.timezone)}"
+        )
     parts.append("<h2>Board</h2><table><tr><th>agent</th>")
     days = [problem.horizon.first_day + timedelta(days=d) for d in range(problem.horizon.days)]
     parts += [f"<th>{d:%a %d %b}</th>" for d in days]

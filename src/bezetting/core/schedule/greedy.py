@@ -26,6 +26,7 @@ from bezetting.core.schedule.builders import (
     forbidden_by_prior_work,
     wish_broken_by,
 )
+from bezetting.core.schedule.explain import is_weekend
 from bezetting.core.schedule.plan import Activity, ActivityKind, Shift
 from bezetting.core.schedule.problem import MaxDaysPerWeekWish, Problem, open_slots
 
@@ -33,6 +34,10 @@ __all__ = ["GreedySchedule", "assemble_shifts", "greedy_schedule"]
 
 _MIN = 60
 _WISH_COST = 1e6  # a broken wish outweighs any coverage gain of one shift
+# Weekend duty by turns: each weekend shift an agent already has (per 40 contract hours, this
+# plan and earlier work) makes the next one worth this many weighted slots of coverage less,
+# so weekend shifts go round instead of to whoever picks first.
+_WEEKEND_TURN = 2.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class _Agent:
         self.days: dict[int, Candidate] = {}
         self.prior_night_days = ctx.prior_night_days[a]
         self.prior_night_starts = [w.start for w in ctx.prior[a] if ctx.check.is_night(w)]
+        self.prior_days = {ctx.day_of(w.start) for w in ctx.prior[a]}
         self._fixed: dict[date, int] = {}  # earlier work per ATW week, minutes
         self._fixed_sundays: dict[int, int] = {}  # earlier Sundays worked in 52 weeks to a day
 
@@ -74,7 +80,7 @@ class _Agent:
         contract = self.ctx.problem.agents[self.a].contract
         if self.week_minutes(c.day // 7) + c.work_minutes > contract.max_minutes_per_week:
             return False
-        if not self._rest_ok(c) or not self._nights_ok(c):
+        if not self._rest_ok(c) or not self._nights_ok(c) or not self._series_ok(c):
             return False
         self.days[c.day] = c
         ok = self._weekly_rest_ok() and self._working_time_ok()
@@ -111,6 +117,25 @@ class _Agent:
             if all(self._night_day(d, c) for d in range(lo, lo + run + 1)):
                 return False
         return True
+
+    def _series_ok(self, c: Candidate) -> bool:
+        """The days in a row with work around ``c`` stay within the night-series limit."""
+
+        def worked(day: int) -> bool:
+            return day == c.day or day in self.days or day in self.prior_days
+
+        def night(day: int) -> bool:
+            o = c if day == c.day else self.days.get(day)
+            return day in self.prior_night_days or (o is not None and o.night)
+
+        lo = c.day
+        while worked(lo - 1):
+            lo -= 1
+        hi = c.day
+        while worked(hi + 1):
+            hi += 1
+        limit = self.ctx.problem.rules.max_shifts_in_night_series
+        return hi - lo + 1 <= limit or not any(night(d) for d in range(lo, hi + 1))
 
     def _weekly_rest_ok(self) -> bool:
         """Every ATW week keeps one of the model's weekly-rest options (same arithmetic)."""
@@ -283,6 +308,20 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
             residual[g, t] -= 1
             group_at[(a, t)] = g
 
+    earlier_weekends = [
+        sum(1 for w in ctx.prior[a] if is_weekend(grid, w.start)) for a in range(len(prob.agents))
+    ]
+    weekend_days = {d for d in range(grid.days) if grid.day(d).weekday() >= 5}
+    fte = [max(60, agent.contract.target_minutes_per_week) / 2400 for agent in prob.agents]
+
+    def weekend_cost(a: int, c: Candidate) -> float:
+        if c.day not in weekend_days:
+            return 0.0
+        done = earlier_weekends[a] + sum(
+            1 for d in weekend_days if d != c.day and d in agents[a].days
+        )
+        return _WEEKEND_TURN * done / fte[a]
+
     def days_wish_cost(a: int, c: Candidate) -> float:
         out = 0.0
         for wish in prob.agents[a].wishes:
@@ -333,6 +372,7 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
                     value(a, c)
                     - wish_cost[a][i]
                     - days_wish_cost(a, c)
+                    - weekend_cost(a, c)
                     - over / 60.0
                     + 1e-3 * c.work_minutes
                 )
@@ -381,7 +421,7 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
                 week = c.day // 7
                 full = min(7, grid.days - 7 * week) == 7
                 have = agents[a].week_minutes(week)
-                base = value(a, c) - wish_cost[a][i_old] - days_wish_cost(a, c)
+                base = value(a, c) - wish_cost[a][i_old] - days_wish_cost(a, c) - weekend_cost(a, c)
                 moves: list[tuple[float, int]] = []
                 for i in usable[a]:
                     o = ctx.candidates[a][i]
@@ -389,7 +429,13 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
                         continue
                     if full and have + o.work_minutes < contract.min_minutes_per_week:
                         continue
-                    gain = value(a, o) - wish_cost[a][i] - days_wish_cost(a, o) - base
+                    gain = (
+                        value(a, o)
+                        - wish_cost[a][i]
+                        - days_wish_cost(a, o)
+                        - weekend_cost(a, o)
+                        - base
+                    )
                     if gain > 0.5:
                         moves.append((gain, i))
                 for _gain, i in sorted(moves, reverse=True):

@@ -95,6 +95,12 @@ class RulePack:
     min_rest_after_night_series_minutes: int = _rule(
         46 * 60, "ATW art. 5:8 lid 4: 46 h rest after a series of 3 or more night shifts"
     )
+    max_shifts_in_night_series: int = _rule(
+        7,
+        "ATW art. 5:8 (series with night shifts): at most 7 shifts in a row when one of them "
+        "is a night shift (a collective agreement may allow 8); taken from secondary summaries "
+        "of the law: check the article against the current text",
+    )
     max_night_shifts_per_16_weeks: int = _rule(
         36, "ATW art. 5:8 lid 2: at most 36 night shifts per 16 consecutive weeks"
     )

@@ -186,6 +186,7 @@ def _build(
         builders.add_breaks,
         builders.add_rest,
         builders.add_weekly_rest,
+        builders.add_night_series_length,
         builders.add_working_time,
         builders.add_contract,
         builders.add_coverage,

@@ -54,6 +54,7 @@ class Rule(StrEnum):
     NIGHT_SHIFT_MAX_WORK = "night_shift_max_work"
     REST_AFTER_LATE_NIGHT = "rest_after_late_night"
     REST_AFTER_NIGHT_SERIES = "rest_after_night_series"
+    SHIFTS_IN_NIGHT_SERIES = "shifts_in_night_series"
     NIGHT_SHIFTS_PER_16_WEEKS = "night_shifts_per_16_weeks"
     FREE_SUNDAYS = "free_sundays_per_52_weeks"
     CONTRACT_MIN = "contract_min_per_week"
@@ -150,6 +151,10 @@ class _Checker:
             self._midnights[day] = epoch_seconds(local_midnight(day, self.tz))
         return self._midnights[day]
 
+    def pair_first(self, week: date) -> date:
+        """First week of the fixed 14-day pair (even/odd week since 1970) holding ``week``."""
+        return week - timedelta(weeks=((week - _EPOCH_DAY).days // 7) % 2)
+
     def horizon_weeks(self) -> list[date]:
         first = self.week_start_day(self.grid.first_day)
         last = self.week_start_day(self.grid.day(self.grid.days - 1))
@@ -197,6 +202,7 @@ class _Checker:
             self.check_daily_rest(agent, work)
             self.check_weekly_rest(agent, work)
             self.check_nights(agent, work)
+            self.check_night_series_length(agent, work)
             self.check_sundays(agent, work)
             self.check_contract(agent, shifts)
         return self.out
@@ -467,7 +473,7 @@ class _Checker:
             longest = max(self.rests_in(work, lo, hi))
             if longest >= r.min_weekly_rest_minutes * _MIN:
                 continue
-            pair_first = wk - timedelta(weeks=((wk - _EPOCH_DAY).days // 7) % 2)
+            pair_first = self.pair_first(wk)
             plo, phi = self.midnight(pair_first), self.midnight(pair_first + timedelta(weeks=2))
             blocks = [
                 g
@@ -568,6 +574,32 @@ class _Checker:
                 f"{count} night shifts in the 16 weeks from {first} "
                 f"({len(bad)} window(s) of 16 weeks over the limit)",
             )
+
+    def check_night_series_length(self, agent: Agent, work: list[_Work]) -> None:
+        """A series is work on consecutive local days (by start); with a night shift in it, it
+        holds at most ``max_shifts_in_night_series`` shifts."""
+        limit = self.rules.max_shifts_in_night_series
+        runs: list[list[_Work]] = []
+        for w in work:
+            day = self.local_day(w.start)
+            if runs and (day - self.local_day(runs[-1][-1].start)).days <= 1:
+                runs[-1].append(w)
+            else:
+                runs.append([w])
+        for run in runs:
+            days = {self.local_day(w.start) for w in run}
+            planned = any(w.planned for w in run)
+            if planned and len(days) > limit and any(self.is_night(w) for w in run):
+                self.add(
+                    agent.id,
+                    Rule.SHIFTS_IN_NIGHT_SERIES,
+                    run[0].start,
+                    len(days),
+                    limit,
+                    "count",
+                    f"{len(days)} days in a row with work from {min(days)}, a night shift among "
+                    f"them",
+                )
 
     def check_sundays(self, agent: Agent, work: list[_Work]) -> None:
         r = self.rules
