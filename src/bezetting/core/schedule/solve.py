@@ -60,6 +60,9 @@ class SolveParameters:
             a solution hint, and return it when the solver finds nothing in its time.
         lp_bound: also bound each part by the model's linear relaxation (:mod:`._bound`),
             usually much tighter than CP-SAT's own bound within the time limit.
+        deterministic_time_limit: CP-SAT's work limit per solver call, in its deterministic
+            time units; with one worker the same problem gives the same answer however busy the
+            machine is (tests and reproducible runs); the wall-clock limit still applies.
     """
 
     time_limit_seconds: float = 60.0
@@ -71,12 +74,17 @@ class SolveParameters:
     max_agent_days_per_model: int = 700
     greedy_hint: bool = True
     lp_bound: bool = True
+    deterministic_time_limit: float | None = None
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
             raise InputError(f"time_limit_seconds must be positive, got {self.time_limit_seconds}")
         if self.num_workers < 1:
             raise InputError(f"num_workers must be at least 1, got {self.num_workers}")
+        if self.deterministic_time_limit is not None and self.deterministic_time_limit <= 0:
+            raise InputError(
+                f"deterministic_time_limit must be positive, got {self.deterministic_time_limit}"
+            )
 
 
 def apply_parameters(
@@ -89,6 +97,8 @@ def apply_parameters(
     p.random_seed = parameters.random_seed
     p.relative_gap_limit = parameters.relative_gap_limit
     p.log_search_progress = parameters.log_search_progress
+    if parameters.deterministic_time_limit is not None:
+        p.max_deterministic_time = parameters.deterministic_time_limit
 
 
 class _Reporter(cp_model.CpSolverSolutionCallback):
