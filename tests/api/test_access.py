@@ -79,6 +79,33 @@ def test_an_agent_requests_time_off_and_a_planner_decides(client: TestClient, wo
     assert again.json()["error"]["code"] == "conflict"
 
 
+def test_a_team_lead_decides_requests_of_their_own_team_only(
+    client: TestClient, world: World
+) -> None:
+    created = client.post(
+        "/api/v1/requests/time-off",
+        json={
+            "starts_at": (NOW + timedelta(days=50)).isoformat(),
+            "ends_at": (NOW + timedelta(days=51)).isoformat(),
+        },
+        headers=bearer(world, "agent"),  # agent 1001, team Noord: the team lead's team
+    )
+    own = client.post(
+        f"/api/v1/requests/{created.json()['id']}/decision",
+        json={"approve": True},
+        headers=bearer(world, "team_lead"),
+    )
+    assert own.status_code == 200, own.text
+    assert own.json()["status"] == "approved"
+    other_team = client.post(
+        f"/api/v1/requests/{world.pending_request_id}/decision",  # agent 1002, team Zuid
+        json={"approve": True},
+        headers=bearer(world, "team_lead"),
+    )
+    assert other_team.status_code == 404
+    assert set(other_team.json()) == {"error"}
+
+
 def test_a_team_lead_reports_sick_only_for_their_team(client: TestClient, world: World) -> None:
     own_team = client.post(
         "/api/v1/absences/sick",

@@ -114,6 +114,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", f"{V1}/requests/{{request_id}}/decision"): Rule(
         ("admin", "planner"),
         lambda w, r: Call(f"{V1}/requests/{w.pending_request_id}/decision", {"approve": True}),
+        not_found=("team_lead",),
+        notes="a team lead decides for their own team; this request is of another team",
     ),
     ("GET", f"{V1}/swaps"): Rule(
         (*STAFF, "agent"), lambda w, r: Call(f"{V1}/swaps"), notes="an agent: own and takeable"

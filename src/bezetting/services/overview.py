@@ -349,9 +349,6 @@ def decide_team_request(
 ) -> TeamRequest:
     """A team lead approves or rejects a pending request of an agent of their team.
 
-    The reach check and the decision are two transactions: the decision itself re-checks the
-    organisation and refuses a request that was decided in between.
-
     Raises:
         PermissionDeniedError: the caller is not a team lead.
         NotFoundError: no such request among the team's agents.
@@ -359,19 +356,10 @@ def decide_team_request(
     """
     if who.role is not Role.TEAM_LEAD:
         raise PermissionDeniedError("deciding from the team page is for team leads")
-    with transaction(sessions) as session:
-        request = session.get(Request, request_id)
-        agent = session.get(Agent, request.agent_id) if request is not None else None
-        reachable = (
-            request is not None
-            and agent is not None
-            and agent.organisation_id == who.organisation_id
-            and (who.team_id is None or agent.team_id == who.team_id)
-        )
-        if not reachable or agent is None:
-            raise NotFoundError(f"no request with id {request_id}")
-        agent_name = agent.name
     view = decide_request(sessions, who, request_id, approve=approve, now=now)
+    with transaction(sessions) as session:
+        agent = session.get(Agent, view.agent_id)
+        agent_name = agent.name if agent is not None else ""
     return TeamRequest(request=view, agent_name=agent_name)
 
 

@@ -60,19 +60,29 @@ def visible_requests(sessions: SessionFactory, who: Principal) -> list[RequestVi
         return [_request_view(r) for r in query.order_by(Request.id).all()]
 
 
+_DECIDERS = frozenset({Role.ADMIN, Role.PLANNER, Role.TEAM_LEAD})
+
+
 def decide_request(
     sessions: SessionFactory, who: Principal, request_id: int, *, approve: bool, now: datetime
 ) -> RequestView:
-    """A planner approves or rejects a pending request of their organisation.
+    """A planner (any agent of the organisation) or a team lead (their team) decides a request.
+
+    A team lead without a team decides for the whole organisation, as they see it all.
 
     Raises:
-        NotFoundError: no such request in the organisation.
+        PermissionDeniedError: the caller is neither admin, planner nor team lead.
+        NotFoundError: no such request within the caller's reach.
         ConflictError: the request was decided already.
     """
+    if who.role not in _DECIDERS:
+        raise PermissionDeniedError("requests are decided by planners and team leads")
     with transaction(sessions) as session:
         request = session.get(Request, request_id)
         agent = session.get(Agent, request.agent_id) if request is not None else None
         if request is None or agent is None or agent.organisation_id != who.organisation_id:
+            raise NotFoundError(f"no request with id {request_id}")
+        if who.role is Role.TEAM_LEAD and who.team_id is not None and agent.team_id != who.team_id:
             raise NotFoundError(f"no request with id {request_id}")
         if request.kind is RequestKind.SWAP:
             raise InputError(

@@ -20,7 +20,7 @@ __all__ = ["DecisionIn", "RequestOut", "TimeOffIn", "router"]
 
 router = APIRouter(prefix="/requests", tags=["requests"])
 AgentCaller = Annotated[Principal, Depends(require_roles(Role.AGENT))]
-Decider = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.PLANNER))]
+Decider = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.PLANNER, Role.TEAM_LEAD))]
 
 
 class TimeOffIn(BaseModel):
