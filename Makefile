@@ -33,7 +33,7 @@ DEMO_CLOCK_START ?= 2020-03-17T09:30:00+01:00
 
 run: $(RUN_STAMP)
 	$(BIN)/bezetting demo
-	BEZETTING_DEMO_CLOCK_START=$(DEMO_CLOCK_START) \
+	$(if $(DEMO_CLOCK_START),BEZETTING_DEMO_CLOCK_START=$(DEMO_CLOCK_START)) \
 		$(BIN)/bezetting serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) lint types layers pytest
