@@ -58,6 +58,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/simulate.py
 	$(BIN)/python bench/forecast.py
 	$(BIN)/python bench/schedule.py
+	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/swaps.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build src/*.egg-info
