@@ -2,7 +2,11 @@
 break, absences, a pending request in the team lead's team, pulse answers and a job.
 
 Agent 1001 (Anouk, team Noord) is ``agent``; agent 1002 (Bram, team Zuid) is ``agent2``; the
-team lead leads Noord. Every test gets a private copy of the database at a pinned clock.
+team lead leads Noord. For the swap forms agent 1003 (Cas, team Noord, ``cas``) has three
+published shifts: one on Wednesday offered and taken by Anouk (waiting for the team lead), one
+on Thursday free to offer, and a late one on Monday 23 March that ends 7 hours before Anouk's
+shift of the 24th (taking it breaks the daily rest). Every test gets a private copy of the
+database at a pinned clock.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from bezetting.api.deps import LoginRateLimiter
 from bezetting.config import load_settings
 from bezetting.jobs import InProcessRunner
 from bezetting.services.absence import report_better, report_sick, request_time_off
+from bezetting.services.imports import ImportOptions, import_agents
 from bezetting.services.schedules import (
     ActivityPlan,
     ShiftPlan,
@@ -29,13 +34,22 @@ from bezetting.services.schedules import (
     publish_schedule,
     save_schedule_shifts,
 )
-from bezetting.store import create_engine_for_url, make_session_factory, transaction
-from bezetting.store.enums import ActivityKind, Location
+from bezetting.services.swaps import accept_swap, offer_swap
+from bezetting.services.users import create_user, issue_token, principal_for_token
+from bezetting.store import (
+    SessionFactory,
+    create_engine_for_url,
+    make_session_factory,
+    transaction,
+)
+from bezetting.store.enums import ActivityKind, Location, Role, TokenScope
 from bezetting.store.models import (
+    Agent,
     Forecast,
     ForecastInterval,
     Requirement,
     RequirementInterval,
+    Shift,
     Survey,
     SurveyAnswer,
     Team,
@@ -43,9 +57,21 @@ from bezetting.store.models import (
 from bezetting.web import create_site
 from tests.api.conftest import NOW, PASSWORD, World, _build
 
-__all__ = ["NOW", "PASSWORD", "WebWorld", "log_in"]
+__all__ = ["NOW", "PASSWORD", "CasShifts", "Clock", "WebWorld", "log_in"]
 
 SHIFT_DAY = date(2020, 3, 17)
+
+
+@dataclass(frozen=True)
+class CasShifts:
+    """Cas's published shifts (see the module docstring) and the swap waiting for a decision."""
+
+    agent_id: int
+    email: str
+    taken_shift_id: int
+    free_shift_id: int
+    late_shift_id: int
+    team_swap_id: int
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,82 @@ class WebWorld:
     team_request_id: int
     draft_schedule_id: int
     second_shift_start: datetime
+    cas: CasShifts
+
+    def email(self, who: str) -> str:
+        """The login of ``who``: a role of the API world, or ``cas``."""
+        return self.cas.email if who == "cas" else self.base.emails[who]
+
+
+def _add_cas(sessions: SessionFactory, world: World) -> CasShifts:
+    """Agent 1003 in team Noord with three published shifts, one taken by Anouk."""
+    import_agents(
+        sessions,
+        b"external_id,name,contract_hours,team\n1003,Cas Bakker,32,Noord\n",
+        file_name="agents.csv",
+        now=NOW,
+        options=ImportOptions(organisation="gemeente"),
+    )
+    with transaction(sessions) as session:
+        cas = session.scalars(select(Agent.id).where(Agent.external_id == "1003")).one()
+    user = create_user(
+        sessions,
+        email="cas@example.nl",
+        password=PASSWORD,
+        role=Role.AGENT,
+        now=NOW,
+        organisation="gemeente",
+        agent_external_id="1003",
+    )
+    taken = world.shift_start + timedelta(days=1)  # Wednesday 18 March, 08:00-16:00 UTC
+    free = world.shift_start + timedelta(days=2)
+    late = datetime(2020, 3, 23, 20, 0, tzinfo=UTC)  # 21:00-01:00 in Amsterdam
+    ref = create_schedule(
+        sessions,
+        name="week 13 Cas",
+        period_start=world.shift_start.date(),
+        period_end=world.shift_start.date() + timedelta(days=7),
+        now=NOW,
+        organisation="gemeente",
+    )
+
+    def plan(start: datetime, hours: int) -> ShiftPlan:
+        end = start + timedelta(hours=hours)
+        work = ActivityPlan(kind=ActivityKind.CONTACT_WORK, starts_at=start, ends_at=end)
+        return ShiftPlan(agent_id=cas, starts_at=start, ends_at=end, activities=(work,))
+
+    ref = save_schedule_shifts(
+        sessions,
+        ref.id,
+        expected_version=ref.version,
+        shifts=[plan(taken, 8), plan(free, 8), plan(late, 4)],
+        now=NOW,
+    )
+    publish_schedule(sessions, ref.id, expected_version=ref.version, now=NOW)
+    with transaction(sessions) as session:
+        ids = {
+            s.starts_at: s.id for s in session.scalars(select(Shift).where(Shift.agent_id == cas))
+        }
+    anouk = principal_for_token(sessions, world.tokens["agent"], now=NOW)
+    cas_token = issue_token(
+        sessions,
+        user_id=user.id,
+        organisation_id=world.organisation_id,
+        scope=TokenScope.API,
+        label="tests cas",
+        now=NOW,
+    ).token
+    cas_user = principal_for_token(sessions, cas_token, now=NOW)
+    offered = offer_swap(sessions, cas_user, shift_id=ids[taken], now=NOW, note="tandarts")
+    accept_swap(sessions, anouk, offered.id, shift_in_return_id=None, now=NOW)
+    return CasShifts(
+        agent_id=cas,
+        email="cas@example.nl",
+        taken_shift_id=ids[taken],
+        free_shift_id=ids[free],
+        late_shift_id=ids[late],
+        team_swap_id=offered.id,
+    )
 
 
 def _extend(world: World) -> WebWorld:
@@ -202,12 +304,14 @@ def _extend(world: World) -> WebWorld:
                     survey_id=survey.id, team_id=noord, answered_on=date(2020, 3, 12), value=value
                 )
             )
+    cas = _add_cas(sessions, world)
     engine.dispose()
     return WebWorld(
         base=world,
         team_request_id=team_request.id,
         draft_schedule_id=draft.id,
         second_shift_start=start,
+        cas=cas,
     )
 
 
@@ -223,8 +327,28 @@ def web_runner() -> Iterator[InProcessRunner]:
         yield job_runner
 
 
+class Clock:
+    """The site's clock: pinned at NOW until a test moves it on (e.g. to report better)."""
+
+    def __init__(self) -> None:
+        self.at = NOW
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, by: timedelta) -> None:
+        self.at += by
+
+
 @pytest.fixture
-def site(web_world: WebWorld, tmp_path: Path, web_runner: InProcessRunner) -> Iterator[FastAPI]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def site(
+    web_world: WebWorld, tmp_path: Path, web_runner: InProcessRunner, clock: Clock
+) -> Iterator[FastAPI]:
     """The API and the pages on a private copy of the world, at a pinned clock."""
     copy = tmp_path / "bezetting.db"
     shutil.copyfile(web_world.base.path, copy)
@@ -234,7 +358,7 @@ def site(web_world: WebWorld, tmp_path: Path, web_runner: InProcessRunner) -> It
             load_settings(env="test", data_dir=tmp_path),
             sessions=make_session_factory(engine),
             runner=web_runner,
-            clock=lambda: NOW,
+            clock=clock.now,
             login_limiter=LoginRateLimiter(max_attempts=50),
         )
     finally:
@@ -255,7 +379,7 @@ def log_in(client: TestClient, web_world: WebWorld, who: str) -> str:
     assert token
     response = client.post(
         "/login",
-        data={"email": web_world.base.emails[who], "password": PASSWORD, "csrf_token": token},
+        data={"email": web_world.email(who), "password": PASSWORD, "csrf_token": token},
     )
     assert response.status_code == 303, response.text
     csrf = client.cookies.get("bezetting_csrf")

@@ -5,25 +5,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from bezetting.web.site import PAGE_ROUTERS
-from tests.web.conftest import WebWorld, log_in
+from tests.web.conftest import Clock, WebWorld, log_in
 
 ROLES = ("admin", "planner", "team_lead", "agent", "client_viewer")
 
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may use a page route, and the request to send (path, form fields)."""
+    """Who may use a page route, and the request to send (path, form fields).
+
+    ``first`` is a post an allowed role makes before (reporting better needs a report of
+    sickness first); the refused roles never get that far.
+    """
 
     method: str
     allowed: tuple[str, ...]
     path: Callable[[WebWorld], str]
-    form: dict[str, str] | None = None
+    form: dict[str, str] | Callable[[WebWorld], dict[str, str]] | None = None
+    first: Callable[[WebWorld], str] | None = None
 
 
 PAGES: dict[tuple[str, str], Rule] = {
@@ -34,7 +40,39 @@ PAGES: dict[tuple[str, str], Rule] = {
         lambda w: "/my/time-off",
         {"first_day": "2020-05-04", "last_day": "2020-05-05"},
     ),
+    ("POST", "/my/swaps"): Rule(
+        "POST",
+        ("agent",),
+        lambda w: "/my/swaps",
+        lambda w: {"shift_id": str(w.base.shift_ids["1001"])},
+    ),
+    ("POST", "/my/swaps/{swap_id}/accept"): Rule(
+        "POST", ("agent",), lambda w: f"/my/swaps/{w.base.open_swap_id}/accept", {}
+    ),
+    ("POST", "/my/swaps/{swap_id}/withdraw"): Rule(
+        "POST", ("agent",), lambda w: f"/my/swaps/{w.base.own_swap_id}/withdraw", {}
+    ),
+    ("POST", "/my/sick"): Rule("POST", ("agent",), lambda w: "/my/sick", {}),
+    ("POST", "/my/better"): Rule(
+        "POST", ("agent",), lambda w: "/my/better", {}, first=lambda w: "/my/sick"
+    ),
     ("GET", "/team"): Rule("GET", ("team_lead",), lambda w: "/team"),
+    ("POST", "/team/swaps/{swap_id}/decision"): Rule(
+        "POST",
+        ("team_lead",),
+        lambda w: f"/team/swaps/{w.cas.team_swap_id}/decision",
+        {"decision": "reject"},
+    ),
+    ("POST", "/team/agents/{agent_id}/sick"): Rule(
+        "POST", ("team_lead",), lambda w: f"/team/agents/{w.base.agent_ids['1001']}/sick", {}
+    ),
+    ("POST", "/team/agents/{agent_id}/better"): Rule(
+        "POST",
+        ("team_lead",),
+        lambda w: f"/team/agents/{w.base.agent_ids['1001']}/better",
+        {},
+        first=lambda w: f"/team/agents/{w.base.agent_ids['1001']}/sick",
+    ),
     ("POST", "/team/requests/{request_id}/decision"): Rule(
         "POST",
         ("team_lead",),
@@ -76,12 +114,16 @@ def test_every_page_route_has_a_declared_rule() -> None:
     assert routes == set(PAGES) | OPEN
 
 
+def _form(rule: Rule, world: WebWorld) -> dict[str, str]:
+    return rule.form(world) if callable(rule.form) else dict(rule.form or {})
+
+
 CASES = [(key, who) for key in PAGES for who in ROLES]
 
 
 @pytest.mark.parametrize(("key", "who"), CASES, ids=[f"{k[0]} {k[1]} as {w}" for k, w in CASES])
 def test_a_page_answers_its_roles_and_refuses_the_others(
-    browser_client: TestClient, web_world: WebWorld, key: tuple[str, str], who: str
+    browser_client: TestClient, web_world: WebWorld, clock: Clock, key: tuple[str, str], who: str
 ) -> None:
     rule = PAGES[key]
     csrf = log_in(browser_client, web_world, who)
@@ -89,8 +131,14 @@ def test_a_page_answers_its_roles_and_refuses_the_others(
     if rule.method == "GET":
         response = browser_client.get(path)
     else:
+        if rule.first is not None and who in rule.allowed:
+            before = browser_client.post(rule.first(web_world), data={"csrf_token": csrf})
+            assert before.status_code == 303, before.text
+            clock.advance(timedelta(minutes=30))
         response = browser_client.post(
-            path, data={**(rule.form or {}), "csrf_token": csrf}, headers={"HX-Request": "true"}
+            path,
+            data={**_form(rule, web_world), "csrf_token": csrf},
+            headers={"HX-Request": "true"},
         )
     if who in rule.allowed:
         assert response.status_code == 200, response.text
@@ -111,7 +159,9 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(
         assert response.status_code == 303
         assert response.headers["location"] == f"/login?next={path}"
     else:
-        response = browser_client.post(path, data=rule.form, headers={"HX-Request": "true"})
+        response = browser_client.post(
+            path, data=_form(rule, web_world), headers={"HX-Request": "true"}
+        )
         assert response.status_code == 401
         assert response.headers["HX-Redirect"].startswith("/login")
 

@@ -23,8 +23,10 @@ def test_an_agent_sees_their_shifts_of_this_week_and_next_with_activities(
 ) -> None:
     log_in(browser_client, web_world, "agent")
     page = browser_client.get("/my/schedule", headers=EN).text
-    assert page.count('class="card day') == 2
+    # Week 13: Tuesday 17 and Friday 20 March; week 14: Tuesday 24 March.
+    assert page.count('class="card day') == 3
     assert "Tuesday, March 17" in page
+    assert "Friday, March 20" in page
     assert "Tuesday, March 24" in page
     # Week 14's shift starts 07:00 UTC, 08:00 in Amsterdam; its break is 09:00-09:15 UTC.
     assert "08:00 – 16:00" in page
@@ -39,8 +41,9 @@ def test_an_agent_never_sees_another_agents_shift(
 ) -> None:
     log_in(browser_client, web_world, "agent2")
     page = browser_client.get("/my/schedule", headers=EN).text
-    # Bram has one shift (17 March) and no share in Anouk's week-14 shift or her requests.
-    assert page.count('class="card day') == 1
+    # Bram has shifts on 17, 19 and 21 March and no share in Anouk's week-14 shift or her
+    # requests.
+    assert page.count('class="card day') == 3
     assert "Tuesday, March 24" not in page
     assert "Anouk" not in page
     assert "tandarts" not in page
@@ -60,9 +63,10 @@ def test_the_calendar_feed_holds_only_the_agents_own_published_shifts(
     events = sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
     assert [e.decoded("dtstart").isoformat() for e in events] == [
         "2020-03-17T08:00:00+00:00",
+        "2020-03-20T08:00:00+00:00",
         "2020-03-24T07:00:00+00:00",
     ]
-    assert "10:00-10:15 Break (office)" in str(events[1].get("description"))
+    assert "10:00-10:15 Break (office)" in str(events[2].get("description"))
 
 
 def test_a_feed_address_opens_no_other_users_calendar(
@@ -83,7 +87,7 @@ def test_the_feed_also_opens_with_the_session(
 ) -> None:
     log_in(browser_client, web_world, "agent2")
     calendar = icalendar.Calendar.from_ical(browser_client.get("/me/calendar.ics").content)
-    assert len(calendar.walk("VEVENT")) == 1
+    assert len(calendar.walk("VEVENT")) == 3  # Bram's 17, 19 and 21 March
 
 
 def test_an_agent_asks_for_time_off_with_the_form(

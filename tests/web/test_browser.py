@@ -152,3 +152,57 @@ def test_every_other_page_renders_in_the_browser(
     _shot(page, f"{who}-nl")
     assert errors == []
     context.close()
+
+
+def test_an_agent_offers_a_shift_and_a_colleague_takes_it_with_htmx(
+    server: str, browser: sync_api.Browser, web_world: WebWorld
+) -> None:
+    cas = web_world.cas
+    errors: list[str] = []
+    offering = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = offering.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _log_in(page, server, cas.email)
+    page.wait_for_url(f"{server}/my/schedule")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    for shift_id in (cas.free_shift_id, cas.late_shift_id):
+        page.locator(f"#offer-{shift_id}").get_by_role("button", name="Offer for swap").click()
+        page.locator(f"#offer-{shift_id} .badge-pending").wait_for(timeout=10_000)
+    # The two new offers and the one Anouk took already, waiting for the team lead.
+    assert page.locator("#my-swaps").get_by_role("button", name="Withdraw").count() == 3
+    assert navigations == []  # the section and the buttons were swapped in place
+    _shot(page, "agent-offers-en")
+    actions = page.locator("#my-swaps form[action$='/withdraw']").evaluate_all(
+        "forms => forms.map(f => f.getAttribute('action'))"
+    )
+    free_swap, late_swap = sorted(int(a.split("/")[3]) for a in actions)[-2:]
+
+    taking = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = taking.new_page()
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _log_in(page, server, web_world.base.emails["agent"])
+    page.wait_for_url(f"{server}/my/schedule")
+    late = page.locator(f"#swap-{late_swap}")
+    assert "21:00 – 01:00" in late.inner_text()
+    late.get_by_role("button", name="Deze dienst overnemen").click()
+    reason = page.locator("#my-swaps .breaches")
+    reason.wait_for(timeout=10_000)
+    assert "Te weinig rust tussen diensten: 7 uur, minstens 8 uur" in reason.inner_text()
+    _shot(page, "agent-swap-refused-nl")
+    free = page.locator(f"#swap-{free_swap}")
+    assert "donderdag 19 maart" in free.inner_text().lower()
+    free.get_by_role("button", name="Deze dienst overnemen").click()
+    taken = page.locator(f"#swap-{free_swap} .badge-accepted")
+    taken.wait_for(timeout=10_000)
+    assert taken.inner_text() == "overgenomen, wacht op goedkeuring"
+    _shot(page, "agent-swap-taken-nl")
+    lead = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = lead.new_page()
+    _log_in(page, server, web_world.base.emails["team_lead"])
+    page.wait_for_url(f"{server}/team")
+    assert page.locator(f"#team-swap-{free_swap}").get_by_role("button", name="Goedkeuren").count()
+    _shot(page, "team-lead-swaps-nl")
+    assert [e for e in errors if "422" not in e] == []  # the refusal is an answer, not a fault
+    for context in (offering, taking, lead):
+        context.close()

@@ -26,10 +26,11 @@ def test_a_team_lead_sees_only_their_team_and_its_open_requests(
 def test_team_figures_match_a_hand_count(browser_client: TestClient, web_world: WebWorld) -> None:
     log_in(browser_client, web_world, "team_lead")
     page = browser_client.get("/team", headers=NL).text
-    # Noord has one agent, sick from 6 March 08:00 to 8 March 08:00 (local): three of the
-    # 28 calendar days before 16 March touch the absence, 3/28 = 10.7%; one report per agent.
-    assert "10,7%" in page
-    assert "1,00" in page
+    # Noord has two agents (Anouk and Cas); Anouk was sick from 6 March 08:00 to 8 March 08:00
+    # (local): three of the 2 x 28 agent-days before 16 March touch the absence, 3/56 = 5.4%;
+    # one report over two agents, 0.50 per agent.
+    assert "5,4%" in page
+    assert "0,50" in page
     # Five answers 4, 5, 3, 4, 4 on a 1-5 scale: shares .75, 1, .5, .75, .75; mean 75%.
     assert "75%" in page
     assert "5 anonieme antwoorden" in page

@@ -1,24 +1,35 @@
-"""The agent at home: "My schedule" (this week and next), time off, absences, calendar feed."""
+"""The agent at home: "My schedule" (this week and next), time off, shift swaps, reporting sick
+and better, the calendar feed."""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from itertools import groupby
-from typing import Annotated
+from typing import Annotated, Any
 
 import icalendar
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bezetting.api.deps import AppContext, Context
-from bezetting.core.errors import InputError
-from bezetting.services.absence import request_time_off
+from bezetting.core.errors import ConflictError, InputError
+from bezetting.services.absence import report_better, report_sick, request_time_off
 from bezetting.services.access import ShiftView, published_shifts
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.overview import calendar_feed_key, feed_shifts, own_absences
 from bezetting.services.requests import visible_requests
+from bezetting.services.swaps import (
+    SwapRefusedError,
+    SwapStage,
+    accept_swap,
+    offer_swap,
+    visible_swaps,
+    withdraw_swap,
+)
 from bezetting.web.i18n import LOCAL_ZONE
+from bezetting.web.labour_rules import RuleBreach, breaches_of
 from bezetting.web.rendering import is_htmx, render
 from bezetting.web.session import FormData, Viewer, viewer_for, viewer_of
 
@@ -29,6 +40,9 @@ Agent = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/my/schedule"))]
 
 _FEED_PAST = timedelta(days=28)
 _FEED_AHEAD = timedelta(days=120)
+_RETURN_AHEAD = timedelta(weeks=6)  # a swap's two shifts may lie at most 6 weeks apart
+_PENDING = (SwapStage.OPEN, SwapStage.ACCEPTED)
+SwapId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _week_start(now: datetime) -> datetime:
@@ -69,6 +83,18 @@ def _requests_fragment(
 def my_schedule(request: Request, context: Context, access: Agent) -> Response:
     """The agent's published shifts for this week and next, requests and absences."""
     viewer, _ = access
+    return _page(request, context, viewer)
+
+
+def _page(
+    request: Request,
+    context: AppContext,
+    viewer: Viewer,
+    *,
+    breaches: list[RuleBreach] | None = None,
+    status: int = 200,
+) -> Response:
+    """The whole page; a refused swap (no JavaScript) shows its reasons in the swap section."""
     start = _week_start(context.clock())
     end = start + timedelta(days=14)
     shifts = published_shifts(context.sessions, viewer.who, starts_from=start, ends_before=end)
@@ -77,16 +103,195 @@ def my_schedule(request: Request, context: Context, access: Agent) -> Response:
         "my_schedule.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
+        status_code=status,
         values={
             "days": _by_day(shifts),
             "week_start": start,
             "week_end": end - timedelta(days=1),
             "requests": visible_requests(context.sessions, viewer.who),
-            "absences": own_absences(context.sessions, viewer.who),
             "feed_url": _feed_url(request, context, viewer.who.user_id),
             "error": None,
             "today": context.clock().astimezone(LOCAL_ZONE).date(),
+            **_swap_values(context, viewer, breaches=breaches or [], error=None),
+            **_absence_values(context, viewer, error=None),
         },
+    )
+
+
+def _swap_values(
+    context: AppContext, viewer: Viewer, *, breaches: list[RuleBreach], error: str | None
+) -> dict[str, Any]:
+    """What the swap section shows: my offers, offers I may take (with my shifts to give in
+    return), shifts I took, and the outcome of the last action."""
+    now = context.clock()
+    me = viewer.who.agent_id
+    swaps = visible_swaps(context.sessions, viewer.who, now=now)
+    mine = [s for s in swaps if s.offered_by_agent_id == me]
+    busy = {s.shift_id for s in mine if s.stage in _PENDING} | {
+        s.shift_in_return_id
+        for s in swaps
+        if s.taken_by_agent_id == me and s.stage in _PENDING and s.shift_in_return_id is not None
+    }
+    upcoming = published_shifts(
+        context.sessions, viewer.who, starts_from=now, ends_before=now + _RETURN_AHEAD
+    )
+    return {
+        "now": now,
+        "my_offers": list(reversed(mine)),
+        "takeable": [s for s in swaps if s.stage is SwapStage.OPEN and s.offered_by_agent_id != me],
+        "taken": [s for s in swaps if s.taken_by_agent_id == me and s.offered_by_agent_id != me],
+        "return_shifts": [s for s in upcoming if s.starts_at > now and s.id not in busy],
+        "offered_shift_ids": {s.shift_id for s in mine if s.stage in _PENDING},
+        "breaches": breaches,
+        "swap_error": error,
+        "changed_shift_id": None,
+    }
+
+
+def _absence_values(context: AppContext, viewer: Viewer, *, error: str | None) -> dict[str, Any]:
+    return {"absences": own_absences(context.sessions, viewer.who), "absence_error": error}
+
+
+def _swap_answer(
+    request: Request,
+    context: AppContext,
+    viewer: Viewer,
+    action: Callable[[], int | None],
+) -> Response:
+    """Run a swap action and answer: HTMX gets the swap section (with the refusal's reasons or
+    the error in it), a plain form post a redirect, or the whole page when a rule refused it.
+
+    ``action`` returns the id of the own shift whose "Offer for swap" button changed, if any,
+    so that HTMX can replace that button too (out of band)."""
+    changed: int | None = None
+    breaches: list[RuleBreach] = []
+    error: str | None = None
+    status = 200
+    try:
+        changed = action()
+    except SwapRefusedError as exc:
+        breaches, status = breaches_of(exc), 422
+    except NotFoundError:
+        raise  # 404 for what is out of reach, as everywhere
+    except (InputError, ConflictError) as exc:
+        if not is_htmx(request):
+            raise
+        error, status = str(exc), 409 if isinstance(exc, ConflictError) else 422
+    if not is_htmx(request):
+        if breaches:
+            return _page(request, context, viewer, breaches=breaches, status=status)
+        return RedirectResponse("/my/schedule", status_code=303)
+    values = _swap_values(context, viewer, breaches=breaches, error=error)
+    values["changed_shift_id"] = changed
+    return render(
+        request,
+        "_my_swaps.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        status_code=status,
+        values=values,
+    )
+
+
+def _optional_id(form: FormData, field: str) -> int | None:
+    raw = form.get(field, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+        raise InputError(f"{field}: {raw!r} is not an id (a whole number from 1)")
+    return int(raw)
+
+
+@router.post("/my/swaps")
+def offer(request: Request, context: Context, access: Agent) -> Response:
+    """Offer one of my published shifts that has not started (``shift_id``, ``note``)."""
+    viewer, form = access
+
+    def act() -> int:
+        shift_id = _optional_id(form, "shift_id")
+        if shift_id is None:
+            raise InputError("shift_id: name the shift to offer")
+        note = form.get("note", "").strip() or None
+        offer_swap(context.sessions, viewer.who, shift_id=shift_id, now=context.clock(), note=note)
+        return shift_id
+
+    return _swap_answer(request, context, viewer, act)
+
+
+@router.post("/my/swaps/{swap_id}/accept")
+def accept(request: Request, context: Context, access: Agent, swap_id: SwapId) -> Response:
+    """Take a colleague's offer, optionally giving one of my shifts (``shift_in_return_id``);
+    checked against the labour rules for both of us."""
+    viewer, form = access
+
+    def act() -> None:
+        accept_swap(
+            context.sessions,
+            viewer.who,
+            swap_id,
+            shift_in_return_id=_optional_id(form, "shift_in_return_id"),
+            now=context.clock(),
+        )
+
+    return _swap_answer(request, context, viewer, act)
+
+
+@router.post("/my/swaps/{swap_id}/withdraw")
+def withdraw(request: Request, context: Context, access: Agent, swap_id: SwapId) -> Response:
+    """Withdraw my offer while it is not decided."""
+    viewer, _ = access
+
+    def act() -> int:
+        return withdraw_swap(context.sessions, viewer.who, swap_id, now=context.clock()).shift_id
+
+    return _swap_answer(request, context, viewer, act)
+
+
+def _absence_answer(
+    request: Request, context: AppContext, viewer: Viewer, action: Callable[[int], object]
+) -> Response:
+    if viewer.who.agent_id is None:
+        raise PermissionDeniedError("this user is not linked to an agent")
+    error, status = None, 200
+    try:
+        action(viewer.who.agent_id)
+    except InputError as exc:
+        if not is_htmx(request):
+            raise
+        error, status = str(exc), 422
+    if not is_htmx(request):
+        return RedirectResponse("/my/schedule", status_code=303)
+    return render(
+        request,
+        "_my_absences.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        status_code=status,
+        values=_absence_values(context, viewer, error=error),
+    )
+
+
+@router.post("/my/sick")
+def sick(request: Request, context: Context, access: Agent) -> Response:
+    """Report myself sick from now until I report better."""
+    viewer, _ = access
+    return _absence_answer(
+        request,
+        context,
+        viewer,
+        lambda agent_id: report_sick(context.sessions, agent_id=agent_id, now=context.clock()),
+    )
+
+
+@router.post("/my/better")
+def better(request: Request, context: Context, access: Agent) -> Response:
+    """Report myself better now: the open absence ends."""
+    viewer, _ = access
+    return _absence_answer(
+        request,
+        context,
+        viewer,
+        lambda agent_id: report_better(context.sessions, agent_id=agent_id, now=context.clock()),
     )
 
 

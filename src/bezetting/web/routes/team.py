@@ -1,16 +1,21 @@
-"""The team lead's page: the team, today's absences, open requests to decide, figures."""
+"""The team lead's page: the team, today's absences, open requests and swaps to decide,
+reporting a team member sick or better, figures."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from bezetting.api.deps import Context
+from bezetting.api.deps import AppContext, Context
 from bezetting.core.errors import InputError
-from bezetting.services.overview import decide_team_request, team_overview
+from bezetting.services.absence import report_better, report_sick
+from bezetting.services.access import check_agent_reach
+from bezetting.services.overview import TeamOverview, decide_team_request, team_overview
+from bezetting.services.swaps import SwapRefusedError, SwapStage, decide_swap, visible_swaps
 from bezetting.web.i18n import LOCAL_ZONE
+from bezetting.web.labour_rules import RuleBreach, breaches_of
 from bezetting.web.rendering import is_htmx, render
 from bezetting.web.session import FormData, Viewer, viewer_for
 
@@ -18,21 +23,56 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 TeamLead = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/team"))]
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _overview(context: AppContext, viewer: Viewer) -> TeamOverview:
+    return team_overview(context.sessions, viewer.who, now=context.clock(), zone=LOCAL_ZONE)
+
+
+def _values(
+    context: AppContext, viewer: Viewer, *, refused: dict[int, list[RuleBreach]] | None = None
+) -> dict[str, Any]:
+    """The page's values. Swaps are decided in their own section (the labour rules and the
+    schedule version), so the open requests leave them out; a swap is the team's when both
+    agents are in the team."""
+    overview = _overview(context, viewer)
+    names = {a.id: a.name for a in overview.agents}
+    swaps = [
+        s
+        for s in visible_swaps(context.sessions, viewer.who, now=context.clock())
+        if s.stage is SwapStage.ACCEPTED
+        and s.offered_by_agent_id in names
+        and s.taken_by_agent_id in names
+    ]
+    return {
+        "overview": overview,
+        "names": names,
+        "requests": [t for t in overview.pending if t.request.kind != "swap"],
+        "swaps": swaps,
+        "refused": refused or {},
+        "open_absent": {a.agent_id for a in overview.absences_today if a.ends_at is None},
+    }
 
 
 @router.get("/team")
 def team(request: Request, context: Context, access: TeamLead) -> Response:
     """The team lead's overview of today."""
     viewer, _ = access
-    overview = team_overview(context.sessions, viewer.who, now=context.clock(), zone=LOCAL_ZONE)
-    names = {a.id: a.name for a in overview.agents}
     return render(
         request,
         "team.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values={"overview": overview, "names": names},
+        values=_values(context, viewer),
     )
+
+
+def _decision(form: FormData) -> bool:
+    decision = form.get("decision", "")
+    if decision not in ("approve", "reject"):
+        raise InputError(f"decision: {decision!r} must be 'approve' or 'reject'")
+    return decision == "approve"
 
 
 @router.post("/team/requests/{request_id}/decision")
@@ -44,14 +84,11 @@ def decide(
 ) -> Response:
     """Approve or reject a pending request of an agent of the team (``decision`` field)."""
     viewer, form = access
-    decision = form.get("decision", "")
-    if decision not in ("approve", "reject"):
-        raise InputError(f"decision: {decision!r} must be 'approve' or 'reject'")
     decided = decide_team_request(
         context.sessions,
         viewer.who,
         request_id,
-        approve=decision == "approve",
+        approve=_decision(form),
         now=context.clock(),
     )
     if not is_htmx(request):
@@ -63,3 +100,104 @@ def decide(
         csrf_token=viewer.csrf_token,
         values={"item": decided},
     )
+
+
+def _version(form: FormData) -> int | None:
+    raw = form.get("schedule_version", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+        raise InputError(f"schedule_version: {raw!r} is not a version (a whole number from 1)")
+    return int(raw)
+
+
+@router.post("/team/swaps/{swap_id}/decision")
+def decide_a_swap(
+    request: Request, context: Context, access: TeamLead, swap_id: RecordId
+) -> Response:
+    """Approve (against ``schedule_version``, the version the page showed) or reject a swap two
+    agents of the team agreed on. A stale version is a conflict (409, with the message); a swap
+    that breaks a labour rule now stays as it is and the reasons show on the swap."""
+    viewer, form = access
+    approve = _decision(form)
+    try:
+        decided = decide_swap(
+            context.sessions,
+            viewer.who,
+            swap_id,
+            approve=approve,
+            schedule_version=_version(form),
+            now=context.clock(),
+        )
+    except SwapRefusedError as exc:
+        refused = {swap_id: breaches_of(exc)}
+        if not is_htmx(request):
+            return render(
+                request,
+                "team.html",
+                viewer=viewer.who,
+                csrf_token=viewer.csrf_token,
+                status_code=422,
+                values=_values(context, viewer, refused=refused),
+            )
+        values = _values(context, viewer, refused=refused)
+        swap = next(s for s in values["swaps"] if s.id == swap_id)
+        return render(
+            request,
+            "_team_swap.html",
+            viewer=viewer.who,
+            csrf_token=viewer.csrf_token,
+            status_code=422,
+            values={**values, "swap": swap},
+        )
+    if not is_htmx(request):
+        return RedirectResponse("/team", status_code=303)
+    values = _values(context, viewer)
+    return render(
+        request,
+        "_team_swap.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values={**values, "swap": decided},
+    )
+
+
+def _report(
+    request: Request, context: AppContext, viewer: Viewer, agent_id: int, *, sick: bool
+) -> Response:
+    """Report an agent of the team sick or better now (the reach check as in the API)."""
+    check_agent_reach(context.sessions, viewer.who, agent_id)
+    now = context.clock()
+    if sick:
+        report_sick(context.sessions, agent_id=agent_id, now=now)
+    else:
+        report_better(context.sessions, agent_id=agent_id, now=now)
+    if not is_htmx(request):
+        return RedirectResponse("/team", status_code=303)
+    values = _values(context, viewer)
+    agent = next(a for a in values["overview"].agents if a.id == agent_id)
+    return render(
+        request,
+        "_team_agent.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values={**values, "a": agent},
+    )
+
+
+@router.post("/team/agents/{agent_id}/sick")
+def report_agent_sick(
+    request: Request, context: Context, access: TeamLead, agent_id: RecordId
+) -> Response:
+    """Report an agent of the team sick from now."""
+    viewer, _ = access
+    return _report(request, context, viewer, agent_id, sick=True)
+
+
+@router.post("/team/agents/{agent_id}/better")
+def report_agent_better(
+    request: Request, context: Context, access: TeamLead, agent_id: RecordId
+) -> Response:
+    """Report an agent of the team better now."""
+    viewer, _ = access
+    return _report(request, context, viewer, agent_id, sick=False)

@@ -1,0 +1,309 @@
+"""Shift swaps and reporting sick on the pages: an agent offers, a colleague takes, the team
+lead approves; refusals explain the broken labour rule; nobody touches another's offer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bezetting.core.schedule import Rule
+from bezetting.web.labour_rules import RULE_TITLES
+from tests.web.conftest import Clock, WebWorld, log_in
+
+EN = {"Accept-Language": "en"}
+NL = {"Accept-Language": "nl"}
+HTMX = {"HX-Request": "true", **EN}
+
+
+def _as(client: TestClient, world: WebWorld, who: str) -> str:
+    client.cookies.clear()
+    return log_in(client, world, who)
+
+
+def _page(client: TestClient, headers: dict[str, str] = EN) -> str:
+    response = client.get("/my/schedule", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+def _offer(client: TestClient, world: WebWorld, shift_id: int) -> int:
+    """Cas offers one of his shifts with the plain form; returns the new swap's id."""
+    csrf = _as(client, world, "cas")
+    response = client.post("/my/swaps", data={"shift_id": str(shift_id), "csrf_token": csrf})
+    assert response.status_code == 303, response.text
+    page = _page(client)
+    assert re.search(rf'id="offer-{shift_id}">\s*<span class="badge badge-pending">', page)
+    return max(int(i) for i in re.findall(r'action="/my/swaps/(\d+)/withdraw"', page))
+
+
+def _version_on_team_page(client: TestClient, swap_id: int) -> str:
+    page = client.get("/team", headers=EN).text
+    item = re.search(rf'id="team-swap-{swap_id}".*?</li>', page, re.S)
+    assert item, f"swap {swap_id} is not on the team page"
+    version = re.search(r'name="schedule_version" value="(\d+)"', item.group(0))
+    assert version
+    return version.group(1)
+
+
+def test_an_offer_taken_and_approved_by_the_team_lead_moves_the_shift_on_both_pages(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    shift = web_world.cas.free_shift_id
+    swap = _offer(browser_client, web_world, shift)
+
+    csrf = _as(browser_client, web_world, "agent")
+    assert f'action="/my/swaps/{swap}/accept"' in _page(browser_client)
+    taken = browser_client.post(f"/my/swaps/{swap}/accept", data={"csrf_token": csrf}, headers=HTMX)
+    assert taken.status_code == 200, taken.text
+    assert taken.text.lstrip().startswith('<section class="card" id="my-swaps">')
+    assert "Shifts you took" in taken.text
+    assert "taken, waiting for approval" in taken.text
+    assert f'id="shift-{shift}"' not in _page(browser_client)  # not moved before approval
+
+    csrf = _as(browser_client, web_world, "team_lead")
+    version = _version_on_team_page(browser_client, swap)
+    approved = browser_client.post(
+        f"/team/swaps/{swap}/decision",
+        data={"decision": "approve", "schedule_version": version, "csrf_token": csrf},
+        headers=HTMX,
+    )
+    assert approved.status_code == 200, approved.text
+    assert f'id="team-swap-{swap}"' in approved.text
+    assert "badge-approved" in approved.text
+    assert f'id="team-swap-{swap}"' not in browser_client.get("/team").text
+
+    _as(browser_client, web_world, "agent")
+    assert f'id="shift-{shift}"' in _page(browser_client)
+    _as(browser_client, web_world, "cas")
+    assert f'id="shift-{shift}"' not in _page(browser_client)
+
+
+def test_a_swap_that_breaks_the_rest_rule_shows_the_reason_and_changes_nothing(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Cas's late shift ends at 01:00 on 24 March; Anouk starts at 08:00 that morning.
+    swap = _offer(browser_client, web_world, web_world.cas.late_shift_id)
+    csrf = _as(browser_client, web_world, "agent")
+    refused = browser_client.post(
+        f"/my/swaps/{swap}/accept", data={"csrf_token": csrf}, headers=HTMX
+    )
+    assert refused.status_code == 422
+    assert "The swap is refused: it breaks the working-time rules." in refused.text
+    assert "1001 (Anouk de Vries)</strong>: Too little rest between shifts: 7 h, at least 8 h" in (
+        refused.text
+    )
+    assert "Traceback" not in refused.text
+    # Without JavaScript: the whole page, in Dutch, with the same reason.
+    plain = browser_client.post(f"/my/swaps/{swap}/accept", data={"csrf_token": csrf}, headers=NL)
+    assert plain.status_code == 422
+    assert "Te weinig rust tussen diensten: 7 uur, minstens 8 uur" in plain.text
+    assert "<h1>Mijn rooster</h1>" in plain.text
+    # Nothing changed: the offer is still open for Anouk and the shift still Cas's.
+    assert f'action="/my/swaps/{swap}/accept"' in _page(browser_client)
+    _as(browser_client, web_world, "cas")
+    assert f'id="shift-{web_world.cas.late_shift_id}"' in _page(browser_client)
+
+
+def test_another_agent_cannot_withdraw_my_offer(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    own = web_world.base.own_swap_id  # Anouk's open offer
+    for intruder in ("agent2", "cas"):
+        csrf = _as(browser_client, web_world, intruder)
+        for headers in (EN, HTMX):
+            response = browser_client.post(
+                f"/my/swaps/{own}/withdraw", data={"csrf_token": csrf}, headers=headers
+            )
+            assert response.status_code == 404, response.text
+            assert "Anouk" not in response.text
+    _as(browser_client, web_world, "agent")
+    page = _page(browser_client)
+    assert f'action="/my/swaps/{own}/withdraw"' in page  # still open, still hers
+
+
+def test_an_agent_withdraws_an_offer_and_can_offer_the_shift_again(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = _as(browser_client, web_world, "agent")
+    own = web_world.base.own_swap_id
+    shift = web_world.base.shift_ids["1001+3"]
+    assert re.search(
+        rf'id="offer-{shift}">\s*<span class="badge badge-pending">', _page(browser_client)
+    )
+    response = browser_client.post(
+        f"/my/swaps/{own}/withdraw", data={"csrf_token": csrf}, headers=HTMX
+    )
+    assert response.status_code == 200, response.text
+    assert "badge-withdrawn" in response.text
+    # The shift's button comes back out of band, in the same answer.
+    assert re.search(rf'id="offer-{shift}" hx-swap-oob="true">\s*<form', response.text)
+    again = browser_client.post("/my/swaps", data={"shift_id": str(shift), "csrf_token": csrf})
+    assert again.status_code == 303
+
+
+def test_an_offer_of_someone_elses_shift_is_not_found(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = _as(browser_client, web_world, "agent")
+    response = browser_client.post(
+        "/my/swaps",
+        data={"shift_id": str(web_world.cas.free_shift_id), "csrf_token": csrf},
+        headers=HTMX,
+    )
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#flash"
+    bad = browser_client.post(
+        "/my/swaps", data={"shift_id": "twelve", "csrf_token": csrf}, headers=HTMX
+    )
+    assert bad.status_code == 422
+    assert "shift_id: &#39;twelve&#39; is not an id" in bad.text
+
+
+def test_sick_then_better_shows_and_hides_the_open_absence(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    csrf = _as(browser_client, web_world, "agent")
+    assert "Report sick" in _page(browser_client)
+    sick = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers=HTMX)
+    assert sick.status_code == 200, sick.text
+    assert "You are reported sick since 3/16/20, 8:00" in sick.text
+    assert 'action="/my/better"' in sick.text
+    assert "still absent" in _page(browser_client)
+    twice = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers=HTMX)
+    assert twice.status_code == 422
+    assert "already reported sick" in twice.text
+
+    clock.advance(timedelta(hours=3))
+    better = browser_client.post("/my/better", data={"csrf_token": csrf})
+    assert better.status_code == 303
+    page = _page(browser_client)
+    assert "still absent" not in page
+    assert "You are reported" not in page
+    assert 'action="/my/sick"' in page
+
+
+def test_a_team_lead_reports_a_team_member_sick_and_better_but_no_other_team(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    csrf = _as(browser_client, web_world, "team_lead")
+    cas = web_world.cas.agent_id
+    sick = browser_client.post(f"/team/agents/{cas}/sick", data={"csrf_token": csrf}, headers=HTMX)
+    assert sick.status_code == 200, sick.text
+    assert sick.text.lstrip().startswith(f'<tr id="agent-{cas}">')
+    assert f'action="/team/agents/{cas}/better"' in sick.text
+    assert "Cas Bakker" in browser_client.get("/team").text.split("Absent today")[1]
+    clock.advance(timedelta(hours=1))
+    better = browser_client.post(f"/team/agents/{cas}/better", data={"csrf_token": csrf})
+    assert better.status_code == 303
+    assert f'action="/team/agents/{cas}/sick"' in browser_client.get("/team").text
+
+    bram = web_world.base.agent_ids["1002"]  # team Zuid
+    other = browser_client.post(f"/team/agents/{bram}/sick", data={"csrf_token": csrf})
+    assert other.status_code == 404
+    assert "Bram" not in other.text
+
+
+def test_approving_against_a_stale_schedule_version_shows_the_conflict(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    team_swap = web_world.cas.team_swap_id
+    _as(browser_client, web_world, "team_lead")
+    seen = _version_on_team_page(browser_client, team_swap)
+    # Meanwhile another swap in the same schedule is taken and approved: a new version.
+    swap = _offer(browser_client, web_world, web_world.cas.free_shift_id)
+    csrf = _as(browser_client, web_world, "agent")
+    assert browser_client.post(f"/my/swaps/{swap}/accept", data={"csrf_token": csrf}).is_redirect
+    csrf = _as(browser_client, web_world, "team_lead")
+    version = _version_on_team_page(browser_client, swap)
+    assert version == seen
+    approved = browser_client.post(
+        f"/team/swaps/{swap}/decision",
+        data={"decision": "approve", "schedule_version": version, "csrf_token": csrf},
+    )
+    assert approved.status_code == 303
+
+    stale = browser_client.post(
+        f"/team/swaps/{team_swap}/decision",
+        data={"decision": "approve", "schedule_version": seen, "csrf_token": csrf},
+        headers=EN,
+    )
+    assert stale.status_code == 409
+    assert "it changed since you looked; reload and decide again" in stale.text
+    htmx = browser_client.post(
+        f"/team/swaps/{team_swap}/decision",
+        data={"decision": "approve", "schedule_version": seen, "csrf_token": csrf},
+        headers=HTMX,
+    )
+    assert htmx.status_code == 409
+    assert htmx.headers["HX-Retarget"] == "#flash"
+    assert f'id="team-swap-{team_swap}"' in browser_client.get("/team").text  # still to decide
+
+
+def test_a_team_lead_rejects_a_swap_and_the_shift_stays(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = _as(browser_client, web_world, "team_lead")
+    team_swap = web_world.cas.team_swap_id
+    rejected = browser_client.post(
+        f"/team/swaps/{team_swap}/decision",
+        data={"decision": "reject", "csrf_token": csrf},
+        headers=HTMX,
+    )
+    assert rejected.status_code == 200
+    assert "badge-rejected" in rejected.text
+    _as(browser_client, web_world, "cas")
+    assert f'id="shift-{web_world.cas.taken_shift_id}"' in _page(browser_client)
+
+
+NEW_POSTS: list[tuple[str, Callable[[WebWorld], str], Callable[[WebWorld], dict[str, str]]]] = [
+    ("cas", lambda w: "/my/swaps", lambda w: {"shift_id": str(w.cas.free_shift_id)}),
+    ("agent", lambda w: f"/my/swaps/{w.base.open_swap_id}/accept", lambda w: {}),
+    ("agent", lambda w: f"/my/swaps/{w.base.own_swap_id}/withdraw", lambda w: {}),
+    ("agent", lambda w: "/my/sick", lambda w: {}),
+    ("agent2", lambda w: "/my/better", lambda w: {}),
+    ("team_lead", lambda w: f"/team/swaps/{w.cas.team_swap_id}/decision",
+     lambda w: {"decision": "reject"}),
+    ("team_lead", lambda w: f"/team/agents/{w.cas.agent_id}/sick", lambda w: {}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("who", "path", "form"), NEW_POSTS, ids=[p[0] for p in NEW_POSTS])
+def test_the_new_forms_refuse_a_post_without_the_token_and_change_nothing(
+    browser_client: TestClient,
+    web_world: WebWorld,
+    who: str,
+    path,
+    form,  # type: ignore[no-untyped-def]
+) -> None:
+    _as(browser_client, web_world, who)
+    before = browser_client.get("/team" if who == "team_lead" else "/my/schedule").text
+    for token in ("", "0" * 64):
+        refused = browser_client.post(
+            path(web_world), data={**form(web_world), "csrf_token": token}
+        )
+        assert refused.status_code == 403
+        assert "security token" in refused.text
+    after = browser_client.get("/team" if who == "team_lead" else "/my/schedule").text
+    strip = re.compile(r'name="csrf_token" value="\w+"')
+    assert strip.sub("", after) == strip.sub("", before)
+
+
+def test_the_swap_forms_speak_dutch(browser_client: TestClient, web_world: WebWorld) -> None:
+    _as(browser_client, web_world, "agent")
+    page = _page(browser_client, NL)
+    dutch = ("Ruilen", "Mijn aanbiedingen", "Aanbieden om te ruilen",
+             "Diensten die je kunt overnemen", "Deze dienst overnemen", "Ziek melden")  # fmt: skip
+    for text in dutch:
+        assert text in page
+    _as(browser_client, web_world, "team_lead")
+    team = browser_client.get("/team", headers=NL).text
+    assert "Ruilverzoeken om te beslissen" in team
+    assert "Afwijzen" in team
+
+
+def test_every_labour_rule_has_a_plain_title() -> None:
+    assert set(RULE_TITLES) == {rule.value for rule in Rule}
