@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from bezetting.services.access import visible_agent, visible_agents, visible_queues
+from bezetting.services.access import (
+    merged_blocks,
+    visible_agent,
+    visible_agents,
+    visible_queues,
+)
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.organisations import OrganisationRef
 from bezetting.services.users import create_user, issue_token, principal_for_token
@@ -40,3 +47,29 @@ def test_an_agent_sees_only_themself_and_no_queues(
         visible_agent(sessions, who, agent_ids["1002"])
     with pytest.raises(PermissionDeniedError):
         visible_queues(sessions, who)
+
+
+def _at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2020, 3, 16, hour, minute, tzinfo=UTC)
+
+
+def test_quarter_hours_of_work_on_several_skills_read_as_one_block_to_the_agent() -> None:
+    stored = [
+        ("contact_work", _at(9), _at(9, 15), "home"),  # skill bijstand
+        ("contact_work", _at(9, 15), _at(9, 30), "home"),  # skill chat
+        ("contact_work", _at(9, 30), _at(11), "home"),
+        ("break", _at(11), _at(11, 15), "home"),
+        ("contact_work", _at(11, 15), _at(12), "home"),
+        ("contact_work", _at(12), _at(13), "office"),  # another place: its own block
+    ]
+    assert merged_blocks(stored) == (
+        ("contact_work", _at(9), _at(11), "home"),
+        ("break", _at(11), _at(11, 15), "home"),
+        ("contact_work", _at(11, 15), _at(12), "home"),
+        ("contact_work", _at(12), _at(13), "office"),
+    )
+
+
+def test_blocks_with_a_gap_between_them_stay_apart() -> None:
+    apart = [("training", _at(9), _at(10), "home"), ("training", _at(10, 15), _at(11), "home")]
+    assert merged_blocks(apart) == tuple(apart)

@@ -6,6 +6,7 @@ carries no data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,10 +18,12 @@ from bezetting.store.models import Agent, Queue, Schedule, Shift
 
 __all__ = [
     "STAFF_ROLES",
+    "ActivityBlock",
     "AgentView",
     "QueueView",
     "ShiftView",
     "check_agent_reach",
+    "merged_blocks",
     "published_shifts",
     "visible_agent",
     "visible_agents",
@@ -156,13 +159,35 @@ def published_shifts(
                 schedule_id=s.schedule_id,
                 starts_at=s.starts_at,
                 ends_at=s.ends_at,
-                activities=tuple(
+                activities=merged_blocks(
                     (a.kind.value, a.starts_at, a.ends_at, a.location.value)
                     for a in sorted(s.activities, key=lambda a: a.starts_at)
                 ),
             )
             for s in shifts
         ]
+
+
+ActivityBlock = tuple[str, datetime, datetime, str]
+"""An activity as the agent sees it: kind, start, end, location."""
+
+
+def merged_blocks(activities: Iterable[ActivityBlock]) -> tuple[ActivityBlock, ...]:
+    """Join back-to-back blocks of the same kind and place into one.
+
+    The optimiser assigns contact work per skill and quarter-hour; an agent at home is logged
+    on to all their skills at once, so to them 11:00-16:00 is one block of work, not twenty.
+
+    """
+    blocks: list[ActivityBlock] = []
+    for kind, starts_at, ends_at, location in activities:
+        if blocks:
+            last_kind, last_start, last_end, last_location = blocks[-1]
+            if (last_kind, last_end, last_location) == (kind, starts_at, location):
+                blocks[-1] = (kind, last_start, ends_at, location)
+                continue
+        blocks.append((kind, starts_at, ends_at, location))
+    return tuple(blocks)
 
 
 def _queue_view(q: Queue) -> QueueView:
