@@ -124,3 +124,44 @@ def test_without_a_greedy_start_the_solver_still_runs_when_time_is_short(
     assert limits, "the solver is the only way to an answer"
     assert result.violations == ()
     assert np.isfinite(result.objective)
+
+
+def test_the_neighbourhood_search_stays_within_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FakeClock()
+    limits = charge_every_phase(monkeypatch, clock)
+    started = clock.now
+    result = solve(
+        two_weeks_of_four_agents(),  # type: ignore[arg-type]
+        parameters=SolveParameters(
+            time_limit_seconds=200,
+            decomposition=Decomposition.WEEKS,
+            neighbourhood_agents=2,
+            neighbourhood_seconds=5,
+        ),
+        clock=clock,
+    )
+    assert clock.now - started <= 1.1 * 200
+    assert max(limits) <= 30, "each step gets its own short limit, not the whole share"
+    assert len(limits) > 4
+    assert result.violations == ()
+
+
+def test_the_neighbourhood_search_answers_no_worse_than_any_schedule_it_reported() -> None:
+    reported: list[float] = []
+    result = solve(
+        two_weeks_of_four_agents(),  # type: ignore[arg-type]
+        parameters=SolveParameters(
+            time_limit_seconds=6,
+            num_workers=1,
+            lp_bound=False,
+            neighbourhood_agents=2,
+            neighbourhood_seconds=1,
+        ),
+        on_progress=lambda p: reported.append(p.objective),
+    )
+    assert result.violations == ()
+    assert result.objective == pytest.approx(sum(p.cost for p in result.penalties), rel=1e-6)
+    assert len(reported) >= 2, "the greedy start and its completion are reported first"
+    assert result.objective <= min(reported) + 1e-6

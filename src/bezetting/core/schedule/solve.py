@@ -12,6 +12,7 @@ as earlier work, so the labour rules hold across the seams exactly as across pla
 from __future__ import annotations
 
 import dataclasses
+import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -109,6 +110,10 @@ class SolveParameters:
         deterministic_time_limit: CP-SAT's work limit per solver call, in its deterministic
             time units; with one worker the same problem gives the same answer however busy the
             machine is (tests and reproducible runs); the wall-clock limit still applies.
+        neighbourhood_agents: when above 0, each part's search is our own large-neighbourhood
+            search from the completed greedy start (this many agents free per step, the rest
+            fixed) instead of one CP-SAT run; the bound is then the LP bound only.
+        neighbourhood_seconds: CP-SAT's limit per neighbourhood step.
     """
 
     time_limit_seconds: float = 60.0
@@ -121,10 +126,20 @@ class SolveParameters:
     greedy_hint: bool = True
     lp_bound: bool = True
     deterministic_time_limit: float | None = None
+    neighbourhood_agents: int = 0
+    neighbourhood_seconds: float = 3.0
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
             raise InputError(f"time_limit_seconds must be positive, got {self.time_limit_seconds}")
+        if self.neighbourhood_agents < 0:
+            raise InputError(
+                f"neighbourhood_agents must be 0 or more, got {self.neighbourhood_agents}"
+            )
+        if self.neighbourhood_seconds <= 0:
+            raise InputError(
+                f"neighbourhood_seconds must be positive, got {self.neighbourhood_seconds}"
+            )
         if self.num_workers < 1:
             raise InputError(f"num_workers must be at least 1, got {self.num_workers}")
         if self.deterministic_time_limit is not None and self.deterministic_time_limit <= 0:
@@ -446,6 +461,53 @@ def _greedy_whole(
     return tuple(shifts)
 
 
+def _neighbourhood_search(
+    ctx: builders.ModelContext,
+    params: SolveParameters,
+    start: cp_model.CpSolver,
+    budget: _Budget,
+    seconds: float,
+    *,
+    seed: int,
+) -> cp_model.CpSolver:
+    """Large-neighbourhood search of our own: free a few agents, fix the rest, re-solve.
+
+    CP-SAT solves a model with only ``neighbourhood_agents`` agents free near-optimally in
+    seconds, while on the whole model its search stalls (20 agents x 1 week, 60 s: 5,109
+    alone, 2,029 this way, from the same start of 6,600). Returns the solver holding the best
+    solution found (``start`` when nothing improved).
+    """
+    m = ctx.model
+    n = len(ctx.problem.agents)
+    k = min(params.neighbourhood_agents, n)
+    fixed_of = [
+        [v.index for v in ctx.x[a]] + [v.index for _, _, v in ctx.breaks[a]] for a in range(n)
+    ]
+    best = start
+    values = list(start.response_proto.solution)
+    cost = start.objective_value
+    rng = random.Random(params.random_seed * 1_000 + seed)
+    deadline = budget.elapsed() + seconds
+    while (left := deadline - budget.elapsed()) >= _MIN_SOLVER_SECONDS:
+        free = set(rng.sample(range(n), k))
+        m.clear_hints()  # type: ignore[no-untyped-call]
+        for a in range(n):
+            if a not in free:
+                for index in fixed_of[a]:
+                    m.add_hint(m.get_int_var_from_proto_index(index), values[index])
+        solver = cp_model.CpSolver()
+        apply_parameters(solver, params, time_limit_seconds=min(params.neighbourhood_seconds, left))
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        code = solver.solve(m)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < cost:
+            best, cost, values = (
+                solver,
+                solver.objective_value,
+                list(solver.response_proto.solution),
+            )
+    return best
+
+
 def _finish_greedy(
     problem: Problem, part: int, solved: list[Shift], fallback: tuple[Shift, ...]
 ) -> list[Shift]:
@@ -571,7 +633,7 @@ def solve(
         # when a greedy schedule stands and there is too little left to improve it.
         share = budget.share(n_parts - part)
         relaxed = None
-        if params.lp_bound and (greedy is None or share >= 4 * _MIN_SOLVER_SECONDS):
+        if params.lp_bound and (greedy is None or share >= _MIN_SOLVER_SECONDS):
             relaxed = lp_lower_bound(ctx, time_limit_seconds=max(0.5, min(60.0, share / 4)))
         completed = None
         share = budget.share(n_parts - part)
@@ -594,6 +656,21 @@ def solve(
         reporter = _Reporter(on_progress, part, n_parts, budget.elapsed())
         if greedy is not None and share < _MIN_SOLVER_SECONDS:
             code, own_bound = cp_model.UNKNOWN, 0.0  # out of time: the greedy schedule stands
+        elif params.neighbourhood_agents > 0 and completed is not None:
+            solver = _neighbourhood_search(ctx, params, completed, budget, share, seed=part)
+            code, own_bound = cp_model.FEASIBLE, 0.0
+            if on_progress is not None:
+                on_progress(
+                    Progress(
+                        budget.elapsed(),
+                        objective + solver.objective_value / builders.COST_SCALE,
+                        bound,
+                        1,
+                        part,
+                        n_parts,
+                        whole=n_parts == 1,
+                    )
+                )
         else:
             # Without a greedy schedule the solver is the only way to an answer: it always runs.
             apply_parameters(solver, params, time_limit_seconds=max(_MIN_SOLVER_SECONDS, share))
