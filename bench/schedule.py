@@ -281,6 +281,9 @@ def main() -> None:
     )
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
     parser.add_argument(
+        "--lns", type=int, default=0, help="agents freed per neighbourhood step (0: CP-SAT alone)"
+    )
+    parser.add_argument(
         "--replications",
         type=int,
         default=10,
@@ -423,6 +426,7 @@ def run(
             num_workers=args.workers,
             greedy_hint=greedy,
             lp_bound=lp,
+            neighbourhood_agents=args.lns,
         ),
         on_progress=progress,
     )

@@ -294,8 +294,12 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
         gs = my_groups[a]
         if not gs:
             return 0.0
+        if len(gs) == 1:  # most agents: plain slices, no fancy-index copy (the hot path)
+            g = gs[0]
+            row = residual[g, c.first : c.last] * impact[g, c.first : c.last]
+            return float(np.maximum(row, 0.0).sum())
         block = residual[gs, c.first : c.last] * impact[gs, c.first : c.last]
-        return float(np.clip(block.max(axis=0), 0, None).sum())
+        return float(np.maximum(block.max(axis=0), 0.0).sum())
 
     def take(a: int, c: Candidate) -> None:
         agents[a].days[c.day] = c

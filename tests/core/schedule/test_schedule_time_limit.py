@@ -1,0 +1,167 @@
+"""The time limit bounds the whole ``solve`` call, not only CP-SAT's search.
+
+Every phase is charged to a fake clock by a fixed cost (and CP-SAT by the limit it was given,
+as a solver that honours its limit would take), so the accounting is tested without timing
+the machine: a phase that escapes the budget makes the fake total exceed the limit.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from _schedule_factory import agent, contract
+from ortools.sat.python import cp_model
+from test_schedule_solve import small
+
+from bezetting.core.schedule import Decomposition, SolveParameters, SolveStatus, solve
+
+SOLVE_MODULE = sys.modules["bezetting.core.schedule.solve"]
+
+# Seconds each phase costs on the fake clock: slow model building and greedy starts, as for
+# 120 free-shift agents over two weeks, where the overrun was measured (268 s for 60 s).
+PHASE_COST = {
+    "build_candidates": 4.0,
+    "greedy_schedule": 6.0,
+    "_build": 12.0,
+    "lp_lower_bound": 1.0,
+    "penalties_of": 2.0,
+    "validate": 0.5,
+}
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def charge_every_phase(monkeypatch: pytest.MonkeyPatch, clock: FakeClock) -> list[float]:
+    """Make each phase advance ``clock``; returns the limits CP-SAT was given."""
+    for name, cost in PHASE_COST.items():
+        real = getattr(SOLVE_MODULE, name)
+
+        def with_kwargs(
+            *args: Any, _real: Callable[..., Any] = real, _cost: float = cost, **kwargs: Any
+        ) -> Any:
+            clock.now += _cost
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(SOLVE_MODULE, name, with_kwargs)
+    limits: list[float] = []
+    real_solve = cp_model.CpSolver.solve
+
+    def solver_takes_its_limit(self: cp_model.CpSolver, *args: Any, **kwargs: Any) -> Any:
+        limit = self.parameters.max_time_in_seconds
+        limits.append(limit)
+        self.parameters.max_time_in_seconds = min(limit, 2.0)  # real work stays short
+        clock.now += limit
+        return real_solve(self, *args, **kwargs)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", solver_takes_its_limit)
+    return limits
+
+
+def two_weeks_of_four_agents() -> object:
+    agents = tuple(agent(f"a{i}", contract=contract(0, 24, 40)) for i in range(4))
+    return small(days=14, agents=agents)
+
+
+@pytest.mark.parametrize("limit", [30.0, 60.0, 120.0, 300.0])
+def test_the_whole_call_stays_within_the_time_limit_however_slow_the_setup(
+    monkeypatch: pytest.MonkeyPatch, limit: float
+) -> None:
+    clock = FakeClock()
+    limits = charge_every_phase(monkeypatch, clock)
+    started = clock.now
+    result = solve(
+        two_weeks_of_four_agents(),  # type: ignore[arg-type]
+        parameters=SolveParameters(time_limit_seconds=limit, decomposition=Decomposition.WEEKS),
+        on_progress=lambda p: None,
+        clock=clock,
+    )
+    spent = clock.now - started
+    assert spent <= 1.1 * limit, f"{spent:.1f} s on the clock for a limit of {limit:g} s"
+    assert result.wall_seconds == pytest.approx(spent)
+    assert result.violations == ()
+    assert result.status is not SolveStatus.UNKNOWN
+    if limit >= 120:
+        assert limits, "with time to spare the solver runs"
+
+
+def test_a_generous_limit_goes_to_the_solver_not_to_waste(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FakeClock()
+    limits = charge_every_phase(monkeypatch, clock)
+    started = clock.now
+    solve(
+        two_weeks_of_four_agents(),  # type: ignore[arg-type]
+        parameters=SolveParameters(time_limit_seconds=600, decomposition=Decomposition.WEEKS),
+        clock=clock,
+    )
+    spent = clock.now - started
+    assert 0.9 * 600 <= spent <= 1.1 * 600
+    assert sum(limits) >= 0.5 * 600
+
+
+def test_without_a_greedy_start_the_solver_still_runs_when_time_is_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FakeClock()
+    limits = charge_every_phase(monkeypatch, clock)
+    prob = small(days=7)
+    result = solve(
+        prob,  # type: ignore[arg-type]
+        parameters=SolveParameters(time_limit_seconds=10, greedy_hint=False, lp_bound=False),
+        clock=clock,
+    )
+    assert limits, "the solver is the only way to an answer"
+    assert result.violations == ()
+    assert np.isfinite(result.objective)
+
+
+def test_the_neighbourhood_search_stays_within_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FakeClock()
+    limits = charge_every_phase(monkeypatch, clock)
+    started = clock.now
+    result = solve(
+        two_weeks_of_four_agents(),  # type: ignore[arg-type]
+        parameters=SolveParameters(
+            time_limit_seconds=200,
+            decomposition=Decomposition.WEEKS,
+            neighbourhood_agents=2,
+            neighbourhood_seconds=5,
+        ),
+        clock=clock,
+    )
+    assert clock.now - started <= 1.1 * 200
+    assert max(limits) <= 30, "each step gets its own short limit, not the whole share"
+    assert len(limits) > 4
+    assert result.violations == ()
+
+
+def test_the_neighbourhood_search_answers_no_worse_than_any_schedule_it_reported() -> None:
+    reported: list[float] = []
+    result = solve(
+        two_weeks_of_four_agents(),  # type: ignore[arg-type]
+        parameters=SolveParameters(
+            time_limit_seconds=6,
+            num_workers=1,
+            lp_bound=False,
+            neighbourhood_agents=2,
+            neighbourhood_seconds=1,
+        ),
+        on_progress=lambda p: reported.append(p.objective),
+    )
+    assert result.violations == ()
+    assert result.objective == pytest.approx(sum(p.cost for p in result.penalties), rel=1e-6)
+    assert len(reported) >= 2, "the greedy start and its completion are reported first"
+    assert result.objective <= min(reported) + 1e-6
