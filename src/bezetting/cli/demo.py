@@ -147,12 +147,18 @@ def _plan_demo(
     now = datetime.now(UTC)
     first_day = organisation.plan_first_day
     table = Table(
-        title=f"Forecast and agents needed, {weeks} week(s) from {first_day:%a %d %b %Y}",
+        title=f"Forecast and agents needed, {weeks} week(s) from {first_day:%a %d %b %Y} "
+        "(WAPE: the chosen model's backtest error)",
         title_justify="left",
     )
-    for column in ("queue", "model (backtest WAPE)", "contacts", "peak agents", "agent-hours"):
+    for column in ("queue", "WAPE", "contacts", "peak agents", "agent-hours", "model"):
         table.add_column(
-            column, justify="left" if column.startswith(("queue", "model")) else "right"
+            column,
+            justify="left" if column in ("queue", "model") else "right",
+            overflow="ellipsis" if column == "model" else "fold",
+            no_wrap=True,
+            max_width=32 if column == "model" else None,
+            min_width={"model": None, "queue": 12}.get(column, len(column)),
         )
     with _progress(console) as progress:
         task = progress.add_task("forecast and staffing", total=len(organisation.queue_ids))
@@ -168,10 +174,11 @@ def _plan_demo(
             requirement = compute_requirements(sessions, forecast_id=forecast.id, now=now)
             table.add_row(
                 forecast.queue,
-                f"{forecast.model} ({forecast.backtest_wape:.1%})",
+                f"{forecast.backtest_wape:.1%}",
                 f"{forecast.total_volume:,.0f}",
                 str(requirement.peak_agents),
                 f"{requirement.agent_hours:,.0f}",
+                forecast.model,
             )
             progress.advance(task)
         solving = progress.add_task(f"schedule (limit {time_limit_seconds:.0f} s)", total=1.0)
