@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import WebWorld, log_in
+from tests.web.conftest import Clock, WebWorld, log_in
 
 EN = {"Accept-Language": "en"}
 NL = {"Accept-Language": "nl"}
@@ -82,3 +85,25 @@ def test_an_unknown_decision_is_named(browser_client: TestClient, web_world: Web
     )
     assert response.status_code == 422
     assert "decision" in response.text
+
+
+def _row(page: str, agent_id: int) -> str:
+    match = re.search(rf'<tr id="agent-{agent_id}">(.*?)</tr>', page, flags=re.S)
+    assert match is not None
+    return match.group(1)
+
+
+def test_the_team_list_shows_who_works_when_today(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    clock.advance(timedelta(days=1))  # Tuesday 17 March: Anouk's shift starts 09:00 local
+    log_in(browser_client, web_world, "team_lead")
+    page = browser_client.get("/team", headers=EN).text
+    anouk = _row(page, web_world.base.agent_ids["1001"])
+    starts = web_world.base.shift_start + timedelta(hours=1)  # UTC+1 in March
+    assert f"{starts:%H:%M}–" in anouk
+    assert "not scheduled" not in anouk
+    cas = _row(page, web_world.cas.agent_id)  # Cas works Wednesday and later, not today
+    assert "not scheduled" in cas
+    dutch = browser_client.get("/team", headers=NL).text
+    assert "niet ingeroosterd" in _row(dutch, web_world.cas.agent_id)

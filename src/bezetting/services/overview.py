@@ -95,12 +95,13 @@ class AbsenceView:
 
 @dataclass(frozen=True, kw_only=True)
 class TeamAgent:
-    """An agent of the team, and whether they are absent today."""
+    """An agent of the team, whether they are absent today, and today's published shifts."""
 
     id: int
     external_id: str
     name: str
     absent_today: bool
+    shifts_today: tuple[tuple[datetime, datetime], ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -298,6 +299,19 @@ def team_overview(
             (a for a in recent if _overlaps(a, day_start, day_end)), key=lambda a: a.starts_at
         )
         absent_ids = {a.agent_id for a in today_absences}
+        shifts_today: dict[int, list[tuple[datetime, datetime]]] = {}
+        for shift in (
+            session.query(Shift)
+            .join(Schedule, Shift.schedule_id == Schedule.id)
+            .filter(
+                Shift.agent_id.in_(ids),
+                Schedule.status == ScheduleStatus.PUBLISHED,
+                Shift.starts_at < day_end,
+                Shift.ends_at > day_start,
+            )
+            .order_by(Shift.starts_at)
+        ):
+            shifts_today.setdefault(shift.agent_id, []).append((shift.starts_at, shift.ends_at))
         names = {a.id: a.name for a in agents}
         pending = (
             session.query(Request)
@@ -315,6 +329,7 @@ def team_overview(
                     external_id=a.external_id,
                     name=a.name,
                     absent_today=a.id in absent_ids,
+                    shifts_today=tuple(shifts_today.get(a.id, ())),
                 )
                 for a in agents
             ),
