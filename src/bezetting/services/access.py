@@ -12,7 +12,7 @@ from datetime import datetime
 
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.users import Principal
-from bezetting.store import SessionFactory, transaction
+from bezetting.store import Session, SessionFactory, transaction
 from bezetting.store.enums import Role, ScheduleStatus
 from bezetting.store.models import Agent, Queue, Schedule, Shift
 
@@ -24,6 +24,7 @@ __all__ = [
     "ShiftView",
     "check_agent_reach",
     "merged_blocks",
+    "published_shift_views",
     "published_shifts",
     "visible_agent",
     "visible_agents",
@@ -140,32 +141,54 @@ def published_shifts(
     if who.agent_id is None:
         raise PermissionDeniedError("only an agent has a schedule of their own")
     with transaction(sessions) as session:
-        shifts = (
-            session.query(Shift)
-            .join(Schedule, Shift.schedule_id == Schedule.id)
-            .filter(
-                Shift.agent_id == who.agent_id,
-                Schedule.organisation_id == who.organisation_id,
-                Schedule.status == ScheduleStatus.PUBLISHED,
-                Shift.starts_at < ends_before,
-                Shift.ends_at > starts_from,
-            )
-            .order_by(Shift.starts_at)
-            .all()
+        return published_shift_views(
+            session,
+            agent_id=who.agent_id,
+            organisation_id=who.organisation_id,
+            starts_from=starts_from,
+            ends_before=ends_before,
         )
-        return [
-            ShiftView(
-                id=s.id,
-                schedule_id=s.schedule_id,
-                starts_at=s.starts_at,
-                ends_at=s.ends_at,
-                activities=merged_blocks(
-                    (a.kind.value, a.starts_at, a.ends_at, a.location.value)
-                    for a in sorted(s.activities, key=lambda a: a.starts_at)
-                ),
-            )
-            for s in shifts
-        ]
+
+
+def published_shift_views(
+    session: Session,
+    *,
+    agent_id: int,
+    organisation_id: int,
+    starts_from: datetime,
+    ends_before: datetime,
+) -> list[ShiftView]:
+    """One agent's published shifts overlapping the window, as the agent sees them.
+
+    The one query behind the agent's schedule (page and API) and their calendar feed; the
+    caller has checked who may see them.
+    """
+    shifts = (
+        session.query(Shift)
+        .join(Schedule, Shift.schedule_id == Schedule.id)
+        .filter(
+            Shift.agent_id == agent_id,
+            Schedule.organisation_id == organisation_id,
+            Schedule.status == ScheduleStatus.PUBLISHED,
+            Shift.starts_at < ends_before,
+            Shift.ends_at > starts_from,
+        )
+        .order_by(Shift.starts_at)
+        .all()
+    )
+    return [
+        ShiftView(
+            id=s.id,
+            schedule_id=s.schedule_id,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            activities=merged_blocks(
+                (a.kind.value, a.starts_at, a.ends_at, a.location.value)
+                for a in sorted(s.activities, key=lambda a: a.starts_at)
+            ),
+        )
+        for s in shifts
+    ]
 
 
 ActivityBlock = tuple[str, datetime, datetime, str]

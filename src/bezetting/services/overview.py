@@ -28,7 +28,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bezetting.services.access import ShiftView, visible_queue, visible_queues
+from bezetting.services.access import (
+    ShiftView,
+    published_shift_views,
+    visible_queue,
+    visible_queues,
+)
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.requests import RequestView, decide_request
 from bezetting.services.users import Principal
@@ -637,29 +642,10 @@ def feed_shifts(
         user = session.get(User, user_id)
         if user is None or not user.active or user.agent_id is None:
             raise NotFoundError(f"no calendar feed for user {user_id}")
-        shifts = (
-            session.query(Shift)
-            .join(Schedule, Shift.schedule_id == Schedule.id)
-            .filter(
-                Shift.agent_id == user.agent_id,
-                Schedule.organisation_id == user.organisation_id,
-                Schedule.status == ScheduleStatus.PUBLISHED,
-                Shift.starts_at < ends_before,
-                Shift.ends_at > starts_from,
-            )
-            .order_by(Shift.starts_at)
-            .all()
+        return published_shift_views(
+            session,
+            agent_id=user.agent_id,
+            organisation_id=user.organisation_id,
+            starts_from=starts_from,
+            ends_before=ends_before,
         )
-        return [
-            ShiftView(
-                id=s.id,
-                schedule_id=s.schedule_id,
-                starts_at=s.starts_at,
-                ends_at=s.ends_at,
-                activities=tuple(
-                    (a.kind.value, a.starts_at, a.ends_at, a.location.value)
-                    for a in sorted(s.activities, key=lambda a: a.starts_at)
-                ),
-            )
-            for s in shifts
-        ]
