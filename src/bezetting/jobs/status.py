@@ -20,10 +20,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import TypeAlias, cast
 
 from bezetting.jobs.errors import InvalidJobParamsError
+from bezetting.store.enums import JobState  # one enum: the column's values are the job's states
 
 __all__ = [
     "FINAL_STATES",
@@ -37,16 +37,6 @@ __all__ = [
 
 JSON: TypeAlias = bool | int | float | str | list["JSON"] | dict[str, "JSON"] | None
 """A plain JSON value: what job params and results are made of."""
-
-
-class JobState(StrEnum):
-    """Where a job is in its life: queued → running → succeeded, failed or cancelled."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
 
 
 FINAL_STATES = frozenset({JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED})

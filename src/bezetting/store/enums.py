@@ -154,7 +154,7 @@ class ImportKind(StrEnum):
 
 
 class JobState(StrEnum):
-    """A background job's state (the values of ``bezetting.jobs``)."""
+    """Where a job is in its life: queued, running, then succeeded, failed or cancelled."""
 
     QUEUED = "queued"
     RUNNING = "running"

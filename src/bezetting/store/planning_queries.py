@@ -6,11 +6,11 @@ their own module so the planning services read as one story: history in, plan ou
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
-from sqlalchemy import exists, func, insert, select
+from sqlalchemy import Select, exists, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from bezetting.store.enums import RequestKind, RequestStatus, ScheduleStatus
@@ -61,6 +61,19 @@ __all__ = [
 ]
 
 _IN_CHUNK = 1000
+
+_Row = TypeVar("_Row")
+
+
+def _for_ids(
+    session: Session, ids: Iterable[int], query: Callable[[list[int]], Select[_Row]]
+) -> list[_Row]:
+    """Rows of ``query`` for many ids, asked in chunks: databases cap the bound parameters."""
+    wanted = list(ids)
+    rows: list[_Row] = []
+    for start in range(0, len(wanted), _IN_CHUNK):
+        rows.extend(session.scalars(query(wanted[start : start + _IN_CHUNK])))
+    return rows
 
 
 class ContactTimes(NamedTuple):
@@ -193,15 +206,16 @@ def organisation_skills(session: Session, organisation_id: int) -> list[Skill]:
 
 def queue_skill_ids(session: Session, queue_ids: Iterable[int]) -> dict[int, list[int]]:
     """Skill ids each queue needs (queues without a linked skill are absent)."""
-    ids = list(queue_ids)
     result: dict[int, list[int]] = {}
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        rows = session.scalars(
+    rows = _for_ids(
+        session,
+        queue_ids,
+        lambda chunk: (
             select(QueueSkill).where(QueueSkill.queue_id.in_(chunk)).order_by(QueueSkill.skill_id)
-        )
-        for row in rows:
-            result.setdefault(row.queue_id, []).append(row.skill_id)
+        ),
+    )
+    for row in rows:
+        result.setdefault(row.queue_id, []).append(row.skill_id)
     return result
 
 
@@ -253,94 +267,75 @@ def active_agents(session: Session, organisation_id: int) -> list[Agent]:
 
 def agent_skills(session: Session, agent_ids: Iterable[int]) -> list[AgentSkill]:
     """The agents' skills with proficiency."""
-    ids = list(agent_ids)
-    rows: list[AgentSkill] = []
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        rows.extend(session.scalars(select(AgentSkill).where(AgentSkill.agent_id.in_(chunk))))
-    return rows
+    return _for_ids(
+        session, agent_ids, lambda chunk: select(AgentSkill).where(AgentSkill.agent_id.in_(chunk))
+    )
 
 
 def availability_between(
     session: Session, agent_ids: Iterable[int], *, starts: datetime, ends: datetime
 ) -> list[Availability]:
     """The agents' availability windows overlapping ``[starts, ends)``."""
-    ids = list(agent_ids)
-    rows: list[Availability] = []
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        rows.extend(
-            session.scalars(
-                select(Availability)
-                .where(
-                    Availability.agent_id.in_(chunk),
-                    Availability.starts_at < ends,
-                    Availability.ends_at > starts,
-                )
-                .order_by(Availability.agent_id, Availability.starts_at)
+    return _for_ids(
+        session,
+        agent_ids,
+        lambda chunk: (
+            select(Availability)
+            .where(
+                Availability.agent_id.in_(chunk),
+                Availability.starts_at < ends,
+                Availability.ends_at > starts,
             )
-        )
-    return rows
+            .order_by(Availability.agent_id, Availability.starts_at)
+        ),
+    )
 
 
 def agent_preferences(session: Session, agent_ids: Iterable[int]) -> list[AgentPreference]:
     """The agents' standing wishes."""
-    ids = list(agent_ids)
-    rows: list[AgentPreference] = []
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        rows.extend(
-            session.scalars(
-                select(AgentPreference)
-                .where(AgentPreference.agent_id.in_(chunk))
-                .order_by(AgentPreference.agent_id, AgentPreference.id)
-            )
-        )
-    return rows
+    return _for_ids(
+        session,
+        agent_ids,
+        lambda chunk: (
+            select(AgentPreference)
+            .where(AgentPreference.agent_id.in_(chunk))
+            .order_by(AgentPreference.agent_id, AgentPreference.id)
+        ),
+    )
 
 
 def approved_time_off_between(
     session: Session, agent_ids: Iterable[int], *, starts: datetime, ends: datetime
 ) -> list[Request]:
     """Approved time-off requests of the agents overlapping ``[starts, ends)``."""
-    ids = list(agent_ids)
-    rows: list[Request] = []
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        rows.extend(
-            session.scalars(
-                select(Request).where(
-                    Request.agent_id.in_(chunk),
-                    Request.kind == RequestKind.TIME_OFF,
-                    Request.status == RequestStatus.APPROVED,
-                    Request.starts_at.is_not(None),
-                    Request.ends_at.is_not(None),
-                    Request.starts_at < ends,
-                    Request.ends_at > starts,
-                )
-            )
-        )
-    return rows
+    return _for_ids(
+        session,
+        agent_ids,
+        lambda chunk: select(Request).where(
+            Request.agent_id.in_(chunk),
+            Request.kind == RequestKind.TIME_OFF,
+            Request.status == RequestStatus.APPROVED,
+            Request.starts_at.is_not(None),
+            Request.ends_at.is_not(None),
+            Request.starts_at < ends,
+            Request.ends_at > starts,
+        ),
+    )
 
 
 def absences_between(
     session: Session, agent_ids: Iterable[int], *, starts: datetime, ends: datetime
 ) -> list[Absence]:
     """Absences of the agents overlapping ``[starts, ends)`` (an open one runs on)."""
-    ids = list(agent_ids)
-    rows: list[Absence] = []
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        rows.extend(
-            session.scalars(
-                select(Absence).where(
-                    Absence.agent_id.in_(chunk),
-                    Absence.starts_at < ends,
-                    (Absence.ends_at.is_(None)) | (Absence.ends_at > starts),
-                )
-            )
-        )
-    return rows
+    return _for_ids(
+        session,
+        agent_ids,
+        lambda chunk: select(Absence).where(
+            Absence.agent_id.in_(chunk),
+            Absence.starts_at < ends,
+            (Absence.ends_at.is_(None)) | (Absence.ends_at > starts),
+        ),
+    )
 
 
 def published_shifts_between(
