@@ -48,7 +48,7 @@ def record_agent_state(
     if occurred_at.utcoffset() is None:
         raise InputError(f"occurred_at {occurred_at.isoformat()} has no time zone")
     try:
-        with transaction(sessions) as session:
+        with transaction(sessions, writes=True) as session:
             org = resolve_organisation(session, organisation)
             known = queries.agents_by_external_id(session, org.id).get(agent)
             if known is None:

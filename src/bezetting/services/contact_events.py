@@ -64,7 +64,7 @@ def record_contact_event(
 def _record_contact(
     sessions: SessionFactory, who: Principal, event: ContactEvent
 ) -> RecordedContact:
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         queue = (
             session.query(Queue)
             .filter(Queue.organisation_id == who.organisation_id, Queue.code == event.queue)

@@ -2,8 +2,9 @@
 
 SQLite (the default, one machine) gets write-ahead logging so readers never block the writer,
 foreign keys switched on, and a busy timeout so a second process waits for a lock instead of
-failing at once. Python's sqlite3 module opens transactions late and cannot nest them; the two
-event hooks below hand transaction control to SQLAlchemy, so ``BEGIN`` and ``SAVEPOINT`` work
+failing at once; a transaction opened for writing takes the lock at its start (see
+``BEGIN_FOR_WRITING``). Python's sqlite3 module opens transactions late and cannot nest
+them; the two event hooks below hand transaction control to SQLAlchemy, so ``BEGIN`` and ``SAVEPOINT`` work
 as on PostgreSQL (the recipe in SQLAlchemy's SQLite dialect documentation).
 
 PostgreSQL (several processes, several machines) is reached through psycopg 3: a plain
@@ -23,6 +24,7 @@ from bezetting.config import Settings
 from bezetting.core.errors import InputError
 
 __all__ = [
+    "BEGIN_FOR_WRITING",
     "SQLITE_BUSY_TIMEOUT_SECONDS",
     "SessionFactory",
     "create_engine_for",
@@ -32,6 +34,9 @@ __all__ = [
 ]
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 15.0
+
+BEGIN_FOR_WRITING = "bezetting_begin_for_writing"
+"""Execution option: on SQLite, begin with the write lock taken (``BEGIN IMMEDIATE``)."""
 
 SessionFactory = sessionmaker[Session]
 """What services take: a factory of sessions, so each use case opens its own transaction."""
@@ -86,7 +91,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A transaction that will write takes the lock now, so a concurrent writer makes it
+        # wait (busy timeout) rather than fail on a stale snapshot at its first write.
+        writing = connection.get_execution_options().get(BEGIN_FOR_WRITING, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

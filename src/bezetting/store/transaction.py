@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bezetting.core.errors import ConflictError
-from bezetting.store.engine import SessionFactory
+from bezetting.store.engine import BEGIN_FOR_WRITING, SessionFactory
 
 __all__ = ["transaction"]
 
@@ -19,8 +19,12 @@ _TABLE = re.compile(r"on table '(\w+)'")
 
 
 @contextmanager
-def transaction(sessions: SessionFactory) -> Iterator[Session]:
+def transaction(sessions: SessionFactory, *, writes: bool = False) -> Iterator[Session]:
     """Open a session, begin, yield; commit on success, roll back on any error.
+
+    ``writes``: the use case reads, then writes, and may run many at once (live events). On
+    SQLite it then holds the write lock from the start, so concurrent writers queue up instead
+    of the later one being refused; PostgreSQL needs nothing.
 
     Raises:
         ConflictError: a row was changed by someone else since it was read (stale version),
@@ -30,6 +34,8 @@ def transaction(sessions: SessionFactory) -> Iterator[Session]:
     with sessions() as session:
         try:
             with session.begin():
+                if writes:
+                    session.connection(execution_options={BEGIN_FOR_WRITING: True})
                 yield session
         except StaleDataError as exc:
             match = _TABLE.search(str(exc))
