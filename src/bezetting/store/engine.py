@@ -4,8 +4,8 @@ SQLite (the default, one machine) gets write-ahead logging so readers never bloc
 foreign keys switched on, and a busy timeout so a second process waits for a lock instead of
 failing at once; a transaction opened for writing takes the lock at its start (see
 ``BEGIN_FOR_WRITING``). Python's sqlite3 module opens transactions late and cannot nest
-them; the two event hooks below hand transaction control to SQLAlchemy, so ``BEGIN`` and ``SAVEPOINT`` work
-as on PostgreSQL (the recipe in SQLAlchemy's SQLite dialect documentation).
+them; the two event hooks below hand transaction control to SQLAlchemy, so ``BEGIN`` and
+``SAVEPOINT`` work as on PostgreSQL (the recipe in SQLAlchemy's SQLite dialect documentation).
 
 PostgreSQL (several processes, several machines) is reached through psycopg 3: a plain
 ``postgresql://`` URL is read as ``postgresql+psycopg://``.
