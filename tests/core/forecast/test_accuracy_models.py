@@ -123,6 +123,32 @@ def test_a_weighted_ensemble_is_the_weighted_mean_of_its_members():
     assert ensemble.name.startswith("WeightedEnsemble(")
 
 
+def test_a_geometric_ensemble_is_moved_less_by_one_member_far_off():
+    # SeasonalNaive: 16 every day; SameWeekdayMean over two weeks: (1 + 16) / 2 = 8.5.
+    history = np.concatenate([np.full(7, 1.0), np.full(7, 16.0)])
+    members = (SeasonalNaive(), SameWeekdayMean(weeks=2))
+    geometric = Ensemble(members, geometric=True)
+    got = geometric.predict(history, horizon=7, slots_per_day=1, level=80.0)
+    assert got.mean == pytest.approx(np.full(7, np.sqrt(16 * 8.5)))
+    arithmetic = Ensemble(members).predict(history, horizon=7, slots_per_day=1, level=80.0)
+    assert np.all(got.mean < arithmetic.mean)
+    weighted = Ensemble(members, weights=(0.25, 0.75), geometric=True)
+    got = weighted.predict(history, horizon=7, slots_per_day=1, level=80.0)
+    assert got.mean == pytest.approx(np.full(7, 16**0.25 * 8.5**0.75))
+    assert geometric.name.startswith("GeometricMean(")
+    assert weighted.name.startswith("WeightedGeometricMean(")
+
+
+def test_a_geometric_ensemble_is_zero_where_a_member_forecasts_zero():
+    # Last week's Sunday had no volume: SeasonalNaive forecasts 0 for it, the mean does not.
+    history = np.full(14, 10.0)
+    history[13] = 0.0
+    ensemble = Ensemble((SeasonalNaive(), SameWeekdayMean(weeks=2)), geometric=True)
+    got = ensemble.predict(history, horizon=7, slots_per_day=1, level=80.0)
+    assert got.mean[6] == 0.0
+    assert got.mean[:6] == pytest.approx(np.full(6, 10.0))
+
+
 @pytest.mark.parametrize("weights", [(1.0,), (1.0, -1.0), (0.0, 0.0), (float("nan"), 1.0)])
 def test_impossible_ensemble_weights_are_refused(weights):
     with pytest.raises(InputError, match="weights"):
