@@ -68,7 +68,7 @@ PROFILE_SMOOTH_MINUTES = 20.0
 PROFILE_ALIKE_WEIGHT = 0.5
 """Weight of the weekdays alike in the default candidates' profiles (see ``alike_profile``):
 chosen on the Anonymous Bank's June-October 1999 with the true daily totals (interval WAPE
-19.43% alone, 19.26/19.12/19.15% at 0.33/0.5/0.67 over 42 days)."""
+19.43% alone, 19.15/19.12/19.15% at 0.33/0.5/0.67 over 42 days)."""
 SWITCH_T = 2.0
 """How clearly a challenger must beat the default model to replace it: the paired t-statistic
 of the per-origin absolute errors (a conventional two-sigma bar, not tuned on the benchmark)."""
