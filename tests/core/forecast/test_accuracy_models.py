@@ -18,6 +18,7 @@ from bezetting.core.forecast import (
     Ensemble,
     SameWeekdayMean,
     SeasonalNaive,
+    alike_profile,
     choose_model,
     ensemble_backtest,
     forecast_days,
@@ -120,6 +121,32 @@ def test_a_weighted_ensemble_is_the_weighted_mean_of_its_members():
     got = ensemble.predict(history, horizon=7, slots_per_day=1, level=80.0)
     assert got.mean == pytest.approx(np.full(7, 0.25 * 4 + 0.75 * 3))
     assert ensemble.name.startswith("WeightedEnsemble(")
+
+
+def test_a_geometric_ensemble_is_moved_less_by_one_member_far_off():
+    # SeasonalNaive: 16 every day; SameWeekdayMean over two weeks: (1 + 16) / 2 = 8.5.
+    history = np.concatenate([np.full(7, 1.0), np.full(7, 16.0)])
+    members = (SeasonalNaive(), SameWeekdayMean(weeks=2))
+    geometric = Ensemble(members, geometric=True)
+    got = geometric.predict(history, horizon=7, slots_per_day=1, level=80.0)
+    assert got.mean == pytest.approx(np.full(7, np.sqrt(16 * 8.5)))
+    arithmetic = Ensemble(members).predict(history, horizon=7, slots_per_day=1, level=80.0)
+    assert np.all(got.mean < arithmetic.mean)
+    weighted = Ensemble(members, weights=(0.25, 0.75), geometric=True)
+    got = weighted.predict(history, horizon=7, slots_per_day=1, level=80.0)
+    assert got.mean == pytest.approx(np.full(7, 16**0.25 * 8.5**0.75))
+    assert geometric.name.startswith("GeometricMean(")
+    assert weighted.name.startswith("WeightedGeometricMean(")
+
+
+def test_a_geometric_ensemble_is_zero_where_a_member_forecasts_zero():
+    # Last week's Sunday had no volume: SeasonalNaive forecasts 0 for it, the mean does not.
+    history = np.full(14, 10.0)
+    history[13] = 0.0
+    ensemble = Ensemble((SeasonalNaive(), SameWeekdayMean(weeks=2)), geometric=True)
+    got = ensemble.predict(history, horizon=7, slots_per_day=1, level=80.0)
+    assert got.mean[6] == 0.0
+    assert got.mean[:6] == pytest.approx(np.full(6, 10.0))
 
 
 @pytest.mark.parametrize("weights", [(1.0,), (1.0, -1.0), (0.0, 0.0), (float("nan"), 1.0)])
@@ -244,3 +271,67 @@ def test_the_daily_profile_smooths_over_minutes_whatever_the_interval(weekly_pat
         return float(np.abs(got - plain).sum() / plain.sum())
 
     assert 0.0 < change(coarse, 24) < change(fine, 96)
+
+
+def _working_days_then_weekend(n_weeks: int, working: list[float], weekend: list[float]):
+    """Whole weeks whose first five weekdays have the ``working`` shape, the last two the
+    ``weekend`` shape."""
+    week = np.array([working] * 5 + [weekend] * 2, dtype=np.float64)
+    return np.tile(week, (n_weeks, 1))
+
+
+def _last_working_days(days, n_days: int):
+    rows = np.arange(days.shape[0] - n_days, days.shape[0])
+    return rows[rows % 7 < 5]
+
+
+def test_weekdays_with_the_same_shape_share_their_recent_days_and_the_others_do_not():
+    days = _working_days_then_weekend(8, working=[20.0, 80.0], weekend=[90.0, 10.0])
+    days[_last_working_days(days, 10)] = [50.0, 50.0]  # working days changed shape
+    long_term = robust_profile(days, recent_weeks=8, long_weeks=8, recent_weight=0.0)
+    alike = alike_profile(days, long_term=long_term, recent_days=10, max_distance=0.25)
+    # Row k is the weekday of day n - 7 + k: rows 0-4 are working days, 5-6 the weekend.
+    # Each working day has one or two changed days of its own among the last ten, but the
+    # median over all eight recent working days is the new shape.
+    assert alike[:5] == pytest.approx(np.full((5, 2), 0.5))
+    assert alike[5:] == pytest.approx(np.array([[0.9, 0.1], [0.9, 0.1]]))
+    # Without the alike days, the weekday's own median over its last 4 still mixes in the old shape.
+    own = robust_profile(days, recent_weeks=4, long_weeks=8, recent_weight=1.0)
+    assert own[0] == pytest.approx([0.2, 0.8])
+
+
+def test_the_alike_weight_blends_the_own_profile_with_the_alike_one():
+    days = _working_days_then_weekend(8, working=[20.0, 80.0], weekend=[90.0, 10.0])
+    days[_last_working_days(days, 10)] = [50.0, 50.0]
+    kwargs = {"recent_weeks": 4, "long_weeks": 8, "recent_weight": 0.5}
+    own = robust_profile(days, **kwargs)
+    alike = alike_profile(
+        days, long_term=robust_profile(days, **{**kwargs, "recent_weight": 0.0}),
+        recent_days=10, max_distance=0.25,
+    )  # fmt: skip
+    blended = robust_profile(days, **kwargs, alike_weight=0.25, alike_days=10)
+    assert blended == pytest.approx(0.75 * own + 0.25 * alike)
+    assert blended.sum(axis=1) == pytest.approx(np.ones(7))
+
+
+def test_pooling_alike_weekdays_estimates_a_sparse_queues_profile_better():
+    # Five working days share one true shape; 30 calls a day, three weeks of history.
+    rng = np.random.default_rng(7)
+    true = np.array([0.05, 0.15, 0.3, 0.25, 0.15, 0.1])
+    weekend = np.array([0.4, 0.3, 0.2, 0.1, 0.0, 0.0])
+    week = np.array([true] * 5 + [weekend] * 2) * 30.0
+    days = rng.poisson(np.tile(week, (3, 1))).astype(np.float64)
+    kwargs = {"recent_weeks": 4, "long_weeks": 16, "recent_weight": 0.5}
+    own = robust_profile(days, **kwargs)
+    pooled = robust_profile(days, **kwargs, alike_weight=0.5, alike_days=21)
+    error_own = np.abs(own[:5] - true).sum()
+    error_pooled = np.abs(pooled[:5] - true).sum()
+    assert error_pooled < 0.8 * error_own
+
+
+@pytest.mark.parametrize("weight", [-0.1, 1.5])
+def test_an_alike_weight_outside_zero_to_one_is_refused(weight):
+    with pytest.raises(InputError, match="alike_weight"):
+        robust_profile(
+            np.ones((14, 2)), recent_weeks=2, long_weeks=2, recent_weight=0.5, alike_weight=weight
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
 
 from bezetting.core.forecast import (
@@ -19,6 +20,7 @@ from bezetting.core.forecast import (
     SeasonalNaive,
     holiday_events,
     origins_for,
+    robust_profile,
     rolling_origin,
 )
 
@@ -53,3 +55,33 @@ def test_the_day_of_month_decomposition_beats_the_planners_baseline(bank_year_30
         )
         scores[model.name] = bt.wape
     assert scores["DayOfMonthDecomposition x profile"] < 0.95 * scores["SameWeekdayMean4"]
+
+
+def _wape_with_true_daily_totals(days, origins, profile_of) -> float:
+    """Interval WAPE of the true daily totals spread by a profile built on the days before
+    each origin: the profile's own share of the error, 1 to 7 days ahead."""
+    absolute = actual = 0.0
+    for origin in origins.tolist():
+        profiles = profile_of(days[:origin])
+        for ahead in range(7):
+            truth = days[origin + ahead]
+            absolute += np.abs(truth.sum() * profiles[ahead % 7] - truth).sum()
+            actual += truth.sum()
+    return absolute / actual
+
+
+def test_pooling_the_working_days_profiles_lowers_the_error_on_the_bank(bank_year_30min):
+    # Sunday to Thursday share one intraday shape at the bank; pooling their recent days
+    # (half and half with each weekday's own profile, unsmoothed) gave 15.9% -> 15.4% here.
+    origins = origins_for(365, horizon_days=7, n_origins=56)
+    settings = {"recent_weeks": 4, "long_weeks": 16, "recent_weight": 0.5}
+
+    def own(history):
+        return robust_profile(history, **settings)
+
+    def pooled(history):
+        return robust_profile(history, **settings, alike_weight=0.5, alike_days=42)
+
+    own_wape = _wape_with_true_daily_totals(bank_year_30min, origins, own)
+    pooled_wape = _wape_with_true_daily_totals(bank_year_30min, origins, pooled)
+    assert pooled_wape < 0.99 * own_wape

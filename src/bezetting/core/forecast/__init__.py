@@ -23,6 +23,7 @@ from bezetting.core.forecast.auto import (
     forecast_queue,
     inverse_error_weights,
     paired_t,
+    profiled,
 )
 from bezetting.core.forecast.backtest import (
     BacktestResult,
@@ -48,6 +49,7 @@ from bezetting.core.forecast.models import (
     SameWeekdayMean,
     SeasonalNaive,
     StatsForecastModel,
+    alike_profile,
     intraday_profile,
     robust_profile,
     smooth_profile,
@@ -82,6 +84,7 @@ __all__ = [
     "SeasonalNaive",
     "StatsForecastModel",
     "aggregate_contacts",
+    "alike_profile",
     "choose_model",
     "daily_ensemble",
     "default_candidates",
@@ -99,6 +102,7 @@ __all__ = [
     "origins_for",
     "override_delta",
     "paired_t",
+    "profiled",
     "robust_profile",
     "rolling_origin",
     "series_from_frame",
