@@ -87,6 +87,24 @@ PAGES: dict[tuple[str, str], Rule] = {
         lambda w: f"/planning/schedules/{w.draft_schedule_id}/publish",
         {"version": "2"},
     ),
+    ("POST", "/planning/jobs/forecast"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: "/planning/jobs/forecast",
+        lambda w: {"queue": str(w.base.queue_ids["general"]), "first_day": "2020-03-23"},
+    ),
+    ("POST", "/planning/jobs/schedule"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: "/planning/jobs/schedule",
+        {"first_day": "2020-03-23", "weeks": "1", "time_limit_seconds": "1"},
+    ),
+    ("POST", "/planning/swaps/{swap_id}/decision"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: f"/planning/swaps/{w.cas.team_swap_id}/decision",
+        {"decision": "reject"},
+    ),
     ("GET", "/client"): Rule("GET", ("client_viewer",), lambda w: "/client"),
     ("GET", "/admin/users"): Rule("GET", ("admin",), lambda w: "/admin/users"),
 }
