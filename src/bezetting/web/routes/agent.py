@@ -19,7 +19,7 @@ from bezetting.services.absence import report_better, report_sick, request_time_
 from bezetting.services.access import ShiftView, published_shifts
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.overview import calendar_feed_key, feed_shifts, own_absences
-from bezetting.services.requests import visible_requests
+from bezetting.services.requests import RequestView, visible_requests
 from bezetting.services.swaps import (
     SwapRefusedError,
     SwapStage,
@@ -65,6 +65,11 @@ def _feed_url(request: Request, context: AppContext, user_id: int) -> str:
     return str(request.url_for("calendar_feed").include_query_params(user=user_id, key=key))
 
 
+def _own_requests(context: AppContext, viewer: Viewer) -> list[RequestView]:
+    """The agent's requests except swaps, which the swaps section shows with their stage."""
+    return [r for r in visible_requests(context.sessions, viewer.who) if r.kind != "swap"]
+
+
 def _requests_fragment(
     request: Request, context: AppContext, viewer: Viewer, *, error: str | None, status: int
 ) -> Response:
@@ -75,7 +80,7 @@ def _requests_fragment(
         csrf_token=viewer.csrf_token,
         status_code=status,
         values={
-            "requests": visible_requests(context.sessions, viewer.who),
+            "requests": _own_requests(context, viewer),
             "error": error,
         },
     )
@@ -110,7 +115,7 @@ def _page(
             "days": _by_day(shifts),
             "week_start": start,
             "week_end": end - timedelta(days=1),
-            "requests": visible_requests(context.sessions, viewer.who),
+            "requests": _own_requests(context, viewer),
             "feed_url": _feed_url(request, context, viewer.who.user_id),
             "error": None,
             "today": context.clock().astimezone(LOCAL_ZONE).date(),
