@@ -198,6 +198,11 @@ PATTERNS = (
         ),
     ),
     _known(
+        r"no queue of '[^']+' has a requirement between (?P<first>[0-9-]+) and (?P<last>[0-9-]+): "
+        r"forecast and compute requirements first",
+        _n("no queue has agents needed from %(first)s to %(last)s: start a forecast first"),
+    ),
+    _known(
         r"queue '(?P<queue>[^']+)' needs no skill and no skill has its code: .*",
         _n("queue %(queue)s has no skill; link a skill to it"),
     ),
