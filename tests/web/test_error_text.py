@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+import bezetting
 import bezetting.api.app
 import bezetting.cli.jobs
 import bezetting.core.simulate
 import bezetting.ingest
-import bezetting.jobs  # noqa: F401  (the error classes of every layer, for the code list)
+import bezetting.jobs
 from bezetting.core.errors import BezettingError, ConflictError, InputError
-from bezetting.web.error_text import BY_CODE, FormError, error_text, message_text
+from bezetting.web.error_text import BY_CODE, FIXED, FormError, error_text, message_text
 from bezetting.web.i18n import translations
 from tests.web.conftest import Clock, WebWorld, log_in
 
@@ -125,3 +127,15 @@ def test_a_missing_page_is_dutch(browser_client: TestClient, web_world: WebWorld
     assert response.status_code == 422
     assert "rooster 999999 bestaat niet" in response.text
     assert "no schedule with id" not in response.text
+
+
+def test_every_fixed_message_is_still_raised_word_for_word() -> None:
+    """A fixed message that a service rewords would silently fall back to its code's sentence."""
+    source = Path(bezetting.__file__).parent
+    texts = [
+        path.read_text(encoding="utf-8")
+        for path in source.rglob("*.py")
+        if path.name != "error_text.py"
+    ]
+    missing = [m for m in FIXED if not any(f'"{m}"' in text for text in texts)]
+    assert missing == []

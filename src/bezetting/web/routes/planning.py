@@ -17,7 +17,7 @@ from bezetting.services.schedules import publish_schedule
 from bezetting.services.swaps import SwapStage, visible_swaps
 from bezetting.web.charts import ChartLabels, coverage_svg
 from bezetting.web.error_text import FormError
-from bezetting.web.forms import form_day, form_whole
+from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, Formats, _n, translations
 from bezetting.web.rendering import is_htmx, language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for
@@ -210,13 +210,13 @@ def publish(
 ) -> Response:
     """Publish a draft at the version the planner saw (a newer version is a conflict)."""
     viewer, form = access
-    raw = form.get("version", "")
-    if not raw.isdigit():
-        raise InputError(f"version: {raw!r} must be a whole number")
+    version = form_id(form, "version")
+    if version is None:
+        raise FormError(_n("version: the form names no version"))
     visible = {s.id for s in schedule_summaries(context.sessions, viewer.who)}
     if schedule_id not in visible:
         raise InputError(f"no schedule with id {schedule_id}")
-    publish_schedule(context.sessions, schedule_id, expected_version=int(raw), now=context.clock())
+    publish_schedule(context.sessions, schedule_id, expected_version=version, now=context.clock())
     if not is_htmx(request):
         return RedirectResponse("/planning", status_code=303)
     row = next(s for s in schedule_summaries(context.sessions, viewer.who) if s.id == schedule_id)
