@@ -4,6 +4,7 @@ organisation, and follows them in the jobs list; nobody else starts one."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -21,12 +22,15 @@ def _runner(site: FastAPI) -> InProcessRunner:
     return runner
 
 
-def _job_ids(site: FastAPI, organisation_id: int) -> list[str]:
-    return [j.id for j in _runner(site).store.recent(limit=200, organisation_id=organisation_id)]
+def _jobs_started_from_now(site: FastAPI, world: WebWorld) -> Callable[[], list[str]]:
+    """A function that lists the ids of the jobs of the world's organisation started since."""
+    organisation = world.base.organisation_id
 
+    def ids() -> list[str]:
+        return [j.id for j in _runner(site).store.recent(limit=200, organisation_id=organisation)]
 
-def _new_jobs(site: FastAPI, organisation_id: int, before: list[str]) -> list[str]:
-    return [j for j in _job_ids(site, organisation_id) if j not in before]
+    before = set(ids())
+    return lambda: [j for j in ids() if j not in before]
 
 
 def test_the_planning_page_has_a_form_for_each_kind_of_job(
@@ -47,8 +51,7 @@ def test_the_planning_page_has_a_form_for_each_kind_of_job(
 def test_the_planner_starts_a_forecast_of_one_queue_for_their_own_organisation(
     site: FastAPI, browser_client: TestClient, web_world: WebWorld
 ) -> None:
-    organisation = web_world.base.organisation_id
-    before = _job_ids(site, organisation)
+    started = _jobs_started_from_now(site, web_world)
     csrf = log_in(browser_client, web_world, "planner")
     queue = web_world.base.queue_ids["general"]
     response = browser_client.post(
@@ -59,13 +62,13 @@ def test_the_planner_starts_a_forecast_of_one_queue_for_their_own_organisation(
     )  # fmt: skip
     assert response.status_code == 200, response.text
     assert response.text.startswith('<div id="jobs"')
-    (job_id,) = _new_jobs(site, organisation, before)
+    (job_id,) = started()
     runner = _runner(site)
     assert runner.store.params(job_id) == {
         "queue_id": queue,
         "first_day": "2020-03-23",
         "days": 14,
-        "organisation_id": organisation,
+        "organisation_id": web_world.base.organisation_id,
     }
     job = runner.status(job_id)
     assert job.kind == "forecast"
@@ -76,8 +79,7 @@ def test_the_planner_starts_a_forecast_of_one_queue_for_their_own_organisation(
 def test_a_forecast_of_all_queues_is_one_job_per_queue(
     site: FastAPI, browser_client: TestClient, web_world: WebWorld
 ) -> None:
-    organisation = web_world.base.organisation_id
-    before = _job_ids(site, organisation)
+    started = _jobs_started_from_now(site, web_world)
     csrf = log_in(browser_client, web_world, "planner")
     response = browser_client.post(
         "/planning/jobs/forecast",
@@ -85,17 +87,14 @@ def test_a_forecast_of_all_queues_is_one_job_per_queue(
         headers=HTMX,
     )
     assert response.status_code == 200, response.text
-    queues = sorted(
-        _runner(site).store.params(j)["queue_id"] for j in _new_jobs(site, organisation, before)
-    )  # type: ignore[type-var]
+    queues = sorted(_runner(site).store.params(j)["queue_id"] for j in started())  # type: ignore[type-var]
     assert queues == sorted(web_world.base.queue_ids.values())
 
 
 def test_a_failed_forecast_shows_its_reason_in_the_pages_language(
     site: FastAPI, browser_client: TestClient, web_world: WebWorld
 ) -> None:
-    organisation = web_world.base.organisation_id
-    before = _job_ids(site, organisation)
+    started = _jobs_started_from_now(site, web_world)
     csrf = log_in(browser_client, web_world, "planner")
     queue = web_world.base.queue_ids["general"]
     browser_client.post(
@@ -103,7 +102,7 @@ def test_a_failed_forecast_shows_its_reason_in_the_pages_language(
         data={"queue": str(queue), "first_day": "2020-03-23", "csrf_token": csrf},
         headers=HTMX,
     )
-    (job_id,) = _new_jobs(site, organisation, before)
+    (job_id,) = started()
     job = _runner(site).wait(job_id, timeout_seconds=60)
     assert job.state is JobState.FAILED  # the test world has no contact history
     dutch = browser_client.get("/planning/jobs", headers=NL).text
@@ -119,8 +118,7 @@ def test_a_failed_forecast_shows_its_reason_in_the_pages_language(
 def test_the_planner_starts_a_schedule_and_follows_it_in_the_jobs_list(
     site: FastAPI, browser_client: TestClient, web_world: WebWorld
 ) -> None:
-    organisation = web_world.base.organisation_id
-    before = _job_ids(site, organisation)
+    started = _jobs_started_from_now(site, web_world)
     csrf = log_in(browser_client, web_world, "planner")
     response = browser_client.post(
         "/planning/jobs/schedule",
@@ -130,14 +128,14 @@ def test_the_planner_starts_a_schedule_and_follows_it_in_the_jobs_list(
     )  # fmt: skip
     assert response.status_code == 200, response.text
     assert "<td>rooster</td>" in response.text
-    (job_id,) = _new_jobs(site, organisation, before)
+    (job_id,) = started()
     runner = _runner(site)
     assert runner.store.params(job_id) == {
         "first_day": "2020-03-16",
         "weeks": 1,
         "time_limit_seconds": 2,
         "name": "week 12 uit de pagina",
-        "organisation_id": organisation,
+        "organisation_id": web_world.base.organisation_id,
     }
     job = runner.wait(job_id, timeout_seconds=120)
     # The test world's queues have no skills, so the job stops before solving, and says why.
@@ -162,8 +160,7 @@ def test_a_plain_form_post_returns_to_the_jobs_list(
 def test_a_bad_field_starts_nothing_and_is_named_in_dutch(
     site: FastAPI, browser_client: TestClient, web_world: WebWorld
 ) -> None:
-    organisation = web_world.base.organisation_id
-    before = _job_ids(site, organisation)
+    started = _jobs_started_from_now(site, web_world)
     csrf = log_in(browser_client, web_world, "planner")
     cases = [
         ("/planning/jobs/schedule", {"first_day": "23-03-2020"}, "Eerste dag: '23-03-2020' is "
@@ -180,14 +177,13 @@ def test_a_bad_field_starts_nothing_and_is_named_in_dutch(
         assert response.status_code == 422
         assert response.headers["HX-Retarget"] == "#flash"
         assert message in html.unescape(response.text)
-    assert _new_jobs(site, organisation, before) == []
+    assert started() == []
 
 
 def test_an_agent_a_team_lead_or_a_client_viewer_starts_no_job(
     site: FastAPI, browser_client: TestClient, web_world: WebWorld
 ) -> None:
-    organisation = web_world.base.organisation_id
-    before = _job_ids(site, organisation)
+    started = _jobs_started_from_now(site, web_world)
     for who in ("agent", "team_lead", "client_viewer"):
         browser_client.cookies.clear()
         csrf = log_in(browser_client, web_world, who)
@@ -200,14 +196,13 @@ def test_an_agent_a_team_lead_or_a_client_viewer_starts_no_job(
             )
             assert response.status_code == 403
             assert "deze pagina is voor een andere rol (beheerder, planner)" in response.text
-    assert _new_jobs(site, organisation, before) == []
+    assert started() == []
 
 
 def test_starting_a_job_needs_the_sessions_security_token(
     site: FastAPI, browser_client: TestClient, web_world: WebWorld
 ) -> None:
-    organisation = web_world.base.organisation_id
-    before = _job_ids(site, organisation)
+    started = _jobs_started_from_now(site, web_world)
     log_in(browser_client, web_world, "planner")
     response = browser_client.post(
         "/planning/jobs/schedule",
@@ -216,4 +211,4 @@ def test_starting_a_job_needs_the_sessions_security_token(
     )
     assert response.status_code == 403
     assert "beveiligingscode van het formulier ontbreekt of klopt niet" in response.text
-    assert _new_jobs(site, organisation, before) == []
+    assert started() == []
