@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bezetting.jobs import InProcessRunner, JobState
+from bezetting.jobs import InProcessRunner, JobState, registry
+from bezetting.jobs.lifecycle import create_job
 from tests.web.conftest import WebWorld, log_in
 
 EN = {"Accept-Language": "en"}
@@ -212,3 +214,46 @@ def test_starting_a_job_needs_the_sessions_security_token(
     assert response.status_code == 403
     assert "beveiligingscode van het formulier ontbreekt of klopt niet" in response.text
     assert started() == []
+
+
+def _queued_job(site: FastAPI, organisation_id: int) -> str:
+    """A job of ``organisation_id`` that waits in the queue (no worker has taken it yet)."""
+    return create_job(
+        _runner(site).store,
+        registry,
+        "staffing",
+        {"intervals": []},
+        now=datetime.now(UTC),
+        organisation_id=organisation_id,
+    ).id
+
+
+def test_the_planner_cancels_a_waiting_job_from_the_list(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    job_id = _queued_job(site, web_world.base.organisation_id)
+    csrf = log_in(browser_client, web_world, "planner")
+    listed = browser_client.get("/planning/jobs", headers=NL).text
+    assert f'hx-post="/planning/jobs/{job_id}/cancel"' in listed
+    response = browser_client.post(
+        f"/planning/jobs/{job_id}/cancel", data={"csrf_token": csrf}, headers={**HTMX, **NL}
+    )
+    assert response.status_code == 200, response.text
+    assert _runner(site).status(job_id).state is JobState.CANCELLED
+    assert f'hx-post="/planning/jobs/{job_id}/cancel"' not in response.text
+    assert '<span class="badge badge-cancelled">ingetrokken</span>' in response.text
+
+
+def test_a_job_of_another_organisation_cannot_be_cancelled(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    job_id = _queued_job(site, web_world.base.organisation_id + 999)
+    csrf = log_in(browser_client, web_world, "planner")
+    try:
+        response = browser_client.post(
+            f"/planning/jobs/{job_id}/cancel", data={"csrf_token": csrf}, headers=HTMX
+        )
+        assert response.status_code == 404
+        assert _runner(site).status(job_id).state is JobState.QUEUED
+    finally:
+        _runner(site).cancel(job_id)  # nothing runs it: it would wait for ever

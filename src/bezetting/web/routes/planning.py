@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from bezetting.api.deps import AppContext, Context
 from bezetting.core.errors import InputError
+from bezetting.jobs import UnknownJobError
 from bezetting.services.access import visible_agents, visible_queues
 from bezetting.services.overview import queue_coverage, schedule_summaries
 from bezetting.services.schedules import publish_schedule
@@ -28,6 +29,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 Planner = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/planning"))]
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+JobId = Annotated[str, Path(min_length=1, max_length=64)]
 _RECENT_JOBS = 20
 _ALL_QUEUES = "all"
 
@@ -198,6 +200,17 @@ def start_schedule(request: Request, context: Context, access: Planner) -> Respo
     if name:
         params["name"] = name
     _submit(context, viewer, "schedule", params)
+    return _jobs_answer(request, context, viewer)
+
+
+@router.post("/planning/jobs/{job_id}/cancel")
+def cancel_job(request: Request, context: Context, access: Planner, job_id: JobId) -> Response:
+    """Cancel a job of the planner's organisation: a queued one at once, a running one at its
+    next progress report (a schedule job when its solver returns); another's job is 404."""
+    viewer, _ = access
+    if context.runner.status(job_id).organisation_id != viewer.who.organisation_id:
+        raise UnknownJobError(f"no job with id {job_id!r}")
+    context.runner.cancel(job_id)
     return _jobs_answer(request, context, viewer)
 
 
