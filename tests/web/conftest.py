@@ -11,6 +11,7 @@ database at a pinned clock.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ from bezetting.store.models import (
 from bezetting.web import create_site
 from tests.api.conftest import NOW, PASSWORD, World, _build
 
-__all__ = ["NOW", "PASSWORD", "CasShifts", "Clock", "WebWorld", "log_in"]
+__all__ = ["NOW", "PASSWORD", "CasShifts", "Clock", "WebWorld", "log_in", "version_shown"]
 
 SHIFT_DAY = date(2020, 3, 17)
 
@@ -347,11 +348,18 @@ def clock() -> Clock:
 
 @pytest.fixture
 def site(
-    web_world: WebWorld, tmp_path: Path, web_runner: InProcessRunner, clock: Clock
+    web_world: WebWorld,
+    tmp_path: Path,
+    web_runner: InProcessRunner,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[FastAPI]:
-    """The API and the pages on a private copy of the world, at a pinned clock."""
+    """The API and the pages on a private copy of the world, at a pinned clock; the jobs a
+    test starts work on the same copy."""
     copy = tmp_path / "bezetting.db"
     shutil.copyfile(web_world.base.path, copy)
+    monkeypatch.setenv("BEZETTING_DATABASE_URL", f"sqlite:///{copy}")
+    monkeypatch.setenv("BEZETTING_ENV", "test")
     engine = create_engine_for_url(f"sqlite:///{copy}")
     try:
         yield create_site(
@@ -362,7 +370,15 @@ def site(
             login_limiter=LoginRateLimiter(max_attempts=50),
         )
     finally:
+        _finish_jobs(web_runner)
         engine.dispose()
+
+
+def _finish_jobs(runner: InProcessRunner) -> None:
+    """Wait for the jobs a test started, so that none runs on after it on another database."""
+    for job in runner.store.recent(limit=200):
+        if not job.done:
+            runner.wait(job.id, timeout_seconds=120)
 
 
 @pytest.fixture
@@ -385,3 +401,13 @@ def log_in(client: TestClient, web_world: WebWorld, who: str) -> str:
     csrf = client.cookies.get("bezetting_csrf")
     assert csrf
     return csrf
+
+
+def version_shown(client: TestClient, path: str, swap_id: int) -> str:
+    """The schedule version the page at ``path`` shows on swap ``swap_id`` (what to approve)."""
+    page = client.get(path, headers={"Accept-Language": "en"}).text
+    item = re.search(rf'id="team-swap-{swap_id}".*?</li>', page, re.S)
+    assert item, f"swap {swap_id} is not on {path}"
+    version = re.search(r'name="schedule_version" value="(\d+)"', item.group(0))
+    assert version
+    return version.group(1)

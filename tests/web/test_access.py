@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
+from bezetting.jobs import registry
+from bezetting.jobs.lifecycle import create_job
 from bezetting.web.site import PAGE_ROUTERS
 from tests.web.conftest import Clock, WebWorld, log_in
 
@@ -22,7 +24,8 @@ class Rule:
     """Who may use a page route, and the request to send (path, form fields).
 
     ``first`` is a post an allowed role makes before (reporting better needs a report of
-    sickness first); the refused roles never get that far.
+    sickness first); the refused roles never get that far. A path with :data:`QUEUED_JOB` names
+    a job of the world's organisation that waits in the queue (cancelled after the test).
     """
 
     method: str
@@ -31,6 +34,8 @@ class Rule:
     form: dict[str, str] | Callable[[WebWorld], dict[str, str]] | None = None
     first: Callable[[WebWorld], str] | None = None
 
+
+QUEUED_JOB = "{queued_job}"
 
 PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "/my/schedule"): Rule("GET", ("agent",), lambda w: "/my/schedule"),
@@ -87,6 +92,27 @@ PAGES: dict[tuple[str, str], Rule] = {
         lambda w: f"/planning/schedules/{w.draft_schedule_id}/publish",
         {"version": "2"},
     ),
+    ("POST", "/planning/jobs/forecast"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: "/planning/jobs/forecast",
+        lambda w: {"queue": str(w.base.queue_ids["general"]), "first_day": "2020-03-23"},
+    ),
+    ("POST", "/planning/jobs/schedule"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: "/planning/jobs/schedule",
+        {"first_day": "2020-03-23", "weeks": "1", "time_limit_seconds": "1"},
+    ),
+    ("POST", "/planning/swaps/{swap_id}/decision"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: f"/planning/swaps/{w.cas.team_swap_id}/decision",
+        {"decision": "reject"},
+    ),
+    ("POST", "/planning/jobs/{job_id}/cancel"): Rule(
+        "POST", ("admin", "planner"), lambda w: f"/planning/jobs/{QUEUED_JOB}/cancel", {}
+    ),
     ("GET", "/client"): Rule("GET", ("client_viewer",), lambda w: "/client"),
     ("GET", "/admin/users"): Rule("GET", ("admin",), lambda w: "/admin/users"),
 }
@@ -128,6 +154,18 @@ def test_a_page_answers_its_roles_and_refuses_the_others(
     rule = PAGES[key]
     csrf = log_in(browser_client, web_world, who)
     path = rule.path(web_world)
+    runner = browser_client.app.state.bezetting.runner  # type: ignore[attr-defined]
+    waiting = None
+    if QUEUED_JOB in path:
+        waiting = create_job(
+            runner.store,
+            registry,
+            "staffing",
+            {"intervals": []},
+            now=clock.now(),
+            organisation_id=web_world.base.organisation_id,
+        )
+        path = path.replace(QUEUED_JOB, waiting.id)
     if rule.method == "GET":
         response = browser_client.get(path)
     else:
@@ -140,6 +178,8 @@ def test_a_page_answers_its_roles_and_refuses_the_others(
             data={**_form(rule, web_world), "csrf_token": csrf},
             headers={"HX-Request": "true"},
         )
+    if waiting is not None:
+        runner.cancel(waiting.id)  # nothing runs it: it would wait for ever
     if who in rule.allowed:
         assert response.status_code == 200, response.text
     else:

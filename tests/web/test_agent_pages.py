@@ -121,7 +121,7 @@ def test_a_bad_time_off_form_names_the_field(
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 422
-    assert "last_day" in response.text
+    assert "Last day: &#39;04-05-2020&#39; is not a date (YYYY-MM-DD)" in response.text
     reversed_days = browser_client.post(
         "/my/time-off",
         data={"first_day": "2020-05-06", "last_day": "2020-05-04", "csrf_token": csrf},
@@ -134,3 +134,24 @@ def test_an_agent_sees_their_own_absences(browser_client: TestClient, web_world:
     log_in(browser_client, web_world, "agent")
     page = browser_client.get("/my/schedule", headers=EN).text
     assert "Sick: Mar 6, 2020 – Mar 8, 2020" in page
+
+
+def test_a_swap_shows_once_in_the_swaps_section_not_under_my_requests(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "agent")
+    page = browser_client.get("/my/schedule", headers=EN).text
+    requests = page[page.index('id="my-requests"') : page.index('id="my-swaps"')]
+    swaps = page[page.index('id="my-swaps"') :]
+    assert "Time off" in requests
+    assert "Shift swap" not in requests
+    assert f'id="swap-{web_world.cas.team_swap_id}"' in swaps  # taken from Cas, waiting
+    assert f'id="swap-{web_world.base.own_swap_id}"' in swaps  # my own offer
+    fragment = browser_client.post(
+        "/my/time-off",
+        data={"first_day": "2020-05-11", "last_day": "2020-05-11",
+              "csrf_token": browser_client.cookies.get("bezetting_csrf") or ""},
+        headers={"HX-Request": "true", **EN},
+    )  # fmt: skip
+    assert fragment.status_code == 200
+    assert "Shift swap" not in fragment.text

@@ -206,3 +206,44 @@ def test_an_agent_offers_a_shift_and_a_colleague_takes_it_with_htmx(
     assert [e for e in errors if "422" not in e] == []  # the refusal is an answer, not a fault
     for context in (offering, taking, lead):
         context.close()
+
+
+def test_a_planner_decides_a_swap_and_starts_a_schedule_job_with_htmx(
+    server: str, browser: sync_api.Browser, web_world: WebWorld
+) -> None:
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _log_in(page, server, web_world.base.emails["planner"])
+    page.wait_for_url(f"{server}/planning")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    swap = page.locator(f"#team-swap-{web_world.cas.team_swap_id}")
+    assert "Cas Bakker" in swap.inner_text()
+    _shot(page, "planner-nl")
+    swap.get_by_role("button", name="Goedkeuren").click()
+    page.locator(f"#team-swap-{web_world.cas.team_swap_id} .badge-approved").wait_for(
+        timeout=10_000
+    )
+    form = page.locator("#start-schedule")
+    form.locator("input[name=weeks]").evaluate("input => input.removeAttribute('max')")
+    form.locator("input[name=weeks]").fill("9")
+    form.get_by_role("button", name="Rooster starten").click()
+    flash = page.locator("#flash .error")
+    flash.wait_for(timeout=10_000)
+    assert flash.inner_text() == "Weken: '9' is geen heel getal van 1 tot en met 6"
+    form.locator("input[name=weeks]").fill("1")
+    form.locator("input[name=time_limit_seconds]").fill("1")
+    form.get_by_role("button", name="Rooster starten").click()
+    row = page.locator("#jobs tbody tr").filter(has_text="rooster").first
+    row.wait_for(timeout=10_000)
+    assert page.locator("#flash").inner_text() == ""  # the earlier message is gone
+    row.locator(".badge-failed").wait_for(timeout=60_000)  # it polled until the job ended
+    assert "geen wachtrij heeft benodigde medewerkers van 2020-03-23 tot en met 2020-03-29" in (
+        row.inner_text()
+    )
+    assert navigations == []
+    _shot(page, "planner-swap-approved-and-job-nl")
+    assert [e for e in errors if "422" not in e] == []  # the refused field is an answer
+    context.close()

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from bezetting.core.schedule import Rule
 from bezetting.web.labour_rules import RULE_TITLES
-from tests.web.conftest import Clock, WebWorld, log_in
+from tests.web.conftest import Clock, WebWorld, log_in, version_shown
 
 EN = {"Accept-Language": "en"}
 NL = {"Accept-Language": "nl"}
@@ -41,12 +41,7 @@ def _offer(client: TestClient, world: WebWorld, shift_id: int) -> int:
 
 
 def _version_on_team_page(client: TestClient, swap_id: int) -> str:
-    page = client.get("/team", headers=EN).text
-    item = re.search(rf'id="team-swap-{swap_id}".*?</li>', page, re.S)
-    assert item, f"swap {swap_id} is not on the team page"
-    version = re.search(r'name="schedule_version" value="(\d+)"', item.group(0))
-    assert version
-    return version.group(1)
+    return version_shown(client, "/team", swap_id)
 
 
 def test_an_offer_taken_and_approved_by_the_team_lead_moves_the_shift_on_both_pages(

@@ -9,7 +9,8 @@ and no clock: the service in ``bezetting.services.demo_organisation`` stores the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -21,6 +22,7 @@ __all__ = [
     "HISTORY_WEEKS",
     "PARTNER_CLIENT_CODE",
     "PARTNER_CLIENT_NAME",
+    "PLANNED_AT",
     "PLAN_FIRST_DAY",
     "PLAN_WEEKS",
     "SATURDAY_HOURS",
@@ -40,6 +42,11 @@ PARTNER_CLIENT_CODE = "werkplein-rivierdal"
 PARTNER_CLIENT_NAME = "Werkplein Rivierdal"
 PLAN_FIRST_DAY = date(2020, 3, 16)
 """The plan period starts on Monday 16 March 2020, the first full week of the lockdown."""
+PLANNED_AT = datetime(2020, 3, 16, 7, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+"""When the demo's planner forecast, scheduled and published the plan period: early on its
+first morning, after the last day of history (Sunday 15 March) and before the centre opens at
+08:00. Records of the demo plan carry this time, not the real one, so the demo reads as spring
+2020 (its clock starts on Tuesday 17 March) and is the same on every run."""
 SURGE_FIRST_DAY = date(2020, 3, 9)
 """From Monday 9 March 2020 the questions about income and benefits roughly doubled."""
 HISTORY_WEEKS = 8

@@ -27,6 +27,7 @@ from bezetting.demo import (
     PARTNER_CLIENT_CODE,
     PLAN_FIRST_DAY,
     PLAN_WEEKS,
+    PLANNED_AT,
     DemoAgent,
     DemoQueueSpec,
     demo_agents,
@@ -99,6 +100,9 @@ class DemoOrganisation:
         queues, queue_ids: the queues' codes and ids, in the order they were created.
         history_first_day, history_last_day: local dates of the first and last contact.
         plan_first_day: the Monday the plan period starts (16 March 2020).
+        planned_at: the demo's plan time (:data:`bezetting.demo.PLANNED_AT`): entry points
+            that plan the demo stamp its forecasts, requirements, schedule and publication
+            with it instead of the real time.
     """
 
     organisation_id: int
@@ -112,6 +116,7 @@ class DemoOrganisation:
     history_first_day: date | None
     history_last_day: date | None
     plan_first_day: date
+    planned_at: datetime
     logins: tuple[DemoLogin, ...]
     password: str
 
@@ -452,6 +457,7 @@ def _describe(session: Session, organisation: Organisation, *, created: bool) ->
         history_first_day=first.arrived_at.astimezone(_AMSTERDAM).date() if first else None,
         history_last_day=last.arrived_at.astimezone(_AMSTERDAM).date() if last else None,
         plan_first_day=PLAN_FIRST_DAY,
+        planned_at=PLANNED_AT,
         logins=logins,
         password=DEMO_PASSWORD,
     )

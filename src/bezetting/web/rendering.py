@@ -3,14 +3,15 @@
 Templates get, besides their own values: ``_``/``gettext``/``ngettext`` (via
 ``jinja2.ext.i18n``), ``fmt`` (dates, times and numbers in the page's language, in
 Europe/Amsterdam), ``lang``, ``viewer`` (who is logged in, or None), ``nav`` (the pages the
-viewer may open) and ``csrf_token`` (for forms and HTMX posts).
+viewer may open), ``csrf_token`` (for forms and HTMX posts) and ``error_text(code, message)`` and
+``progress_text(message)`` (a service error or a job's progress in the page's language).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from fastapi import Request
@@ -19,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from bezetting.services.users import Principal
 from bezetting.store.enums import Role
+from bezetting.web.error_text import message_text, progress_text
 from bezetting.web.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGES,
@@ -91,6 +93,8 @@ def _environment(language: str) -> Environment:
     environment.install_gettext_translations(  # type: ignore[attr-defined]
         translations(language), newstyle=True
     )
+    environment.globals["error_text"] = partial(message_text, language=language)
+    environment.globals["progress_text"] = partial(progress_text, language=language)
     return environment
 
 

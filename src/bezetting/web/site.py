@@ -3,7 +3,8 @@
 The API's JSON error mapping stays as it is for ``/api/...``; for pages the same exceptions
 become pages: no session sends the browser to the login page (HTMX: ``HX-Redirect``), a role
 without access gets a 403 page with no data, a record out of reach a 404 page. An HTMX request
-gets the message alone, retargeted into the page's ``#flash`` area.
+gets the message alone, retargeted into the page's ``#flash`` area. The message is in the page's
+language (:mod:`bezetting.web.error_text`); the API's JSON keeps the English one.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from bezetting.core.errors import BezettingError
 from bezetting.jobs import JobRunner
 from bezetting.services.errors import AuthenticationError
 from bezetting.store import SessionFactory
-from bezetting.web.rendering import is_htmx, render
+from bezetting.web.error_text import error_text
+from bezetting.web.rendering import is_htmx, language_of, render
 from bezetting.web.routes import account, agent, planning, team, viewers
 
 __all__ = ["PAGE_ROUTERS", "create_site"]
@@ -53,7 +55,7 @@ def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
                 return Response(status_code=401, headers={"HX-Redirect": target})
             return RedirectResponse(target, status_code=303)
         status = _status(exc)
-        values = {"status": status, "message": str(exc)}
+        values = {"status": status, "message": error_text(exc, language_of(request))}
         if is_htmx(request):
             # Into the page's message area, leaving the row or form that was clicked intact.
             return render(

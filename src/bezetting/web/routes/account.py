@@ -13,8 +13,9 @@ from bezetting.core.errors import BezettingError
 from bezetting.services.errors import AuthenticationError, PermissionDeniedError, RateLimitedError
 from bezetting.services.users import SESSION_LIFETIME, authenticate, revoke_token
 from bezetting.store.enums import Role
+from bezetting.web.error_text import error_text
 from bezetting.web.i18n import LANGUAGE_COOKIE, LANGUAGES, _n
-from bezetting.web.rendering import NAVIGATION, render
+from bezetting.web.rendering import NAVIGATION, language_of, render
 from bezetting.web.session import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -111,7 +112,12 @@ def login(
         )
     except RateLimitedError as exc:
         return _login_page(
-            request, context, next_path=next_path, error=str(exc), email=email, status_code=429
+            request,
+            context,
+            next_path=next_path,
+            error=error_text(exc, language_of(request)),
+            email=email,
+            status_code=429,
         )
     except (AuthenticationError, BezettingError):
         context.limiter.failed(email, address)

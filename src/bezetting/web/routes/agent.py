@@ -19,7 +19,7 @@ from bezetting.services.absence import report_better, report_sick, request_time_
 from bezetting.services.access import ShiftView, published_shifts
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.overview import calendar_feed_key, feed_shifts, own_absences
-from bezetting.services.requests import visible_requests
+from bezetting.services.requests import RequestView, visible_requests
 from bezetting.services.swaps import (
     SwapRefusedError,
     SwapStage,
@@ -28,9 +28,11 @@ from bezetting.services.swaps import (
     visible_swaps,
     withdraw_swap,
 )
-from bezetting.web.i18n import LOCAL_ZONE
+from bezetting.web.error_text import FormError, error_text
+from bezetting.web.forms import form_day, form_id
+from bezetting.web.i18n import LOCAL_ZONE, _n
 from bezetting.web.labour_rules import RuleBreach, breaches_of
-from bezetting.web.rendering import is_htmx, render
+from bezetting.web.rendering import is_htmx, language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for, viewer_of
 
 __all__ = ["router"]
@@ -63,6 +65,11 @@ def _feed_url(request: Request, context: AppContext, user_id: int) -> str:
     return str(request.url_for("calendar_feed").include_query_params(user=user_id, key=key))
 
 
+def _own_requests(context: AppContext, viewer: Viewer) -> list[RequestView]:
+    """The agent's requests except swaps, which the swaps section shows with their stage."""
+    return [r for r in visible_requests(context.sessions, viewer.who) if r.kind != "swap"]
+
+
 def _requests_fragment(
     request: Request, context: AppContext, viewer: Viewer, *, error: str | None, status: int
 ) -> Response:
@@ -73,7 +80,7 @@ def _requests_fragment(
         csrf_token=viewer.csrf_token,
         status_code=status,
         values={
-            "requests": visible_requests(context.sessions, viewer.who),
+            "requests": _own_requests(context, viewer),
             "error": error,
         },
     )
@@ -108,7 +115,7 @@ def _page(
             "days": _by_day(shifts),
             "week_start": start,
             "week_end": end - timedelta(days=1),
-            "requests": visible_requests(context.sessions, viewer.who),
+            "requests": _own_requests(context, viewer),
             "feed_url": _feed_url(request, context, viewer.who.user_id),
             "error": None,
             "today": context.clock().astimezone(LOCAL_ZONE).date(),
@@ -176,7 +183,8 @@ def _swap_answer(
     except (InputError, ConflictError) as exc:
         if not is_htmx(request):
             raise
-        error, status = str(exc), 409 if isinstance(exc, ConflictError) else 422
+        error = error_text(exc, language_of(request))
+        status = 409 if isinstance(exc, ConflictError) else 422
     if not is_htmx(request):
         if breaches:
             return _page(request, context, viewer, breaches=breaches, status=status)
@@ -193,24 +201,15 @@ def _swap_answer(
     )
 
 
-def _optional_id(form: FormData, field: str) -> int | None:
-    raw = form.get(field, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
-        raise InputError(f"{field}: {raw!r} is not an id (a whole number from 1)")
-    return int(raw)
-
-
 @router.post("/my/swaps")
 def offer(request: Request, context: Context, access: Agent) -> Response:
     """Offer one of my published shifts that has not started (``shift_id``, ``note``)."""
     viewer, form = access
 
     def act() -> int:
-        shift_id = _optional_id(form, "shift_id")
+        shift_id = form_id(form, "shift_id")
         if shift_id is None:
-            raise InputError("shift_id: name the shift to offer")
+            raise FormError(_n("shift_id: name the shift to offer"))
         note = form.get("note", "").strip() or None
         offer_swap(context.sessions, viewer.who, shift_id=shift_id, now=context.clock(), note=note)
         return shift_id
@@ -229,7 +228,7 @@ def accept(request: Request, context: Context, access: Agent, swap_id: SwapId) -
             context.sessions,
             viewer.who,
             swap_id,
-            shift_in_return_id=_optional_id(form, "shift_in_return_id"),
+            shift_in_return_id=form_id(form, "shift_in_return_id"),
             now=context.clock(),
         )
 
@@ -258,7 +257,7 @@ def _absence_answer(
     except InputError as exc:
         if not is_htmx(request):
             raise
-        error, status = str(exc), 422
+        error, status = error_text(exc, language_of(request)), 422
     if not is_htmx(request):
         return RedirectResponse("/my/schedule", status_code=303)
     return render(
@@ -295,14 +294,6 @@ def better(request: Request, context: Context, access: Agent) -> Response:
     )
 
 
-def _day(form: FormData, field: str) -> date:
-    raw = form.get(field, "").strip()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InputError(f"{field}: {raw!r} is not a date (YYYY-MM-DD)") from None
-
-
 def _local_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=LOCAL_ZONE)
 
@@ -314,9 +305,11 @@ def ask_time_off(request: Request, context: Context, access: Agent) -> Response:
     if viewer.who.agent_id is None:
         raise PermissionDeniedError("this user is not linked to an agent")
     try:
-        first, last = _day(form, "first_day"), _day(form, "last_day")
+        first, last = form_day(form, "first_day"), form_day(form, "last_day")
         if last < first:
-            raise InputError(f"last_day: {last} is before the first day {first}")
+            raise FormError(
+                _n("last_day: %(last)s is before the first day %(first)s"), last=last, first=first
+            )
         reason = form.get("reason", "").strip() or None
         request_time_off(
             context.sessions,
@@ -329,7 +322,8 @@ def ask_time_off(request: Request, context: Context, access: Agent) -> Response:
     except InputError as exc:
         if not is_htmx(request):
             raise
-        return _requests_fragment(request, context, viewer, error=str(exc), status=422)
+        error = error_text(exc, language_of(request))
+        return _requests_fragment(request, context, viewer, error=error, status=422)
     if is_htmx(request):
         return _requests_fragment(request, context, viewer, error=None, status=200)
     return RedirectResponse("/my/schedule", status_code=303)

@@ -1,28 +1,37 @@
-"""The planner's page: coverage per queue and day (chart), schedules to publish, jobs."""
+"""The planner's page: coverage per queue and day (chart), schedules to publish, swaps to
+decide, forecast and schedule jobs to start, and the jobs list."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from datetime import date, timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from bezetting.api.deps import Context
+from bezetting.api.deps import AppContext, Context
 from bezetting.core.errors import InputError
-from bezetting.services.access import visible_queues
+from bezetting.jobs import UnknownJobError
+from bezetting.services.access import visible_agents, visible_queues
 from bezetting.services.overview import queue_coverage, schedule_summaries
 from bezetting.services.schedules import publish_schedule
+from bezetting.services.swaps import SwapStage, visible_swaps
 from bezetting.web.charts import ChartLabels, coverage_svg
-from bezetting.web.i18n import LOCAL_ZONE, Formats, translations
+from bezetting.web.error_text import FormError
+from bezetting.web.forms import form_day, form_id, form_whole
+from bezetting.web.i18n import LOCAL_ZONE, Formats, _n, translations
 from bezetting.web.rendering import is_htmx, language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for
+from bezetting.web.swap_decisions import Refusals, decide_and_answer
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 Planner = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/planning"))]
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+JobId = Annotated[str, Path(min_length=1, max_length=64)]
 _RECENT_JOBS = 20
+_ALL_QUEUES = "all"
 
 
 def _labels(language: str) -> ChartLabels:
@@ -45,15 +54,29 @@ def planning(
     queue: Annotated[int | None, Query(ge=1)] = None,
     day: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
-    """Coverage of one queue on one day, the schedules and the recent jobs."""
+    """Coverage of one queue on one day, the schedules, the swaps to decide and the jobs."""
     viewer, _ = access
+    chosen_day = form_day({"day": day}, "day") if day else None
+    return render(
+        request,
+        "planning.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values=_page_values(request, context, viewer, queue=queue, day=chosen_day),
+    )
+
+
+def _page_values(
+    request: Request,
+    context: AppContext,
+    viewer: Viewer,
+    *,
+    queue: int | None = None,
+    day: date | None = None,
+    refused: Refusals | None = None,
+) -> dict[str, Any]:
     queues = visible_queues(context.sessions, viewer.who)
-    chosen_day = context.clock().astimezone(LOCAL_ZONE).date()
-    if day:
-        try:
-            chosen_day = date.fromisoformat(day)
-        except ValueError:
-            raise InputError(f"day: {day!r} is not a date (YYYY-MM-DD)") from None
+    chosen_day = day or context.clock().astimezone(LOCAL_ZONE).date()
     chosen = queue if queue is not None else (queues[0].id if queues else None)
     coverage = chart = None
     if chosen is not None:
@@ -62,22 +85,55 @@ def planning(
         )
         language = language_of(request)
         chart = coverage_svg(coverage, Formats(language), _labels(language))
+    return {
+        "queues": queues,
+        "queue_id": chosen,
+        "day": chosen_day,
+        "coverage": coverage,
+        "chart": chart,
+        "schedules": schedule_summaries(context.sessions, viewer.who),
+        "next_monday": _next_monday(chosen_day),
+        **_swap_values(context, viewer, refused=refused),
+        **_jobs_values(context, viewer),
+    }
+
+
+def _swap_values(
+    context: AppContext, viewer: Viewer, *, refused: Refusals | None = None
+) -> dict[str, Any]:
+    """The swaps two agents agreed on, waiting for a decision, with the agents' names."""
+    swaps = visible_swaps(context.sessions, viewer.who, now=context.clock())
+    return {
+        "swaps": [s for s in swaps if s.stage is SwapStage.ACCEPTED],
+        "names": {a.id: a.name for a in visible_agents(context.sessions, viewer.who)},
+        "refused": refused or {},
+        "swap_base": "/planning/swaps",
+    }
+
+
+def _next_monday(day: date) -> date:
+    """The first Monday after ``day``: where a new forecast or schedule usually starts."""
+    return day + timedelta(days=7 - day.weekday())
+
+
+def _jobs_values(context: AppContext, viewer: Viewer) -> dict[str, Any]:
+    return {
+        "jobs": context.runner.store.recent(
+            limit=_RECENT_JOBS, organisation_id=viewer.who.organisation_id
+        )
+    }
+
+
+def _jobs_answer(request: Request, context: AppContext, viewer: Viewer) -> Response:
+    """The jobs list (HTMX, polling while a job is queued or running) or back to the page."""
+    if not is_htmx(request):
+        return RedirectResponse("/planning#jobs", status_code=303)
     return render(
         request,
-        "planning.html",
+        "_jobs.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values={
-            "queues": queues,
-            "queue_id": chosen,
-            "day": chosen_day,
-            "coverage": coverage,
-            "chart": chart,
-            "schedules": schedule_summaries(context.sessions, viewer.who),
-            "jobs": context.runner.store.recent(
-                limit=_RECENT_JOBS, organisation_id=viewer.who.organisation_id
-            ),
-        },
+        values={**_jobs_values(context, viewer), "started": True},
     )
 
 
@@ -90,12 +146,72 @@ def jobs(request: Request, context: Context, access: Planner) -> Response:
         "_jobs.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values={
-            "jobs": context.runner.store.recent(
-                limit=_RECENT_JOBS, organisation_id=viewer.who.organisation_id
-            )
-        },
+        values=_jobs_values(context, viewer),
     )
+
+
+def _submit(context: AppContext, viewer: Viewer, kind: str, params: dict[str, Any]) -> str:
+    """Queue a job for the viewer's own organisation, as ``POST /api/v1/jobs`` does."""
+    organisation_id = viewer.who.organisation_id
+    return context.runner.submit(
+        kind,
+        {**params, "organisation_id": organisation_id},
+        organisation_id=organisation_id,
+        created_by_user_id=viewer.who.user_id,
+    )
+
+
+@router.post("/planning/jobs/forecast")
+def start_forecast(request: Request, context: Context, access: Planner) -> Response:
+    """Forecast one queue or all of them (``queue``: an id or ``all``) from ``first_day`` for
+    ``days`` days, and compute the agents needed: one job per queue."""
+    viewer, form = access
+    queues = {q.id for q in visible_queues(context.sessions, viewer.who)}
+    chosen = form.get("queue", "").strip()
+    if chosen == _ALL_QUEUES:
+        queue_ids = sorted(queues)
+    elif chosen.isdigit() and int(chosen) in queues:
+        queue_ids = [int(chosen)]
+    else:
+        raise FormError(_n("queue: choose one of your queues, or all of them"))
+    if not queue_ids:
+        raise FormError(_n("there are no queues to forecast yet"))
+    first_day = form_day(form, "first_day")
+    days = form_whole(form, "days", low=1, high=366, default=28)
+    for queue_id in queue_ids:
+        params = {"queue_id": queue_id, "first_day": first_day.isoformat(), "days": days}
+        _submit(context, viewer, "forecast", params)
+    return _jobs_answer(request, context, viewer)
+
+
+@router.post("/planning/jobs/schedule")
+def start_schedule(request: Request, context: Context, access: Planner) -> Response:
+    """Build a draft schedule of ``weeks`` weeks from ``first_day`` from the newest
+    requirements, searching at most ``time_limit_seconds``; ``name`` is optional."""
+    viewer, form = access
+    params: dict[str, Any] = {
+        "first_day": form_day(form, "first_day").isoformat(),
+        "weeks": form_whole(form, "weeks", low=1, high=6, default=2),
+        "time_limit_seconds": form_whole(form, "time_limit_seconds", low=1, high=3600, default=60),
+    }
+    name = form.get("name", "").strip()
+    if len(name) > 200:
+        raise FormError(_n("name: at most 200 characters"))
+    if name:
+        params["name"] = name
+    _submit(context, viewer, "schedule", params)
+    return _jobs_answer(request, context, viewer)
+
+
+@router.post("/planning/jobs/{job_id}/cancel")
+def cancel_job(request: Request, context: Context, access: Planner, job_id: JobId) -> Response:
+    """Cancel a job of the planner's organisation: a queued one at once, a running one at its
+    next progress report (a schedule job when its solver returns); another's job is 404."""
+    viewer, _ = access
+    if context.runner.status(job_id).organisation_id != viewer.who.organisation_id:
+        raise UnknownJobError(f"no job with id {job_id!r}")
+    context.runner.cancel(job_id)
+    return _jobs_answer(request, context, viewer)
 
 
 @router.post("/planning/schedules/{schedule_id}/publish")
@@ -107,13 +223,13 @@ def publish(
 ) -> Response:
     """Publish a draft at the version the planner saw (a newer version is a conflict)."""
     viewer, form = access
-    raw = form.get("version", "")
-    if not raw.isdigit():
-        raise InputError(f"version: {raw!r} must be a whole number")
+    version = form_id(form, "version")
+    if version is None:
+        raise FormError(_n("version: the form names no version"))
     visible = {s.id for s in schedule_summaries(context.sessions, viewer.who)}
     if schedule_id not in visible:
         raise InputError(f"no schedule with id {schedule_id}")
-    publish_schedule(context.sessions, schedule_id, expected_version=int(raw), now=context.clock())
+    publish_schedule(context.sessions, schedule_id, expected_version=version, now=context.clock())
     if not is_htmx(request):
         return RedirectResponse("/planning", status_code=303)
     row = next(s for s in schedule_summaries(context.sessions, viewer.who) if s.id == schedule_id)
@@ -123,4 +239,23 @@ def publish(
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
         values={"schedule": row},
+    )
+
+
+@router.post("/planning/swaps/{swap_id}/decision")
+def decide_a_swap(
+    request: Request, context: Context, access: Planner, swap_id: RecordId
+) -> Response:
+    """Approve (against ``schedule_version``, the version the page showed) or reject a swap two
+    agents agreed on, as a team lead can for their team (:mod:`bezetting.web.swap_decisions`)."""
+    viewer, form = access
+    return decide_and_answer(
+        request,
+        context,
+        viewer,
+        swap_id,
+        form,
+        home="/planning#swaps",
+        page="planning.html",
+        values=lambda refused: _page_values(request, context, viewer, refused=refused),
     )

@@ -9,15 +9,14 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bezetting.api.deps import AppContext, Context
-from bezetting.core.errors import InputError
 from bezetting.services.absence import report_better, report_sick
 from bezetting.services.access import check_agent_reach
 from bezetting.services.overview import TeamOverview, decide_team_request, team_overview
-from bezetting.services.swaps import SwapRefusedError, SwapStage, decide_swap, visible_swaps
+from bezetting.services.swaps import SwapStage, visible_swaps
 from bezetting.web.i18n import LOCAL_ZONE
-from bezetting.web.labour_rules import RuleBreach, breaches_of
 from bezetting.web.rendering import is_htmx, render
 from bezetting.web.session import FormData, Viewer, viewer_for
+from bezetting.web.swap_decisions import Refusals, approves, decide_and_answer
 
 __all__ = ["router"]
 
@@ -31,7 +30,7 @@ def _overview(context: AppContext, viewer: Viewer) -> TeamOverview:
 
 
 def _values(
-    context: AppContext, viewer: Viewer, *, refused: dict[int, list[RuleBreach]] | None = None
+    context: AppContext, viewer: Viewer, *, refused: Refusals | None = None
 ) -> dict[str, Any]:
     """The page's values. Swaps are decided in their own section (the labour rules and the
     schedule version), so the open requests leave them out; a swap is the team's when both
@@ -51,6 +50,7 @@ def _values(
         "requests": [t for t in overview.pending if t.request.kind != "swap"],
         "swaps": swaps,
         "refused": refused or {},
+        "swap_base": "/team/swaps",
         "open_absent": {a.agent_id for a in overview.absences_today if a.ends_at is None},
     }
 
@@ -68,13 +68,6 @@ def team(request: Request, context: Context, access: TeamLead) -> Response:
     )
 
 
-def _decision(form: FormData) -> bool:
-    decision = form.get("decision", "")
-    if decision not in ("approve", "reject"):
-        raise InputError(f"decision: {decision!r} must be 'approve' or 'reject'")
-    return decision == "approve"
-
-
 @router.post("/team/requests/{request_id}/decision")
 def decide(
     request: Request,
@@ -88,7 +81,7 @@ def decide(
         context.sessions,
         viewer.who,
         request_id,
-        approve=_decision(form),
+        approve=approves(form),
         now=context.clock(),
     )
     if not is_htmx(request):
@@ -102,63 +95,22 @@ def decide(
     )
 
 
-def _version(form: FormData) -> int | None:
-    raw = form.get("schedule_version", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
-        raise InputError(f"schedule_version: {raw!r} is not a version (a whole number from 1)")
-    return int(raw)
-
-
 @router.post("/team/swaps/{swap_id}/decision")
 def decide_a_swap(
     request: Request, context: Context, access: TeamLead, swap_id: RecordId
 ) -> Response:
     """Approve (against ``schedule_version``, the version the page showed) or reject a swap two
-    agents of the team agreed on. A stale version is a conflict (409, with the message); a swap
-    that breaks a labour rule now stays as it is and the reasons show on the swap."""
+    agents of the team agreed on (see :mod:`bezetting.web.swap_decisions`)."""
     viewer, form = access
-    approve = _decision(form)
-    try:
-        decided = decide_swap(
-            context.sessions,
-            viewer.who,
-            swap_id,
-            approve=approve,
-            schedule_version=_version(form),
-            now=context.clock(),
-        )
-    except SwapRefusedError as exc:
-        refused = {swap_id: breaches_of(exc)}
-        if not is_htmx(request):
-            return render(
-                request,
-                "team.html",
-                viewer=viewer.who,
-                csrf_token=viewer.csrf_token,
-                status_code=422,
-                values=_values(context, viewer, refused=refused),
-            )
-        values = _values(context, viewer, refused=refused)
-        swap = next(s for s in values["swaps"] if s.id == swap_id)
-        return render(
-            request,
-            "_team_swap.html",
-            viewer=viewer.who,
-            csrf_token=viewer.csrf_token,
-            status_code=422,
-            values={**values, "swap": swap},
-        )
-    if not is_htmx(request):
-        return RedirectResponse("/team", status_code=303)
-    values = _values(context, viewer)
-    return render(
+    return decide_and_answer(
         request,
-        "_team_swap.html",
-        viewer=viewer.who,
-        csrf_token=viewer.csrf_token,
-        values={**values, "swap": decided},
+        context,
+        viewer,
+        swap_id,
+        form,
+        home="/team",
+        page="team.html",
+        values=lambda refused: _values(context, viewer, refused=refused),
     )
 
 

@@ -1,0 +1,350 @@
+"""Errors in the page's language: the services speak English, a Dutch page says it in Dutch.
+
+The services raise English messages and the API returns them as they are. A page shows the
+message in the viewer's language, through the same catalogue as every other text:
+
+* a fixed message the catalogue knows (:data:`FIXED`) is translated whole;
+* a message with figures in it is matched by its pattern (:data:`PATTERNS`) and the figures are
+  put into the translated text (times in Amsterdam time, states as words);
+* any other message gets the sentence for its error code (:data:`BY_CODE`), so a Dutch page
+  never shows an English sentence, even for a message added to a service later.
+
+English pages show the service's message unchanged. The page's own form checks raise
+:class:`FormError`, which carries its text and values and so needs no pattern. A running job's
+progress message is translated the same way (:func:`progress_text`); one the catalogue does not
+know is left out on a Dutch page (the progress bar still shows how far the job is).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from bezetting.core.errors import BezettingError, InputError
+from bezetting.web.i18n import DEFAULT_LANGUAGE, Formats, _n, translations
+
+__all__ = [
+    "BY_CODE",
+    "FIXED",
+    "PATTERNS",
+    "FormError",
+    "KnownMessage",
+    "error_text",
+    "message_text",
+    "progress_text",
+]
+
+
+class FormError(InputError):
+    """A form field the page refuses: ``text`` (an English text marked for translation) with
+    ``values`` for its ``%(name)s`` placeholders."""
+
+    def __init__(self, text: str, **values: object) -> None:
+        self.text = text
+        self.values = values
+        super().__init__(text % values)
+
+
+@dataclass(frozen=True)
+class KnownMessage:
+    """A service message with figures: its English ``pattern`` (named groups) and ``text``,
+    the source text of its translation, which uses the same names."""
+
+    pattern: re.Pattern[str]
+    text: str
+
+
+def _known(pattern: str, text: str) -> KnownMessage:
+    return KnownMessage(re.compile(pattern), text)
+
+
+_MOMENT = r"(?P<{}>\d{{4}}-\d\d-\d\d[T ][0-9:.+-]+)"
+"""An ISO 8601 moment with its offset, as the services write it."""
+
+FIXED = (
+    _n("you cannot take your own offer"),
+    _n("the note is longer than 400 characters"),
+    _n("the reason is longer than 400 characters"),
+    _n("approving a swap needs the schedule's version (schedule_version)"),
+    _n("the two shifts lie more than 6 weeks apart; swap them in two steps"),
+    _n("only a planner, an admin or a team lead decides swaps"),
+    _n("only an agent offers, takes or withdraws swaps"),
+    _n("one cannot report sick for the future; report it when it happens"),
+    _n("requests are decided by planners and team leads"),
+    _n("deciding from the team page is for team leads"),
+    _n("this user is not linked to an agent"),
+    _n("only an agent has a calendar of their own"),
+    _n("the form's security token is missing or wrong; reload the page and try again"),
+    _n("the security cookie is missing; log in again"),
+    _n("the login form expired or came from elsewhere; reload it and try again"),
+    _n("shift_id: name the shift to offer"),
+)
+"""Service and page messages without figures, translated whole by the catalogue."""
+
+PATTERNS = (
+    _known(
+        r"shift (?P<shift>\d+) is offered for a swap already",
+        _n("shift %(shift)s is offered for a swap already"),
+    ),
+    _known(
+        r"swap (?P<swap>\d+) is (?P<state>\w+), not (?P<wanted>\w+)",
+        _n("swap %(swap)s is %(state)s, not %(wanted)s"),
+    ),
+    _known(
+        r"swap (?P<swap>\d+) is (?P<state>\w+) already",
+        _n("swap %(swap)s is %(state)s already"),
+    ),
+    _known(
+        r"swap (?P<swap>\d+) was taken by someone else just now",
+        _n("swap %(swap)s was taken by someone else just now"),
+    ),
+    _known(
+        r"no open swap with id (?P<swap>\d+) that you may take",
+        _n("no open swap with id %(swap)s that you may take"),
+    ),
+    _known(r"no swap with id (?P<swap>\d+)(?: of yours| in your team)?", _n("no swap %(swap)s")),
+    _known(
+        r"no published shift with id (?P<shift>\S+) of yours",
+        _n("no published shift %(shift)s of yours"),
+    ),
+    _known(
+        r"shift (?P<shift>\S+) is no longer a published shift of agent (?P<agent>\d+); the swap "
+        r"cannot go ahead \(withdraw or reject it\)",
+        _n(
+            "shift %(shift)s is no longer a published shift of agent %(agent)s; the swap cannot "
+            "go ahead (withdraw or reject it)"
+        ),
+    ),
+    _known(
+        r"shift (?P<shift>\d+) started at " + _MOMENT.format("at") + r"; only shifts that have "
+        r"not started can be swapped",
+        _n("shift %(shift)s started at %(at)s; only shifts that have not started can be swapped"),
+    ),
+    _known(
+        r"schedule (?P<schedule>\d+) is at version (?P<version>\d+), (?:not|but the change was "
+        r"made to version) (?P<seen>\d+): .*",
+        _n(
+            "schedule %(schedule)s is at version %(version)s, not %(seen)s: someone changed it "
+            "since you looked; reload the page and try again"
+        ),
+    ),
+    _known(r"no schedule with id (?P<schedule>\d+)", _n("no schedule %(schedule)s")),
+    _known(
+        r"schedule (?P<schedule>\d+) is already published",
+        _n("schedule %(schedule)s is already published"),
+    ),
+    _known(
+        r"schedule (?P<schedule>\d+) has no shifts to publish",
+        _n("schedule %(schedule)s has no shifts to publish"),
+    ),
+    _known(
+        r"time off cannot start in the past \(" + _MOMENT.format("at") + r"\)",
+        _n("time off cannot start in the past (%(at)s)"),
+    ),
+    _known(r"time off must end after it starts \(.*\)", _n("time off must end after it starts")),
+    _known(
+        r"overlaps request (?P<request>\d+) \((?P<state>\w+), "
+        + _MOMENT.format("from_at")
+        + r" \.\. "
+        + _MOMENT.format("until_at")
+        + r"\)",
+        _n("overlaps request %(request)s (%(state)s, %(from_at)s \u2013 %(until_at)s)"),
+    ),
+    _known(
+        r"agent (?P<agent>\d+) is already reported (?P<state>\w+) since " + _MOMENT.format("at"),
+        _n("already reported %(state)s since %(at)s"),
+    ),
+    _known(r"agent (?P<agent>\d+) is not reported absent", _n("not reported absent")),
+    _known(
+        r"better at "
+        + _MOMENT.format("at")
+        + r" is not after the start "
+        + _MOMENT.format("since"),
+        _n("better at %(at)s is not after the start %(since)s"),
+    ),
+    _known(r"no request with id (?P<request>\d+)", _n("no request %(request)s")),
+    _known(
+        r"request (?P<request>\d+) is a shift swap: .*",
+        _n("request %(request)s is a shift swap: decide it in the swaps section"),
+    ),
+    _known(
+        r"request (?P<request>\d+) is (?P<state>\w+) already",
+        _n("request %(request)s is %(state)s already"),
+    ),
+    _known(r"no agent with id (?P<agent>\d+)", _n("no agent %(agent)s")),
+    _known(r"no queue with id (?P<queue>\d+)", _n("no queue %(queue)s")),
+    _known(
+        r"this page is for: (?P<roles>[a-z_, ]+)", _n("this page is for another role (%(roles)s)")
+    ),
+    _known(
+        r"too many failed logins; try again in (?P<seconds>\d+) seconds",
+        _n("too many failed logins; try again in %(seconds)s seconds"),
+    ),
+    _known(
+        r"queue '(?P<queue>[^']+)' has no contact records in the (?P<days>\d+) days before "
+        r"(?P<day>[0-9-]+); .*",
+        _n(
+            "queue %(queue)s has no contacts in the %(days)s days before %(day)s; import its "
+            "contact history first"
+        ),
+    ),
+    _known(
+        r"queue '(?P<queue>[^']+)' has (?P<days>\d+) days of contact history before "
+        r"(?P<day>[0-9-]+) \(from [0-9-]+\); a forecast needs at least (?P<least>\d+)",
+        _n(
+            "queue %(queue)s has %(days)s days of contact history before %(day)s; a forecast "
+            "needs at least %(least)s"
+        ),
+    ),
+    _known(
+        r"no queue of '[^']+' has a requirement between (?P<first>[0-9-]+) and (?P<last>[0-9-]+): "
+        r"forecast and compute requirements first",
+        _n("no queue has agents needed from %(first)s to %(last)s: start a forecast first"),
+    ),
+    _known(
+        r"queue '(?P<queue>[^']+)' needs no skill and no skill has its code: .*",
+        _n("queue %(queue)s has no skill; link a skill to it"),
+    ),
+    _known(
+        r"the solver found no schedule in (?P<seconds>[0-9.e+]+) s \(status \w+\); give it more "
+        r"time",
+        _n("the solver found no schedule in %(seconds)s s; give it more time"),
+    ),
+)
+"""Service messages with figures, tried in order (the first full match wins)."""
+
+STATES = {
+    "open": _n("open"),
+    "accepted": _n("taken, waiting for approval"),
+    "approved": _n("approved"),
+    "rejected": _n("rejected"),
+    "withdrawn": _n("withdrawn"),
+    "pending": _n("pending"),
+    "cancelled": _n("cancelled"),
+    "sick": _n("sick"),
+    "care_leave": _n("on care leave"),
+    "other": _n("absent"),
+}
+"""The state words a message may name (swap stages, request states, absence kinds)."""
+
+BY_CODE = {
+    "bezetting_error": _n("That did not work."),
+    "invalid_input": _n("A value is not valid; check the form and try again."),
+    "invalid_row": _n("A row of the file is not valid."),
+    "invalid_rows": _n("The file has rows that are not valid."),
+    "invalid_scenario": _n("The scenario is not valid."),
+    "not_found": _n("That is not there, or it is not yours to see."),
+    "conflict": _n("Someone changed this in the meantime; reload the page and try again."),
+    "infeasible": _n("No answer meets these conditions."),
+    "forbidden": _n("You may not do this."),
+    "unauthenticated": _n("Log in first."),
+    "rate_limited": _n("Too many attempts; wait a while and try again."),
+    "swap_breaks_labour_rules": _n("The swap is refused: it breaks the working-time rules."),
+    "unknown_job_kind": _n("There is no such kind of job."),
+    "unknown_job": _n("There is no such job."),
+    "invalid_job_params": _n("The job's settings are not valid."),
+    "job_cancelled": _n("The job was cancelled."),
+    "job_wait_timeout": _n("The job is taking longer; it goes on."),
+    "broker_unavailable": _n("The job queue cannot be reached; try again later."),
+    "invalid_job_result": _n("The job gave a result that cannot be stored."),
+    "job_not_succeeded": _n("The job did not succeed."),
+    "internal_error": _n("The job stopped on an unexpected error; the server log has details."),
+    "worker_lost": _n("The job was interrupted; start it again."),
+}
+"""A sentence for every error code, for a message no pattern knows; a test keeps it complete."""
+
+
+FIELDS = {
+    "day": _n("Day"),
+    "first_day": _n("First day"),
+    "last_day": _n("Last day"),
+    "days": _n("Days"),
+    "weeks": _n("Weeks"),
+    "time_limit_seconds": _n("Time limit (seconds)"),
+    "shift_in_return_id": _n("In return"),
+    "version": _n("Version"),
+    "schedule_version": _n("Version"),
+}
+"""The labels of the form fields a :class:`FormError` may name, as the form shows them."""
+
+
+PROGRESS = (
+    _n("queued"),
+    _n("started"),
+    _n("done"),
+    _n("cancelled"),
+    _n("reading contact history"),
+    _n("saving the forecast"),
+    _n("computing the requirement"),
+    _n("reading agents and requirements"),
+    _n("saving the draft"),
+)
+"""The fixed progress messages of the jobs the planning page starts."""
+
+PROGRESS_PATTERNS = (
+    _known(r"backtest (?P<done>\d+) of (?P<total>\d+)", _n("backtest %(done)s of %(total)s")),
+    _known(
+        r"part (?P<part>\d+) of (?P<parts>\d+): cost (?P<cost>\d+), bound (?P<bound>-?\d+)",
+        _n("part %(part)s of %(parts)s: cost %(cost)s, bound %(bound)s"),
+    ),
+)
+"""Progress messages with figures."""
+
+
+def _figure(name: str, value: str, language: str) -> str:
+    """A matched figure as the page shows it: a moment in local time, a state as a word."""
+    if name == "at" or name.endswith("_at") or name == "since":
+        try:
+            return Formats(language).datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    gettext = translations(language).gettext
+    if name in ("state", "wanted"):
+        return gettext(STATES.get(value, value))
+    if name == "roles":
+        return ", ".join(gettext(role.strip().replace("_", " ")) for role in value.split(","))
+    return value
+
+
+def _translated(
+    message: str, fixed: tuple[str, ...], patterns: tuple[KnownMessage, ...], language: str
+) -> str | None:
+    gettext = translations(language).gettext
+    if message in fixed:
+        return gettext(message)
+    for known in patterns:
+        match = known.pattern.fullmatch(message)
+        if match is not None:
+            figures = {k: _figure(k, v, language) for k, v in match.groupdict().items()}
+            return gettext(known.text) % figures
+    return None
+
+
+def message_text(code: str, message: str, language: str) -> str:
+    """``message`` (of an error with ``code``) in ``language``."""
+    if language == DEFAULT_LANGUAGE:
+        return message
+    found = _translated(message, FIXED, PATTERNS, language)
+    if found is not None:
+        return found
+    return translations(language).gettext(BY_CODE.get(code, BY_CODE["bezetting_error"]))
+
+
+def progress_text(message: str, language: str) -> str:
+    """A job's progress ``message`` in ``language``; empty when there is no translation."""
+    if language == DEFAULT_LANGUAGE:
+        return message
+    return _translated(message, PROGRESS, PROGRESS_PATTERNS, language) or ""
+
+
+def error_text(error: BezettingError, language: str) -> str:
+    """What a page says about ``error`` in ``language``."""
+    if isinstance(error, FormError):
+        gettext = translations(language).gettext
+        values = dict(error.values)
+        field = values.get("field")
+        if isinstance(field, str):
+            values["field"] = gettext(FIELDS.get(field, field))
+        return gettext(error.text) % values
+    return message_text(error.code, str(error), language)

@@ -1,0 +1,141 @@
+"""A Dutch page says a service error in Dutch; an English page and the API keep the service's
+own English message."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+import bezetting
+import bezetting.api.app
+import bezetting.cli.jobs
+import bezetting.core.simulate
+import bezetting.ingest
+import bezetting.jobs
+from bezetting.core.errors import BezettingError, ConflictError, InputError
+from bezetting.web.error_text import BY_CODE, FIXED, FormError, error_text, message_text
+from bezetting.web.i18n import translations
+from tests.web.conftest import Clock, WebWorld, log_in
+
+NL = {"Accept-Language": "nl"}
+EN = {"Accept-Language": "en"}
+HTMX = {"HX-Request": "true"}
+
+
+def _codes(kind: type[BezettingError]) -> set[str]:
+    found = {kind.code}
+    for sub in kind.__subclasses__():
+        found |= _codes(sub)
+    return found
+
+
+def test_every_error_code_has_a_dutch_sentence() -> None:
+    dutch = translations("nl")
+    assert _codes(BezettingError) <= set(BY_CODE)
+    assert [text for text in BY_CODE.values() if dutch.gettext(text) == text] == []
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "dutch"),
+    [
+        ("conflict",
+         "schedule 7 is at version 3, but the change was made to version 2: someone else saved "
+         "it in between; reload it and apply your change again",
+         "rooster 7 staat op versie 3, niet 2: iemand heeft het gewijzigd sinds je keek; laad de "
+         "pagina opnieuw en probeer het nog eens"),
+        ("conflict", "swap 5 is withdrawn, not open", "ruil 5: ingetrokken (verwacht: staat open)"),
+        ("invalid_input", "time off cannot start in the past (2020-03-10T23:00:00+00:00)",
+         "verlof kan niet in het verleden beginnen (11-03-2020, 00:00)"),
+        ("invalid_input", "you cannot take your own offer",
+         "je kunt je eigen aanbod niet overnemen"),
+        ("forbidden", "this page is for: admin, planner",
+         "deze pagina is voor een andere rol (beheerder, planner)"),
+        ("conflict", "a message no pattern knows",
+         "Iemand heeft dit intussen gewijzigd; laad de pagina opnieuw en probeer het nog eens."),
+        ("a_code_added_later", "something new", "Dat lukte niet."),
+    ],
+)  # fmt: skip
+def test_a_service_message_in_dutch(code: str, message: str, dutch: str) -> None:
+    assert message_text(code, message, "nl") == dutch
+    assert message_text(code, message, "en") == message
+
+
+def test_a_form_error_names_the_field_by_its_label() -> None:
+    error = FormError(
+        "%(field)s: %(value)r is not a date (YYYY-MM-DD)", field="first_day", value="x"
+    )
+    assert isinstance(error, InputError)
+    assert str(error) == "first_day: 'x' is not a date (YYYY-MM-DD)"
+    assert error_text(error, "nl") == "Eerste dag: 'x' is geen datum (JJJJ-MM-DD)"
+    assert error_text(error, "en") == "First day: 'x' is not a date (YYYY-MM-DD)"
+    assert error_text(ConflictError("swap 5 is rejected already"), "nl") == "ruil 5 is al afgewezen"
+
+
+def test_a_stale_swap_decision_is_dutch_on_the_page_and_english_in_the_api(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "team_lead")
+    page = browser_client.post(
+        f"/team/swaps/{web_world.cas.team_swap_id}/decision",
+        data={"decision": "approve", "schedule_version": "99", "csrf_token": csrf},
+        headers={**HTMX, **NL},
+    )
+    assert page.status_code == 409
+    text = html.unescape(page.text)
+    assert "staat op versie 3, niet 99: iemand heeft het gewijzigd sinds je keek" in text
+    assert "it changed since you looked" not in text
+    api = browser_client.post(
+        f"/api/v1/swaps/{web_world.cas.team_swap_id}/decision",
+        json={"approve": True, "schedule_version": 99},
+        headers={"X-CSRF-Token": csrf, **NL},
+    )
+    assert api.status_code == 409
+    assert api.json()["error"]["code"] == "conflict"
+    assert "it changed since you looked; reload and decide again" in api.json()["error"]["message"]
+
+
+def test_an_agent_reads_refusals_in_dutch(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    past = browser_client.post(
+        "/my/time-off",
+        data={"first_day": "2020-03-02", "last_day": "2020-03-03", "csrf_token": csrf},
+        headers={**HTMX, **NL},
+    )
+    assert past.status_code == 422
+    assert "verlof kan niet in het verleden beginnen (02-03-2020, 00:00)" in past.text
+    first = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers={**HTMX, **NL})
+    assert first.status_code == 200
+    clock.advance(timedelta(minutes=5))
+    again = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers={**HTMX, **NL})
+    assert again.status_code == 422
+    assert "al gemeld als ziek sinds 16-03-2020, 08:00" in again.text
+    english = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers={**HTMX, **EN})
+    assert "is already reported sick since 2020-03-16T07:00:00+00:00" in english.text
+
+
+def test_a_missing_page_is_dutch(browser_client: TestClient, web_world: WebWorld) -> None:
+    csrf = log_in(browser_client, web_world, "planner")
+    response = browser_client.post(
+        "/planning/schedules/999999/publish", data={"version": "1", "csrf_token": csrf}, headers=NL
+    )
+    assert response.status_code == 422
+    assert "rooster 999999 bestaat niet" in response.text
+    assert "no schedule with id" not in response.text
+
+
+def test_every_fixed_message_is_still_raised_word_for_word() -> None:
+    """A fixed message that a service rewords would silently fall back to its code's sentence."""
+    source = Path(bezetting.__file__).parent
+    texts = [
+        path.read_text(encoding="utf-8")
+        for path in source.rglob("*.py")
+        if path.name != "error_text.py"
+    ]
+    missing = [m for m in FIXED if not any(f'"{m}"' in text for text in texts)]
+    assert missing == []
