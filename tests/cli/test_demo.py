@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,9 @@ def test_demo_seeds_the_organisation_once_and_prints_the_logins(demo_database: P
         assert f"{email}@demo.bezetting.invalid" in first.output
     assert "stadsbrug-demo-2020" in first.output
     assert demo_database.exists()
+    with sqlite3.connect(demo_database) as db:  # stamped at the demo's plan time, not today
+        stamps = db.execute("SELECT created_at, published_at FROM schedules").fetchall()
+    assert stamps == [("2020-03-16 06:00:00.000000", "2020-03-16 06:00:00.000000")]
     second = runner.invoke(app, small)
     assert second.exit_code == 0, second.output
     assert "found (nothing added)" in second.output

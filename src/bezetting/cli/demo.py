@@ -144,7 +144,7 @@ def _plan_demo(
             f"{newest.version}); nothing recomputed."
         )
         return
-    now = datetime.now(UTC)
+    now = organisation.planned_at  # the demo's spring-2020 plan time, not the real one
     first_day = organisation.plan_first_day
     table = Table(
         title=f"Forecast and agents needed, {weeks} week(s) from {first_day:%a %d %b %Y} "
