@@ -35,6 +35,21 @@ def test_the_app_reads_now_from_the_demo_clock_setting(tmp_path) -> None:
     assert SPRING_2020 <= now < SPRING_2020 + timedelta(minutes=5)
 
 
+def test_jobs_run_in_process_are_stamped_on_the_demo_clock(tmp_path) -> None:
+    settings = load_settings(
+        database_url=f"sqlite:///{tmp_path / 'clock.db'}",
+        demo_clock_start="2020-03-17T10:30:00+01:00",
+    )
+    app = create_app(settings)
+    with TestClient(app):
+        runner = app.state.bezetting.runner
+        job_id = runner.submit("staffing", {"intervals": []})
+        status = runner.wait(job_id, timeout_seconds=30)
+    assert SPRING_2020 <= status.created_at < SPRING_2020 + timedelta(minutes=5)
+    assert status.finished_at is not None
+    assert status.finished_at < SPRING_2020 + timedelta(minutes=5)
+
+
 def test_the_demo_clock_needs_a_zone() -> None:
     with pytest.raises(InputError, match="needs a zone"):
         load_settings(demo_clock_start="2020-03-17T09:30:00")

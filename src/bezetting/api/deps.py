@@ -175,7 +175,10 @@ class AppContext:
                         self._runner = CeleryRunner(self.settings.broker_url)
                     else:
                         assert sessions is not None
-                        self._own_runner = InProcessRunner(store=SqlJobStatusStore(sessions))
+                        # Jobs are stamped on the app's clock (the demo's spring 2020 too).
+                        self._own_runner = InProcessRunner(
+                            store=SqlJobStatusStore(sessions), clock=self.clock
+                        )
                         self._runner = self._own_runner
         return self._runner
 
