@@ -14,6 +14,7 @@ from test_schedule_greedy import _pressed, _required
 from bezetting.core.schedule import (
     DayOffWish,
     Decomposition,
+    Progress,
     ShiftTemplate,
     SolveParameters,
     UnwantedTimeWish,
@@ -112,12 +113,20 @@ def test_the_search_keeps_every_rule_and_never_costs_more_than_its_start() -> No
     assert _cost(prob, found.shifts) <= _cost(prob, start.shifts) + 1e-9
 
 
-def test_solved_whole_the_objective_is_the_real_cost_of_the_searched_schedule() -> None:
+def test_solved_whole_the_start_is_reported_first_and_the_objective_is_the_real_cost() -> None:
     prob = _uneven(agent("ann", contract=contract(16, 24, 32)), agent("bob"))
-    result = solve(prob, parameters=SolveParameters(time_limit_seconds=6, num_workers=2))
+    seen: list[Progress] = []
+    result = solve(
+        prob,
+        parameters=SolveParameters(time_limit_seconds=6, num_workers=2),
+        on_progress=seen.append,
+    )
     assert result.violations == ()
     assert sum(p.cost for p in result.penalties) == pytest.approx(result.objective)
     assert result.bound <= result.objective + 1e-9
+    # The greedy start is reported before the search begins; the answer is no worse.
+    assert seen[0].whole
+    assert seen[0].objective >= result.objective - 1e-9
 
 
 def test_decomposed_every_week_is_searched_and_the_whole_stays_legal() -> None:

@@ -569,6 +569,7 @@ def _search_part(
     n_parts: int,
     by_week: bool,
     setup_started: float,
+    on_progress: ProgressCallback | None,
 ) -> _Searched | None:
     """Greedy start, relaxation bound and agent-by-agent search of one part, on the budget.
 
@@ -581,6 +582,10 @@ def _search_part(
     parts_left = n_parts - part
     measured = budget.elapsed() - setup_started
     budget.part_setup = measured if part == 0 else max(budget.part_setup, measured)
+    if on_progress is not None and not by_week:
+        # Solved whole, nothing has been reported yet: the greedy start is a first answer.
+        cost = sum(p.cost for p in penalties_of(sub, Schedule(start.shifts)))
+        on_progress(Progress(budget.elapsed(), cost, 0.0, 1, 0, 1, whole=True))
     bound = None
     share = budget.share(parts_left)
     if params.lp_bound:
@@ -711,6 +716,7 @@ def solve(
                 part=part,
                 n_parts=n_parts,
                 by_week=by_week,
+                on_progress=on_progress,
                 setup_started=setup_started - (first_week.seconds if reuse else 0.0),
             )
         if searched is not None and not _worth_solving_on(
