@@ -277,6 +277,11 @@ def main() -> None:
     parser.add_argument("--no-greedy", action="store_true", help="CP-SAT alone (the old path)")
     parser.add_argument("--no-lp-bound", action="store_true", help="CP-SAT's own bound only")
     parser.add_argument(
+        "--no-agent-search",
+        action="store_true",
+        help="skip the agent-by-agent search (the greedy start goes to CP-SAT directly)",
+    )
+    parser.add_argument(
         "--compare-old", action="store_true", help="also run CP-SAT alone on the same problem"
     )
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
@@ -427,6 +432,7 @@ def run(
             greedy_hint=greedy,
             lp_bound=lp,
             neighbourhood_agents=args.lns,
+            agent_search=not args.no_agent_search,
         ),
         on_progress=progress,
     )

@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from bezetting.core.errors import InfeasibleError, InputError
 from bezetting.core.schedule import builders
+from bezetting.core.schedule._agent_search import improve_by_agents
 from bezetting.core.schedule._bound import lp_lower_bound
 from bezetting.core.schedule._candidates import Candidate, build_candidates
 from bezetting.core.schedule._time import Grid, from_epoch
@@ -114,6 +115,10 @@ class SolveParameters:
             search from the completed greedy start (this many agents free per step, the rest
             fixed) instead of one CP-SAT run; the bound is then the LP bound only.
         neighbourhood_seconds: CP-SAT's limit per neighbourhood step.
+        agent_search: improve the greedy start agent by agent first (:mod:`._agent_search`:
+            each agent's best week against everyone else's until no agent can do better, then
+            a few agents re-planned together). A decomposed problem gives it all its time; a
+            problem solved whole half, then goes on with CP-SAT from its answer.
     """
 
     time_limit_seconds: float = 60.0
@@ -128,6 +133,7 @@ class SolveParameters:
     deterministic_time_limit: float | None = None
     neighbourhood_agents: int = 0
     neighbourhood_seconds: float = 3.0
+    agent_search: bool = True
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
@@ -508,6 +514,100 @@ def _neighbourhood_search(
     return best
 
 
+def _report_part_done(
+    on_progress: ProgressCallback | None,
+    budget: _Budget,
+    objective: float,
+    bound: float,
+    solutions: int,
+    part: int,
+    n_parts: int,
+) -> None:
+    if on_progress is not None:
+        whole = part + 1 == n_parts
+        on_progress(
+            Progress(budget.elapsed(), objective, bound, solutions, part + 1, n_parts, whole=whole)
+        )
+
+
+@dataclass(frozen=True)
+class _Searched:
+    """One part after the agent-by-agent search: its schedule, cost, bound and time left."""
+
+    schedule: GreedySchedule
+    cost: float
+    bound: float | None
+    seconds_left: float
+    improved: bool  # False: no time was left for the search, this is the greedy start
+
+
+def _worth_solving_on(
+    searched: _Searched, budget: _Budget, *, part: int, n_parts: int, by_week: bool
+) -> bool:
+    """Whether CP-SAT on the whole part's model should go on from the searched schedule.
+
+    Only with time left to build that model (about twice the greedy setup) and run the
+    solver. A problem solved whole gave the search half its time; CP-SAT has the rest (it
+    may prove the answer optimal). In a decomposed (large) problem the search had all of it,
+    and what it did not need goes to the next parts; only the last part hands its rest to
+    CP-SAT (which barely moves at 200 agents, but costs nothing then).
+    """
+    if by_week and part < n_parts - 1:
+        return False
+    return searched.seconds_left >= 3 * budget.part_setup + _MIN_SOLVER_SECONDS
+
+
+def _search_part(
+    sub: Problem,
+    grid: Grid,
+    candidates: list[list[Candidate]],
+    known: GreedySchedule | None,
+    params: SolveParameters,
+    budget: _Budget,
+    *,
+    part: int,
+    n_parts: int,
+    by_week: bool,
+    setup_started: float,
+    on_progress: ProgressCallback | None,
+) -> _Searched | None:
+    """Greedy start, relaxation bound and agent-by-agent search of one part, on the budget.
+
+    None when the greedy start is not legal (then the CP-SAT path has to find a schedule).
+    """
+    plain = builders.ModelContext(sub, grid, candidates)
+    start = known if known is not None else greedy_schedule(plain)
+    if not start.complete or validate(sub, Schedule(start.shifts)):
+        return None
+    parts_left = n_parts - part
+    measured = budget.elapsed() - setup_started
+    budget.part_setup = measured if part == 0 else max(budget.part_setup, measured)
+    if on_progress is not None and not by_week:
+        # Solved whole, nothing has been reported yet: the greedy start is a first answer.
+        cost = sum(p.cost for p in penalties_of(sub, Schedule(start.shifts)))
+        on_progress(Progress(budget.elapsed(), cost, 0.0, 1, 0, 1, whole=True))
+    bound = None
+    share = budget.share(parts_left)
+    if params.lp_bound:
+        bound = lp_lower_bound(plain, time_limit_seconds=max(0.5, min(60.0, share / 4)))
+    share = budget.share(parts_left) * (1.0 if by_week else 0.5)
+    found = start
+    if share >= _MIN_SOLVER_SECONDS:
+        found = improve_by_agents(
+            plain,
+            start,
+            seconds=share,
+            clock=budget.clock,
+            seed=params.random_seed * 1_000 + part,
+            workers=params.num_workers,
+        )
+    explaining = budget.elapsed()
+    cost = sum(p.cost for p in penalties_of(sub, Schedule(found.shifts)))
+    # The final check explains and validates every part at once: about n times this.
+    budget.expect_final(1.5 * n_parts * (budget.elapsed() - explaining))
+    return _Searched(found, cost, bound, budget.share(parts_left), found is not start)
+
+
 def _finish_greedy(
     problem: Problem, part: int, solved: list[Shift], fallback: tuple[Shift, ...]
 ) -> list[Shift]:
@@ -604,10 +704,35 @@ def solve(
             else build_candidates(sub, grid)
         )
         _precheck(sub, grid, candidates)
+        searched = None
+        if params.agent_search and params.greedy_hint:
+            searched = _search_part(
+                sub,
+                grid,
+                candidates,
+                first_week.greedy if reuse else None,
+                params,
+                budget,
+                part=part,
+                n_parts=n_parts,
+                by_week=by_week,
+                on_progress=on_progress,
+                setup_started=setup_started - (first_week.seconds if reuse else 0.0),
+            )
+        if searched is not None and not _worth_solving_on(
+            searched, budget, part=part, n_parts=n_parts, by_week=by_week
+        ):
+            objective += searched.cost
+            bound += searched.bound or 0.0
+            shifts += searched.schedule.shifts
+            statuses.append(SolveStatus.FEASIBLE if searched.improved else SolveStatus.HEURISTIC)
+            _report_part_done(on_progress, budget, objective, bound, 1, part, n_parts)
+            continue
         ctx = _build(sub, grid, candidates)
-        greedy = (
-            _greedy_hint(ctx, first_week.greedy if reuse else None) if params.greedy_hint else None
-        )
+        known = searched.schedule if searched is not None else None
+        if known is None and reuse:
+            known = first_week.greedy
+        greedy = _greedy_hint(ctx, known) if params.greedy_hint else None
         greedy_cost = 0.0
         if greedy is not None:
             explaining = budget.elapsed()
@@ -632,8 +757,8 @@ def solve(
         # Optional phases get a share of what this part may still spend, and are skipped
         # when a greedy schedule stands and there is too little left to improve it.
         share = budget.share(n_parts - part)
-        relaxed = None
-        if params.lp_bound and (greedy is None or share >= _MIN_SOLVER_SECONDS):
+        relaxed = searched.bound if searched is not None else None
+        if relaxed is None and params.lp_bound and (greedy is None or share >= _MIN_SOLVER_SECONDS):
             relaxed = lp_lower_bound(ctx, time_limit_seconds=max(0.5, min(60.0, share / 4)))
         completed = None
         share = budget.share(n_parts - part)
@@ -696,18 +821,7 @@ def solve(
             objective += solver.objective_value / builders.COST_SCALE
             bound += max(relaxed or 0.0, own_bound)
             shifts += _extract(ctx, solver)
-        if on_progress is not None:
-            on_progress(
-                Progress(
-                    budget.elapsed(),
-                    objective,
-                    bound,
-                    reporter.solutions,
-                    part + 1,
-                    n_parts,
-                    whole=part + 1 == n_parts,
-                )
-            )
+        _report_part_done(on_progress, budget, objective, bound, reporter.solutions, part, n_parts)
     if SolveStatus.UNKNOWN in statuses and fallback is not None:
         # A later week found nothing: the greedy schedule of the whole horizon stands.
         shifts, statuses = list(fallback), [SolveStatus.HEURISTIC]

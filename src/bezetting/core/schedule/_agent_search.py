@@ -1,0 +1,453 @@
+"""Agent by agent best response: re-plan one agent's whole week against everyone else's.
+
+Coverage is the only cost that ties agents together (fairness aside, a few units). With every
+other agent fixed, one agent's best week is a small problem: each candidate shift is worth the
+demand it would cover that nobody else covers (100 x impact per short slot, less 2 per surplus
+slot), with its breaks where they hurt least, and the agent's own rules (rest, weekly rest,
+working time, contract, wishes) are the model's builders for that agent alone; wishes the
+start keeps stay kept. CP-SAT solves
+it to optimality in milliseconds; repeated over the agents, the schedule descends.
+
+Why not CP-SAT on the whole week: at 200 agents its search barely moves the greedy start in
+minutes (gap 69% to the relaxation bound), while one pass of best responses halves the week's
+cost (week 1: 66,582 to 32,253 against a bound of 20,632).
+
+The answer is a schedule like the greedy one (chosen candidates, break starts, shifts), legal
+by the same builders, and checked by the validator in ``solve`` like any other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.sat.python import cp_model
+
+from bezetting.core.schedule import builders
+from bezetting.core.schedule._candidates import Candidate
+from bezetting.core.schedule.builders import COST_SCALE, ModelContext
+from bezetting.core.schedule.greedy import GreedySchedule, assemble_shifts
+from bezetting.core.schedule.plan import ActivityKind
+from bezetting.core.schedule.problem import Demand, MaxDaysPerWeekWish, Problem, open_slots
+
+__all__ = ["OWN_RULES", "best_breaks", "improve_by_agents", "keep_wishes"]
+
+# The agent's own rules: everything but breaks (placed here, see ``best_breaks``), coverage
+# (its value is the objective) and fairness (a spread over all agents; one agent has none).
+OWN_RULES = (
+    builders.add_shift_choice,
+    builders.add_rest,
+    builders.add_weekly_rest,
+    builders.add_night_series_length,
+    builders.add_working_time,
+    builders.add_contract,
+    builders.add_wishes,
+)
+
+
+def keep_wishes(ctx: ModelContext, b: int, start: set[int]) -> None:
+    """Every wish of agent ``b`` that the start (candidate indices) keeps stays kept.
+
+    A wish weighs 30, a short slot up to 100 x impact: by the weights alone the search
+    would trade wishes for coverage (87% of wishes met at 200 agents x 4 weeks, below the
+    90% the issue asks), where the greedy start keeps them all. Policy, not cost: the
+    objective itself is unchanged.
+    """
+    m, cands = ctx.model, ctx.candidates[b]
+    for wish in ctx.problem.agents[b].wishes:
+        if isinstance(wish, MaxDaysPerWeekWish):
+            for week in range(ctx.problem.week_count()):
+                var = ctx.wish_vars.get((b, f"{wish.id}#{week}"))
+                days = sum(1 for i in start if cands[i].day // 7 == week)
+                if var is not None:
+                    m.add(var <= max(0, days - wish.days))
+            continue
+        var = ctx.wish_vars.get((b, wish.id))
+        if var is not None and not start & set(builders.wish_broken_by(ctx, b, wish)):
+            m.add(var == 0)
+
+
+class _Own:
+    """One agent's rules as a CP-SAT model whose objective is set anew at every step."""
+
+    def __init__(self, ctx: ModelContext, a: int, start: set[int]) -> None:
+        alone = dataclasses.replace(ctx.problem, agents=(ctx.problem.agents[a],))
+        self.ctx = ModelContext(alone, ctx.grid, [ctx.candidates[a]])
+        self.tie = ctx.grid.days + 1  # more than the shifts of a horizon: see ``best``
+        self.terms: list[builders.PenaltyTerm] = []
+        for build in OWN_RULES:
+            self.terms += build(self.ctx)
+        keep_wishes(self.ctx, 0, start)
+
+    def best(
+        self, value: list[int], current: set[int], seconds: float, seed: int
+    ) -> set[int] | None:
+        """The candidates (indices) of the agent's best week; None when not proven in time.
+
+        ``value`` is each candidate's worth in scaled cost units; ``current`` the week now
+        chosen, given as the solver's hint.
+        """
+        m, x = self.ctx.model, self.ctx.x[0]
+        rules = [t.expr for t in self.terms]
+        # Costs times ``tie``, and one unit of bonus for each shift the agent already has: a
+        # different week is chosen only when it is strictly better, so passes end.
+        weights = [self.tie * t.weight for t in self.terms]
+        worth = [self.tie * v + (i in current) for i, v in enumerate(value)]
+        m.minimize(cp_model.LinearExpr.weighted_sum(rules + list(x), weights + [-v for v in worth]))
+        m.clear_hints()  # type: ignore[no-untyped-call]
+        for i, var in enumerate(x):
+            m.add_hint(var, i in current)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        if solver.solve(m) != cp_model.OPTIMAL:
+            return None
+        return {i for i, var in enumerate(x) if solver.boolean_value(var)}
+
+
+def best_breaks(c: Candidate, gain: NDArray[np.float64], step: int) -> tuple[float, list[int]]:
+    """The break starts (one per part, in order) that lose the least ``gain``, and that loss.
+
+    The same windows as ``builders.add_breaks``: part p starts in
+    ``[window_lo + sum(lens[:p]), window_hi - sum(lens[p:])]`` and after part p-1 ends.
+    """
+    lens = [-(-q // step) for q in c.break_parts]
+    if not lens:
+        return 0.0, []
+    lo0, hi0 = c.break_window
+    # best[t]: least loss of parts 0..p with part p starting at t; back[p][t]: part p-1's start
+    best: dict[int, float] = {}
+    back: list[dict[int, int]] = []
+    for p, length in enumerate(lens):
+        lo, hi = lo0 + sum(lens[:p]), hi0 - sum(lens[p:])
+        here: dict[int, float] = {}
+        came: dict[int, int] = {}
+        prev_sorted = sorted(best.items())
+        for t in range(lo, hi + 1):
+            loss = float(gain[t : t + length].sum())
+            if p == 0:
+                here[t] = loss
+                continue
+            options = [(v, s) for s, v in prev_sorted if s + lens[p - 1] <= t]
+            if options:
+                v, s = min(options)
+                here[t], came[t] = v + loss, s
+        best = here
+        back.append(came)
+    if not best:
+        return float("inf"), []
+    t = min(best, key=lambda s: best[s])
+    total = best[t]
+    starts = [t]
+    for p in range(len(lens) - 1, 0, -1):
+        t = back[p][t]
+        starts.append(t)
+    return total, starts[::-1]
+
+
+def improve_by_agents(
+    ctx: ModelContext,
+    start: GreedySchedule,
+    *,
+    seconds: float,
+    clock: Callable[[], float],
+    seed: int = 0,
+    step_seconds: float = 2.0,
+    joint_agents: int = 8,
+    workers: int = 2,
+) -> GreedySchedule:
+    """Best responses in random agent order until a pass changes nothing, then joint moves of
+    ``joint_agents`` agents at a time (:func:`_joint_move`) until they stop paying or
+    ``seconds`` are used.
+
+    Agents with fixed events keep their shifts (their event slots are not coverage). The
+    answer is never worse in coverage, contract and wish cost than ``start``: a step is taken
+    only when CP-SAT proves it the agent's best (the current week is one of its options), a
+    joint move only when it costs less than the current weeks of its agents.
+    """
+    deadline = clock() + seconds
+    prob, grid = ctx.problem, ctx.grid
+    groups = [d.skill_group for d in prob.demand]
+    index = {g: i for i, g in enumerate(groups)}
+    n_g, n_t = len(groups), grid.n_slots
+    required = np.array([np.asarray(d.required, dtype=np.float64) for d in prob.demand]).reshape(
+        n_g, n_t
+    )
+    w = prob.weights
+    short_worth = (
+        np.array([d.impact_or_default() for d in prob.demand]).reshape(n_g, n_t)
+        * w.under_coverage_per_slot
+        * COST_SCALE
+    )
+    short_worth = np.maximum(1.0, np.round(short_worth))  # as builders.add_coverage rounds
+    surplus_cost = max(1, round(w.over_coverage_per_slot * COST_SCALE))
+    opened = open_slots(prob, grid)
+    n = len(prob.agents)
+    step = grid.slot_minutes
+    # usable[a][g, t]: the agent may work for group g at slot t
+    usable = []
+    for agent in prob.agents:
+        mask = np.zeros((n_g, n_t), dtype=bool)
+        for g in agent.skill_groups:
+            if g in index and g in opened:
+                mask[index[g]] = opened[g]
+        usable.append(mask)
+    chosen: list[dict[int, int]] = []  # per agent: day -> candidate index
+    index_of = [{(c.first, c.last): i for i, c in enumerate(cs)} for cs in ctx.candidates]
+    for a, picked in enumerate(start.chosen):
+        chosen.append({c.day: index_of[a][(c.first, c.last)] for c in picked})
+    breaks: list[dict[int, list[int]]] = [{} for _ in range(n)]  # day -> part starts
+    for a, parts in enumerate(start.break_starts):
+        for day, _p, t, _len in sorted(parts):
+            breaks[a].setdefault(day, []).append(t)
+    # Who covers what now: the start's own group labels.
+    contrib = np.zeros((n, n_g, n_t), dtype=np.int16)
+    agent_index = {agent.id: a for a, agent in enumerate(prob.agents)}
+    for s in start.shifts:
+        a = agent_index[s.agent_id]
+        for act in s.activities:
+            if act.kind is ActivityKind.WORK and act.skill_group in index:
+                lo = grid.slot_of(int(act.start.timestamp()))
+                hi = grid.slot_of(int(act.end.timestamp()))
+                contrib[a, index[act.skill_group], lo:hi] += 1
+    staffed = contrib.sum(axis=0)
+    movable = [a for a, agent in enumerate(prob.agents) if not agent.events]
+    own: dict[int, _Own] = {}
+    rng = random.Random(seed)
+    changed = True
+    while changed and clock() < deadline:
+        changed = False
+        order = movable[:]
+        rng.shuffle(order)
+        for a in order:
+            left = deadline - clock()
+            if left <= 0:
+                break
+            others = staffed - contrib[a]
+            worth = np.where(required - others >= 1, short_worth, -float(surplus_cost))
+            worth = np.where(usable[a], worth, -np.inf)
+            gain = worth.max(axis=0)
+            group = worth.argmax(axis=0)
+            cands = ctx.candidates[a]
+            value: list[int] = []
+            places: list[list[int]] = []
+            for c in cands:
+                loss, starts = best_breaks(c, gain, step)
+                value.append(round(float(gain[c.first : c.last].sum()) - loss))
+                places.append(starts)
+            if a not in own:
+                own[a] = _Own(ctx, a, set(chosen[a].values()))
+            answer = own[a].best(
+                value, set(chosen[a].values()), min(step_seconds, left), rng.randrange(1 << 30)
+            )
+            if answer is None:
+                continue
+            new_chosen = {cands[i].day: i for i in answer}
+            new_breaks = {cands[i].day: places[i] for i in answer}
+            if new_chosen != chosen[a] or new_breaks != breaks[a]:
+                changed = changed or new_chosen != chosen[a]
+                chosen[a], breaks[a] = new_chosen, new_breaks
+                mine = np.zeros((n_g, n_t), dtype=np.int16)
+                for day, i in new_chosen.items():
+                    shift = cands[i]
+                    on = np.zeros(n_t, dtype=bool)
+                    on[shift.first : shift.last] = True
+                    for t, part in zip(new_breaks[day], shift.break_parts, strict=True):
+                        on[t : t + -(-part // step)] = False
+                    slots = np.flatnonzero(on)
+                    mine[group[slots], slots] += 1
+                staffed += mine - contrib[a]
+                contrib[a] = mine
+    state = _State(chosen, breaks, contrib, staffed)
+    # Joint moves until the time is up or they stop paying: as many failures in a row as it
+    # takes to draw every agent about twice (at least 10).
+    failures, patience = 0, max(10, 2 * len(movable) // max(1, joint_agents))
+    while clock() < deadline - 0.5 and len(movable) > 1 and joint_agents > 1:
+        block = _block(prob, movable, joint_agents, rng)
+        if _joint_move(ctx, state, block, deadline - clock(), workers):
+            failures = 0
+        else:
+            failures += 1
+            if failures >= patience or len(block) == len(movable):
+                break
+    return _assembled(ctx, chosen, breaks, contrib, groups, start.complete)
+
+
+@dataclass
+class _State:
+    """The schedule under search: per agent its candidates and break starts by day, what it
+    covers per group and slot, and the coverage of all agents together."""
+
+    chosen: list[dict[int, int]]
+    breaks: list[dict[int, list[int]]]
+    contrib: NDArray[np.int16]
+    staffed: NDArray[np.int16]
+
+
+def _block(prob: Problem, movable: list[int], k: int, rng: random.Random) -> list[int]:
+    """``k`` agents around a random one: first those with its very skill set, then those
+    sharing a group with it. Week 1 at 200 agents, 40 s of 8-agent moves after the best
+    responses: 30,949 to 30,455 this way (9 of 15 moves paid), to 30,943 with agents
+    drawn from any class sharing a group (1 of 15)."""
+    first = rng.choice(movable)
+    mine = prob.agents[first].skill_groups
+    same = [a for a in movable if a != first and prob.agents[a].skill_groups == mine]
+    near = [
+        a
+        for a in movable
+        if prob.agents[a].skill_groups != mine and prob.agents[a].skill_groups & mine
+    ]
+    rest = [a for a in movable if not prob.agents[a].skill_groups & mine]
+    for group in (same, near, rest):
+        rng.shuffle(group)
+    return [first, *(same + near + rest)[: k - 1]]
+
+
+_JOINT_RULES = (*OWN_RULES, builders.add_breaks, builders.add_coverage)
+
+
+def _joint_move(
+    ctx: ModelContext, state: _State, block: list[int], seconds: float, workers: int
+) -> bool:
+    """Re-plan ``block`` together against everyone else's coverage; True when it improved.
+
+    The demand of the small model is what the others leave uncovered (at least 0), so its
+    under- and over-coverage change exactly as the whole schedule's do. Its cost now is found
+    by solving it with the current weeks fixed; a better answer replaces them.
+    """
+    prob, grid = ctx.problem, ctx.grid
+    groups = [d.skill_group for d in prob.demand]
+    others = state.staffed - state.contrib[block].sum(axis=0)
+    demand = tuple(
+        Demand(
+            d.skill_group,
+            np.maximum(np.asarray(d.required, dtype=np.int64) - others[g], 0),
+            impact=d.impact_or_default(),
+        )
+        for g, d in enumerate(prob.demand)
+    )
+    small = dataclasses.replace(prob, agents=tuple(prob.agents[a] for a in block), demand=demand)
+    sub = ModelContext(small, grid, [ctx.candidates[a] for a in block])
+    terms: list[builders.PenaltyTerm] = []
+    for build in _JOINT_RULES:
+        terms += build(sub)
+    m = sub.model
+    m.minimize(cp_model.LinearExpr.weighted_sum([t.expr for t in terms], [t.weight for t in terms]))
+    for b, a in enumerate(block):
+        now = set(state.chosen[a].values())
+        keep_wishes(sub, b, now)
+        for i, var in enumerate(sub.x[b]):
+            m.add_hint(var, i in now)
+    placed = {
+        (b, day, p, t)
+        for b, a in enumerate(block)
+        for day, starts in state.breaks[a].items()
+        for p, t in enumerate(starts)
+    }
+    for key, var in sub.break_keys.items():
+        m.add_hint(var, key in placed)
+    fixed = cp_model.CpSolver()
+    fixed.parameters.num_workers = 1
+    fixed_limit = min(1.0, seconds / 4)
+    fixed.parameters.max_time_in_seconds = fixed_limit
+    fixed.parameters.fix_variables_to_their_hinted_value = True
+    if fixed.solve(m) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    # A complete hint: CP-SAT starts from the current weeks instead of repairing a partial one.
+    m.clear_hints()  # type: ignore[no-untyped-call]
+    for index, value in enumerate(fixed.response_proto.solution):
+        m.add_hint(m.get_int_var_from_proto_index(index), value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = max(0.1, min(2.0, seconds - fixed_limit))
+    code = solver.solve(m)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    if solver.objective_value > fixed.objective_value - 0.5:  # costs are whole numbers
+        return False
+    step = grid.slot_minutes
+    for b, a in enumerate(block):
+        cands = ctx.candidates[a]
+        state.chosen[a] = {
+            cands[i].day: i for i, var in enumerate(sub.x[b]) if solver.boolean_value(var)
+        }
+        starts: dict[int, list[int]] = {}
+        for (bb, day, _p, t), var in sorted(sub.break_keys.items()):
+            if bb == b and solver.boolean_value(var):
+                starts.setdefault(day, []).append(t)
+        state.breaks[a] = starts
+    # Who works for which group: each class's flows, filled agent by agent.
+    mine = np.zeros((len(block), len(groups), grid.n_slots), dtype=np.int16)
+    on_break = np.zeros((len(block), grid.n_slots), dtype=bool)
+    for b, a in enumerate(block):
+        for day, i in state.chosen[a].items():
+            c = ctx.candidates[a][i]
+            for t, part in zip(state.breaks[a].get(day, []), c.break_parts, strict=True):
+                on_break[b, t : t + -(-part // step)] = True
+    for (t, klass, g), flow in sub.flows.items():
+        quota = solver.value(flow)
+        for b, a in enumerate(block):
+            if quota <= 0:
+                break
+            if prob.agents[a].skill_groups != klass or mine[b, :, t].any() or on_break[b, t]:
+                continue
+            host = next(
+                (
+                    ctx.candidates[a][i]
+                    for i in state.chosen[a].values()
+                    if ctx.candidates[a][i].first <= t < ctx.candidates[a][i].last
+                ),
+                None,
+            )
+            if host is None:
+                continue
+            mine[b, groups.index(g), t] = 1
+            quota -= 1
+    for b, a in enumerate(block):
+        state.staffed += mine[b] - state.contrib[a]
+        state.contrib[a] = mine[b]
+    return True
+
+
+def _assembled(
+    ctx: ModelContext,
+    chosen: list[dict[int, int]],
+    breaks: list[dict[int, list[int]]],
+    contrib: NDArray[np.int16],
+    groups: list[str],
+    complete: bool,
+) -> GreedySchedule:
+    prob, grid = ctx.problem, ctx.grid
+    step = grid.slot_minutes
+    picked: list[tuple[int, Candidate]] = []
+    on_break: set[tuple[int, int]] = set()
+    group_of: dict[tuple[int, int], str] = {}
+    break_starts: list[tuple[tuple[int, int, int, int], ...]] = []
+    for a, days in enumerate(chosen):
+        mine = []
+        for day, i in sorted(days.items()):
+            c = ctx.candidates[a][i]
+            picked.append((a, c))
+            for p, (t, part) in enumerate(zip(breaks[a].get(day, []), c.break_parts, strict=True)):
+                length = -(-part // step)
+                mine.append((day, p, t, length))
+                on_break.update((a, u) for u in range(t, t + length))
+        break_starts.append(tuple(mine))
+        g_idx, t_idx = np.nonzero(contrib[a])
+        for g, t in zip(g_idx.tolist(), t_idx.tolist(), strict=True):
+            group_of[(a, t)] = groups[g]
+    chosen_cands = tuple(
+        tuple(ctx.candidates[a][i] for _, i in sorted(days.items()))
+        for a, days in enumerate(chosen)
+    )
+    return GreedySchedule(
+        chosen=chosen_cands,
+        break_starts=tuple(break_starts),
+        shifts=tuple(assemble_shifts(prob, grid, picked, on_break, group_of)),
+        complete=complete,
+    )
