@@ -24,23 +24,23 @@ def test_the_clock_starts_at_the_given_moment_and_runs_on_in_real_time() -> None
     assert clock().tzinfo is UTC
 
 
-def test_the_app_reads_now_from_the_demo_clock_setting(tmp_path) -> None:
-    settings = load_settings(
+def _spring_2020_settings(tmp_path):
+    """A development app on a fresh SQLite file whose clock starts at 10:30 Amsterdam time."""
+    return load_settings(
         database_url=f"sqlite:///{tmp_path / 'clock.db'}",
         demo_clock_start="2020-03-17T10:30:00+01:00",
     )
-    app = create_app(settings)
+
+
+def test_the_app_reads_now_from_the_demo_clock_setting(tmp_path) -> None:
+    app = create_app(_spring_2020_settings(tmp_path))
     with TestClient(app):
         now = app.state.bezetting.clock()
     assert SPRING_2020 <= now < SPRING_2020 + timedelta(minutes=5)
 
 
 def test_jobs_run_in_process_are_stamped_on_the_demo_clock(tmp_path) -> None:
-    settings = load_settings(
-        database_url=f"sqlite:///{tmp_path / 'clock.db'}",
-        demo_clock_start="2020-03-17T10:30:00+01:00",
-    )
-    app = create_app(settings)
+    app = create_app(_spring_2020_settings(tmp_path))
     with TestClient(app):
         runner = app.state.bezetting.runner
         job_id = runner.submit("staffing", {"intervals": []})
