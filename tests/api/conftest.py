@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, event, select
 
 from bezetting.api.app import create_app
 from bezetting.api.deps import LoginRateLimiter
@@ -38,6 +38,7 @@ from bezetting.services.schedules import (
 from bezetting.services.swaps import accept_swap, offer_swap
 from bezetting.services.users import create_user, issue_token, principal_for_token
 from bezetting.store import create_engine_for_url, make_session_factory, transaction, upgrade
+from bezetting.store.engine import BEGIN_FOR_WRITING
 from bezetting.store.enums import ActivityKind, Role, TokenScope
 from bezetting.store.models import Agent, Client, Organisation, Queue, Shift
 
@@ -233,15 +234,48 @@ def app_on_copy(
     shutil.copyfile(world.path, copy)
     engine = create_engine_for_url(f"sqlite:///{copy}")
     try:
-        yield create_app(
-            load_settings(env="test", data_dir=directory),
-            sessions=make_session_factory(engine),
-            runner=runner,
-            clock=lambda: NOW,
-            login_limiter=limiter,
-        )
+        with writes_take_the_lock_first(engine):
+            yield create_app(
+                load_settings(env="test", data_dir=directory),
+                sessions=make_session_factory(engine),
+                runner=runner,
+                clock=lambda: NOW,
+                login_limiter=limiter,
+            )
     finally:
         engine.dispose()
+
+
+@contextmanager
+def writes_take_the_lock_first(engine: Engine) -> Iterator[None]:
+    """Fail when a use case writes on SQLite in a transaction begun without ``writes=True``.
+
+    Such a transaction reads from a snapshot; when another writer commits first, its write is
+    refused (409 "reload and apply again") instead of waiting its turn. The API and page tests
+    run every use case under this watch, so a new writer that forgets the flag fails them.
+    """
+    unlocked: list[str] = []
+
+    @event.listens_for(engine, "begin")
+    def _note_begin(connection: Connection) -> None:
+        options = connection.get_execution_options()
+        connection.info[_LOCKED_AT_BEGIN] = bool(options.get(BEGIN_FOR_WRITING, False))
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(connection: Connection, _cursor: object, statement: str, *_: object) -> None:
+        verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+        if verb in _WRITES and not connection.info.get(_LOCKED_AT_BEGIN, False):
+            unlocked.append(" ".join(statement.split())[:80])
+
+    yield
+    assert not unlocked, (
+        "a use case wrote on SQLite in a transaction that did not take the write lock first "
+        f"(open it with transaction(..., writes=True)): {unlocked}"
+    )
+
+
+_LOCKED_AT_BEGIN = "bezetting_test_locked_at_begin"
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ from bezetting.store.models import (
     Team,
 )
 from bezetting.web import create_site
-from tests.api.conftest import NOW, PASSWORD, World, _build
+from tests.api.conftest import NOW, PASSWORD, World, _build, writes_take_the_lock_first
 
 __all__ = ["NOW", "PASSWORD", "CasShifts", "Clock", "WebWorld", "log_in", "version_shown"]
 
@@ -362,13 +362,14 @@ def site(
     monkeypatch.setenv("BEZETTING_ENV", "test")
     engine = create_engine_for_url(f"sqlite:///{copy}")
     try:
-        yield create_site(
-            load_settings(env="test", data_dir=tmp_path),
-            sessions=make_session_factory(engine),
-            runner=web_runner,
-            clock=clock.now,
-            login_limiter=LoginRateLimiter(max_attempts=50),
-        )
+        with writes_take_the_lock_first(engine):
+            yield create_site(
+                load_settings(env="test", data_dir=tmp_path),
+                sessions=make_session_factory(engine),
+                runner=web_runner,
+                clock=clock.now,
+                login_limiter=LoginRateLimiter(max_attempts=50),
+            )
     finally:
         _finish_jobs(web_runner)
         engine.dispose()

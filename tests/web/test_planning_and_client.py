@@ -107,7 +107,7 @@ def test_the_jobs_list_shows_only_the_planners_own_organisation(
 def _add_contacts(site: FastAPI, queue_id: int) -> None:
     start = datetime(2020, 3, 12, 9, 0, tzinfo=UTC)
     waits = [(10, False), (30, False), (None, True), (5, False)]
-    with transaction(site.state.bezetting.sessions) as session:
+    with transaction(site.state.bezetting.sessions, writes=True) as session:
         for n, (wait, abandoned) in enumerate(waits):
             arrived = start + timedelta(minutes=n)
             session.add(

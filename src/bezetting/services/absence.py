@@ -65,7 +65,7 @@ def request_time_off(
         raise InputError(f"time off cannot start in the past ({starts_at.isoformat()})")
     if reason is not None and len(reason) > 400:
         raise InputError("the reason is longer than 400 characters")
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         _agent(session, agent_id)
         for other in queries.time_off_requests(session, agent_id):
             if other.status in (RequestStatus.PENDING, RequestStatus.APPROVED) and (
@@ -109,7 +109,7 @@ def report_sick(
     _aware("since", starts_at)
     if starts_at > now:
         raise InputError("one cannot report sick for the future; report it when it happens")
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         _agent(session, agent_id)
         open_absence = queries.open_absence(session, agent_id)
         if open_absence is not None:
@@ -135,7 +135,7 @@ def report_better(
     """
     ends_at = at or now
     _aware("at", ends_at)
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         absence = queries.open_absence(session, agent_id)
         if absence is None:
             raise InputError(f"agent {agent_id} is not reported absent")

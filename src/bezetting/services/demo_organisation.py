@@ -149,7 +149,7 @@ def seed_demo_organisation(
         )
     rng = np.random.default_rng(seed)
     people = demo_agents(rng, count=agents)
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         existing = queries.organisation_by_code(session, DEMO_ORGANISATION_CODE)
         if existing is not None:
             return _describe(session, existing, created=False)

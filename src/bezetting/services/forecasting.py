@@ -219,7 +219,7 @@ def run_forecast(
     report(0.95, "saving the forecast")
     name = result.choice.model.name
     stored_name = name if len(name) <= _MODEL_COLUMN else name[: _MODEL_COLUMN - 1] + "…"
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         version = plan_queries.next_forecast_version(session, queue_id)
         forecast = Forecast(
             queue_id=queue_id,

@@ -64,7 +64,7 @@ def create_organisation(
     timezone: str = "Europe/Amsterdam",
 ) -> OrganisationRef:
     """Create an organisation with one client of the same code (its in-house client)."""
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         if queries.organisation_by_code(session, code) is not None:
             raise InputError(f"an organisation with code {code!r} exists already")
         organisation = Organisation(code=code, name=name, timezone=timezone, created_at=now)
@@ -149,7 +149,7 @@ def create_queue(sessions: SessionFactory, organisation_code: str | None, spec: 
     Raises:
         InputError: the organisation or client is unknown, or the code is taken.
     """
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         organisation = resolve_organisation(session, organisation_code)
         if spec.code in queries.queues_by_code(session, organisation.id):
             raise InputError(f"queue {spec.code!r} exists already in {organisation.code!r}")

@@ -377,7 +377,7 @@ def decide_team_request(
     if who.role is not Role.TEAM_LEAD:
         raise PermissionDeniedError("deciding from the team page is for team leads")
     view = decide_request(sessions, who, request_id, approve=approve, now=now)
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         agent = session.get(Agent, view.agent_id)
         agent_name = agent.name if agent is not None else ""
     return TeamRequest(request=view, agent_name=agent_name)

@@ -77,7 +77,7 @@ def decide_request(
     """
     if who.role not in _DECIDERS:
         raise PermissionDeniedError("requests are decided by planners and team leads")
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         request = session.get(Request, request_id)
         agent = session.get(Agent, request.agent_id) if request is not None else None
         if request is None or agent is None or agent.organisation_id != who.organisation_id:

@@ -243,7 +243,7 @@ def compute_requirements(
     """
     if shrinkage is not None and not 0.0 <= shrinkage < 1.0:
         raise InputError(f"shrinkage must be at least 0 and below 1, got {shrinkage!r}")
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         forecast = session.get(Forecast, forecast_id)
         if forecast is None:
             raise InputError(f"no forecast with id {forecast_id}")

@@ -83,7 +83,7 @@ def create_schedule(
     """
     if period_end < period_start:
         raise InputError(f"the period ends ({period_end}) before it starts ({period_start})")
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         org = resolve_organisation(session, organisation)
         for plan in shifts:
             _check(plan, org.id, session)
@@ -170,7 +170,7 @@ def save_schedule_shifts(
         ConflictError: the schedule is no longer at ``expected_version``.
         InputError: unknown schedule or agent, naive times, activities outside their shift.
     """
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         schedule = _load(session, schedule_id, expected_version)
         for plan in shifts:
             _check(plan, schedule.organisation_id, session)
@@ -191,7 +191,7 @@ def publish_schedule(
         ConflictError: the schedule is no longer at ``expected_version``.
         InputError: unknown schedule, already published, or without shifts.
     """
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         schedule = _load(session, schedule_id, expected_version)
         if schedule.status is ScheduleStatus.PUBLISHED:
             raise InputError(f"schedule {schedule_id} is already published")

@@ -147,7 +147,7 @@ def offer_swap(
     me = _agent_of(who)
     if note is not None and len(note) > 400:
         raise InputError("the note is longer than 400 characters")
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         shift = _published_shift(session, who, shift_id)
         if shift is None or shift.agent_id != me:
             raise NotFoundError(f"no published shift with id {shift_id} of yours")
@@ -221,7 +221,7 @@ def accept_swap(
         SwapRefusedError: the swap breaks a labour rule for one of the two agents.
     """
     me = _agent_of(who)
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         request = _swap(session, who, swap_id)
         if _stage(request) is not SwapStage.OPEN:
             raise ConflictError(f"swap {swap_id} is {_stage(request).value}, not open")
@@ -283,7 +283,7 @@ def decide_swap(
         raise PermissionDeniedError("only a planner, an admin or a team lead decides swaps")
     if approve and schedule_version is None:
         raise InputError("approving a swap needs the schedule's version (schedule_version)")
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         request = _swap(session, who, swap_id)
         _check_team_reach(session, who, request)
         if _stage(request) is not SwapStage.ACCEPTED:
@@ -337,7 +337,7 @@ def withdraw_swap(
         ConflictError: the swap was decided already.
     """
     me = _agent_of(who)
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         request = _swap(session, who, swap_id)
         if request.agent_id != me:
             raise NotFoundError(f"no swap with id {swap_id} of yours")

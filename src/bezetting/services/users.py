@@ -156,7 +156,7 @@ def create_user(
     if role is Role.CLIENT_VIEWER and client_code is None:
         raise InputError("a client viewer needs the client's code (--client)")
     password_hash = hash_password(password)
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         org = resolve_organisation(session, organisation)
         if _user_by_email(session, email) is not None:
             raise ConflictError(f"a user with e-mail {email!r} exists already")
@@ -270,7 +270,7 @@ def authenticate(
     Raises:
         AuthenticationError: unknown e-mail, wrong password or inactive user (one message).
     """
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         user = _user_by_email(session, email)
         ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
         if user is None or not ok or not user.active:
@@ -308,7 +308,7 @@ def issue_token(
         raise InputError("session tokens are issued by logging in; use 'api' or 'integration'")
     if not label.strip():
         raise InputError("a token needs a name that says what uses it")
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         user = session.get(User, user_id)
         if user is None or user.organisation_id != organisation_id:
             raise NotFoundError(f"no user with id {user_id}")
@@ -353,7 +353,7 @@ def principal_for_token(sessions: SessionFactory, token: str, *, now: datetime) 
 
 def revoke_token(sessions: SessionFactory, *, token_id: int, now: datetime) -> None:
     """Revoke a token or end a login session (idempotent)."""
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         row = session.get(ApiToken, token_id)
         if row is not None and row.revoked_at is None:
             row.revoked_at = now

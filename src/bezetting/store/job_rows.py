@@ -71,7 +71,7 @@ def insert_job(sessions: SessionFactory, row: JobRow) -> None:
         ConflictError: a job with that id exists.
     """
     values = row._asdict() | {"state": JobState(row.state)}
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         if session.get(Job, row.id) is not None:
             raise ConflictError(f"a job with id {row.id!r} exists already")
         session.execute(insert(Job).values(**values))
@@ -93,7 +93,7 @@ def update_job_if_version(sessions: SessionFactory, row: JobRow, *, expected_ver
     written_once = ("id", "params", "created_at", "organisation_id", "created_by_user_id")
     values = {k: v for k, v in row._asdict().items() if k not in written_once}
     values["state"] = JobState(row.state)
-    with transaction(sessions) as session:
+    with transaction(sessions, writes=True) as session:
         result = session.execute(
             update(Job)
             .where(Job.id == row.id, Job.version == expected_version)

@@ -22,9 +22,10 @@ _TABLE = re.compile(r"on table '(\w+)'")
 def transaction(sessions: SessionFactory, *, writes: bool = False) -> Iterator[Session]:
     """Open a session, begin, yield; commit on success, roll back on any error.
 
-    ``writes``: the use case reads, then writes, and may run many at once (live events). On
-    SQLite it then holds the write lock from the start, so concurrent writers queue up instead
-    of the later one being refused; PostgreSQL needs nothing.
+    ``writes``: the use case writes. Every one that does passes it (the API and page tests
+    fail a write made without it). On SQLite the transaction then takes the write lock from
+    the start, so concurrent writers queue up instead of the later one being refused; a
+    read-only use case leaves it off and never waits for a writer. PostgreSQL needs nothing.
 
     Raises:
         ConflictError: a row was changed by someone else since it was read (stale version),

@@ -109,7 +109,7 @@ def run_import(
     rows = [Cells(line, values, columns) for line, values in table.rows]
     outcome = Outcome()
     try:
-        with transaction(sessions) as session:
+        with transaction(sessions, writes=True) as session:
             organisation = resolve_organisation(session, options.organisation)
             earlier = queries.import_batch(session, organisation.id, kind, sha256)
             if earlier is not None:
