@@ -9,6 +9,8 @@ import pytest
 
 from bezetting.core.errors import InputError
 from bezetting.core.forecast import (
+    DAY_AFTER_EVENT_NAME,
+    HOLIDAY_EVENT_NAME,
     BacktestResult,
     Event,
     SameWeekdayMean,
@@ -100,12 +102,44 @@ def test_event_days_are_replaced_by_ordinary_weeks_and_their_ratio_kept():
 
 
 def test_dutch_public_holidays_of_2020():
-    days = {e.first_day: e.note for e in holiday_events(date(2020, 4, 1), date(2020, 5, 31))}
+    days = {e.first_day: e.name for e in holiday_events(date(2020, 4, 1), date(2020, 5, 31))}
     # Published: Easter Monday 13 April, King's Day 27 April, Ascension 21 May 2020.
-    assert date(2020, 4, 13) in days
-    assert date(2020, 4, 27) in days
-    assert date(2020, 5, 21) in days
-    assert date(2020, 4, 14) not in days
+    assert days[date(2020, 4, 13)] == HOLIDAY_EVENT_NAME
+    assert days[date(2020, 4, 27)] == HOLIDAY_EVENT_NAME
+    assert days[date(2020, 5, 21)] == HOLIDAY_EVENT_NAME
+    assert days[date(2020, 4, 14)] == DAY_AFTER_EVENT_NAME
+    assert date(2020, 4, 15) not in days
+
+
+def test_israels_intermediate_days_of_sukkot_are_optional_holidays_of_their_own():
+    # 1999: Sukkot on 25 September, its intermediate days 26-30 September (banks open, demand
+    # lower), Simchat Torah on 2 October.
+    events = holiday_events(date(1999, 9, 24), date(1999, 10, 4), country="IL")
+    names = {e.first_day: e.name for e in events}
+    assert names[date(1999, 9, 25)] == HOLIDAY_EVENT_NAME
+    assert [names[date(1999, 9, d)] for d in range(26, 31)] == ["optional holiday"] * 5
+    # The day after each run of holidays, never a holiday itself.
+    assert names[date(1999, 10, 1)] == DAY_AFTER_EVENT_NAME
+    assert names[date(1999, 10, 3)] == DAY_AFTER_EVENT_NAME
+    assert date(1999, 9, 24) not in names
+
+
+def test_public_holidays_alone_on_request():
+    events = holiday_events(
+        date(1999, 9, 24), date(1999, 10, 4), country="IL", categories=("public",), day_after=False
+    )
+    assert [e.first_day for e in events] == [date(1999, 9, 25), date(1999, 10, 2)]
+
+
+def test_a_category_the_country_does_not_have_is_skipped():
+    # Germany's calendar has no "optional" category; its public holidays still come.
+    events = holiday_events(date(2020, 12, 24), date(2020, 12, 31), country="DE", day_after=False)
+    assert [e.first_day for e in events] == [date(2020, 12, 25), date(2020, 12, 26)]
+
+
+def test_a_holiday_on_the_eve_of_the_range_makes_its_first_day_a_day_after():
+    events = holiday_events(date(2020, 1, 2), date(2020, 1, 3))
+    assert [(e.first_day, e.name) for e in events] == [(date(2020, 1, 2), DAY_AFTER_EVENT_NAME)]
 
 
 def test_an_event_ending_before_it_starts_is_refused():

@@ -128,3 +128,25 @@ def test_a_surge_moves_the_forecast_to_the_new_level(weekly_pattern):
     assert result.day_forecast.level_shift is not None
     assert result.day_forecast.level_shift.ratio == pytest.approx(1.6)
     assert result.volume.sum() == pytest.approx(1.6 * weekly_pattern(24).sum())
+
+
+def test_the_day_after_a_holiday_gets_the_factor_its_history_shows(weekly_pattern):
+    """Spring 2020 in the Netherlands: every public holiday at 30% of its ordinary weekday and
+    every day after one at 150% (work put off comes back); Ascension (Thursday 21 May) and
+    the Friday after it are forecast so."""
+    first = date(2020, 2, 3)  # a Monday; 15 weeks, to Sunday 17 May
+    days = np.tile(weekly_pattern(24), 15).reshape(105, 24)
+    for holiday in (date(2020, 4, 10), date(2020, 4, 12), date(2020, 4, 13), date(2020, 4, 27),
+                    date(2020, 5, 5)):  # fmt: skip
+        days[(holiday - first).days] *= 0.3
+    for after in (date(2020, 4, 11), date(2020, 4, 14), date(2020, 4, 28), date(2020, 5, 6)):
+        days[(after - first).days] *= 1.5
+    result = forecast_queue(
+        hourly_series(days, first),
+        settings=settings(candidates=(SameWeekdayMean(weeks=4),), holidays_country="NL"),
+    )
+    forecast = result.volume.reshape(7, 24)
+    week = weekly_pattern(24).reshape(7, 24)
+    assert forecast[3] == pytest.approx(0.3 * week[3])  # Ascension Day
+    assert forecast[4] == pytest.approx(1.5 * week[4])  # the Friday after it
+    assert forecast[5] == pytest.approx(week[5])

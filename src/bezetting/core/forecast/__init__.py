@@ -32,6 +32,8 @@ from bezetting.core.forecast.backtest import (
     rolling_origin,
 )
 from bezetting.core.forecast.events import (
+    DAY_AFTER_EVENT_NAME,
+    HOLIDAY_CATEGORIES,
     HOLIDAY_EVENT_NAME,
     Event,
     EventFactor,
@@ -60,6 +62,8 @@ from bezetting.core.forecast.protocol import CalendarForecaster, Forecaster, Pre
 from bezetting.core.forecast.series import ContactRecords, IntervalSeries, aggregate_contacts
 
 __all__ = [
+    "DAY_AFTER_EVENT_NAME",
+    "HOLIDAY_CATEGORIES",
     "HOLIDAY_EVENT_NAME",
     "BacktestResult",
     "CalendarForecaster",

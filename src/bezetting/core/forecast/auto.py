@@ -32,7 +32,7 @@ from bezetting.core.forecast.backtest import (
     origins_for,
     rolling_origin,
 )
-from bezetting.core.forecast.events import Event, holiday_events
+from bezetting.core.forecast.events import HOLIDAY_CATEGORIES, Event, holiday_events
 from bezetting.core.forecast.models import (
     DailyProfile,
     DayOfMonthAdjusted,
@@ -260,7 +260,9 @@ class ForecastSettings:
         start_utc: first forecast interval; ``None`` means right after the history.
         opening_hours: closed intervals are forecast as zero.
         events: declared events (campaigns, regulations, surges), past and future.
-        holidays_country: add that country's public holidays as events (``None``: none).
+        holidays_country: add that country's holidays as events (``None``: none).
+        holiday_categories: the ``holidays`` categories to take (those the country has).
+        day_after_holidays: the first day after each run of holidays is an event too.
         candidates: models to choose from; ``None`` means :func:`default_candidates`.
         backtest_origins: number of rolling origins.
         backtest_horizon_days: days forecast from each origin (fewer when the history is
@@ -283,6 +285,8 @@ class ForecastSettings:
     opening_hours: OpeningHours = field(default_factory=OpeningHours.always)
     events: tuple[Event, ...] = ()
     holidays_country: str | None = "NL"
+    holiday_categories: tuple[str, ...] = HOLIDAY_CATEGORIES
+    day_after_holidays: bool = True
     candidates: tuple[Forecaster, ...] | None = None
     backtest_origins: int = 14
     backtest_horizon_days: int = 7
@@ -393,7 +397,11 @@ def forecast_queue(
     events = settings.events
     if settings.holidays_country is not None:
         events = events + holiday_events(
-            history.first_day, end_day, country=settings.holidays_country
+            history.first_day,
+            end_day,
+            country=settings.holidays_country,
+            categories=settings.holiday_categories,
+            day_after=settings.day_after_holidays,
         )
     options = PipelineOptions(
         events=events, detect_level_shift=settings.detect_level_shift, level=settings.level
