@@ -43,12 +43,12 @@ from bezetting.core.forecast import (
 
 _API = ForecastSettings(horizon=timedelta(days=7))
 SELECTIONS = {
-    "CLI default": (10, 2),
-    "forecast_queue default": (_API.backtest_origins, _API.backtest_step_days),
+    "product default": (_API.backtest_origins, _API.backtest_step_days),
+    "14 origins 1 day apart (the service's default before)": (14, 1),
 }
-"""(origins, days apart) of the product's backtests: ``bezetting forecast --backtest-origins
---backtest-step`` and ``ForecastSettings``. The choice at each evaluation origin sees the
-same origins before it."""
+"""(origins, days apart) of backtests the choice may see: the product's default
+(``ForecastSettings``, also ``bezetting forecast``'s) first. The choice at each evaluation
+origin sees the same origins before it."""
 
 
 def shared_data() -> Path:

@@ -33,6 +33,8 @@ from bezetting.core.calendar import (
 )
 from bezetting.core.errors import BezettingError, InputError
 from bezetting.core.forecast import (
+    BACKTEST_ORIGINS,
+    BACKTEST_STEP_DAYS,
     Event,
     ForecastSettings,
     IntervalSeries,
@@ -181,7 +183,11 @@ def forecast_command(
     ] = None,
     timezone: Annotated[str, typer.Option(help="Local time zone.")] = DEFAULT_TIMEZONE,
     holidays: Annotated[
-        str, typer.Option(help="Country code for public holidays, or 'none'.")
+        str,
+        typer.Option(
+            help="Country code: its public and optional holidays, and the day after each, "
+            "are events. 'none': no holidays."
+        ),
     ] = "NL",
     open_hours: Annotated[
         list[str] | None,
@@ -203,8 +209,12 @@ def forecast_command(
         typer.Option(help="Map a contact-record column: arrived_at=StartTime (repeat)."),
     ] = None,
     delimiter: Annotated[str, typer.Option(help="CSV field separator.")] = ",",
-    backtest_origins: Annotated[int, typer.Option(help="Rolling backtest origins.")] = 10,
-    backtest_step: Annotated[int, typer.Option(help="Days between backtest origins.")] = 2,
+    backtest_origins: Annotated[
+        int, typer.Option(help="Rolling backtest origins.")
+    ] = BACKTEST_ORIGINS,
+    backtest_step: Annotated[
+        int, typer.Option(help="Days between backtest origins.")
+    ] = BACKTEST_STEP_DAYS,
     interval_models: Annotated[
         bool, typer.Option(help="Also try statsforecast models directly on intervals (slower).")
     ] = True,

@@ -152,7 +152,8 @@ def run_forecast(
         candidates: models to choose from; ``None`` means the daily-total models of
             :func:`~bezetting.core.forecast.default_candidates` (statsforecast's models on the
             intervals are opt-in: much slower).
-        holidays_country: public holidays as events (``None``: none).
+        holidays_country: its public and optional holidays, and the day after each, as events
+            (``None``: none).
         default_aht_seconds: handle time where the history has none.
         organisation_id: when given, the queue must belong to it (a caller acting for one
             organisation cannot forecast another's queue).

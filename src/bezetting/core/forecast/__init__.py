@@ -13,6 +13,8 @@ Example:
 
 from bezetting.core.forecast.aht import forecast_aht
 from bezetting.core.forecast.auto import (
+    BACKTEST_ORIGINS,
+    BACKTEST_STEP_DAYS,
     ForecastSettings,
     ModelChoice,
     QueueForecast,
@@ -62,6 +64,8 @@ from bezetting.core.forecast.protocol import CalendarForecaster, Forecaster, Pre
 from bezetting.core.forecast.series import ContactRecords, IntervalSeries, aggregate_contacts
 
 __all__ = [
+    "BACKTEST_ORIGINS",
+    "BACKTEST_STEP_DAYS",
     "DAY_AFTER_EVENT_NAME",
     "HOLIDAY_CATEGORIES",
     "HOLIDAY_EVENT_NAME",
