@@ -101,7 +101,8 @@ def test_with_one_agent_the_best_response_is_the_optimum() -> None:
     assert _cost(prob, found.shifts) == pytest.approx(optimum.objective)
 
 
-def test_the_search_keeps_every_rule_and_never_costs_more_than_its_start() -> None:
+@pytest.mark.parametrize("class_days", [False, True])
+def test_the_search_keeps_every_rule_and_never_costs_more_than_its_start(class_days: bool) -> None:
     prob = _uneven(
         agent("ann", contract=contract(16, 24, 32)),
         agent("bob", contract=contract(24, 32, 36)),
@@ -114,7 +115,7 @@ def test_the_search_keeps_every_rule_and_never_costs_more_than_its_start() -> No
     grid = prob.horizon.grid()
     ctx = ModelContext(prob, grid, build_candidates(prob, grid))
     start = greedy_schedule(ctx)
-    found = improve_by_agents(ctx, start, seconds=10, clock=time.monotonic)
+    found = improve_by_agents(ctx, start, seconds=10, clock=time.monotonic, class_days=class_days)
     assert validate(prob, Schedule(found.shifts)) == ()
     assert _cost(prob, found.shifts) <= _cost(prob, start.shifts) + 1e-9
 

@@ -161,7 +161,7 @@ def improve_by_agents(
     step_seconds: float = 2.0,
     joint_agents: int = 8,
     workers: int = 2,
-    class_days: bool = True,
+    class_days: bool = False,
     class_day_agents: int = 20,
 ) -> GreedySchedule:
     """Best responses in random agent order until a pass changes nothing, then joint moves of

@@ -5,7 +5,9 @@ agents drawn at random rarely can together either. The shortage left sits on par
 days and groups; freeing every agent of one skill set on one such day (their other days
 kept) lets them re-time shifts and breaks against each other where it matters. Week 1 of
 the 200-agent benchmark, 30 s from the converged best responses: such moves 32,055 to
-31,829 (3 of 6 paid), random 8-agent moves to 31,963 (5 of 12, smaller steps).
+31,829 (3 of 6 paid), random 8-agent moves to 31,963 (5 of 12, smaller steps). In the full
+benchmarks the gain did not show (within run-to-run noise), so it is off by default
+(``improve_by_agents(class_days=...)``; docs/benchmarks/schedule.md, sixth session).
 """
 
 from __future__ import annotations
