@@ -137,10 +137,12 @@ def test_solved_whole_the_start_is_reported_first_and_the_objective_is_the_real_
 
 
 def test_decomposed_every_week_is_searched_and_the_whole_stays_legal() -> None:
+    # 20 s, not 8: at 8 s under a load of 4 to 5 the budget left the last week greedy
+    # (status heuristic), on the unchanged code as well.
     prob = _pressed()
     result = solve(
         prob,
-        parameters=SolveParameters(time_limit_seconds=8, decomposition=Decomposition.WEEKS),
+        parameters=SolveParameters(time_limit_seconds=20, decomposition=Decomposition.WEEKS),
     )
     assert result.violations == ()
     assert result.status.value in ("feasible", "optimal")
