@@ -20,6 +20,7 @@ first use) in a subprocess; each side is timed around its own solve only.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -49,6 +50,7 @@ from bezetting.core.schedule import (
     SolveParameters,
     TimeWindow,
     UnwantedTimeWish,
+    _agent_search,
     simulated_agents,
     solve,
 )
@@ -282,6 +284,11 @@ def main() -> None:
         help="skip the agent-by-agent search (the greedy start goes to CP-SAT directly)",
     )
     parser.add_argument(
+        "--class-days",
+        action="store_true",
+        help="joint moves also free a skill class on a short day (improve_by_agents(class_days))",
+    )
+    parser.add_argument(
         "--compare-old", action="store_true", help="also run CP-SAT alone on the same problem"
     )
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
@@ -295,6 +302,13 @@ def main() -> None:
         help="simulator runs of the voice group's schedule (0: skip the simulator check)",
     )
     args = parser.parse_args()
+    if args.class_days:
+        # Not a SolveParameters field yet (solve.py is being reworked): switched on here.
+        # (``bezetting.core.schedule.solve`` is the function; the module is in sys.modules.)
+        solve_module = sys.modules["bezetting.core.schedule.solve"]
+        solve_module.improve_by_agents = functools.partial(  # type: ignore[attr-defined]
+            _agent_search.improve_by_agents, class_days=True
+        )
     t0 = clock.monotonic()
     problem = build(args.agents, args.weeks, args.seed)
     built = clock.monotonic() - t0

@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 
 from bezetting.core.schedule import builders
 from bezetting.core.schedule._candidates import Candidate
+from bezetting.core.schedule._neighbourhoods import worst_neighbourhood
 from bezetting.core.schedule.builders import COST_SCALE, ModelContext
 from bezetting.core.schedule.greedy import GreedySchedule, assemble_shifts
 from bezetting.core.schedule.plan import ActivityKind
@@ -160,10 +161,14 @@ def improve_by_agents(
     step_seconds: float = 2.0,
     joint_agents: int = 8,
     workers: int = 2,
+    class_days: bool = False,
+    class_day_agents: int = 20,
 ) -> GreedySchedule:
     """Best responses in random agent order until a pass changes nothing, then joint moves of
     ``joint_agents`` agents at a time (:func:`_joint_move`) until they stop paying or
-    ``seconds`` are used.
+    ``seconds`` are used. With ``class_days`` every other joint move frees up to
+    ``class_day_agents`` agents of one skill class on one day where its groups are short
+    (:mod:`._neighbourhoods`), their other days kept.
 
     Agents with fixed events keep their shifts (their event slots are not coverage). The
     answer is never worse in coverage, contract and wish cost than ``start``: a step is taken
@@ -187,7 +192,6 @@ def improve_by_agents(
     short_worth = np.maximum(1.0, np.round(short_worth))  # as builders.add_coverage rounds
     surplus_cost = max(1, round(w.over_coverage_per_slot * COST_SCALE))
     opened = open_slots(prob, grid)
-    n = len(prob.agents)
     step = grid.slot_minutes
     # usable[a][g, t]: the agent may work for group g at slot t
     usable = []
@@ -197,25 +201,8 @@ def improve_by_agents(
             if g in index and g in opened:
                 mask[index[g]] = opened[g]
         usable.append(mask)
-    chosen: list[dict[int, int]] = []  # per agent: day -> candidate index
-    index_of = [{(c.first, c.last): i for i, c in enumerate(cs)} for cs in ctx.candidates]
-    for a, picked in enumerate(start.chosen):
-        chosen.append({c.day: index_of[a][(c.first, c.last)] for c in picked})
-    breaks: list[dict[int, list[int]]] = [{} for _ in range(n)]  # day -> part starts
-    for a, parts in enumerate(start.break_starts):
-        for day, _p, t, _len in sorted(parts):
-            breaks[a].setdefault(day, []).append(t)
-    # Who covers what now: the start's own group labels.
-    contrib = np.zeros((n, n_g, n_t), dtype=np.int16)
-    agent_index = {agent.id: a for a, agent in enumerate(prob.agents)}
-    for s in start.shifts:
-        a = agent_index[s.agent_id]
-        for act in s.activities:
-            if act.kind is ActivityKind.WORK and act.skill_group in index:
-                lo = grid.slot_of(int(act.start.timestamp()))
-                hi = grid.slot_of(int(act.end.timestamp()))
-                contrib[a, index[act.skill_group], lo:hi] += 1
-    staffed = contrib.sum(axis=0)
+    state = _state_of(ctx, start)
+    chosen, breaks, contrib, staffed = state.chosen, state.breaks, state.contrib, state.staffed
     movable = [a for a, agent in enumerate(prob.agents) if not agent.events]
     own: dict[int, _Own] = {}
     rng = random.Random(seed)
@@ -263,13 +250,35 @@ def improve_by_agents(
                     mine[group[slots], slots] += 1
                 staffed += mine - contrib[a]
                 contrib[a] = mine
-    state = _State(chosen, breaks, contrib, staffed)
     # Joint moves until the time is up or they stop paying: as many failures in a row as it
-    # takes to draw every agent about twice (at least 10).
+    # takes to draw every agent about twice (at least 10). With ``class_days`` every other
+    # move frees a skill class on the day where its groups are shortest (``_neighbourhoods``).
+    classes = sorted({prob.agents[a].skill_groups for a in movable}, key=sorted)
     failures, patience = 0, max(10, 2 * len(movable) // max(1, joint_agents))
+    turn = 0
     while clock() < deadline - 0.5 and len(movable) > 1 and joint_agents > 1:
-        block = _block(prob, movable, joint_agents, rng)
-        if _joint_move(ctx, state, block, deadline - clock(), workers):
+        turn += 1
+        free_days = None
+        block = []
+        if class_days and turn % 2:
+            short = np.maximum(required - state.staffed, 0) * short_worth
+            where = worst_neighbourhood(short, groups, grid.slot_day, classes, rng)
+            if where is not None:
+                block = [a for a in movable if prob.agents[a].skill_groups == where.skill_groups]
+                rng.shuffle(block)
+                block, free_days = block[:class_day_agents], where.days
+        if not block:
+            block = _block(prob, movable, joint_agents, rng)
+        seconds_per_move = 2.0 if free_days is None else 4.0
+        if _joint_move(
+            ctx,
+            state,
+            block,
+            deadline - clock(),
+            workers,
+            free_days=free_days,
+            solve_seconds=seconds_per_move,
+        ):
             failures = 0
         else:
             failures += 1
@@ -287,6 +296,31 @@ class _State:
     breaks: list[dict[int, list[int]]]
     contrib: NDArray[np.int16]
     staffed: NDArray[np.int16]
+
+
+def _state_of(ctx: ModelContext, start: GreedySchedule) -> _State:
+    """The search's view of a schedule: candidate indices, break starts, group labels."""
+    prob, grid = ctx.problem, ctx.grid
+    index = {d.skill_group: i for i, d in enumerate(prob.demand)}
+    chosen: list[dict[int, int]] = []  # per agent: day -> candidate index
+    index_of = [{(c.first, c.last): i for i, c in enumerate(cs)} for cs in ctx.candidates]
+    for a, picked in enumerate(start.chosen):
+        chosen.append({c.day: index_of[a][(c.first, c.last)] for c in picked})
+    breaks: list[dict[int, list[int]]] = [{} for _ in prob.agents]  # day -> part starts
+    for a, parts in enumerate(start.break_starts):
+        for day, _p, t, _len in sorted(parts):
+            breaks[a].setdefault(day, []).append(t)
+    # Who covers what now: the start's own group labels.
+    contrib = np.zeros((len(prob.agents), len(index), grid.n_slots), dtype=np.int16)
+    agent_index = {agent.id: a for a, agent in enumerate(prob.agents)}
+    for s in start.shifts:
+        a = agent_index[s.agent_id]
+        for act in s.activities:
+            if act.kind is ActivityKind.WORK and act.skill_group in index:
+                lo = grid.slot_of(int(act.start.timestamp()))
+                hi = grid.slot_of(int(act.end.timestamp()))
+                contrib[a, index[act.skill_group], lo:hi] += 1
+    return _State(chosen, breaks, contrib, contrib.sum(axis=0))
 
 
 def _block(prob: Problem, movable: list[int], k: int, rng: random.Random) -> list[int]:
@@ -312,15 +346,33 @@ _JOINT_RULES = (*OWN_RULES, builders.add_breaks, builders.add_coverage)
 
 
 def _joint_move(
-    ctx: ModelContext, state: _State, block: list[int], seconds: float, workers: int
+    ctx: ModelContext,
+    state: _State,
+    block: list[int],
+    seconds: float,
+    workers: int,
+    *,
+    free_days: frozenset[int] | None = None,
+    solve_seconds: float = 2.0,
 ) -> bool:
     """Re-plan ``block`` together against everyone else's coverage; True when it improved.
 
     The demand of the small model is what the others leave uncovered (at least 0), so its
     under- and over-coverage change exactly as the whole schedule's do. Its cost now is found
-    by solving it with the current weeks fixed; a better answer replaces them.
+    by solving it with the current weeks fixed; a better answer replaces them. With
+    ``free_days`` only those days' shifts may change (the model holds just the current
+    shifts of the other days, kept; their breaks may move).
     """
     prob, grid = ctx.problem, ctx.grid
+    # kept[b]: the block agent's candidates in the small model (indices into its own list)
+    kept = [
+        [
+            i
+            for i, c in enumerate(ctx.candidates[a])
+            if free_days is None or c.day in free_days or state.chosen[a].get(c.day) == i
+        ]
+        for a in block
+    ]
     groups = [d.skill_group for d in prob.demand]
     others = state.staffed - state.contrib[block].sum(axis=0)
     demand = tuple(
@@ -332,17 +384,20 @@ def _joint_move(
         for g, d in enumerate(prob.demand)
     )
     small = dataclasses.replace(prob, agents=tuple(prob.agents[a] for a in block), demand=demand)
-    sub = ModelContext(small, grid, [ctx.candidates[a] for a in block])
+    mine_only = [[ctx.candidates[a][i] for i in own] for a, own in zip(block, kept, strict=True)]
+    sub = ModelContext(small, grid, mine_only)
     terms: list[builders.PenaltyTerm] = []
     for build in _JOINT_RULES:
         terms += build(sub)
     m = sub.model
     m.minimize(cp_model.LinearExpr.weighted_sum([t.expr for t in terms], [t.weight for t in terms]))
     for b, a in enumerate(block):
-        now = set(state.chosen[a].values())
+        now = {j for j, i in enumerate(kept[b]) if state.chosen[a].get(mine_only[b][j].day) == i}
         keep_wishes(sub, b, now)
-        for i, var in enumerate(sub.x[b]):
-            m.add_hint(var, i in now)
+        for j, var in enumerate(sub.x[b]):
+            m.add_hint(var, j in now)
+            if j in now and free_days is not None and sub.candidates[b][j].day not in free_days:
+                m.add(var == 1)
     placed = {
         (b, day, p, t)
         for b, a in enumerate(block)
@@ -351,6 +406,8 @@ def _joint_move(
     }
     for key, var in sub.break_keys.items():
         m.add_hint(var, key in placed)
+        if free_days is not None and key[1] not in free_days:
+            m.add(var == (key in placed))
     fixed = cp_model.CpSolver()
     fixed.parameters.num_workers = 1
     fixed_limit = min(1.0, seconds / 4)
@@ -364,7 +421,7 @@ def _joint_move(
         m.add_hint(m.get_int_var_from_proto_index(index), value)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = max(0.1, min(2.0, seconds - fixed_limit))
+    solver.parameters.max_time_in_seconds = max(0.1, min(solve_seconds, seconds - fixed_limit))
     code = solver.solve(m)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
@@ -374,7 +431,9 @@ def _joint_move(
     for b, a in enumerate(block):
         cands = ctx.candidates[a]
         state.chosen[a] = {
-            cands[i].day: i for i, var in enumerate(sub.x[b]) if solver.boolean_value(var)
+            cands[i].day: i
+            for i, var in zip(kept[b], sub.x[b], strict=True)
+            if solver.boolean_value(var)
         }
         starts: dict[int, list[int]] = {}
         for (bb, day, _p, t), var in sorted(sub.break_keys.items()):
