@@ -124,7 +124,11 @@ def demo_absences(
     # Still sick: agents without a minimum who were at work in the plan's last week before.
     week_before = PLAN_FIRST_DAY - timedelta(days=7)
     busy = {person.external_id for person, _, back in drawn if back > week_before} | not_open
-    free = sorted(p.external_id for p in people if p.hours_min == 0 and p.external_id not in busy)
+    free = sorted(
+        p.external_id
+        for p in people
+        if p.hours_min == 0 and p.start_date <= week_before and p.external_id not in busy
+    )
     for external_id in rng.choice(free, size=min(OPEN_ABSENCES, len(free)), replace=False):
         start = PLAN_FIRST_DAY - timedelta(days=int(rng.integers(3, 5)))  # Thursday or Friday
         absences.append(DemoAbsence(str(external_id), _at(start, _REPORTED_AT), None))
