@@ -35,6 +35,7 @@ from bezetting.services.schedules import (
     publish_schedule,
     save_schedule_shifts,
 )
+from bezetting.services.surveys import open_survey
 from bezetting.services.swaps import accept_swap, offer_swap
 from bezetting.services.users import create_user, issue_token, principal_for_token
 from bezetting.store import create_engine_for_url, make_session_factory, transaction, upgrade
@@ -68,6 +69,7 @@ class World:
     open_swap_id: int
     own_swap_id: int
     accepted_swap_id: int
+    open_survey_id: int
 
 
 def _build(path: Path) -> World:
@@ -190,6 +192,14 @@ def _build(path: Path) -> World:
         ends_at=NOW + timedelta(days=21),
         now=NOW,
     )
+    admin = principal_for_token(sessions, tokens["admin"], now=NOW)
+    survey = open_survey(
+        sessions,
+        admin,
+        question="How well can you work from home this week?",
+        opens_at=NOW - timedelta(days=1),
+        closes_at=NOW + timedelta(days=6),
+    )
     engine.dispose()
     return World(
         path=path,
@@ -209,6 +219,7 @@ def _build(path: Path) -> World:
         open_swap_id=open_swap.id,
         own_swap_id=own_swap.id,
         accepted_swap_id=accepted.id,
+        open_survey_id=survey.id,
     )
 
 

@@ -191,6 +191,24 @@ RULES: dict[tuple[str, str], Rule] = {
         not_found=("client_viewer",),
         notes="the in-house queue, asked by the bank's viewer",
     ),
+    ("POST", f"{V1}/surveys"): Rule(
+        ("admin", "planner"),
+        lambda w, r: Call(
+            f"{V1}/surveys",
+            {
+                "question": "How was your week?",
+                "opens_at": NOW.isoformat(),
+                "closes_at": (NOW + timedelta(days=7)).isoformat(),
+            },
+        ),
+    ),
+    ("GET", f"{V1}/surveys"): Rule(STAFF, lambda w, r: Call(f"{V1}/surveys")),
+    ("GET", f"{V1}/surveys/open"): Rule(("agent",), lambda w, r: Call(f"{V1}/surveys/open")),
+    ("POST", f"{V1}/surveys/{{survey_id}}/answer"): Rule(
+        ("agent",),
+        lambda w, r: Call(f"{V1}/surveys/{w.open_survey_id}/answer", {"value": 4}),
+        notes="nobody reads single answers: there is no route for them",
+    ),
     ("POST", f"{V1}/staffing"): Rule(
         PEOPLE,
         lambda w, r: Call(f"{V1}/staffing", {"volume": [250], "aht_seconds": [240]}),

@@ -14,8 +14,9 @@ from bezetting.services.organisations import (
     create_organisation,
     create_queue,
 )
+from bezetting.services.users import Principal
 from bezetting.store import SessionFactory
-from bezetting.store.enums import Channel
+from bezetting.store.enums import Channel, Role, TokenScope
 from bezetting.store.models import Agent
 
 NOW = datetime(2020, 3, 16, 7, 0, tzinfo=UTC)
@@ -33,6 +34,22 @@ def organisation(sessions: SessionFactory) -> OrganisationRef:
         QueueSpec(code="chat", name="Chat", channel=Channel.CHAT, chat_concurrency=3),
     )
     return ref
+
+
+def principal(
+    organisation: OrganisationRef, role: Role, *, user_id: int = 1, **links: int | None
+) -> Principal:
+    """A caller of ``organisation`` in ``role``, linked to an agent, team or client by ``links``."""
+    return Principal(
+        user_id=user_id,
+        organisation_id=organisation.id,
+        organisation_code=organisation.code,
+        email="x@example.nl",
+        role=role,
+        scope=TokenScope.SESSION,
+        token_id=1,
+        **links,  # type: ignore[arg-type]
+    )
 
 
 AGENTS_CSV = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -31,11 +32,14 @@ from bezetting.services.demo_organisation import (
     find_demo_organisation,
     seed_demo_organisation,
 )
+from bezetting.services.overview import MIN_ANSWERS_SHOWN, team_overview
 from bezetting.services.pseudonym import pseudonymise
-from bezetting.services.users import authenticate, principal_for_token
+from bezetting.services.surveys import pulse_questions
+from bezetting.services.users import Principal, authenticate, principal_for_token
 from bezetting.store import SessionFactory
 from bezetting.store.enums import Role
 from bezetting.store.models import (
+    Absence,
     Agent,
     AgentPreference,
     AgentSkill,
@@ -44,6 +48,8 @@ from bezetting.store.models import (
     OpeningException,
     OpeningHours,
     Queue,
+    SurveyAnswer,
+    SurveyParticipation,
     Team,
     Trainee,
     User,
@@ -295,3 +301,66 @@ def test_a_demo_needs_ten_agents_and_one_to_52_weeks(sessions: SessionFactory) -
     with pytest.raises(InputError, match="weeks_of_history"):
         seed_demo_organisation(sessions, now=NOW, pseudonym_key=KEY, weeks_of_history=0)
     assert find_demo_organisation(sessions) is None
+
+
+DEMO_CLOCK = datetime(2020, 3, 17, 9, 30, tzinfo=AMSTERDAM)  # ``make run``'s clock start
+
+
+def _logged_in(sessions: SessionFactory, email: str) -> Principal:
+    _, token = authenticate(sessions, email=email, password=DEMO_PASSWORD, now=NOW)
+    return principal_for_token(sessions, token.token, now=NOW)
+
+
+def _team_lead(sessions: SessionFactory, team_id: int | None = None) -> Principal:
+    lead = _logged_in(sessions, "teamlead@demo.bezetting.invalid")
+    return lead if team_id is None else replace(lead, team_id=team_id)
+
+
+def test_every_team_lead_sees_absence_and_engagement_figures(seeded: Seeded) -> None:
+    sessions, _ = seeded
+    with sessions() as session:
+        team_ids = list(session.scalars(select(Team.id)))
+    rates = []
+    for team_id in team_ids:
+        figures = team_overview(
+            sessions, _team_lead(sessions, team_id), now=DEMO_CLOCK, zone=AMSTERDAM
+        ).figures
+        assert figures.engagement_answers >= MIN_ANSWERS_SHOWN
+        assert figures.engagement_share is not None
+        assert 0.25 < figures.engagement_share < 0.75
+        assert figures.absence_percentage is not None
+        rates.append(figures.absence_percentage)
+    # Per team (about 13 agents) the rate scatters; the centre as a whole is at 5-8%.
+    everyone = replace(_team_lead(sessions), team_id=None)
+    organisation_wide = team_overview(sessions, everyone, now=DEMO_CLOCK, zone=AMSTERDAM).figures
+    assert organisation_wide.absence_percentage is not None
+    assert 0.05 <= organisation_wide.absence_percentage <= 0.08
+    assert max(rates) > 0
+
+
+def test_one_or_two_agents_are_still_sick_on_the_demos_day(seeded: Seeded) -> None:
+    sessions, _ = seeded
+    with sessions() as session:
+        absences = list(session.scalars(select(Absence)))
+    still_open = [a for a in absences if a.ends_at is None]
+    assert 1 <= len(still_open) <= 2
+    assert len(absences) > 20
+    assert all(a.starts_at < DEMO_CLOCK for a in absences)
+    assert all(a.ends_at < DEMO_CLOCK for a in absences if a.ends_at is not None)
+
+
+def test_the_demo_agents_may_still_answer_the_pulse_the_others_answered_once(
+    seeded: Seeded,
+) -> None:
+    sessions, demo = seeded
+    with sessions() as session:
+        answers = session.scalar(select(func.count()).select_from(SurveyAnswer))
+        participants = session.scalar(select(func.count()).select_from(SurveyParticipation))
+    assert answers == participants
+    assert answers is not None
+    assert answers > 0.75 * demo.agents
+    agent_login = next(x for x in demo.logins if x.role is Role.AGENT)
+    agent = _logged_in(sessions, agent_login.email)
+    [question] = pulse_questions(sessions, agent, now=DEMO_CLOCK)
+    assert question.survey.question == "How well can you do your work from home this week?"
+    assert not question.answered

@@ -26,29 +26,15 @@ from bezetting.services.schedules import (
     publish_schedule,
     save_schedule_shifts,
 )
-from bezetting.services.users import Principal, create_user
+from bezetting.services.users import create_user
 from bezetting.store import SessionFactory, transaction
-from bezetting.store.enums import ActivityKind, Role, TokenScope
+from bezetting.store.enums import ActivityKind, Role
 from bezetting.store.models import Queue, QueueSkill, Skill, User
 from tests.services.conftest import NOW
+from tests.services.conftest import principal as _who
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 UTC = ZoneInfo("UTC")
-
-
-def _who(
-    organisation: OrganisationRef, role: Role, *, user_id: int = 1, **links: int | None
-) -> Principal:
-    return Principal(
-        user_id=user_id,
-        organisation_id=organisation.id,
-        organisation_code=organisation.code,
-        email="x@example.nl",
-        role=role,
-        scope=TokenScope.SESSION,
-        token_id=1,
-        **links,  # type: ignore[arg-type]
-    )
 
 
 @pytest.fixture

@@ -61,6 +61,9 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("POST", "/my/better"): Rule(
         "POST", ("agent",), lambda w: "/my/better", {}, first=lambda w: "/my/sick"
     ),
+    ("POST", "/my/pulse/{survey_id}"): Rule(
+        "POST", ("agent",), lambda w: f"/my/pulse/{w.base.open_survey_id}", {"value": "3"}
+    ),
     ("GET", "/team"): Rule("GET", ("team_lead",), lambda w: "/team"),
     ("POST", "/team/swaps/{swap_id}/decision"): Rule(
         "POST",
@@ -112,6 +115,12 @@ PAGES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/planning/jobs/{job_id}/cancel"): Rule(
         "POST", ("admin", "planner"), lambda w: f"/planning/jobs/{QUEUED_JOB}/cancel", {}
+    ),
+    ("POST", "/planning/surveys"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: "/planning/surveys",
+        {"question": "How was your week?", "first_day": "2020-03-16", "last_day": "2020-03-20"},
     ),
     ("GET", "/client"): Rule("GET", ("client_viewer",), lambda w: "/client"),
     ("GET", "/admin/users"): Rule("GET", ("admin",), lambda w: "/admin/users"),

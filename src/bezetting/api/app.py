@@ -21,6 +21,7 @@ from bezetting.api.routers import (
     queues,
     requests,
     staffing,
+    surveys,
     swaps,
     users,
 )
@@ -30,7 +31,7 @@ from bezetting.store import SessionFactory
 
 __all__ = ["create_app"]
 
-_ROUTERS = (auth, users, agents, me, requests, swaps, absences, events, jobs, queues)
+_ROUTERS = (auth, users, agents, me, requests, swaps, absences, events, jobs, queues, surveys)
 
 
 def _any_person(who: Caller) -> None:

@@ -3,7 +3,8 @@
 One use case, one transaction: the organisation, its two clients, five queues with skills,
 opening hours and Dutch public holidays, six teams of agents with contracts, skills,
 availability and preferences, eight weeks of contact history (customers pseudonymised as on
-import) and six users, one per role. The content comes from :mod:`bezetting.demo` and is
+import), four weeks of sick reports, a pulse question with most agents' anonymous answers and
+six users, one per role. The content comes from :mod:`bezetting.demo` and is
 deterministic for a seed. Seeding is idempotent: when the organisation's code exists, nothing is
 written and the stored organisation is described instead.
 
@@ -37,11 +38,13 @@ from bezetting.demo import (
 )
 from bezetting.demo.history import open_span
 from bezetting.demo.organisation import PARTNER_CLIENT_NAME, SATURDAY_HOURS, WEEKDAY_HOURS
+from bezetting.demo.voices import demo_absences, demo_pulse
 from bezetting.services.organisations import QueueSpec, add_queue
 from bezetting.services.pseudonym import pseudonymise
 from bezetting.services.users import hash_password
 from bezetting.store import Session, SessionFactory, queries, transaction
 from bezetting.store.enums import (
+    AbsenceKind,
     AvailabilityKind,
     Channel,
     EmploymentType,
@@ -49,6 +52,7 @@ from bezetting.store.enums import (
     Role,
 )
 from bezetting.store.models import (
+    Absence,
     Agent,
     AgentPreference,
     AgentSkill,
@@ -60,6 +64,9 @@ from bezetting.store.models import (
     Queue,
     QueueSkill,
     Skill,
+    Survey,
+    SurveyAnswer,
+    SurveyParticipation,
     Team,
     Trainee,
     User,
@@ -218,6 +225,10 @@ def seed_demo_organisation(
             ],
         )
         _add_users(session, organisation, people, agent_ids, now=now)
+        # A generator of its own, so that the contacts stay the same as before.
+        voices = np.random.default_rng([seed, 1])
+        _add_absences(session, people, agent_ids, voices)
+        _add_pulse(session, organisation, people, agent_ids, voices)
         session.flush()
         return _describe(session, organisation, created=True)
 
@@ -392,7 +403,7 @@ def _add_users(
     """One user per role; the team lead leads the team of the two agent users."""
     team_name = people[0].team
     teams = queries.teams_by_name(session, organisation.id)
-    colleagues = [p for p in people if p.team == team_name][:2]
+    colleagues = _agent_logins(people)
     partner = queries.clients_by_code(session, organisation.id)[PARTNER_CLIENT_CODE]
     plans: list[tuple[str, Role, int | None, int | None, int | None]] = [
         ("admin", Role.ADMIN, None, None, None),
@@ -420,6 +431,67 @@ def _add_users(
                 created_at=now,
             )
         )
+
+
+def _agent_logins(people: tuple[DemoAgent, ...]) -> list[DemoAgent]:
+    """The two agents with a demo login: the first two of the first agent's team."""
+    return [p for p in people if p.team == people[0].team][:2]
+
+
+def _add_absences(
+    session: Session,
+    people: tuple[DemoAgent, ...],
+    agent_ids: dict[str, int],
+    rng: np.random.Generator,
+) -> None:
+    """Sick reports over the four weeks before the demo's day; one or two (not of the agent
+    logins) still open."""
+    session.add_all(
+        Absence(
+            agent_id=agent_ids[a.external_id],
+            kind=AbsenceKind.SICK,
+            starts_at=a.starts_at,
+            ends_at=a.ends_at,
+            reported_at=a.starts_at,
+            better_reported_at=a.ends_at,
+        )
+        for a in demo_absences(
+            people, rng, not_open=frozenset(p.external_id for p in _agent_logins(people))
+        )
+    )
+
+
+def _add_pulse(
+    session: Session,
+    organisation: Organisation,
+    people: tuple[DemoAgent, ...],
+    agent_ids: dict[str, int],
+    rng: np.random.Generator,
+) -> None:
+    """The first plan week's pulse question, answered by most agents but the demo logins."""
+    pulse = demo_pulse(
+        people, rng, not_answering=frozenset(p.external_id for p in _agent_logins(people))
+    )
+    survey = Survey(
+        organisation_id=organisation.id,
+        question=pulse.question,
+        scale_max=pulse.scale_max,
+        opens_at=pulse.opens_at,
+        closes_at=pulse.closes_at,
+    )
+    session.add(survey)
+    session.flush()
+    teams = {name: t.id for name, t in queries.teams_by_name(session, organisation.id).items()}
+    session.add_all(
+        SurveyParticipation(survey_id=survey.id, agent_id=agent_ids[external_id])
+        for external_id in pulse.answered_by
+    )
+    session.add_all(
+        SurveyAnswer(
+            survey_id=survey.id, team_id=teams[team], answered_on=pulse.answered_on, value=value
+        )
+        for team, value in pulse.answers
+    )
 
 
 def _describe(session: Session, organisation: Organisation, *, created: bool) -> DemoOrganisation:

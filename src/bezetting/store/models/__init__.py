@@ -15,7 +15,13 @@ from bezetting.store.models.organisation import (
     Skill,
     Team,
 )
-from bezetting.store.models.people import ApiToken, Survey, SurveyAnswer, User
+from bezetting.store.models.people import (
+    ApiToken,
+    Survey,
+    SurveyAnswer,
+    SurveyParticipation,
+    User,
+)
 from bezetting.store.models.planning import (
     Activity,
     Forecast,
@@ -57,6 +63,7 @@ __all__ = [
     "Skill",
     "Survey",
     "SurveyAnswer",
+    "SurveyParticipation",
     "Team",
     "Trainee",
     "User",

@@ -11,7 +11,7 @@ from bezetting.store.enums import Role, TokenScope
 from bezetting.store.models.base import Base
 from bezetting.store.types import enum_column_type
 
-__all__ = ["ApiToken", "Survey", "SurveyAnswer", "User"]
+__all__ = ["ApiToken", "Survey", "SurveyAnswer", "SurveyParticipation", "User"]
 
 
 class User(Base):
@@ -78,3 +78,16 @@ class SurveyAnswer(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     answered_on: Mapped[date]
     value: Mapped[int] = mapped_column(SmallInteger)
+
+
+class SurveyParticipation(Base):
+    """That an agent answered a survey (so they answer once), never what they answered.
+
+    Written in the same transaction as the :class:`SurveyAnswer`, but with no link to it, and
+    keyed by (survey, agent) rather than a running number that would line up with the answers'.
+    """
+
+    __tablename__ = "survey_participations"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True, index=True)

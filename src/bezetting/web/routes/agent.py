@@ -1,5 +1,5 @@
 """The agent at home: "My schedule" (this week and next), time off, shift swaps, reporting sick
-and better, the calendar feed."""
+and better, the open pulse question, the calendar feed."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bezetting.services.access import ShiftView, published_shifts
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.overview import calendar_feed_key, feed_shifts, own_absences
 from bezetting.services.requests import RequestView, visible_requests
+from bezetting.services.surveys import answer_survey, pulse_questions
 from bezetting.services.swaps import (
     SwapRefusedError,
     SwapStage,
@@ -29,7 +30,7 @@ from bezetting.services.swaps import (
     withdraw_swap,
 )
 from bezetting.web.error_text import FormError, error_text
-from bezetting.web.forms import form_day, form_id
+from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, _n
 from bezetting.web.labour_rules import RuleBreach, breaches_of
 from bezetting.web.rendering import is_htmx, language_of, render
@@ -45,6 +46,7 @@ _FEED_AHEAD = timedelta(days=120)
 _RETURN_AHEAD = timedelta(weeks=6)  # a swap's two shifts may lie at most 6 weeks apart
 _PENDING = (SwapStage.OPEN, SwapStage.ACCEPTED)
 SwapId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+SurveyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _week_start(now: datetime) -> datetime:
@@ -121,8 +123,17 @@ def _page(
             "today": context.clock().astimezone(LOCAL_ZONE).date(),
             **_swap_values(context, viewer, breaches=breaches or [], error=None),
             **_absence_values(context, viewer, error=None),
+            **_pulse_values(context, viewer, error=None),
         },
     )
+
+
+def _pulse_values(context: AppContext, viewer: Viewer, *, error: str | None) -> dict[str, Any]:
+    """The questions open now, each with whether I answered it (never what I answered)."""
+    return {
+        "pulse": pulse_questions(context.sessions, viewer.who, now=context.clock()),
+        "pulse_error": error,
+    }
 
 
 def _swap_values(
@@ -291,6 +302,34 @@ def better(request: Request, context: Context, access: Agent) -> Response:
         context,
         viewer,
         lambda agent_id: report_better(context.sessions, agent_id=agent_id, now=context.clock()),
+    )
+
+
+@router.post("/my/pulse/{survey_id}")
+def answer_pulse(
+    request: Request, context: Context, access: Agent, survey_id: SurveyId
+) -> Response:
+    """Answer an open pulse question once (``value``, 1 to its scale); stored without my name."""
+    viewer, form = access
+    error, status = None, 200
+    try:
+        value = form_whole(form, "value", low=1, high=10, default=0)
+        answer_survey(context.sessions, viewer.who, survey_id, value=value, now=context.clock())
+    except NotFoundError:
+        raise
+    except InputError as exc:
+        if not is_htmx(request):
+            raise
+        error, status = error_text(exc, language_of(request)), 422
+    if not is_htmx(request):
+        return RedirectResponse("/my/schedule#my-pulse", status_code=303)
+    return render(
+        request,
+        "_my_pulse.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        status_code=status,
+        values=_pulse_values(context, viewer, error=error),
     )
 
 

@@ -1,9 +1,9 @@
 """The planner's page: coverage per queue and day (chart), schedules to publish, swaps to
-decide, forecast and schedule jobs to start, and the jobs list."""
+decide, forecast and schedule jobs to start, the jobs list, and pulse questions to open."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -15,9 +15,10 @@ from bezetting.jobs import UnknownJobError
 from bezetting.services.access import visible_agents, visible_queues
 from bezetting.services.overview import queue_coverage, schedule_summaries
 from bezetting.services.schedules import publish_schedule
+from bezetting.services.surveys import DEFAULT_SCALE, MAX_QUESTION_LENGTH, open_survey, surveys
 from bezetting.services.swaps import SwapStage, visible_swaps
 from bezetting.web.charts import ChartLabels, coverage_svg
-from bezetting.web.error_text import FormError
+from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, Formats, _n, translations
 from bezetting.web.rendering import is_htmx, language_of, render
@@ -32,6 +33,7 @@ RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 JobId = Annotated[str, Path(min_length=1, max_length=64)]
 _RECENT_JOBS = 20
 _ALL_QUEUES = "all"
+_PULSE_DAYS = 7  # a pulse question is open for a week unless the planner says otherwise
 
 
 def _labels(language: str) -> ChartLabels:
@@ -95,6 +97,22 @@ def _page_values(
         "next_monday": _next_monday(chosen_day),
         **_swap_values(context, viewer, refused=refused),
         **_jobs_values(context, viewer),
+        **_pulse_values(context, viewer, today=context.clock().astimezone(LOCAL_ZONE).date()),
+    }
+
+
+def _pulse_values(
+    context: AppContext, viewer: Viewer, *, today: date, error: str | None = None
+) -> dict[str, Any]:
+    """The organisation's pulse questions and the form to open one (this week by default)."""
+    return {
+        "surveys": surveys(context.sessions, viewer.who),
+        "pulse_first_day": today,
+        "pulse_last_day": today + timedelta(days=_PULSE_DAYS - 1),
+        "pulse_scale": DEFAULT_SCALE,
+        "pulse_max_length": MAX_QUESTION_LENGTH,
+        "pulse_error": error,
+        "now": context.clock(),
     }
 
 
@@ -258,4 +276,48 @@ def decide_a_swap(
         home="/planning#swaps",
         page="planning.html",
         values=lambda refused: _page_values(request, context, viewer, refused=refused),
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=LOCAL_ZONE)
+
+
+@router.post("/planning/surveys")
+def open_pulse(request: Request, context: Context, access: Planner) -> Response:
+    """Open a pulse question (``question``, ``scale_max``) to every agent from the start of
+    ``first_day`` to the end of ``last_day`` (local days)."""
+    viewer, form = access
+    error, status = None, 200
+    try:
+        first, last = form_day(form, "first_day"), form_day(form, "last_day")
+        if last < first:
+            raise FormError(
+                _n("last_day: %(last)s is before the first day %(first)s"), last=last, first=first
+            )
+        question = form.get("question", "").strip()
+        if not question or len(question) > MAX_QUESTION_LENGTH:
+            raise FormError(_n("question: from 1 to %(most)s characters"), most=MAX_QUESTION_LENGTH)
+        open_survey(
+            context.sessions,
+            viewer.who,
+            question=question,
+            opens_at=_local_midnight(first),
+            closes_at=_local_midnight(last + timedelta(days=1)),
+            scale_max=form_whole(form, "scale_max", low=2, high=10, default=DEFAULT_SCALE),
+        )
+    except InputError as exc:
+        if not is_htmx(request):
+            raise
+        error, status = error_text(exc, language_of(request)), 422
+    if not is_htmx(request):
+        return RedirectResponse("/planning#pulse", status_code=303)
+    today = context.clock().astimezone(LOCAL_ZONE).date()
+    return render(
+        request,
+        "_pulse_surveys.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        status_code=status,
+        values=_pulse_values(context, viewer, today=today, error=error),
     )

@@ -1,0 +1,209 @@
+"""Pulse surveys: a planner opens a question, agents answer once, anonymously; the team lead
+sees the mean only from five answers on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import inspect, select
+
+from bezetting.core.errors import InputError
+from bezetting.services.errors import NotFoundError, PermissionDeniedError
+from bezetting.services.organisations import OrganisationRef, create_organisation
+from bezetting.services.overview import MIN_ANSWERS_SHOWN, team_overview
+from bezetting.services.surveys import (
+    SurveyView,
+    answer_survey,
+    open_survey,
+    pulse_questions,
+    surveys,
+)
+from bezetting.services.users import Principal
+from bezetting.store import SessionFactory, transaction
+from bezetting.store.enums import EmploymentType, Role
+from bezetting.store.models import Agent, SurveyAnswer, SurveyParticipation, Team
+from tests.services.conftest import NOW
+from tests.services.conftest import principal as _who
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+QUESTION = "How well can you do your work from home this week?"
+
+
+@pytest.fixture
+def team(sessions: SessionFactory, organisation: OrganisationRef) -> tuple[int, list[int]]:
+    """Team Noord with six agents: its id and the agents' ids."""
+    with transaction(sessions, writes=True) as session:
+        noord = Team(organisation_id=organisation.id, name="Noord")
+        session.add(noord)
+        session.flush()
+        agents = [
+            Agent(
+                organisation_id=organisation.id,
+                external_id=f"20{n:02d}",
+                name=f"Agent {n}",
+                team_id=noord.id,
+                employment_type=EmploymentType.PERMANENT,
+                contract_hours_min=24,
+                contract_hours_target=32,
+                contract_hours_max=36,
+                active=True,
+            )
+            for n in range(6)
+        ]
+        session.add_all(agents)
+        session.flush()
+        return noord.id, [a.id for a in agents]
+
+
+def _open(sessions: SessionFactory, organisation: OrganisationRef) -> SurveyView:
+    return open_survey(
+        sessions,
+        _who(organisation, Role.PLANNER),
+        question=f"  {QUESTION} ",
+        opens_at=NOW - timedelta(days=1),
+        closes_at=NOW + timedelta(days=6),
+    )
+
+
+def _agent(organisation: OrganisationRef, agent_id: int) -> Principal:
+    return _who(organisation, Role.AGENT, agent_id=agent_id)
+
+
+def test_a_planner_opens_a_question_on_a_scale_of_five_by_default(
+    sessions: SessionFactory, organisation: OrganisationRef
+) -> None:
+    survey = _open(sessions, organisation)
+    assert (survey.question, survey.scale_max) == (QUESTION, 5)
+    for role in (Role.ADMIN, Role.PLANNER, Role.TEAM_LEAD):
+        assert surveys(sessions, _who(organisation, role)) == [survey]
+
+
+@pytest.mark.parametrize("role", [Role.TEAM_LEAD, Role.AGENT, Role.CLIENT_VIEWER])
+def test_only_a_planner_or_admin_opens_a_question(
+    sessions: SessionFactory, organisation: OrganisationRef, role: Role
+) -> None:
+    with pytest.raises(PermissionDeniedError):
+        open_survey(
+            sessions,
+            _who(organisation, role),
+            question=QUESTION,
+            opens_at=NOW,
+            closes_at=NOW + timedelta(days=1),
+        )
+
+
+@pytest.mark.parametrize(
+    ("question", "scale_max", "closes_after"),
+    [
+        ("  ", 5, timedelta(days=1)),
+        ("x" * 401, 5, timedelta(days=1)),
+        (QUESTION, 1, timedelta(days=1)),
+        (QUESTION, 11, timedelta(days=1)),
+        (QUESTION, 5, timedelta(0)),
+    ],
+    ids=["empty", "too long", "scale 1", "scale 11", "closes when it opens"],
+)
+def test_a_question_that_cannot_be_answered_well_is_refused(
+    sessions: SessionFactory,
+    organisation: OrganisationRef,
+    question: str,
+    scale_max: int,
+    closes_after: timedelta,
+) -> None:
+    with pytest.raises(InputError):
+        open_survey(
+            sessions,
+            _who(organisation, Role.ADMIN),
+            question=question,
+            opens_at=NOW,
+            closes_at=NOW + closes_after,
+            scale_max=scale_max,
+        )
+
+
+def test_an_agent_answers_once_and_the_answer_keeps_only_team_and_day(
+    sessions: SessionFactory, organisation: OrganisationRef, team: tuple[int, list[int]]
+) -> None:
+    team_id, agents = team
+    survey = _open(sessions, organisation)
+    me = _agent(organisation, agents[0])
+    assert [q.answered for q in pulse_questions(sessions, me, now=NOW)] == [False]
+    answer_survey(sessions, me, survey.id, value=4, now=NOW)
+    assert [q.answered for q in pulse_questions(sessions, me, now=NOW)] == [True]
+    colleague = _agent(organisation, agents[1])
+    assert [q.answered for q in pulse_questions(sessions, colleague, now=NOW)] == [False]
+    with pytest.raises(InputError, match="already"):
+        answer_survey(sessions, me, survey.id, value=2, now=NOW)
+    with transaction(sessions) as session:
+        stored = session.scalars(select(SurveyAnswer)).all()
+        assert [(a.team_id, a.answered_on, a.value) for a in stored] == [
+            (team_id, NOW.astimezone(AMSTERDAM).date(), 4)
+        ]
+        assert session.scalars(select(SurveyParticipation.agent_id)).all() == [agents[0]]
+
+
+def test_neither_answer_nor_participation_names_the_other() -> None:
+    # The anonymity rests on the schema: an answer has no person, a participation no value
+    # and no running number that would line up with the answers' ids.
+    answer_columns = {c.key for c in inspect(SurveyAnswer).columns}
+    participation_columns = {c.key for c in inspect(SurveyParticipation).columns}
+    assert answer_columns == {"id", "survey_id", "team_id", "answered_on", "value"}
+    assert participation_columns == {"survey_id", "agent_id"}
+
+
+@pytest.mark.parametrize(
+    ("value", "at"),
+    [(0, NOW), (6, NOW), (3, NOW + timedelta(days=6)), (3, NOW - timedelta(days=2))],
+    ids=["below the scale", "above the scale", "after it closed", "before it opened"],
+)
+def test_an_answer_off_the_scale_or_outside_the_period_is_refused_and_not_counted(
+    sessions: SessionFactory,
+    organisation: OrganisationRef,
+    team: tuple[int, list[int]],
+    value: int,
+    at: datetime,
+) -> None:
+    survey = _open(sessions, organisation)
+    me = _agent(organisation, team[1][0])
+    with pytest.raises(InputError):
+        answer_survey(sessions, me, survey.id, value=value, now=at)
+    with transaction(sessions) as session:
+        assert session.scalars(select(SurveyParticipation)).all() == []
+        assert session.scalars(select(SurveyAnswer)).all() == []
+
+
+def test_only_an_agent_answers_and_only_their_own_organisations_questions(
+    sessions: SessionFactory, organisation: OrganisationRef, team: tuple[int, list[int]]
+) -> None:
+    survey = _open(sessions, organisation)
+    with pytest.raises(PermissionDeniedError):
+        answer_survey(sessions, _who(organisation, Role.TEAM_LEAD), survey.id, value=3, now=NOW)
+    with pytest.raises(PermissionDeniedError):
+        pulse_questions(sessions, _who(organisation, Role.PLANNER), now=NOW)
+    other = create_organisation(sessions, "ander", name="Andere Organisatie", now=NOW)
+    stranger = replace(_agent(organisation, team[1][0]), organisation_id=other.id)
+    assert pulse_questions(sessions, stranger, now=NOW) == []
+    with pytest.raises(NotFoundError):
+        answer_survey(sessions, stranger, survey.id, value=3, now=NOW)
+    with pytest.raises(PermissionDeniedError):
+        surveys(sessions, _who(organisation, Role.AGENT, agent_id=team[1][0]))
+
+
+def test_the_team_lead_sees_the_mean_only_from_five_answers(
+    sessions: SessionFactory, organisation: OrganisationRef, team: tuple[int, list[int]]
+) -> None:
+    team_id, agents = team
+    survey = _open(sessions, organisation)
+    lead = _who(organisation, Role.TEAM_LEAD, team_id=team_id)
+    values = [5, 4, 4, 3, 2]
+    for agent_id, value in zip(agents[: MIN_ANSWERS_SHOWN - 1], values, strict=False):
+        answer_survey(sessions, _agent(organisation, agent_id), survey.id, value=value, now=NOW)
+    figures = team_overview(sessions, lead, now=NOW, zone=AMSTERDAM).figures
+    assert (figures.engagement_share, figures.engagement_answers) == (None, 4)
+    answer_survey(sessions, _agent(organisation, agents[4]), survey.id, value=2, now=NOW)
+    figures = team_overview(sessions, lead, now=NOW, zone=AMSTERDAM).figures
+    assert figures.engagement_answers == 5
+    assert figures.engagement_share == pytest.approx(sum(v - 1 for v in values) / 4 / 5)

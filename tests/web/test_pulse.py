@@ -1,0 +1,108 @@
+"""Pulse questions on the pages: a planner opens one, an agent answers once on their own page,
+the team lead sees the mean grow; nobody's page shows a single answer."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import WebWorld, log_in
+
+EN = {"Accept-Language": "en"}
+NL = {"Accept-Language": "nl"}
+HTMX = {"HX-Request": "true", **EN}
+QUESTION = "How well can you work from home this week?"  # the API world's open question
+
+
+def _buttons(page: str) -> list[str]:
+    return re.findall(r'<button type="submit" name="value" value="(\d+)"', page)
+
+
+def test_an_agent_answers_the_open_question_once_and_is_thanked(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    page = browser_client.get("/my/schedule", headers=EN).text
+    assert QUESTION in page
+    assert _buttons(page) == ["1", "2", "3", "4", "5"]
+    path = f"/my/pulse/{web_world.base.open_survey_id}"
+    answered = browser_client.post(path, data={"value": "5", "csrf_token": csrf}, headers=HTMX)
+    assert answered.status_code == 200
+    assert answered.text.strip().startswith('<section class="card" id="my-pulse"')
+    assert "Thank you for your answer." in answered.text
+    assert _buttons(answered.text) == []
+    again = browser_client.post(path, data={"value": "1", "csrf_token": csrf}, headers=HTMX)
+    assert again.status_code == 422
+    assert "already" in again.text
+    page = browser_client.get("/my/schedule", headers=EN).text
+    assert "Thank you for your answer." in page
+    assert _buttons(page) == []
+
+
+def test_an_answer_off_the_scale_is_refused_and_the_buttons_stay(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    path = f"/my/pulse/{web_world.base.open_survey_id}"
+    refused = browser_client.post(path, data={"value": "6", "csrf_token": csrf}, headers=HTMX)
+    assert refused.status_code == 422
+    assert _buttons(refused.text) == ["1", "2", "3", "4", "5"]
+
+
+def test_the_team_leads_figure_counts_the_new_answer_and_never_shows_it_alone(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "team_lead")
+    assert "5 anonieme antwoorden" in browser_client.get("/team", headers=NL).text
+    csrf = log_in(browser_client, web_world, "agent")
+    browser_client.post(
+        f"/my/pulse/{web_world.base.open_survey_id}", data={"value": "5", "csrf_token": csrf}
+    )
+    log_in(browser_client, web_world, "team_lead")
+    page = browser_client.get("/team", headers=NL).text
+    # Team Noord had 4, 5, 3, 4, 4 on a 1-5 scale (shares .75, 1, .5, .75, .75); Anouk's 5 adds
+    # a share of 1: 4.75 / 6 = 79%.
+    assert "6 anonieme antwoorden" in page
+    assert "79%" in page
+
+
+def test_a_planner_opens_a_question_from_the_planning_page_and_agents_see_it(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "planner")
+    assert "No pulse questions yet." not in browser_client.get("/planning", headers=EN).text
+    form = {
+        "question": "Do you have what you need at home?",
+        "scale_max": "4",
+        "first_day": "2020-03-16",
+        "last_day": "2020-03-20",
+        "csrf_token": csrf,
+    }
+    opened = browser_client.post("/planning/surveys", data=form, headers=HTMX)
+    assert opened.status_code == 200
+    assert "Do you have what you need at home?" in opened.text
+    assert "1–4" in opened.text
+    backwards = browser_client.post(
+        "/planning/surveys", data={**form, "last_day": "2020-03-15"}, headers=HTMX
+    )
+    assert backwards.status_code == 422
+    assert "before the first day" in backwards.text
+    log_in(browser_client, web_world, "cas")
+    page = browser_client.get("/my/schedule", headers=EN).text
+    assert "Do you have what you need at home?" in page
+    # The API world's question opened a day before this one: it comes first.
+    assert _buttons(page) == ["1", "2", "3", "4", "5", "1", "2", "3", "4"]
+
+
+def test_only_a_planner_or_admin_opens_and_only_an_agent_answers(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "team_lead")
+    form = {"question": "Q?", "first_day": "2020-03-16", "last_day": "2020-03-20"}
+    refused = browser_client.post("/planning/surveys", data={**form, "csrf_token": csrf})
+    assert refused.status_code == 403
+    answer = browser_client.post(
+        f"/my/pulse/{web_world.base.open_survey_id}", data={"value": "3", "csrf_token": csrf}
+    )
+    assert answer.status_code == 403
