@@ -27,9 +27,11 @@ from bezetting.services.planning import (
     run_forecast,
     validate_schedule,
 )
+from bezetting.services.schedule_problem import leave_days_per_week, minimum_after_leave
 from bezetting.services.schedules import ActivityPlan, ShiftPlan, create_schedule, publish_schedule
 from bezetting.store import SessionFactory
 from bezetting.store.enums import (
+    AbsenceKind,
     ActivityKind,
     Channel,
     PreferenceKind,
@@ -38,6 +40,7 @@ from bezetting.store.enums import (
     ScheduleStatus,
 )
 from bezetting.store.models import (
+    Absence,
     Agent,
     AgentPreference,
     Forecast,
@@ -389,6 +392,54 @@ def test_wishes_time_off_and_hand_edits_reach_the_rules(
     )
     rules = {v.rule for v in validate_schedule(sessions, schedule_id=draft.id)}
     assert {Rule.SHIFT_MAX_WORK, Rule.UNAVAILABLE} <= rules
+
+
+def test_leave_credits_a_fifth_of_the_weekly_target_per_day_and_never_below_zero() -> None:
+    days = [FIRST_DAY + timedelta(days=n) for n in range(14)]
+    wednesday = _local(FIRST_DAY + timedelta(days=2), 0)
+    thursday_noon = _local(FIRST_DAY + timedelta(days=3), 12)
+    second_monday_early = _local(FIRST_DAY + timedelta(days=7), 0, 30)
+    spans = [
+        (wednesday, thursday_noon),
+        (second_monday_early, second_monday_early + timedelta(minutes=20)),
+    ]
+    # Wednesday whole, Thursday half: two days in week 1; twenty minutes do not make a day.
+    assert leave_days_per_week(spans, days, "Europe/Amsterdam") == [2, 0]
+    assert minimum_after_leave(20, 30, [2, 0]) == 8  # 20 h - 2 x 30 h / 5
+    assert minimum_after_leave(20, 30, [0, 0]) == 20
+    assert minimum_after_leave(20, 30, [7, 1]) == 0  # at most five days a week, never below 0
+
+
+def test_an_agent_off_sick_for_the_whole_plan_does_not_make_it_infeasible(
+    sessions: SessionFactory, world: tuple[int, int]
+) -> None:
+    org_id, queue_id = world
+    agents = _agents_by_code(sessions)
+    with sessions() as session, session.begin():
+        session.add(  # reported sick last Friday and not yet better: open-ended
+            Absence(
+                agent_id=agents["B2"],
+                kind=AbsenceKind.SICK,
+                starts_at=_local(FIRST_DAY - timedelta(days=3), 8),
+                ends_at=None,
+                reported_at=_local(FIRST_DAY - timedelta(days=3), 8),
+            )
+        )
+    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
+    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+    problem = planning_problem(
+        sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7
+    ).problem
+    assert problem.agent(str(agents["B2"])).contract.min_minutes_per_week == 0
+    assert problem.agent(str(agents["A1"])).contract.min_minutes_per_week == 8 * 60
+    built = build_schedule(
+        sessions, organisation_id=org_id, first_day=FIRST_DAY, weeks=1, time_limit_seconds=10,
+        now=NOW,
+    )  # fmt: skip
+    with sessions() as session:
+        shifts = session.scalars(select(Shift).where(Shift.schedule_id == built.schedule_id))
+        assert agents["B2"] not in {shift.agent_id for shift in shifts}
+    assert built.violations == 0
 
 
 def test_the_newest_requirement_of_a_queue_is_the_demand(

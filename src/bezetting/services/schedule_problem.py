@@ -322,12 +322,15 @@ def _agents(
             wishes[window.agent_id].append(
                 {"id": f"preferred-{window.id}", "preferred": span, "weight": 1.0}
             )
+    leave: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for request in plan_queries.approved_time_off_between(session, ids, starts=starts, ends=ends):
         if request.starts_at is not None and request.ends_at is not None:  # the query ensures it
             windows[request.agent_id]["unavailable"].append([request.starts_at, request.ends_at])
+            leave[request.agent_id].append((request.starts_at, request.ends_at))
     for absence in plan_queries.absences_between(session, ids, starts=starts, ends=ends):
         until = absence.ends_at or ends
         windows[absence.agent_id]["unavailable"].append([absence.starts_at, until])
+        leave[absence.agent_id].append((absence.starts_at, until))
     location_wish: dict[int, Location] = {}
     for pref in plan_queries.agent_preferences(session, ids):
         wishes[pref.agent_id].extend(_preference_wishes(pref, days, tz_name))
@@ -367,8 +370,45 @@ def _agents(
         )
         locations[agent.id] = location
         agent_ids[str(agent.id)] = agent.id
-        agents.append(_agent_entry(agent, skills, location, windows, wishes, prior))
+        entry = _agent_entry(agent, skills, location, windows, wishes, prior)
+        days_off = leave_days_per_week(leave.get(agent.id, []), days, tz_name)
+        entry["contract"]["min_hours"] = minimum_after_leave(
+            agent.contract_hours_min, agent.contract_hours_target, days_off
+        )
+        agents.append(entry)
     return agents, locations, agent_ids, skipped
+
+
+def leave_days_per_week(
+    spans: Sequence[tuple[datetime, datetime]], days: Sequence[date], tz_name: str
+) -> list[int]:
+    """Per planning week, the local days that time off or an absence touches for an hour or
+    more (a day counts once, however many spans touch it)."""
+    tz = zone(tz_name)
+    weeks = [0] * max(1, -(-len(days) // 7))
+    for index, day in enumerate(days):
+        opens = datetime.combine(day, time(0), tzinfo=tz)
+        closes = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+        touched = sum(
+            max(0.0, (min(end, closes) - max(start, opens)).total_seconds()) for start, end in spans
+        )
+        if touched >= 3600:
+            weeks[index // 7] += 1
+    return weeks
+
+
+def minimum_after_leave(min_hours: float, target_hours: float, leave_days: Sequence[int]) -> float:
+    """The weekly contract minimum an agent on leave can still be held to.
+
+    Time off and sickness are paid hours, so a week with leave cannot ask for the full
+    minimum: each leave day (at most five a week) credits a fifth of the weekly target.
+    The contract holds one minimum for every week of the plan, so the week with the most
+    leave sets it (the target still steers the other weeks). Without this an open absence or
+    a week of holiday made the whole plan infeasible.
+    """
+    most = max(leave_days, default=0)
+    credit = min(most, 5) * target_hours / 5
+    return max(0.0, round(min_hours - credit, 2))
 
 
 def _agent_entry(
