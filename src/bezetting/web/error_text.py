@@ -79,6 +79,9 @@ FIXED = (
     _n("the security cookie is missing; log in again"),
     _n("the login form expired or came from elsewhere; reload it and try again"),
     _n("shift_id: name the shift to offer"),
+    _n("only an admin or planner opens a pulse survey"),
+    _n("the list of surveys is for admins, planners and team leads"),
+    _n("only an agent answers a pulse survey"),
 )
 """Service and page messages without figures, translated whole by the catalogue."""
 
@@ -130,6 +133,24 @@ PATTERNS = (
         ),
     ),
     _known(r"no schedule with id (?P<schedule>\d+)", _n("no schedule %(schedule)s")),
+    _known(r"survey (?P<survey>\d+) is not open now", _n("survey %(survey)s is not open now")),
+    _known(
+        r"you answered survey (?P<survey>\d+) already",
+        _n("you answered survey %(survey)s already"),
+    ),
+    _known(r"no survey with id (?P<survey>\d+)", _n("no survey %(survey)s")),
+    _known(
+        r"the answer must be from 1 to (?P<most>\d+), got (?P<value>\S+)",
+        _n("the answer must be from 1 to %(most)s, got %(value)s"),
+    ),
+    _known(
+        r"the question must have 1 to (?P<most>\d+) characters",
+        _n("the question must have 1 to %(most)s characters"),
+    ),
+    _known(
+        r"scale_max must be from (?P<low>\d+) to (?P<high>\d+)",
+        _n("the scale must run to a number from %(low)s to %(high)s"),
+    ),
     _known(
         r"schedule (?P<schedule>\d+) is already published",
         _n("schedule %(schedule)s is already published"),
