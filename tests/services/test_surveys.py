@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import OperationalError
 
 from bezetting.core.errors import InputError
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
@@ -152,6 +153,24 @@ def test_neither_answer_nor_participation_names_the_other() -> None:
     participation_columns = {c.key for c in inspect(SurveyParticipation).columns}
     assert answer_columns == {"id", "survey_id", "team_id", "answered_on", "value"}
     assert participation_columns == {"survey_id", "agent_id"}
+
+
+def test_the_answers_keep_no_order_that_lines_up_with_who_answered(
+    sessions: SessionFactory, organisation: OrganisationRef, team: tuple[int, list[int]]
+) -> None:
+    # A running number on the answers, or SQLite's hidden row number on both tables, would
+    # pair the n-th answer with the n-th participation: the key is random instead.
+    survey = _open(sessions, organisation)
+    for agent_id in team[1]:
+        answer_survey(sessions, _agent(organisation, agent_id), survey.id, value=3, now=NOW)
+    with transaction(sessions) as session:
+        keys = session.scalars(select(SurveyAnswer.id)).all()
+        assert len(set(keys)) == len(team[1])
+        assert all(len(key) == 32 and int(key, 16) >= 0 for key in keys)
+        if session.get_bind().dialect.name == "sqlite":
+            for table in ("survey_answers", "survey_participations"):
+                with pytest.raises(OperationalError, match="rowid"):
+                    session.execute(text(f"SELECT rowid FROM {table}"))
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String
@@ -64,16 +65,27 @@ class Survey(Base):
     closes_at: Mapped[datetime]
 
 
+def random_row_key() -> str:
+    """A key that says nothing about when its row was written (128 random bits, hex)."""
+    return secrets.token_hex(16)
+
+
 class SurveyAnswer(Base):
     """An anonymous answer: deliberately no user or agent column, and only the day, not the time.
 
-    Results are shown aggregated over five or more answers per team and period.
+    Its key is random and, on SQLite, the table has no hidden row number (``WITHOUT ROWID``):
+    a running number would line up the answers with the order of the participations, and so
+    with the agents who gave them. Results are shown aggregated over five or more answers per
+    team and period.
     """
 
     __tablename__ = "survey_answers"
-    __table_args__ = (CheckConstraint("value >= 1", name="value"),)
+    __table_args__ = (
+        CheckConstraint("value >= 1", name="value"),
+        {"sqlite_with_rowid": False},
+    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_row_key)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     answered_on: Mapped[date]
@@ -84,10 +96,13 @@ class SurveyParticipation(Base):
     """That an agent answered a survey (so they answer once), never what they answered.
 
     Written in the same transaction as the :class:`SurveyAnswer`, but with no link to it, and
-    keyed by (survey, agent) rather than a running number that would line up with the answers'.
+    keyed by (survey, agent) rather than a running number that would line up with the answers';
+    on SQLite without a hidden row number either, so rows are kept in key order, not in the
+    order agents answered.
     """
 
     __tablename__ = "survey_participations"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), primary_key=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True, index=True)
