@@ -9,7 +9,10 @@ origin, as many and as far apart as the product's own backtest: ``bezetting fore
 defaults (10 origins 2 days apart, the headline) and ``ForecastSettings``'s (14 origins 1 day
 apart, the service's); it never sees the day it is scored on (asserted).
 
-Run: .venv/bin/python bench/forecast.py [--quick]
+``--bias-study`` instead measures a bias correction learned from the default model's own recent
+residuals (``bias_study``): on the windows the bench does not score first, then on the scored.
+
+Run: .venv/bin/python bench/forecast.py [--quick | --bias-study]
 Data: $BEZETTING_SHARED_DATA or the repository's sibling ../shared/data.
 """
 
@@ -21,7 +24,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -29,15 +32,19 @@ import numpy as np
 
 from bezetting.core.forecast import (
     BacktestResult,
+    DayOfMonthDecomposition,
     Ensemble,
     Forecaster,
     ForecastSettings,
     PipelineOptions,
     choose_model,
+    daily_ensemble,
     default_candidates,
     default_model,
+    forecast_days,
     holiday_events,
     origins_for,
+    profiled,
     rolling_origin,
 )
 
@@ -218,18 +225,104 @@ def run(data: DataSet, candidates: tuple[Forecaster, ...], options: PipelineOpti
               f"95% bootstrap over origins: {paired_interval(auto, best_bt)}")  # fmt: skip
 
 
+YEAR_WINDOWS = {"pre": (160, 295), "eval": (303, 359)}
+FEBRUARY_WINDOWS = {"sel": (16, 21), "eval": (21, 28)}
+"""Origins (day indices, end excluded) of the bias study: the year's "pre" = 10 June-22 October
+1999 (not scored by the bench) and the scored last 56; February's "sel" = days 17-21 (not
+scored) and the scored 22-28."""
+BIAS_CORRECTIONS = [(k, w) for k in (3, 5, 7, 14) for w in (0.25, 0.5, 1.0)]
+"""(last k days, weight w) of the correction: the forecast times (A / F) ** w, A and F the
+actual and 1-day-ahead forecast totals of the last k days (fewer when the history is short)."""
+
+
+def bias_study(
+    data: DataSet, options: PipelineOptions, windows: dict[str, tuple[int, int]]
+) -> None:
+    """WAPE of the default model with and without a multiplicative bias correction learned at
+    each origin from the default's own 1-day-ahead errors over the last ``k`` days (shrunk by
+    the power ``w``); and, as an upper bound only, the best constant factor chosen on the
+    scored window itself (not a forecast anyone could make). Then level corrections inside the
+    default's daily ensemble: the arithmetic instead of the geometric mean, and the
+    decomposition's level over fewer recent days (it lags a rising level by half its window)."""
+    first = min(start for start, _ in windows.values()) - max(k for k, _ in BIAS_CORRECTIONS)
+    first = max(first, data.min_history_days)
+    last = max(end for _, end in windows.values())
+    model = default_model()
+    stored = {
+        origin: forecast_days(data.days[:origin], model, first_day=data.first_day,
+                              horizon_days=data.horizon_days, options=options).mean
+        for origin in range(first, last)
+    }  # fmt: skip
+
+    def factor(origin: int, k: int, w: float) -> float:
+        k = min(k, origin - first)
+        made = sum(float(stored[origin - j][0].sum()) for j in range(1, k + 1))
+        seen = float(data.days[origin - k : origin].sum())
+        return (seen / made) ** w if k > 0 and made > 0 and seen > 0 else 1.0
+
+    def wape(start: int, end: int, k: int, w: float, scale: float = 1.0) -> tuple[float, float]:
+        errors = [
+            stored[o] * factor(o, k, w) * scale - data.days[o : o + data.horizon_days]
+            for o in range(start, end)
+        ]
+        total = sum(float(data.days[o : o + data.horizon_days].sum()) for o in range(start, end))
+        return (100 * sum(float(np.abs(e).sum()) for e in errors) / total,
+                100 * sum(float(e.sum()) for e in errors) / total)  # fmt: skip
+
+    names = list(windows)
+    print(f"\n### Bias study: {data.name}, horizon {data.horizon_days} day(s)\n")
+    print("| correction | " + " | ".join(f"{n} WAPE (bias)" for n in names) + " |")
+    print("|---|" + "---|" * len(names))
+    for label, k, w in [("none (the default)", 0, 0.0)] + [
+        (f"last {k} days, w {w:g}", k, w) for k, w in BIAS_CORRECTIONS
+    ]:
+        cells = [wape(*windows[n], k, w) for n in names]
+        print(f"| {label} | " + " | ".join(f"{c:.2f}% ({b:+.1f}%)" for c, b in cells) + " |")
+    scored = windows["eval"]
+    best = min((wape(*scored, 0, 0.0, c / 100)[0], c) for c in range(50, 151))
+    print(f"\nupper bound, the best constant factor on the scored window itself: "
+          f"x{best[1] / 100:.2f} gives {best[0]:.2f}%")  # fmt: skip
+    members = daily_ensemble().members
+    variants = {
+        "arithmetic daily mean": Ensemble(members),
+        "decomposition level over 21 days": replace(
+            daily_ensemble(), members=(DayOfMonthDecomposition(level_days=21), *members[1:])
+        ),
+        "decomposition level over 14 days": replace(
+            daily_ensemble(), members=(DayOfMonthDecomposition(level_days=14), *members[1:])
+        ),
+    }
+    print("\n| daily ensemble of the default | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for label, daily in variants.items():
+        cells = []
+        for n in names:
+            start, end = windows[n]
+            result = rolling_origin(data.days, profiled(daily), first_day=data.first_day,
+                                    origins=np.arange(start, end), horizon_days=data.horizon_days,
+                                    options=options)  # fmt: skip
+            cells.append(f"{100 * result.wape:.2f}% ({100 * result.bias:+.1f}%)")
+        print(f"| {label} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="skip the interval models")
+    parser.add_argument("--bias-study", action="store_true", help="the bias correction study")
     args = parser.parse_args()
     root = shared_data()
     if not root.exists():
         sys.exit(f"shared data not found at {root}; set BEZETTING_SHARED_DATA")
-    print(f"statsforecast start-up: {numba_costs()}")
-    candidates = default_candidates(interval_models=not args.quick)
     year = bank_year(root)
     israel = PipelineOptions(events=holiday_events(date(1999, 1, 1), date(1999, 12, 31),
                                                    country="IL"))  # fmt: skip
+    if args.bias_study:
+        bias_study(year, israel, YEAR_WINDOWS)
+        for queue in ("PS", "NW"):
+            bias_study(bank_february(root, queue), israel, FEBRUARY_WINDOWS)
+        return
+    print(f"statsforecast start-up: {numba_costs()}")
+    candidates = default_candidates(interval_models=not args.quick)
     run(year, candidates, israel)
     for queue in ("PS", "NW"):
         feb = bank_february(root, queue)
