@@ -88,6 +88,14 @@ def history(queue_id: int, weeks: int, peak: float, seed: int) -> list[ContactRe
     return rows
 
 
+def bound_text(objective: float, bound: float) -> str:
+    """The lower bound and the gap to it; a bound of 0 means none was computed in time."""
+    if bound <= 0:
+        return "no bound computed"
+    gap = max(0.0, 1 - bound / objective) if objective else 0.0
+    return f"bound {bound:,.0f}, gap {100 * gap:.1f}%"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=40)
@@ -154,9 +162,8 @@ def main() -> None:
         print(
             f"build_schedule: {clock.perf_counter() - started:.1f} s (solver "
             f"{built.wall_seconds:.1f} s); {built.solver_status}, {built.shifts} shifts, short "
-            f"{built.shortfall_hours:.1f} agent-hours, gap "
-            f"{100 * max(0.0, 1 - built.bound / built.objective) if built.objective else 0:.1f}%"
-            f", violations {built.violations}"
+            f"{built.shortfall_hours:.1f} agent-hours, objective {built.objective:,.0f}, "
+            f"{bound_text(built.objective, built.bound)}, violations {built.violations}"
         )
         started = clock.perf_counter()
         violations = validate_schedule(sessions, schedule_id=built.schedule_id)
