@@ -419,6 +419,9 @@ def _week_part(problem: Problem, week: int, earlier: list[Shift]) -> Problem:
         )
         for d in problem.demand
     )
+    # Fixed events of other weeks belong to their parts: the validator would find them hosted
+    # by no shift of this one, and no start of this week would ever be legal.
+    part_grid = horizon.grid()
     agents = []
     for agent in problem.agents:
         mine = tuple(
@@ -426,7 +429,10 @@ def _week_part(problem: Problem, week: int, earlier: list[Shift]) -> Problem:
             for s in earlier
             if s.agent_id == agent.id
         )
-        agents.append(dataclasses.replace(agent, prior_work=agent.prior_work + mine))
+        events = tuple(
+            ev for ev in agent.events if part_grid.start <= ev.window.start_s < part_grid.end
+        )
+        agents.append(dataclasses.replace(agent, prior_work=agent.prior_work + mine, events=events))
     return dataclasses.replace(problem, horizon=horizon, demand=demand, agents=tuple(agents))
 
 
