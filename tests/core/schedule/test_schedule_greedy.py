@@ -3,11 +3,12 @@ accepts as it stands."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import time, timedelta
 
 import numpy as np
 import pytest
-from _schedule_factory import MONDAY, agent, at, contract, problem, window
+from _schedule_factory import AMS, MONDAY, agent, at, contract, problem, shift, window
 
 from bezetting.core.schedule import (
     DayOffWish,
@@ -168,3 +169,41 @@ def test_whole_shifts_tighten_the_relaxation_to_the_optimum() -> None:
     assert whole is not None
     assert linear < whole
     assert whole == pytest.approx(result.objective)
+
+
+def test_a_later_week_reuses_the_greedy_pass_only_while_it_stays_legal() -> None:
+    from bezetting.core.schedule.solve import _Budget, _greedy_whole, _GreedyPass, _week_part
+
+    prob = _pressed()
+    greedy_pass = _GreedyPass()
+    fallback = _greedy_whole(prob, _Budget(60.0, lambda: 0.0), None, greedy_pass)
+    assert fallback is not None
+    week_1 = [s for s in fallback if s.start < at(7, "00:00")]
+    week_2 = greedy_pass.weeks[1]
+
+    def start_after(earlier: list) -> object:  # type: ignore[type-arg]
+        sub = _week_part(prob, 1, earlier)
+        grid = sub.horizon.grid()
+        return greedy_pass.start_for(1, sub, build_candidates(sub, grid))
+
+    # After the greedy pass's own week 1 it is the start as it stands.
+    assert start_after(week_1) is week_2
+    # Earlier work that now overlaps one of its shifts blocks that shift: built afresh.
+    first = min((s for s in fallback if s.start >= at(7, "00:00")), key=lambda s: s.start)
+    clash = shift(first.agent_id, 6, "20:00", f"{first.start.astimezone(AMS):%H:%M}")
+    clash = dataclasses.replace(clash, end=first.start + timedelta(hours=1))
+    assert start_after([*week_1, clash]) is None
+    # Earlier work ending 2 h before that shift leaves too little daily rest.
+    short_rest = dataclasses.replace(
+        clash, start=first.start - timedelta(hours=8), end=first.start - timedelta(hours=2)
+    )
+    assert start_after([*week_1, short_rest]) is None
+
+
+def test_a_week_part_carries_only_its_own_fixed_events() -> None:
+    from bezetting.core.schedule.solve import _week_part
+
+    prob = _pressed()  # ann's training is on day 2, in week 1
+    assert _week_part(prob, 0, []).agents[0].events == prob.agents[0].events
+    # In week 2 the training is earlier work's business: a week-2 schedule cannot host it.
+    assert _week_part(prob, 1, []).agents[0].events == ()

@@ -165,3 +165,69 @@ def test_the_neighbourhood_search_answers_no_worse_than_any_schedule_it_reported
     assert result.objective == pytest.approx(sum(p.cost for p in result.penalties), rel=1e-6)
     assert len(reported) >= 2, "the greedy start and its completion are reported first"
     assert result.objective <= min(reported) + 1e-6
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Count calls of ``name`` in the solve module (on top of any fake cost)."""
+    calls: list[int] = []
+    inner = getattr(SOLVE_MODULE, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(SOLVE_MODULE, name, counted)
+    return calls
+
+
+def test_a_slow_greedy_pass_still_leaves_week_1_to_the_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The greedy pass costs 10 s a week on the fake clock (candidates 4 s, greedy 6 s). Week
+    # 1's candidates and greedy start are reused, so they are not charged again, and the
+    # search's setup is estimated without a CP-SAT model: 60 s leave time to search week 1.
+    clock = FakeClock()
+    charge_every_phase(monkeypatch, clock)
+    searched = count_calls(monkeypatch, "improve_by_agents")
+    started = clock.now
+    result = solve(
+        two_weeks_of_four_agents(),  # type: ignore[arg-type]
+        parameters=SolveParameters(time_limit_seconds=60, decomposition=Decomposition.WEEKS),
+        clock=clock,
+    )
+    assert clock.now - started <= 1.1 * 60
+    assert searched, "week 1 was searched, not left to the greedy pass"
+    assert result.violations == ()
+
+
+def test_a_later_week_starts_from_the_greedy_pass_when_that_is_still_legal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FakeClock()
+    charge_every_phase(monkeypatch, clock)
+    greedy_runs = count_calls(monkeypatch, "greedy_schedule")
+    searched = count_calls(monkeypatch, "improve_by_agents")
+    result = solve(
+        two_weeks_of_four_agents(),  # type: ignore[arg-type]
+        parameters=SolveParameters(time_limit_seconds=120, decomposition=Decomposition.WEEKS),
+        clock=clock,
+    )
+    assert len(searched) == 2, "both weeks searched"
+    assert len(greedy_runs) == 2, "one greedy schedule per week, none built twice"
+    assert result.violations == ()
+
+
+def test_a_parts_setup_is_measured_once_and_a_built_part_is_not_charged_again() -> None:
+    clock = FakeClock()
+    budget = SOLVE_MODULE._Budget(100.0, clock)
+    budget.setup_done(0, 5.0)
+    budget.setup_done(0, 40.0)  # the CP-SAT path after the search: that was search, not setup
+    assert budget.part_setup == 5.0
+    budget.setup_done(1, 7.0)
+    assert budget.part_setup == 7.0
+    clock.now += 20.0
+    reserve = budget.reserve
+    assert budget.solver_time_after_setup(2, built=True) == pytest.approx(
+        (100.0 - reserve - 20.0 - 7.0) / 2
+    )
+    assert budget.solver_time_after_setup(2) == pytest.approx((100.0 - reserve - 20.0 - 14.0) / 2)

@@ -85,53 +85,96 @@ def night_minutes(grid: Grid, rules: RulePack, start: int, end: int) -> int:
     return total // _MIN
 
 
-def _blocked(agent: Agent, start: int, end: int) -> bool:
-    if agent.available and not any(w.start_s <= start and end <= w.end_s for w in agent.available):
-        return True
-    if any(start < w.end_s and w.start_s < end for w in agent.unavailable):
-        return True
-    return any(start < p.window.end_s and p.window.start_s < end for p in agent.prior_work)
+@dataclass(frozen=True)
+class _Spans:
+    """Every legal shift of every shape and day, before any agent is considered.
+
+    Whether a span is a legal shift, its breaks and whether it is a night shift depend on the
+    grid and the rules only, so they are worked out once for all agents; an agent then only
+    filters by shape, opening hours and availability, on arrays.
+    """
+
+    fields: list[_Fields]
+    shape_of: NDArray[np.int64]  # index in ``problem.shifts`` per span
+    first: NDArray[np.int64]
+    last: NDArray[np.int64]
+    start: NDArray[np.int64]
+    end: NDArray[np.int64]
+    key: NDArray[np.int64]  # orders spans by (first, last)
+
+    @classmethod
+    def build(cls, problem: Problem, grid: Grid) -> _Spans:
+        fields = []
+        shape_of = []
+        for day in range(grid.days):
+            weekday = grid.day(day).weekday()
+            for s, shape in enumerate(problem.shifts):
+                if weekday not in shape.weekdays:
+                    continue
+                for start_minute, length in _spans(shape):
+                    c = _candidate(problem, grid, day, start_minute, length, shape.name)
+                    if c is not None:
+                        fields.append(c)
+                        shape_of.append(s)
+
+        def column(k: int) -> NDArray[np.int64]:
+            return np.array([f[k] for f in fields], dtype=np.int64)
+
+        first, last = column(1), column(2)
+        return cls(fields, np.array(shape_of, dtype=np.int64), first, last, column(3), column(4),
+                   first * (grid.n_slots + 1) + last)  # fmt: skip
+
+    def blocked(self, agent: Agent) -> NDArray[np.bool_]:
+        """Spans outside the agent's availability or overlapping time off or earlier work."""
+        start, end = self.start, self.end
+        out = np.zeros(len(start), dtype=np.bool_)
+        if agent.available:
+            inside = np.zeros(len(start), dtype=np.bool_)
+            for w in agent.available:
+                inside |= (w.start_s <= start) & (end <= w.end_s)
+            out |= ~inside
+        for w in (*agent.unavailable, *(p.window for p in agent.prior_work)):
+            out |= (start < w.end_s) & (w.start_s < end)
+        return out
 
 
 def build_candidates(problem: Problem, grid: Grid) -> list[list[Candidate]]:
     """Candidates per agent (in ``problem.agents`` order), sorted by start."""
     open_by_group = open_slots(problem, grid)
+    spans = _Spans.build(problem, grid)
+    closed_before: dict[frozenset[str], NDArray[np.int64]] = {}
     out: list[list[Candidate]] = []
     for a, agent in enumerate(problem.agents):
-        shapes = [s for s in problem.shifts if not agent.templates or s.name in agent.templates]
-        groups = [open_by_group[g] for g in sorted(agent.skill_groups) if g in open_by_group]
-        any_open: NDArray[np.bool_] = (
-            np.logical_or.reduce(groups) if groups else np.zeros(grid.n_slots, dtype=np.bool_)
+        if agent.skill_groups not in closed_before:
+            groups = [open_by_group[g] for g in sorted(agent.skill_groups) if g in open_by_group]
+            any_open: NDArray[np.bool_] = (
+                np.logical_or.reduce(groups) if groups else np.zeros(grid.n_slots, dtype=np.bool_)
+            )
+            closed_before[agent.skill_groups] = np.concatenate(([0], np.cumsum(~any_open)))
+        closed = closed_before[agent.skill_groups]
+        allowed = np.array(
+            [not agent.templates or s.name in agent.templates for s in problem.shifts], dtype=bool
         )
-        seen: set[tuple[int, int]] = set()
-        mine: list[Candidate] = []
-        for day in range(grid.days):
-            weekday = grid.day(day).weekday()
-            for shape in shapes:
-                if weekday not in shape.weekdays:
-                    continue
-                for start_minute, length in _spans(shape):
-                    c = _candidate(problem, grid, a, agent, day, start_minute, length, shape.name)
-                    if c is None or (c.first, c.last) in seen:
-                        continue
-                    if not any_open[c.first : c.last].all():
-                        continue
-                    seen.add((c.first, c.last))
-                    mine.append(c)
-        out.append(sorted(mine, key=lambda c: (c.first, c.last)))
+        keep = (
+            allowed[spans.shape_of]
+            & (closed[spans.last] == closed[spans.first])
+            & ~spans.blocked(agent)
+        )
+        # Equal spans of several shapes keep the first shape in the problem's order; np.unique
+        # gives the first occurrence of each span, sorted by (first, last).
+        kept = np.flatnonzero(keep)
+        _, first_of_each = np.unique(spans.key[kept], return_index=True)
+        out.append([Candidate(a, *spans.fields[i]) for i in kept[first_of_each].tolist()])
     return out
 
 
+_Fields = tuple[int, int, int, int, int, str, tuple[int, ...], tuple[int, int], bool, bool]
+
+
 def _candidate(
-    problem: Problem,
-    grid: Grid,
-    a: int,
-    agent: Agent,
-    day: int,
-    start_minute: int,
-    length: int,
-    shape: str,
-) -> Candidate | None:
+    problem: Problem, grid: Grid, day: int, start_minute: int, length: int, shape: str
+) -> _Fields | None:
+    """A candidate's fields after ``agent`` (day, first, ..., late_end); None when illegal."""
     rules, policy = problem.rules, problem.breaks
     start = at_local(grid.day(day), start_minute, grid.tz)
     if (start - grid.start) % grid.slot_seconds:
@@ -151,8 +194,6 @@ def _candidate(
     night = in_night > rules.night_shift_above_minutes
     if night and work > rules.max_work_minutes_per_night_shift:
         return None
-    if _blocked(agent, start, end):
-        return None
     parts: list[int] = []
     left = need
     while left > 0:
@@ -170,19 +211,7 @@ def _candidate(
         return None
     end_midnight = epoch_seconds(local_midnight(from_epoch(end - 1, grid.tz).date(), grid.tz))
     late = end - end_midnight > rules.late_night_end_minute * _MIN
-    return Candidate(
-        agent=a,
-        day=day,
-        first=first,
-        last=last,
-        start=start,
-        end=end,
-        shape=shape,
-        break_parts=tuple(parts),
-        break_window=(lo, hi),
-        night=night,
-        late_end=late,
-    )
+    return (day, first, last, start, end, shape, tuple(parts), (lo, hi), night, late)
 
 
 def _local_minute(grid: Grid, instant: int) -> int:

@@ -259,6 +259,47 @@ def _work_upper_bound_in(c: Candidate, lo: int, hi: int) -> int:
     return inside - max(0, c.break_minutes - outside)
 
 
+class _Options:
+    """One agent's usable candidates as arrays, so that all of them are scored at once.
+
+    Position ``k`` is candidate ``index[k]`` of the agent; positions follow the candidates'
+    order, so the first of equal scores is the one a loop over the candidates would keep.
+    """
+
+    def __init__(self, cands: list[Candidate], usable: list[int], wish_cost: NDArray[np.float64]):
+        self.index = np.array(usable, dtype=np.int64)
+        picked = [cands[i] for i in usable]
+        self.first = np.array([c.first for c in picked], dtype=np.int64)
+        self.length = np.array([c.last - c.first for c in picked], dtype=np.int64)
+        self.day = np.array([c.day for c in picked], dtype=np.int64)
+        self.week = self.day // 7
+        self.work = np.array([c.work_minutes for c in picked], dtype=np.int64)
+        self.wish_cost = wish_cost[self.index]
+        weeks = int(self.week.max()) + 1 if len(picked) else 0
+        self.in_week = [np.flatnonzero(self.week == w) for w in range(weeks)]
+
+    def coverage(
+        self, slot_value: NDArray[np.float64], at: NDArray[np.int64]
+    ) -> NDArray[np.float64]:
+        """Sum of ``slot_value`` over each candidate at positions ``at``.
+
+        Summed per candidate as a slice sum would be (numpy's pairwise order), so the scores
+        equal those of a loop over the candidates to the last bit and ties fall alike.
+        """
+        out = np.zeros(len(at))
+        lengths = self.length[at]
+        for n in np.unique(lengths).tolist():
+            mine = lengths == n
+            windows = np.lib.stride_tricks.sliding_window_view(slot_value, n)
+            out[mine] = windows[self.first[at[mine]]].sum(axis=1)
+        return out
+
+
+def _best_first(score: NDArray[np.float64], tie: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Positions by score, highest first, equal scores by ``tie`` ascending."""
+    return np.lexsort((tie, -score))
+
+
 def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
     """Build a legal schedule for ``ctx.problem`` over ``ctx.candidates`` without a solver.
 
@@ -289,6 +330,32 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
         wish_cost.append(cost)
         my_groups.append(sorted(gindex[g] for g in agent.skill_groups if g in gindex))
     group_at: dict[tuple[int, int], int] = {}
+    options = [
+        _Options(ctx.candidates[a], usable[a], wish_cost[a]) for a in range(len(prob.agents))
+    ]
+
+    def slot_value(a: int) -> NDArray[np.float64]:
+        """Weighted remaining demand the agent would cover at each slot (its best group)."""
+        gs = my_groups[a]
+        weighted = residual[gs[0]] * impact[gs[0]] if len(gs) == 1 else None
+        if weighted is None:
+            weighted = (residual[gs] * impact[gs]).max(axis=0)
+        out: NDArray[np.float64] = np.maximum(weighted, 0.0)
+        return out
+
+    def values(a: int, at: NDArray[np.int64]) -> NDArray[np.float64]:
+        """``value`` of the agent's candidates at positions ``at``, all at once."""
+        if not my_groups[a]:
+            return np.zeros(len(at))
+        return options[a].coverage(slot_value(a), at)
+
+    def first_addable(a: int, at: NDArray[np.int64], ranked: NDArray[np.int64]) -> int | None:
+        """The first position of ``at`` in ``ranked`` order whose candidate fits, or None."""
+        cands, index = ctx.candidates[a], options[a].index
+        for k in ranked.tolist():
+            if agents[a].can_add(cands[int(index[at[k]])]):
+                return int(k)
+        return None
 
     def value(a: int, c: Candidate) -> float:
         gs = my_groups[a]
@@ -335,6 +402,26 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
                     out += _WISH_COST * wish.weight
         return out
 
+    def weekend_costs(a: int) -> NDArray[np.float64]:
+        """``weekend_cost`` of a shift on each day of the horizon."""
+        out = np.zeros(grid.days)
+        for d in weekend_days:
+            done = earlier_weekends[a] + sum(
+                1 for e in weekend_days if e != d and e in agents[a].days
+            )
+            out[d] = _WEEKEND_TURN * done / fte[a]
+        return out
+
+    def days_wish_costs(a: int) -> NDArray[np.float64]:
+        """``days_wish_cost`` of a shift in each week of the horizon."""
+        out = np.zeros(prob.week_count())
+        for week in range(len(out)):
+            n = sum(1 for d in agents[a].days if d // 7 == week)
+            for wish in prob.agents[a].wishes:
+                if isinstance(wish, MaxDaysPerWeekWish) and n + 1 > wish.days:
+                    out[week] += _WISH_COST * wish.weight
+        return out
+
     # Fixed events first: the agent must work a shift that hosts each of them.
     for a, agent in enumerate(prob.agents):
         for ev in agent.events:
@@ -357,51 +444,55 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
 
     # Rounds: each agent below its weekly target takes the most useful legal shift.
     order = sorted(range(len(prob.agents)), key=lambda a: len(usable[a]))
+    n_weeks = prob.week_count()
     progress = True
     while progress:
         progress = False
         for a in order:
+            opts = options[a]
             contract = prob.agents[a].contract
-            best, best_score = None, -np.inf
-            for i in usable[a]:
-                c = ctx.candidates[a][i]
-                week = c.day // 7
-                days_in_week = min(7, grid.days - 7 * week)
-                target = contract.target_minutes_per_week * days_in_week // 7
-                have = agents[a].week_minutes(week)
-                if have >= target or c.day in agents[a].days:
-                    continue
-                over = max(0, have + c.work_minutes - target)
-                score = (
-                    value(a, c)
-                    - wish_cost[a][i]
-                    - days_wish_cost(a, c)
-                    - weekend_cost(a, c)
-                    - over / 60.0
-                    + 1e-3 * c.work_minutes
-                )
-                if score > best_score and agents[a].can_add(c):
-                    best, best_score = c, score
-            if best is not None and best_score > -_WISH_COST / 2:
-                take(a, best)
+            days_by_week = np.minimum(7, grid.days - 7 * np.arange(n_weeks))
+            target_by_week = contract.target_minutes_per_week * days_by_week // 7
+            have_by_week = np.array(
+                [agents[a].week_minutes(w) for w in range(n_weeks)], dtype=np.int64
+            )
+            taken = np.zeros(grid.days, dtype=np.bool_)
+            taken[list(agents[a].days)] = True
+            at = np.flatnonzero(
+                (have_by_week[opts.week] < target_by_week[opts.week]) & ~taken[opts.day]
+            )
+            if not len(at):
+                continue
+            week_at, work = opts.week[at], opts.work[at]
+            over = np.maximum(0, have_by_week[week_at] + work - target_by_week[week_at])
+            score = (
+                values(a, at)
+                - opts.wish_cost[at]
+                - days_wish_costs(a)[week_at]
+                - weekend_costs(a)[opts.day[at]]
+                - over / 60.0
+                + 1e-3 * work
+            )
+            k = first_addable(a, at, _best_first(score, at))
+            if k is not None and score[k] > -_WISH_COST / 2:
+                take(a, ctx.candidates[a][int(opts.index[at[k]])])
                 progress = True
 
     # Contract minimums: fill with any legal shift, wishes broken only when nothing else fits.
     complete = True
     for a, agent in enumerate(prob.agents):
+        opts = options[a]
         for week in range(prob.week_count()):
             if min(7, grid.days - 7 * week) < 7:
                 continue
             while agents[a].week_minutes(week) < agent.contract.min_minutes_per_week:
-                options = [
-                    (value(a, c) - wish_cost[a][i] - days_wish_cost(a, c), c)
-                    for i in usable[a]
-                    if (c := ctx.candidates[a][i]).day // 7 == week and agents[a].can_add(c)
-                ]
-                if not options:
+                at = opts.in_week[week] if week < len(opts.in_week) else np.zeros(0, np.int64)
+                score = values(a, at) - opts.wish_cost[at] - days_wish_costs(a)[week]
+                k = first_addable(a, at, _best_first(score, at))
+                if k is None:
                     complete = False
                     break
-                take(a, max(options, key=lambda o: o[0])[1])
+                take(a, ctx.candidates[a][int(opts.index[at[k]])])
 
     # Local search: move one shift at a time to the legal alternative in the same planning
     # week that covers more remaining demand, keeping contract and wish costs.
@@ -416,6 +507,7 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
     for _ in range(passes):
         moved = False
         for a in order:
+            opts = options[a]
             contract = prob.agents[a].contract
             for c in list(agents[a].days.values()):
                 if any(c.start <= ev.window.start_s < c.end for ev in prob.agents[a].events):
@@ -426,28 +518,24 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
                 full = min(7, grid.days - 7 * week) == 7
                 have = agents[a].week_minutes(week)
                 base = value(a, c) - wish_cost[a][i_old] - days_wish_cost(a, c) - weekend_cost(a, c)
-                moves: list[tuple[float, int]] = []
-                for i in usable[a]:
-                    o = ctx.candidates[a][i]
-                    if o.day // 7 != week or o is c:
-                        continue
-                    if full and have + o.work_minutes < contract.min_minutes_per_week:
-                        continue
-                    gain = (
-                        value(a, o)
-                        - wish_cost[a][i]
-                        - days_wish_cost(a, o)
-                        - weekend_cost(a, o)
-                        - base
-                    )
-                    if gain > 0.5:
-                        moves.append((gain, i))
-                for _gain, i in sorted(moves, reverse=True):
-                    o = ctx.candidates[a][i]
-                    if agents[a].can_add(o):
-                        take(a, o)
-                        moved = True
-                        break
+                at = opts.in_week[week]
+                at = at[opts.index[at] != i_old]
+                if full:
+                    at = at[have + opts.work[at] >= contract.min_minutes_per_week]
+                gain = (
+                    values(a, at)
+                    - opts.wish_cost[at]
+                    - days_wish_costs(a)[week]
+                    - weekend_costs(a)[opts.day[at]]
+                    - base
+                )
+                better = gain > 0.5
+                at, gain = at[better], gain[better]
+                # Largest gain first; equal gains the later candidate first.
+                k = first_addable(a, at, _best_first(gain, -opts.index[at]))
+                if k is not None:
+                    take(a, ctx.candidates[a][int(opts.index[at[k]])])
+                    moved = True
                 else:
                     take(a, c)
         if not moved:

@@ -48,6 +48,9 @@ _MIN_SOLVER_SECONDS = 1.0
 # A part's setup (candidates, model, greedy start, explanation) in multiples of what the
 # greedy pass alone took for its first week: measured 3.1 at 120 free-shift agents x 2 weeks.
 _SETUP_PER_GREEDY = 3.0
+# The same for the agent-by-agent search, which builds no CP-SAT model (candidates, greedy
+# start, its check): measured 1.1 (demo) to 1.3 (120 free-shift agents x 2 weeks).
+_SEARCH_SETUP_PER_GREEDY = 1.2
 
 
 class _Budget:
@@ -65,6 +68,18 @@ class _Budget:
         # Building one part's model and greedy start, measured on the first part: the parts
         # still to come will need it before their solver can start.
         self.part_setup = 0.0
+        self._measured_part = -1  # the last part whose setup was measured
+
+    def setup_done(self, part: int, seconds: float) -> None:
+        """Part ``part``'s setup took ``seconds``: the estimate for the parts still to come.
+
+        Counted once per part, where the setup ends (the search path and the CP-SAT path
+        share it), so a part's search is never mistaken for setup.
+        """
+        if part == self._measured_part:
+            return
+        self._measured_part = part
+        self.part_setup = seconds if part == 0 else max(self.part_setup, seconds)
 
     def elapsed(self) -> float:
         return self.clock() - self.started
@@ -77,9 +92,13 @@ class _Budget:
         later_setup = (parts_left - 1) * self.part_setup
         return (self.limit - self.reserve - self.elapsed() - later_setup) / max(1, parts_left)
 
-    def solver_time_after_setup(self, parts_left: int) -> float:
-        """Solver seconds a part about to be set up can expect (may be <= 0)."""
-        setups = parts_left * self.part_setup
+    def solver_time_after_setup(self, parts_left: int, *, built: bool = False) -> float:
+        """Solver seconds a part about to be set up can expect (may be <= 0).
+
+        ``built``: its candidates and greedy start are built already (by the greedy pass) and
+        spent, so its setup is not charged again.
+        """
+        setups = (parts_left - built) * self.part_setup
         return (self.limit - self.reserve - self.elapsed() - setups) / max(1, parts_left)
 
     def expect_final(self, seconds: float) -> None:
@@ -400,6 +419,9 @@ def _week_part(problem: Problem, week: int, earlier: list[Shift]) -> Problem:
         )
         for d in problem.demand
     )
+    # Fixed events of other weeks belong to their parts: the validator would find them hosted
+    # by no shift of this one, and no start of this week would ever be legal.
+    part_grid = horizon.grid()
     agents = []
     for agent in problem.agents:
         mine = tuple(
@@ -407,7 +429,10 @@ def _week_part(problem: Problem, week: int, earlier: list[Shift]) -> Problem:
             for s in earlier
             if s.agent_id == agent.id
         )
-        agents.append(dataclasses.replace(agent, prior_work=agent.prior_work + mine))
+        events = tuple(
+            ev for ev in agent.events if part_grid.start <= ev.window.start_s < part_grid.end
+        )
+        agents.append(dataclasses.replace(agent, prior_work=agent.prior_work + mine, events=events))
     return dataclasses.replace(problem, horizon=horizon, demand=demand, agents=tuple(agents))
 
 
@@ -433,16 +458,36 @@ def _greedy_hint(
 
 
 @dataclass
-class _FirstWeek:
-    """Week 1 as the greedy pass built it; the solver's first part is the same problem."""
+class _GreedyPass:
+    """The greedy pass week by week; the solver's first part is the same problem as its week
+    1, and its later weeks are starts for the later parts while they stay legal."""
 
-    candidates: list[list[Candidate]] | None = None
-    greedy: GreedySchedule | None = None
-    seconds: float = 0.0  # what building them took, part of a part's setup
+    candidates: list[list[Candidate]] | None = None  # of week 1
+    weeks: list[GreedySchedule] = dataclasses.field(default_factory=list)
+    seconds: float = 0.0  # what building week 1 took, part of a part's setup
+
+    @property
+    def greedy(self) -> GreedySchedule | None:
+        """Week 1's greedy schedule."""
+        return self.weeks[0] if self.weeks else None
+
+    def start_for(
+        self, week: int, sub: Problem, candidates: list[list[Candidate]]
+    ) -> GreedySchedule | None:
+        """Week ``week``'s greedy schedule when it is still legal after the weeks solved before
+        it (it was planned after the greedy ones), else None."""
+        if week >= len(self.weeks) or not self.weeks[week].complete:
+            return None
+        greedy = self.weeks[week]
+        for picked, cands in zip(greedy.chosen, candidates, strict=True):
+            mine = {(c.first, c.last): c for c in cands}
+            if any(mine.get((c.first, c.last)) != c for c in picked):
+                return None  # earlier work now blocks that shift
+        return None if validate(sub, Schedule(greedy.shifts)) else greedy
 
 
 def _greedy_whole(
-    problem: Problem, budget: _Budget, on_progress: ProgressCallback | None, first: _FirstWeek
+    problem: Problem, budget: _Budget, on_progress: ProgressCallback | None, first: _GreedyPass
 ) -> tuple[Shift, ...] | None:
     """A legal greedy schedule of the whole horizon, week by week; None when none is found."""
     shifts: list[Shift] = []
@@ -452,8 +497,9 @@ def _greedy_whole(
         grid = sub.horizon.grid()
         candidates = build_candidates(sub, grid)
         greedy = greedy_schedule(builders.ModelContext(sub, grid, candidates))
+        first.weeks.append(greedy)
         if week == 0:
-            first.candidates, first.greedy = candidates, greedy
+            first.candidates = candidates
             first.seconds = budget.elapsed() - week_started
         if not greedy.complete:
             return None
@@ -580,8 +626,7 @@ def _search_part(
     if not start.complete or validate(sub, Schedule(start.shifts)):
         return None
     parts_left = n_parts - part
-    measured = budget.elapsed() - setup_started
-    budget.part_setup = measured if part == 0 else max(budget.part_setup, measured)
+    budget.setup_done(part, budget.elapsed() - setup_started)
     if on_progress is not None and not by_week:
         # Solved whole, nothing has been reported yet: the greedy start is a first answer.
         cost = sum(p.cost for p in penalties_of(sub, Schedule(start.shifts)))
@@ -672,9 +717,9 @@ def solve(
     )
     parts = [problem] if not by_week else []
     n_parts = problem.week_count() if by_week else 1
-    first_week = _FirstWeek()
+    greedy_pass = _GreedyPass()
     fallback = (
-        _greedy_whole(problem, budget, on_progress, first_week)
+        _greedy_whole(problem, budget, on_progress, greedy_pass)
         if by_week and params.greedy_hint
         else None
     )
@@ -682,12 +727,16 @@ def solve(
     objective = bound = 0.0
     statuses: list[SolveStatus] = []
     for part in range(n_parts):
+        reuse = part == 0 and greedy_pass.candidates is not None
         if part == 0 and fallback is not None:
-            # Until a part is measured, estimate its setup from the greedy pass's first week.
-            budget.part_setup = _SETUP_PER_GREEDY * first_week.seconds
+            # Until a part is measured, estimate its setup from the greedy pass's first week;
+            # the search path builds no CP-SAT model.
+            searching = params.agent_search and params.greedy_hint
+            per_greedy = _SEARCH_SETUP_PER_GREEDY if searching else _SETUP_PER_GREEDY
+            budget.part_setup = per_greedy * greedy_pass.seconds
         if (
             fallback is not None
-            and budget.solver_time_after_setup(n_parts - part) < _MIN_SOLVER_SECONDS
+            and budget.solver_time_after_setup(n_parts - part, built=reuse) < _MIN_SOLVER_SECONDS
         ):
             # No time for the remaining weeks: the greedy schedule finishes the horizon.
             shifts = _finish_greedy(problem, part, shifts, fallback)
@@ -697,10 +746,9 @@ def solve(
         setup_started = budget.elapsed()
         sub = _week_part(problem, part, shifts) if by_week else parts[0]
         grid = sub.horizon.grid()
-        reuse = part == 0 and first_week.candidates is not None
         candidates = (
-            first_week.candidates
-            if reuse and first_week.candidates is not None
+            greedy_pass.candidates
+            if reuse and greedy_pass.candidates is not None
             else build_candidates(sub, grid)
         )
         _precheck(sub, grid, candidates)
@@ -710,14 +758,14 @@ def solve(
                 sub,
                 grid,
                 candidates,
-                first_week.greedy if reuse else None,
+                greedy_pass.greedy if reuse else greedy_pass.start_for(part, sub, candidates),
                 params,
                 budget,
                 part=part,
                 n_parts=n_parts,
                 by_week=by_week,
                 on_progress=on_progress,
-                setup_started=setup_started - (first_week.seconds if reuse else 0.0),
+                setup_started=setup_started - (greedy_pass.seconds if reuse else 0.0),
             )
         if searched is not None and not _worth_solving_on(
             searched, budget, part=part, n_parts=n_parts, by_week=by_week
@@ -731,7 +779,7 @@ def solve(
         ctx = _build(sub, grid, candidates)
         known = searched.schedule if searched is not None else None
         if known is None and reuse:
-            known = first_week.greedy
+            known = greedy_pass.greedy
         greedy = _greedy_hint(ctx, known) if params.greedy_hint else None
         greedy_cost = 0.0
         if greedy is not None:
@@ -751,9 +799,8 @@ def solve(
                         whole=n_parts == 1,
                     )
                 )
-        reused = first_week.seconds if reuse else 0.0
-        measured = budget.elapsed() - setup_started + reused
-        budget.part_setup = measured if part == 0 else max(budget.part_setup, measured)
+        reused = greedy_pass.seconds if reuse else 0.0
+        budget.setup_done(part, budget.elapsed() - setup_started + reused)
         # Optional phases get a share of what this part may still spend, and are skipped
         # when a greedy schedule stands and there is too little left to improve it.
         share = budget.share(n_parts - part)
