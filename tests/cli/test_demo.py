@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ def test_demo_seeds_the_organisation_once_and_prints_the_logins(demo_database: P
     assert "created" in first.output
     assert "12 agents" in first.output
     assert "Forecast and agents needed, 1 week(s) from Mon 16 Mar 2020" in first.output
+    assert re.search(r"│ +\d+\.\d% │", first.output), "the WAPE column keeps its per cent sign"
     assert "published (version 2)" in first.output
     assert " 0 labour-rule violations" in " ".join(first.output.split())  # rich wraps lines
     for email in ("admin", "planner", "teamlead", "agent", "agent2", "client"):

@@ -157,8 +157,9 @@ def _plan_demo(
             justify="left" if column in ("queue", "model") else "right",
             overflow="ellipsis" if column == "model" else "fold",
             no_wrap=True,
-            max_width=32 if column == "model" else None,
-            min_width={"model": None, "queue": 12}.get(column, len(column)),
+            max_width=40 if column == "model" else None,
+            # "100.0%" for WAPE: a narrow terminal must not crop the per cent sign
+            min_width={"model": None, "queue": 12, "WAPE": 6}.get(column, len(column)),
         )
     with _progress(console) as progress:
         task = progress.add_task("forecast and staffing", total=len(organisation.queue_ids))

@@ -20,6 +20,7 @@ from bezetting.core.forecast import (
     SeasonalNaive,
     alike_profile,
     choose_model,
+    default_model,
     ensemble_backtest,
     forecast_days,
     inverse_error_weights,
@@ -137,6 +138,14 @@ def test_a_geometric_ensemble_is_moved_less_by_one_member_far_off():
     assert got.mean == pytest.approx(np.full(7, 16**0.25 * 8.5**0.75))
     assert geometric.name.startswith("GeometricMean(")
     assert weighted.name.startswith("WeightedGeometricMean(")
+
+
+def test_the_default_model_has_a_short_name_a_planner_can_read_whole():
+    # Spelled out, the daily ensemble's three members ran past the database's model column
+    # (64 characters) and were cut before "x profile".
+    assert default_model().name == "DailyEnsemble x profile"
+    labelled = Ensemble((SeasonalNaive(), SameWeekdayMean(weeks=2)), label="Mix")
+    assert labelled.name == "Mix"
 
 
 def test_a_geometric_ensemble_is_zero_where_a_member_forecasts_zero():

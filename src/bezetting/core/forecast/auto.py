@@ -92,7 +92,8 @@ def daily_ensemble() -> Ensemble:
     Geometric rather than arithmetic (see ``Ensemble``): equal on the Anonymous Bank year
     (interval WAPE 26.08% on June-October 1999), lower on the selection days of February's
     four busiest queues (PS 35.0 to 32.2%, NW 42.0 to 41.2%, NE 55.7 to 50.6%, TT 103.1 to
-    100.4%), where AutoTheta is sometimes far off."""
+    100.4%), where AutoTheta is sometimes far off. Named ``DailyEnsemble`` (its members
+    spelled out would not fit a table or the database's model column)."""
     return Ensemble(
         (
             DayOfMonthDecomposition(),
@@ -100,6 +101,7 @@ def daily_ensemble() -> Ensemble:
             DayOfMonthAdjusted(SameWeekdayMean(weeks=4)),
         ),
         geometric=True,
+        label="DailyEnsemble",
     )
 
 

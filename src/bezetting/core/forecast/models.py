@@ -474,6 +474,9 @@ class Ensemble:
     members: tuple[Forecaster, ...]
     weights: tuple[float, ...] | None = None
     geometric: bool = False
+    # A short name for a fixed, documented mix: the spelled-out name of three members runs
+    # past what a table, a report or the database's model column shows.
+    label: str | None = None
 
     def __post_init__(self) -> None:
         if not self.members:
@@ -490,6 +493,8 @@ class Ensemble:
 
     @property
     def name(self) -> str:
+        if self.label is not None:
+            return self.label
         joined = " + ".join(member.name for member in self.members)
         kind = "GeometricMean" if self.geometric else "Ensemble"
         if self.weights is None:
