@@ -211,18 +211,51 @@ def test_only_an_agent_answers_and_only_their_own_organisations_questions(
         surveys(sessions, _who(organisation, Role.AGENT, agent_id=team[1][0]))
 
 
-def test_the_team_lead_sees_the_mean_only_from_five_answers(
+def _answer_all(
+    sessions: SessionFactory,
+    organisation: OrganisationRef,
+    survey: SurveyView,
+    answers: dict[int, int],
+) -> None:
+    for agent_id, value in answers.items():
+        answer_survey(sessions, _agent(organisation, agent_id), survey.id, value=value, now=NOW)
+
+
+def test_a_question_counts_for_the_team_only_once_five_of_its_people_answered_it(
     sessions: SessionFactory, organisation: OrganisationRef, team: tuple[int, list[int]]
 ) -> None:
     team_id, agents = team
-    survey = _open(sessions, organisation)
     lead = _who(organisation, Role.TEAM_LEAD, team_id=team_id)
-    values = [5, 4, 4, 3, 2]
-    for agent_id, value in zip(agents[: MIN_ANSWERS_SHOWN - 1], values, strict=False):
-        answer_survey(sessions, _agent(organisation, agent_id), survey.id, value=value, now=NOW)
+    first, second = _open(sessions, organisation), _open(sessions, organisation)
+    _answer_all(sessions, organisation, first, dict(zip(agents[:4], [5, 4, 4, 3], strict=True)))
+    _answer_all(sessions, organisation, second, dict(zip(agents[:4], [1, 1, 1, 1], strict=True)))
+
     figures = team_overview(sessions, lead, now=NOW, zone=AMSTERDAM).figures
-    assert (figures.engagement_share, figures.engagement_answers) == (None, 4)
-    answer_survey(sessions, _agent(organisation, agents[4]), survey.id, value=2, now=NOW)
+    assert (figures.engagement_share, figures.engagement_answers) == (None, 0)  # 8 answers, 4+4
+
+    _answer_all(sessions, organisation, first, {agents[4]: 2})
     figures = team_overview(sessions, lead, now=NOW, zone=AMSTERDAM).figures
-    assert figures.engagement_answers == 5
-    assert figures.engagement_share == pytest.approx(sum(v - 1 for v in values) / 4 / 5)
+    # Only the first question has five people: the second's four answers of 1 do not count.
+    assert figures.engagement_answers == MIN_ANSWERS_SHOWN
+    assert figures.engagement_share == pytest.approx((4 + 3 + 3 + 2 + 1) / 4 / 5)
+
+
+def test_an_organisation_wide_lead_counts_a_question_per_team(
+    sessions: SessionFactory, organisation: OrganisationRef, team: tuple[int, list[int]]
+) -> None:
+    """Three answers in each of two teams are six answers, but no team has five people."""
+    _, noord = team
+    with transaction(sessions, writes=True) as session:
+        zuid = Team(organisation_id=organisation.id, name="Zuid")
+        session.add(zuid)
+        session.flush()
+        for agent_id in noord[3:]:
+            moved = session.get(Agent, agent_id)
+            assert moved is not None
+            moved.team_id = zuid.id
+        session.flush()
+    survey = _open(sessions, organisation)
+    _answer_all(sessions, organisation, survey, dict.fromkeys(noord, 4))
+    organisation_lead = _who(organisation, Role.TEAM_LEAD)
+    figures = team_overview(sessions, organisation_lead, now=NOW, zone=AMSTERDAM).figures
+    assert (figures.engagement_share, figures.engagement_answers) == (None, 0)

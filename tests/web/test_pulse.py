@@ -50,21 +50,24 @@ def test_an_answer_off_the_scale_is_refused_and_the_buttons_stay(
     assert _buttons(refused.text) == ["1", "2", "3", "4", "5"]
 
 
-def test_the_team_leads_figure_counts_the_new_answer_and_never_shows_it_alone(
+def test_the_team_leads_figure_leaves_out_a_question_fewer_than_five_of_the_team_answered(
     browser_client: TestClient, web_world: WebWorld
 ) -> None:
     log_in(browser_client, web_world, "team_lead")
-    assert "5 anonieme antwoorden" in browser_client.get("/team", headers=NL).text
+    page = browser_client.get("/team", headers=NL).text
+    # Team Noord answered "Hoe gaat het?" 4, 5, 3, 4, 4 on a 1-5 scale: mean share 75%.
+    assert "75%" in page
+    assert "5 anonieme antwoorden" in page
+    assert "minstens 5 mensen van het team" in page  # the rule, stated to the team lead
     csrf = log_in(browser_client, web_world, "agent")
     browser_client.post(
-        f"/my/pulse/{web_world.base.open_survey_id}", data={"value": "5", "csrf_token": csrf}
+        f"/my/pulse/{web_world.base.open_survey_id}", data={"value": "1", "csrf_token": csrf}
     )
     log_in(browser_client, web_world, "team_lead")
     page = browser_client.get("/team", headers=NL).text
-    # Team Noord had 4, 5, 3, 4, 4 on a 1-5 scale (shares .75, 1, .5, .75, .75); Anouk's 5 adds
-    # a share of 1: 4.75 / 6 = 79%.
-    assert "6 anonieme antwoorden" in page
-    assert "79%" in page
+    # Anouk alone answered the other question: her 1 would pull the mean to 3.75 / 6; it must not.
+    assert "5 anonieme antwoorden" in page
+    assert "75%" in page
 
 
 def test_a_planner_opens_a_question_from_the_planning_page_and_agents_see_it(

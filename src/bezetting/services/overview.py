@@ -15,8 +15,9 @@ Figures and their definitions (shown on the pages next to the numbers):
   overlaps the day, divided by agent-days, over the last 28 days; calendar days, no part-time
   correction.
 * **absence frequency** (meldingsfrequentie): absences that began in the window per agent.
-* **engagement**: the mean pulse answer as a share of the scale, shown only when at least
-  five anonymous answers exist (fewer could identify a person).
+* **engagement**: the mean pulse answer as a share of the scale. A question counts for a team
+  only once at least five people of that team answered it (fewer could identify a person), so a
+  question with four answers never moves the mean, however many other answers there are.
 """
 
 from __future__ import annotations
@@ -255,8 +256,12 @@ def _absence_figures(
 
 
 def _engagement(session: Session, who: Principal, *, now: datetime) -> tuple[float | None, int]:
+    """The mean share and the number of answers it is over, counting each question per team
+    only from :data:`MIN_ANSWERS_SHOWN` answers of that team on (privacy: survey answers are
+    shown only aggregated over at least five people, and one agent answers a question once)."""
     query = (
-        session.query(SurveyAnswer.value, Survey.scale_max)
+        session.query(SurveyAnswer.survey_id, SurveyAnswer.team_id, SurveyAnswer.value)
+        .add_columns(Survey.scale_max)
         .join(Survey, SurveyAnswer.survey_id == Survey.id)
         .filter(
             Survey.organisation_id == who.organisation_id,
@@ -265,13 +270,19 @@ def _engagement(session: Session, who: Principal, *, now: datetime) -> tuple[flo
     )
     if who.team_id is not None:
         query = query.filter(SurveyAnswer.team_id == who.team_id)
-    answers = query.all()
-    if len(answers) < MIN_ANSWERS_SHOWN:
-        return None, len(answers)
+    shares_per_question_and_team: dict[tuple[int, int | None], list[float]] = {}
+    for survey_id, team_id, value, scale_max in query:
+        share = (value - 1) / (scale_max - 1) if scale_max > 1 else 1.0
+        shares_per_question_and_team.setdefault((survey_id, team_id), []).append(share)
     shares = [
-        (value - 1) / (scale_max - 1) if scale_max > 1 else 1.0 for value, scale_max in answers
+        share
+        for group in shares_per_question_and_team.values()
+        if len(group) >= MIN_ANSWERS_SHOWN
+        for share in group
     ]
-    return sum(shares) / len(shares), len(answers)
+    if not shares:
+        return None, 0
+    return sum(shares) / len(shares), len(shares)
 
 
 def team_overview(

@@ -4,8 +4,9 @@ An answer is stored without a person: only the survey, the agent's team and the 
 (:class:`~bezetting.store.models.SurveyAnswer`). That the agent answered is stored apart, with no
 value (:class:`~bezetting.store.models.SurveyParticipation`), in the same transaction, so a
 second answer is refused without linking the first to anyone. Nothing here returns single
-answers: results are read only aggregated, over at least
-:data:`~bezetting.services.overview.MIN_ANSWERS_SHOWN` answers, on the team page.
+answers: results are read only aggregated, on the team page, and a question counts there for a
+team only once at least :data:`~bezetting.services.overview.MIN_ANSWERS_SHOWN` people of that
+team answered it.
 """
 
 from __future__ import annotations
