@@ -11,6 +11,8 @@ from bezetting.core.errors import ConflictError, InputError
 from bezetting.services.organisations import create_organisation
 from bezetting.services.schedules import (
     ActivityPlan,
+    OverlappingShiftsError,
+    ScheduleRef,
     ShiftPlan,
     create_schedule,
     publish_schedule,
@@ -115,6 +117,52 @@ def test_publishing_needs_the_current_version_and_shifts(
     assert (published.status, published.version) == (ScheduleStatus.PUBLISHED, 3)
     with pytest.raises(InputError, match="already published"):
         publish_schedule(sessions, schedule_id, expected_version=3, now=NOW)
+
+
+def _draft(sessions: SessionFactory, shifts: list[ShiftPlan]) -> ScheduleRef:
+    return save_schedule_shifts(
+        sessions, week(sessions), expected_version=1, shifts=shifts, now=NOW
+    )
+
+
+def _published(sessions: SessionFactory, shifts: list[ShiftPlan]) -> int:
+    ref = _draft(sessions, shifts)
+    return publish_schedule(sessions, ref.id, expected_version=ref.version, now=NOW).id
+
+
+def test_a_schedule_that_gives_an_agent_two_shifts_at_once_is_not_published(
+    sessions: SessionFactory, agent_ids: dict[str, int]
+) -> None:
+    anouk, bram = agent_ids["1001"], agent_ids["1002"]
+    first = _published(sessions, [shift(anouk), shift(bram, MONDAY_8 + timedelta(days=1))])
+    later_that_day = MONDAY_8 + timedelta(hours=6)  # 14:00-19:00 local; Anouk works 08:00-16:00
+    second = _draft(sessions, [shift(bram, MONDAY_8), shift(anouk, later_that_day, hours=5)])
+    with pytest.raises(OverlappingShiftsError) as refused:
+        publish_schedule(sessions, second.id, expected_version=second.version, now=NOW)
+    assert isinstance(refused.value, ConflictError)  # HTTP 409
+    assert str(refused.value) == (
+        f"schedule {second.id} cannot be published: agent {anouk} (Anouk de Vries) works "
+        "2020-03-16T13:00:00+00:00 .. 2020-03-16T18:00:00+00:00 in it and "
+        "2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00 in published schedule "
+        f"{first}; 1 of its shifts overlap published ones: move or remove them first"
+    )
+    with sessions() as session:
+        draft = session.get(Schedule, second.id)
+        assert draft is not None
+        assert draft.status is ScheduleStatus.DRAFT
+
+
+def test_shifts_that_only_touch_or_lie_in_a_draft_do_not_block_publishing(
+    sessions: SessionFactory, agent_ids: dict[str, int]
+) -> None:
+    anouk = agent_ids["1001"]
+    _published(sessions, [shift(anouk)])
+    _draft(sessions, [shift(anouk, MONDAY_8 + timedelta(hours=8))])  # not published: no conflict
+    evening = _published(sessions, [shift(anouk, MONDAY_8 + timedelta(hours=8), hours=5)])
+    with sessions() as session:
+        published = session.get(Schedule, evening)
+        assert published is not None
+        assert published.status is ScheduleStatus.PUBLISHED
 
 
 def test_activities_outside_the_shift_and_naive_times_are_refused(

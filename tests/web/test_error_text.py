@@ -1,5 +1,5 @@
-"""A Dutch page says a service error in Dutch; an English page and the API keep the service's
-own English message."""
+"""A Dutch page says a service error in Dutch; an English page keeps the service's own words
+with its moments in local time; the API keeps the message as the service wrote it."""
 
 from __future__ import annotations
 
@@ -64,7 +64,27 @@ def test_every_error_code_has_a_dutch_sentence() -> None:
 )  # fmt: skip
 def test_a_service_message_in_dutch(code: str, message: str, dutch: str) -> None:
     assert message_text(code, message, "nl") == dutch
-    assert message_text(code, message, "en") == message
+
+
+@pytest.mark.parametrize(
+    ("message", "english"),
+    [
+        ("you cannot take your own offer", "you cannot take your own offer"),
+        ("time off cannot start in the past (2020-03-10T23:00:00+00:00)",
+         "time off cannot start in the past (Mar 11, 2020, 00:00)"),
+        ("schedule 4 cannot be published: agent 1 (Anouk de Vries) works "
+         "2020-03-16T13:00:00+00:00 .. 2020-03-16T18:00:00+00:00 in it and "
+         "2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00 in published schedule 1; 1 of "
+         "its shifts overlap published ones: move or remove them first",
+         "schedule 4 cannot be published: Anouk de Vries works Mar 16, 2020, 14:00 – "
+         "Mar 16, 2020, 19:00 in it and Mar 16, 2020, 08:00 – Mar 16, 2020, 16:00 in published "
+         "schedule 1; 1 of its shifts overlap published ones: move or remove them first"),
+        ("a message no pattern knows, 2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00",
+         "a message no pattern knows, Mar 16, 2020, 08:00 – Mar 16, 2020, 16:00"),
+    ],
+)  # fmt: skip
+def test_an_english_page_shows_moments_in_local_time(message: str, english: str) -> None:
+    assert message_text("invalid_input", message, "en") == english
 
 
 def test_a_form_error_names_the_field_by_its_label() -> None:
@@ -119,7 +139,8 @@ def test_an_agent_reads_refusals_in_dutch(
     assert again.status_code == 422
     assert "al gemeld als ziek sinds 16-03-2020, 08:00" in again.text
     english = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers={**HTMX, **EN})
-    assert "is already reported sick since 2020-03-16T07:00:00+00:00" in english.text
+    assert "already reported sick since Mar 16, 2020, 08:00" in english.text
+    assert "agent 1" not in english.text
 
 
 def test_a_missing_page_is_dutch(browser_client: TestClient, web_world: WebWorld) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import html
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from bezetting.services.schedules import ActivityPlan, ShiftPlan, create_schedule
 from bezetting.store import transaction
-from bezetting.store.enums import Channel
-from bezetting.store.models import ContactRecord
+from bezetting.store.enums import ActivityKind, Channel
+from bezetting.store.models import ContactRecord, Schedule
 from tests.web.conftest import WebWorld, log_in
 
 EN = {"Accept-Language": "en"}
+NL = {"Accept-Language": "nl"}
 
 
 def _interval_rows(page: str) -> dict[str, list[str]]:
@@ -71,6 +75,48 @@ def test_the_planner_publishes_a_draft_with_htmx(
     assert f'<tr id="schedule-{web_world.draft_schedule_id}">' in response.text
     assert "badge-published" in response.text
     assert "Publish</button>" not in response.text
+
+
+def test_a_draft_that_double_books_an_agent_is_refused_with_the_agent_and_times(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Anouk works 08:00-16:00 (Amsterdam) on Tuesday 24 March in the published week 14.
+    start = datetime(2020, 3, 24, 11, 0, tzinfo=UTC)  # 12:00-20:00 Amsterdam
+    end = start + timedelta(hours=8)
+    work = ActivityPlan(kind=ActivityKind.CONTACT_WORK, starts_at=start, ends_at=end)
+    draft = create_schedule(
+        site.state.bezetting.sessions,
+        name="week 14, second try",
+        period_start=date(2020, 3, 23),
+        period_end=date(2020, 3, 29),
+        now=start,
+        organisation="gemeente",
+        shifts=[
+            ShiftPlan(
+                agent_id=web_world.base.agent_ids["1001"],
+                starts_at=start,
+                ends_at=end,
+                activities=(work,),
+            )
+        ],
+    )
+    csrf = log_in(browser_client, web_world, "planner")
+    refused = browser_client.post(
+        f"/planning/schedules/{draft.id}/publish",
+        data={"version": str(draft.version), "csrf_token": csrf},
+        headers={"HX-Request": "true", **NL},
+    )
+    assert refused.status_code == 409
+    with transaction(site.state.bezetting.sessions) as session:
+        week_14 = session.scalars(select(Schedule.id).where(Schedule.name == "week 14")).one()
+    assert html.unescape(refused.text).strip() == (
+        f'<p class="error" role="alert">rooster {draft.id} kan niet gepubliceerd worden: Anouk de '
+        "Vries werkt daarin 24-03-2020, 12:00 – 24-03-2020, 20:00 en in gepubliceerd rooster "
+        f"{week_14} 24-03-2020, 08:00 – 24-03-2020, 16:00; 1 van de diensten overlappen met "
+        "gepubliceerde: verplaats of verwijder ze eerst</p>"
+    )
+    page = browser_client.get("/planning", headers=EN).text
+    assert f"/planning/schedules/{draft.id}/publish" in page  # still a draft
 
 
 def test_the_jobs_list_shows_progress_and_polls_while_a_job_runs(

@@ -165,7 +165,7 @@ def test_sick_then_better_shows_and_hides_the_open_absence(
     assert "Report sick" in _page(browser_client)
     sick = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers=HTMX)
     assert sick.status_code == 200, sick.text
-    assert "You are reported sick since 3/16/20, 8:00" in sick.text
+    assert "You are reported sick since Mar 16, 2020, 08:00" in sick.text
     assert 'action="/my/better"' in sick.text
     assert "still absent" in _page(browser_client)
     twice = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers=HTMX)
@@ -227,7 +227,7 @@ def test_approving_against_a_stale_schedule_version_shows_the_conflict(
         headers=EN,
     )
     assert stale.status_code == 409
-    assert "it changed since you looked; reload and decide again" in stale.text
+    assert "someone changed it since you looked; reload the page and try again" in stale.text
     htmx = browser_client.post(
         f"/team/swaps/{team_swap}/decision",
         data={"decision": "approve", "schedule_version": seen, "csrf_token": csrf},

@@ -14,6 +14,8 @@ core does not know about jobs or accounts), and every one of them is drawn here:
     ├── InfeasibleError            the input is valid but no answer meets it (a target no
     │                              staffing can reach, rules no schedule can satisfy)
     ├── ConflictError              a concurrent edit lost against a newer version
+    │   └── services.schedules.OverlappingShiftsError   publishing would give an agent two
+    │                                                   shifts at once
     ├── jobs.JobCancelledError, JobWaitTimeoutError, BrokerUnavailableError,
     │   InvalidJobResultError      a background job's fate
     └── services.errors.AuthenticationError, PermissionDeniedError, RateLimitedError

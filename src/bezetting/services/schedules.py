@@ -5,6 +5,10 @@ someone saved in between, the save fails with a ``ConflictError`` that says whic
 current; it never overwrites silently. The same holds for two saves racing in the same instant:
 the ``version`` column is SQLAlchemy's ``version_id_col``, so the loser's ``UPDATE`` matches
 no row.
+
+A schedule is published only when none of its shifts overlaps a shift of the same agent in
+another published schedule (:class:`OverlappingShiftsError`): an agent never sees two shifts
+at the same time.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import groupby
 
 from bezetting.core.errors import ConflictError, InputError
 from bezetting.services.organisations import resolve_organisation
@@ -21,6 +26,7 @@ from bezetting.store.models import Activity, Agent, Schedule, Shift
 
 __all__ = [
     "ActivityPlan",
+    "OverlappingShiftsError",
     "ScheduleRef",
     "ShiftPlan",
     "create_schedule",
@@ -28,6 +34,13 @@ __all__ = [
     "publish_schedule",
     "save_schedule_shifts",
 ]
+
+
+class OverlappingShiftsError(ConflictError):
+    """Publishing would give an agent two shifts at the same time: the message names the agent,
+    both shifts and the published schedule, and how many of the schedule's shifts overlap."""
+
+    code = "overlapping_shifts"
 
 
 @dataclass(frozen=True)
@@ -189,6 +202,8 @@ def publish_schedule(
 
     Raises:
         ConflictError: the schedule is no longer at ``expected_version``.
+        OverlappingShiftsError: a shift overlaps one of the same agent in another published
+            schedule.
         InputError: unknown schedule, already published, or without shifts.
     """
     with transaction(sessions, writes=True) as session:
@@ -197,11 +212,52 @@ def publish_schedule(
             raise InputError(f"schedule {schedule_id} is already published")
         if not schedule.shifts:
             raise InputError(f"schedule {schedule_id} has no shifts to publish")
+        _refuse_overlaps(session, schedule)
         schedule.status = ScheduleStatus.PUBLISHED
         schedule.published_at = now
         queries.touch_schedule(schedule, now)
         session.flush()
         return _ref(schedule)
+
+
+def _refuse_overlaps(session: Session, schedule: Schedule) -> None:
+    """Raise when a shift of ``schedule`` overlaps the same agent's shift in another published
+    schedule of its organisation (shifts that only touch, one ending as the other starts, do
+    not overlap)."""
+    ours = sorted(schedule.shifts, key=lambda s: (s.agent_id, s.starts_at))
+    published = (
+        session.query(Shift)
+        .join(Schedule, Shift.schedule_id == Schedule.id)
+        .filter(
+            Schedule.organisation_id == schedule.organisation_id,
+            Schedule.status == ScheduleStatus.PUBLISHED,
+            Schedule.id != schedule.id,
+            Shift.agent_id.in_({s.agent_id for s in ours}),
+            Shift.starts_at < max(s.ends_at for s in ours),
+            Shift.ends_at > min(s.starts_at for s in ours),
+        )
+        .order_by(Shift.agent_id, Shift.starts_at)
+        .all()
+    )
+    theirs = {agent: list(group) for agent, group in groupby(published, key=lambda s: s.agent_id)}
+    overlaps = [
+        (mine, other)
+        for mine in ours
+        for other in theirs.get(mine.agent_id, ())
+        if other.starts_at < mine.ends_at and mine.starts_at < other.ends_at
+    ]
+    if not overlaps:
+        return
+    mine, other = overlaps[0]
+    agent = session.get(Agent, mine.agent_id)
+    name = agent.name if agent is not None else "?"
+    raise OverlappingShiftsError(
+        f"schedule {schedule.id} cannot be published: agent {mine.agent_id} ({name}) works "
+        f"{mine.starts_at.isoformat()} .. {mine.ends_at.isoformat()} in it and "
+        f"{other.starts_at.isoformat()} .. {other.ends_at.isoformat()} in published schedule "
+        f"{other.schedule_id}; {len({id(m) for m, _ in overlaps})} of its shifts overlap "
+        "published ones: move or remove them first"
+    )
 
 
 def list_schedules(sessions: SessionFactory, *, organisation_id: int) -> list[ScheduleRef]:

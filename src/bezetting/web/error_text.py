@@ -9,7 +9,8 @@ message in the viewer's language, through the same catalogue as every other text
 * any other message gets the sentence for its error code (:data:`BY_CODE`), so a Dutch page
   never shows an English sentence, even for a message added to a service later.
 
-English pages show the service's message unchanged. The page's own form checks raise
+English pages show a known message as its pattern's text (the source text of the translation)
+and any other message with its moments in local time. The page's own form checks raise
 :class:`FormError`, which carries its text and values and so needs no pattern. A running job's
 progress message is translated the same way (:func:`progress_text`); one the catalogue does not
 know is left out on a Dutch page (the progress bar still shows how far the job is).
@@ -156,6 +157,24 @@ PATTERNS = (
         _n("schedule %(schedule)s is already published"),
     ),
     _known(
+        r"schedule (?P<schedule>\d+) cannot be published: agent \d+ \((?P<agent>.+)\) works "
+        + _MOMENT.format("from_at")
+        + r" \.\. "
+        + _MOMENT.format("until_at")
+        + r" in it and "
+        + _MOMENT.format("other_from_at")
+        + r" \.\. "
+        + _MOMENT.format("other_until_at")
+        + r" in published schedule (?P<other>\d+); (?P<count>\d+) of its shifts overlap "
+        r"published ones: move or remove them first",
+        _n(
+            "schedule %(schedule)s cannot be published: %(agent)s works %(from_at)s \u2013 "
+            "%(until_at)s in it and %(other_from_at)s \u2013 %(other_until_at)s in published "
+            "schedule %(other)s; %(count)s of its shifts overlap published ones: move or remove "
+            "them first"
+        ),
+    ),
+    _known(
         r"schedule (?P<schedule>\d+) has no shifts to publish",
         _n("schedule %(schedule)s has no shifts to publish"),
     ),
@@ -257,6 +276,9 @@ BY_CODE = {
     "invalid_scenario": _n("The scenario is not valid."),
     "not_found": _n("That is not there, or it is not yours to see."),
     "conflict": _n("Someone changed this in the meantime; reload the page and try again."),
+    "overlapping_shifts": _n(
+        "The schedule is not published: an agent would have two shifts at the same time."
+    ),
     "infeasible": _n("No answer meets these conditions."),
     "forbidden": _n("You may not do this."),
     "unauthenticated": _n("Log in first."),
@@ -342,13 +364,26 @@ def _translated(
     return None
 
 
+_ANY_MOMENT = re.compile(_MOMENT.format("at"))
+_MOMENTS_APART = re.compile(r"(?<=\d) \.\. (?=\d{4}-)")
+
+
+def _local_moments(message: str, language: str) -> str:
+    """``message`` with each ISO moment in local time as the page writes it, and ``a .. b``
+    as a dash between them."""
+    apart = _MOMENTS_APART.sub(" \u2013 ", message)
+    return _ANY_MOMENT.sub(lambda m: _figure("at", m.group("at"), language), apart)
+
+
 def message_text(code: str, message: str, language: str) -> str:
-    """``message`` (of an error with ``code``) in ``language``."""
-    if language == DEFAULT_LANGUAGE:
-        return message
+    """``message`` (of an error with ``code``) in ``language``. An English page, too, shows a
+    known message as its pattern's text (local times, states as words, no internal ids) and any
+    other with its moments in local time."""
     found = _translated(message, FIXED, PATTERNS, language)
     if found is not None:
         return found
+    if language == DEFAULT_LANGUAGE:
+        return _local_moments(message, language)
     return translations(language).gettext(BY_CODE.get(code, BY_CODE["bezetting_error"]))
 
 

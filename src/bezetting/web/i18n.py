@@ -86,6 +86,9 @@ def translations(language: str) -> gettext.NullTranslations:
 
 
 _WEEKDAY_FORMAT = {"en": "EEEE, MMMM d", "nl": "EEEE d MMMM"}
+# A moment with the date as fmt.date writes it and the 24-hour time of fmt.time: Babel's short
+# English format is American (``3/16/20, 7:00 AM``), unlike every other date on the pages.
+_DATETIME_FORMAT = {"en": "MMM d, y, HH:mm", "nl": "dd-MM-y, HH:mm"}
 
 
 class Formats:
@@ -120,8 +123,16 @@ class Formats:
         return format_time(self._local(value), format="HH:mm", locale=self.locale)
 
     def datetime(self, value: dt.datetime) -> str:
-        """A date and time (``16-03-2020 08:15`` in Dutch)."""
-        return format_datetime(self._local(value), format="short", locale=self.locale)
+        """A date and time (``16-03-2020, 08:15`` in Dutch, ``Mar 16, 2020, 08:15`` in
+        English)."""
+        return format_datetime(
+            self._local(value), format=_DATETIME_FORMAT[self.language], locale=self.locale
+        )
+
+    def days(self, starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+        """The local days of a period that runs from midnight to midnight (``ends_at``
+        exclusive), first and last day: ``Mar 16, 2020`` to ``Mar 22, 2020``."""
+        return f"{self.date(starts_at)} \u2013 {self.last_day(ends_at)}"
 
     def percent(self, share: float | None, digits: int = 1) -> str:
         """A share as a percentage, or a dash when unknown."""
