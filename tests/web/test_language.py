@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 
-from bezetting.web.i18n import choose_language
+from bezetting.web.i18n import Formats, choose_language
 from tests.web.conftest import WebWorld, log_in
 
 
@@ -73,3 +75,12 @@ def test_times_are_local_and_dates_dutch_in_nl(
     assert "Tuesday, March 17" in english
     assert "16 mrt 2020" in dutch
     assert "Mar 16, 2020" in english
+
+
+def test_a_moment_reads_in_the_pages_language_on_a_24_hour_clock() -> None:
+    moment = datetime(2020, 3, 16, 7, 15, tzinfo=UTC)  # 08:15 in Amsterdam
+    assert Formats("en").datetime(moment) == "Mar 16, 2020, 08:15"
+    assert Formats("nl").datetime(moment) == "16-03-2020, 08:15"
+    week_ends = datetime(2020, 3, 22, 23, 0, tzinfo=UTC)  # Monday 23 March, 00:00 in Amsterdam
+    assert Formats("en").days(moment, week_ends) == "Mar 16, 2020 – Mar 22, 2020"
+    assert Formats("nl").days(moment, week_ends) == "16 mrt 2020 – 22 mrt 2020"

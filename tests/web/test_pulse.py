@@ -86,11 +86,19 @@ def test_a_planner_opens_a_question_from_the_planning_page_and_agents_see_it(
     assert opened.status_code == 200
     assert "Do you have what you need at home?" in opened.text
     assert "1–4" in opened.text
+    assert "Mar 16, 2020 – Mar 20, 2020" in opened.text  # the local days, the last one included
     backwards = browser_client.post(
         "/planning/surveys", data={**form, "last_day": "2020-03-15"}, headers=HTMX
     )
     assert backwards.status_code == 422
-    assert "before the first day" in backwards.text
+    assert "Last day: Mar 15, 2020 is before the first day Mar 16, 2020" in backwards.text
+    dutch = browser_client.post(
+        "/planning/surveys",
+        data={**form, "question": " "},
+        headers={**HTMX, "Accept-Language": "nl"},
+    )
+    assert dutch.status_code == 422
+    assert "Vraag: 1 tot 400 tekens" in dutch.text  # the form's label, not the field's name
     log_in(browser_client, web_world, "cas")
     page = browser_client.get("/my/schedule", headers=EN).text
     assert "Do you have what you need at home?" in page

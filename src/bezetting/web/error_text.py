@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bezetting.core.errors import BezettingError, InputError
 from bezetting.web.i18n import DEFAULT_LANGUAGE, Formats, _n, translations
@@ -39,7 +39,8 @@ __all__ = [
 
 class FormError(InputError):
     """A form field the page refuses: ``text`` (an English text marked for translation) with
-    ``values`` for its ``%(name)s`` placeholders."""
+    ``values`` for its ``%(name)s`` placeholders. A ``field`` value is shown as the form's label
+    for it (:data:`FIELDS`), a date as the page writes dates."""
 
     def __init__(self, text: str, **values: object) -> None:
         self.text = text
@@ -79,7 +80,7 @@ FIXED = (
     _n("the form's security token is missing or wrong; reload the page and try again"),
     _n("the security cookie is missing; log in again"),
     _n("the login form expired or came from elsewhere; reload it and try again"),
-    _n("shift_id: name the shift to offer"),
+    _n("choose the shift to offer"),
     _n("only an admin or planner opens a pulse survey"),
     _n("the list of surveys is for admins, planners and team leads"),
     _n("only an agent answers a pulse survey"),
@@ -300,6 +301,9 @@ BY_CODE = {
 
 FIELDS = {
     "day": _n("Day"),
+    "queue": _n("Queue"),
+    "question": _n("Question"),
+    "name": _n("Name (optional)"),
     "first_day": _n("First day"),
     "last_day": _n("Last day"),
     "days": _n("Days"),
@@ -398,7 +402,11 @@ def error_text(error: BezettingError, language: str) -> str:
     """What a page says about ``error`` in ``language``."""
     if isinstance(error, FormError):
         gettext = translations(language).gettext
-        values = dict(error.values)
+        formats = Formats(language)
+        values = {
+            name: formats.date(value) if isinstance(value, date) else value
+            for name, value in error.values.items()
+        }
         field = values.get("field")
         if isinstance(field, str):
             values["field"] = gettext(FIELDS.get(field, field))

@@ -220,7 +220,7 @@ def offer(request: Request, context: Context, access: Agent) -> Response:
     def act() -> int:
         shift_id = form_id(form, "shift_id")
         if shift_id is None:
-            raise FormError(_n("shift_id: name the shift to offer"))
+            raise FormError(_n("choose the shift to offer"))
         note = form.get("note", "").strip() or None
         offer_swap(context.sessions, viewer.who, shift_id=shift_id, now=context.clock(), note=note)
         return shift_id
@@ -347,7 +347,10 @@ def ask_time_off(request: Request, context: Context, access: Agent) -> Response:
         first, last = form_day(form, "first_day"), form_day(form, "last_day")
         if last < first:
             raise FormError(
-                _n("last_day: %(last)s is before the first day %(first)s"), last=last, first=first
+                _n("%(field)s: %(last)s is before the first day %(first)s"),
+                field="last_day",
+                last=last,
+                first=first,
             )
         reason = form.get("reason", "").strip() or None
         request_time_off(

@@ -191,7 +191,7 @@ def start_forecast(request: Request, context: Context, access: Planner) -> Respo
     elif chosen.isdigit() and int(chosen) in queues:
         queue_ids = [int(chosen)]
     else:
-        raise FormError(_n("queue: choose one of your queues, or all of them"))
+        raise FormError(_n("%(field)s: choose one of your queues, or all of them"), field="queue")
     if not queue_ids:
         raise FormError(_n("there are no queues to forecast yet"))
     first_day = form_day(form, "first_day")
@@ -214,7 +214,7 @@ def start_schedule(request: Request, context: Context, access: Planner) -> Respo
     }
     name = form.get("name", "").strip()
     if len(name) > 200:
-        raise FormError(_n("name: at most 200 characters"))
+        raise FormError(_n("%(field)s: at most 200 characters"), field="name")
     if name:
         params["name"] = name
     _submit(context, viewer, "schedule", params)
@@ -243,7 +243,7 @@ def publish(
     viewer, form = access
     version = form_id(form, "version")
     if version is None:
-        raise FormError(_n("version: the form names no version"))
+        raise FormError(_n("%(field)s: the form names no version"), field="version")
     visible = {s.id for s in schedule_summaries(context.sessions, viewer.who)}
     if schedule_id not in visible:
         raise InputError(f"no schedule with id {schedule_id}")
@@ -293,11 +293,18 @@ def open_pulse(request: Request, context: Context, access: Planner) -> Response:
         first, last = form_day(form, "first_day"), form_day(form, "last_day")
         if last < first:
             raise FormError(
-                _n("last_day: %(last)s is before the first day %(first)s"), last=last, first=first
+                _n("%(field)s: %(last)s is before the first day %(first)s"),
+                field="last_day",
+                last=last,
+                first=first,
             )
         question = form.get("question", "").strip()
         if not question or len(question) > MAX_QUESTION_LENGTH:
-            raise FormError(_n("question: from 1 to %(most)s characters"), most=MAX_QUESTION_LENGTH)
+            raise FormError(
+                _n("%(field)s: from 1 to %(most)s characters"),
+                field="question",
+                most=MAX_QUESTION_LENGTH,
+            )
         open_survey(
             context.sessions,
             viewer.who,
