@@ -184,3 +184,29 @@ def test_a_client_viewer_sees_only_its_own_queues_with_figures(
     assert "25.0%" in page  # abandoned 1/4
     assert ">15<" in page  # mean wait of the answered: (10 + 30 + 5) / 3
     assert ">8.0<" in page  # satisfaction
+
+
+def test_the_client_page_writes_numbers_and_channels_in_the_pages_language(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    start = datetime(2020, 3, 12, 9, 0, tzinfo=UTC)
+    with transaction(site.state.bezetting.sessions, writes=True) as session:
+        session.add_all(
+            ContactRecord(
+                queue_id=web_world.base.queue_ids["bank"],
+                external_id=f"many{n}",
+                channel=Channel.VOICE,
+                arrived_at=start + timedelta(seconds=n),
+                answered_at=start + timedelta(seconds=n + 5),
+                ended_at=start + timedelta(seconds=n + 300),
+                abandoned=False,
+            )
+            for n in range(1234)
+        )
+    log_in(browser_client, web_world, "client_viewer")
+    dutch = browser_client.get("/client", headers=NL).text
+    english = browser_client.get("/client", headers=EN).text
+    assert '<span class="value">1.234</span>' in dutch
+    assert '<span class="value">1,234</span>' in english
+    assert "(bank, telefoon)" in dutch
+    assert "(bank, phone)" in english
