@@ -13,7 +13,8 @@ EN = {"Accept-Language": "en"}
 
 
 def _feed_path(page: str) -> str:
-    match = re.search(r'value="http://testserver(/me/calendar\.ics\?user=\d+&amp;key=\w+)"', page)
+    """The whole feed address on the page, language included."""
+    match = re.search(r'value="http://testserver(/me/calendar\.ics\?[^"]+)"', page)
     assert match, "no calendar address on the page"
     return match.group(1).replace("&amp;", "&")
 
@@ -67,6 +68,22 @@ def test_the_calendar_feed_holds_only_the_agents_own_published_shifts(
         "2020-03-24T07:00:00+00:00",
     ]
     assert "10:00-10:15 Break (office)" in str(events[2].get("description"))
+
+
+def test_the_feed_address_of_a_dutch_page_gives_a_dutch_calendar(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "agent")
+    english = browser_client.get("/my/schedule", headers={"Accept-Language": "en"}).text
+    dutch = browser_client.get("/my/schedule", headers={"Accept-Language": "nl"}).text
+    assert "lang=" not in _feed_path(english)
+    path = _feed_path(dutch)
+    assert path.endswith("&lang=nl")
+    browser_client.cookies.clear()  # a calendar app has no session and no Accept-Language
+    calendar = icalendar.Calendar.from_ical(browser_client.get(path).content)
+    events = sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
+    assert {str(e.get("summary")) for e in events} == {"Dienst"}
+    assert "10:00-10:15 Pauze (kantoor)" in str(events[2].get("description"))
 
 
 def test_a_feed_address_opens_no_other_users_calendar(

@@ -31,7 +31,7 @@ from bezetting.services.swaps import (
 )
 from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_id, form_whole
-from bezetting.web.i18n import LOCAL_ZONE, _n
+from bezetting.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCAL_ZONE, _n, translations
 from bezetting.web.labour_rules import RuleBreach, breaches_of
 from bezetting.web.rendering import is_htmx, language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for, viewer_of
@@ -63,8 +63,14 @@ def _by_day(shifts: list[ShiftView]) -> list[tuple[date, list[ShiftView]]]:
 
 
 def _feed_url(request: Request, context: AppContext, user_id: int) -> str:
+    """The feed address for a calendar app, in the page's language (``lang``, when not the
+    default, since the app sends no Accept-Language of the agent's)."""
     key = calendar_feed_key(context.settings.secret_key.get_secret_value(), user_id)
-    return str(request.url_for("calendar_feed").include_query_params(user=user_id, key=key))
+    url = request.url_for("calendar_feed").include_query_params(user=user_id, key=key)
+    language = language_of(request)
+    if language != DEFAULT_LANGUAGE:
+        url = url.include_query_params(lang=language)
+    return str(url)
 
 
 def _own_requests(context: AppContext, viewer: Viewer) -> list[RequestView]:
@@ -377,41 +383,47 @@ def calendar_feed(
     context: Context,
     user: Annotated[int | None, Query(ge=1)] = None,
     key: Annotated[str | None, Query(max_length=100)] = None,
+    lang: Annotated[str | None, Query(max_length=5)] = None,
 ) -> Response:
     """The agent's published shifts as iCalendar, for a calendar app (feed key) or a browser
-    (session cookie). Four weeks back to four months ahead."""
+    (session cookie). Four weeks back to four months ahead, in ``lang`` (``en`` or ``nl``;
+    else English for a calendar app, the page language for a browser)."""
     if user is not None and key is not None:
         expected = calendar_feed_key(context.settings.secret_key.get_secret_value(), user)
         if not hmac.compare_digest(key.encode("utf-8"), expected.encode("utf-8")):
             raise NotFoundError("no such calendar feed")
         user_id = user
+        language = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     else:
         viewer = viewer_of(request, context)
         if viewer.who.agent_id is None:
             raise PermissionDeniedError("only an agent has a calendar of their own")
         user_id = viewer.who.user_id
+        language = lang if lang in LANGUAGES else language_of(request)
     now = context.clock()
     shifts = feed_shifts(
         context.sessions, user_id, starts_from=now - _FEED_PAST, ends_before=now + _FEED_AHEAD
     )
     return Response(
-        _ics(shifts, host=request.url.hostname or "bezetting", now=now),
+        _ics(shifts, host=request.url.hostname or "bezetting", now=now, language=language),
         media_type="text/calendar; charset=utf-8",
         headers={"Cache-Control": "private, max-age=300"},
     )
 
 
 _KIND_TEXT = {
-    "contact_work": "Work",
-    "break": "Break",
-    "lunch": "Lunch",
-    "training": "Training",
-    "meeting": "Meeting",
-    "coaching": "Coaching",
+    "contact_work": _n("Work"),
+    "break": _n("Break"),
+    "lunch": _n("Lunch"),
+    "training": _n("Training"),
+    "meeting": _n("Meeting"),
+    "coaching": _n("Coaching"),
 }
+_PLACE_TEXT = {"home": _n("home"), "office": _n("office")}
 
 
-def _ics(shifts: list[ShiftView], *, host: str, now: datetime) -> bytes:
+def _ics(shifts: list[ShiftView], *, host: str, now: datetime, language: str) -> bytes:
+    gettext = translations(language).gettext
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//bezetting//schedule//EN")
     calendar.add("version", "2.0")
@@ -422,10 +434,11 @@ def _ics(shifts: list[ShiftView], *, host: str, now: datetime) -> bytes:
         event.add("dtstamp", now)
         event.add("dtstart", shift.starts_at)
         event.add("dtend", shift.ends_at)
-        event.add("summary", "Shift")
+        event.add("summary", gettext(_n("Shift")))
         lines = [
             f"{a.astimezone(LOCAL_ZONE):%H:%M}-{b.astimezone(LOCAL_ZONE):%H:%M} "
-            f"{_KIND_TEXT.get(kind, kind)} ({location})"
+            f"{gettext(_KIND_TEXT.get(kind, kind))} "
+            f"({gettext(_PLACE_TEXT.get(location, location))})"
             for kind, a, b, location in shift.activities
         ]
         if lines:
