@@ -199,6 +199,7 @@ def _build(path: Path) -> World:
         question="How well can you work from home this week?",
         opens_at=NOW - timedelta(days=1),
         closes_at=NOW + timedelta(days=6),
+        now=NOW,
     )
     engine.dispose()
     return World(

@@ -70,3 +70,17 @@ def test_a_question_closing_before_it_opens_is_refused(client: TestClient, world
         headers=bearer(world, "admin"),
     )
     assert refused.status_code == 422
+
+
+def test_a_question_that_closed_already_is_refused(client: TestClient, world: World) -> None:
+    refused = client.post(
+        "/api/v1/surveys",
+        json={
+            "question": "How was last week?",
+            "opens_at": (NOW - timedelta(days=7)).isoformat(),
+            "closes_at": (NOW - timedelta(days=1)).isoformat(),
+        },
+        headers=bearer(world, "admin"),
+    )
+    assert refused.status_code == 422
+    assert "has passed" in refused.json()["error"]["message"]

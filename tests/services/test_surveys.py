@@ -66,6 +66,7 @@ def _open(sessions: SessionFactory, organisation: OrganisationRef) -> SurveyView
         question=f"  {QUESTION} ",
         opens_at=NOW - timedelta(days=1),
         closes_at=NOW + timedelta(days=6),
+        now=NOW,
     )
 
 
@@ -93,6 +94,7 @@ def test_only_a_planner_or_admin_opens_a_question(
             question=QUESTION,
             opens_at=NOW,
             closes_at=NOW + timedelta(days=1),
+            now=NOW,
         )
 
 
@@ -121,8 +123,26 @@ def test_a_question_that_cannot_be_answered_well_is_refused(
             question=question,
             opens_at=NOW,
             closes_at=NOW + closes_after,
+            now=NOW,
             scale_max=scale_max,
         )
+
+
+def test_a_question_that_closed_already_is_not_opened(
+    sessions: SessionFactory, organisation: OrganisationRef
+) -> None:
+    planner = _who(organisation, Role.PLANNER)
+    last_week = NOW - timedelta(days=7)
+    with pytest.raises(InputError, match="has passed; nobody could answer it"):
+        open_survey(
+            sessions,
+            planner,
+            question=QUESTION,
+            opens_at=last_week,
+            closes_at=last_week + timedelta(days=6),
+            now=NOW,
+        )
+    assert surveys(sessions, planner) == []
 
 
 def test_an_agent_answers_once_and_the_answer_keeps_only_team_and_day(

@@ -26,6 +26,7 @@ def test_an_agent_answers_the_open_question_once_and_is_thanked(
     page = browser_client.get("/my/schedule", headers=EN).text
     assert QUESTION in page
     assert _buttons(page) == ["1", "2", "3", "4", "5"]
+    assert "only once at least 5 people of your team answered" in page
     path = f"/my/pulse/{web_world.base.open_survey_id}"
     answered = browser_client.post(path, data={"value": "5", "csrf_token": csrf}, headers=HTMX)
     assert answered.status_code == 200
@@ -99,6 +100,17 @@ def test_a_planner_opens_a_question_from_the_planning_page_and_agents_see_it(
     )
     assert dutch.status_code == 422
     assert "Vraag: 1 tot 400 tekens" in dutch.text  # the form's label, not the field's name
+    closed = browser_client.post(
+        "/planning/surveys",
+        data={**form, "first_day": "2020-03-02", "last_day": "2020-03-08"},
+        headers={**HTMX, "Accept-Language": "nl"},
+    )
+    assert closed.status_code == 422
+    assert (
+        "de vraag zou sluiten op 09-03-2020, 00:00, en dat is voorbij, dus niemand kan hem "
+        "beantwoorden: kies een latere laatste dag"
+    ) in closed.text
+    assert "Mar 2, 2020" not in browser_client.get("/planning", headers=EN).text  # not opened
     log_in(browser_client, web_world, "cas")
     page = browser_client.get("/my/schedule", headers=EN).text
     assert "Do you have what you need at home?" in page

@@ -81,14 +81,15 @@ def open_survey(
     question: str,
     opens_at: datetime,
     closes_at: datetime,
+    now: datetime,
     scale_max: int = DEFAULT_SCALE,
 ) -> SurveyView:
     """Open a pulse question to every agent of the caller's organisation.
 
     Raises:
         PermissionDeniedError: the caller is not an admin or planner.
-        InputError: an empty or too long question, a scale outside 2 to 10, naive times, or a
-            close that is not after the open.
+        InputError: an empty or too long question, a scale outside 2 to 10, naive times, a
+            close that is not after the open, or a close that has passed (nobody could answer).
     """
     if who.role not in _OPENERS:
         raise PermissionDeniedError("only an admin or planner opens a pulse survey")
@@ -103,6 +104,11 @@ def open_survey(
         raise InputError(
             f"the survey must close after it opens ({opens_at.isoformat()} .. "
             f"{closes_at.isoformat()})"
+        )
+    if closes_at <= now:
+        raise InputError(
+            f"the survey would close at {closes_at.isoformat()}, which has passed; nobody could "
+            "answer it"
         )
     with transaction(sessions, writes=True) as session:
         survey = Survey(

@@ -150,6 +150,14 @@ PATTERNS = (
         _n("the question must have 1 to %(most)s characters"),
     ),
     _known(
+        r"the survey would close at " + _MOMENT.format("at") + r", which has passed; nobody could "
+        r"answer it",
+        _n(
+            "the question would close at %(at)s, which has passed, so nobody could answer it: "
+            "choose a later last day"
+        ),
+    ),
+    _known(
         r"scale_max must be from (?P<low>\d+) to (?P<high>\d+)",
         _n("the scale must run to a number from %(low)s to %(high)s"),
     ),

@@ -87,6 +87,7 @@ def create(body: SurveyIn, who: Opener, context: Context) -> SurveyOut:
         question=body.question,
         opens_at=body.opens_at,
         closes_at=body.closes_at,
+        now=context.clock(),
         scale_max=body.scale_max,
     )
     return SurveyOut.of(view)

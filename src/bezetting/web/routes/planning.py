@@ -311,6 +311,7 @@ def open_pulse(request: Request, context: Context, access: Planner) -> Response:
             question=question,
             opens_at=_local_midnight(first),
             closes_at=_local_midnight(last + timedelta(days=1)),
+            now=context.clock(),
             scale_max=form_whole(form, "scale_max", low=2, high=10, default=DEFAULT_SCALE),
         )
     except InputError as exc:
