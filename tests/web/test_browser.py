@@ -248,3 +248,22 @@ def test_a_planner_decides_a_swap_and_starts_a_schedule_job_with_htmx(
     _shot(page, "planner-swap-approved-and-job-nl")
     assert [e for e in errors if "422" not in e] == []  # the refused field is an answer
     context.close()
+
+
+def test_a_refusal_scrolls_into_view_on_a_phone(
+    server: str, browser: sync_api.Browser, web_world: WebWorld
+) -> None:
+    """The start-schedule form lies far below the message area at the top of the page."""
+    phone = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    _log_in(page, server, web_world.base.emails["planner"])
+    page.wait_for_url(f"{server}/planning")
+    form = page.locator("#start-schedule")
+    form.locator("input[name=weeks]").evaluate("input => input.removeAttribute('max')")
+    form.locator("input[name=weeks]").fill("9")
+    form.get_by_role("button", name="Rooster starten").click()
+    flash = page.locator("#flash .error")
+    flash.wait_for(timeout=10_000)
+    sync_api.expect(flash).to_be_in_viewport(timeout=5_000)
+    _shot(page, "planner-phone-refusal-nl")
+    phone.close()
