@@ -292,7 +292,9 @@ BY_CODE = {
     "forbidden": _n("You may not do this."),
     "unauthenticated": _n("Log in first."),
     "rate_limited": _n("Too many attempts; wait a while and try again."),
-    "swap_breaks_labour_rules": _n("The swap is refused: it breaks working-time rules or contract limits."),
+    "swap_breaks_labour_rules": _n(
+        "The swap is refused: it breaks working-time rules or contract limits."
+    ),
     "unknown_job_kind": _n("There is no such kind of job."),
     "unknown_job": _n("There is no such job."),
     "invalid_job_params": _n("The job's settings are not valid."),
