@@ -2,7 +2,8 @@
 
 The API's JSON error mapping stays as it is for ``/api/...``; for pages the same exceptions
 become pages: no session sends the browser to the login page (HTMX: ``HX-Redirect``), a role
-without access gets a 403 page with no data, a record out of reach a 404 page. An HTMX request
+without access gets a 403 page with no data (but with the navigation to the viewer's own pages),
+a record out of reach a 404 page. An HTMX request
 gets the message alone, retargeted into the page's ``#flash`` area. The message is in the page's
 language (:mod:`bezetting.web.error_text`); the API's JSON keeps the English one.
 """
@@ -28,6 +29,7 @@ from bezetting.store import SessionFactory
 from bezetting.web.error_text import error_text
 from bezetting.web.rendering import is_htmx, language_of, render
 from bezetting.web.routes import account, agent, planning, team, viewers
+from bezetting.web.session import Viewer, viewer_of
 
 __all__ = ["PAGE_ROUTERS", "create_site"]
 
@@ -39,6 +41,14 @@ def _status(exc: BezettingError) -> int:
 
 
 PageErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _logged_in(request: Request) -> Viewer | None:
+    """Who is logged in, for an error page's navigation and log-out button; None if nobody."""
+    try:
+        return viewer_of(request, request.app.state.bezetting)
+    except AuthenticationError:
+        return None
 
 
 def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
@@ -66,7 +76,15 @@ def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
                 values=values,
                 headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
             )
-        return render(request, "error.html", viewer=None, status_code=status, values=values)
+        viewer = _logged_in(request)
+        return render(
+            request,
+            "error.html",
+            viewer=viewer.who if viewer else None,
+            csrf_token=viewer.csrf_token if viewer else "",
+            status_code=status,
+            values=values,
+        )
 
     return handle
 
