@@ -144,7 +144,7 @@ def test_a_schedule_that_gives_an_agent_two_shifts_at_once_is_not_published(
         f"schedule {second.id} cannot be published: agent {anouk} (Anouk de Vries) works "
         "2020-03-16T13:00:00+00:00 .. 2020-03-16T18:00:00+00:00 in it and "
         "2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00 in published schedule "
-        f"{first}; 1 of its shifts overlap published ones: move or remove them first"
+        f"{first}; overlapping shifts in all: 1; move or remove them first"
     )
     with sessions() as session:
         draft = session.get(Schedule, second.id)

@@ -74,13 +74,15 @@ def test_a_service_message_in_dutch(code: str, message: str, dutch: str) -> None
          "time off cannot start in the past (Mar 11, 2020, 00:00)"),
         ("schedule 4 cannot be published: agent 1 (Anouk de Vries) works "
          "2020-03-16T13:00:00+00:00 .. 2020-03-16T18:00:00+00:00 in it and "
-         "2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00 in published schedule 1; 1 of "
-         "its shifts overlap published ones: move or remove them first",
-         "schedule 4 cannot be published: Anouk de Vries works Mar 16, 2020, 14:00 – "
-         "Mar 16, 2020, 19:00 in it and Mar 16, 2020, 08:00 – Mar 16, 2020, 16:00 in published "
-         "schedule 1; 1 of its shifts overlap published ones: move or remove them first"),
+         "2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00 in published schedule 1; "
+         "overlapping shifts in all: 1; move or remove them first",
+         "schedule 4 cannot be published: Anouk de Vries works Mar 16, 2020, 14:00 – 19:00 in "
+         "it and Mar 16, 2020, 08:00 – 16:00 in published schedule 1; overlapping shifts in "
+         "all: 1; move or remove them first"),
         ("a message no pattern knows, 2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00",
-         "a message no pattern knows, Mar 16, 2020, 08:00 – Mar 16, 2020, 16:00"),
+         "a message no pattern knows, Mar 16, 2020, 08:00 – 16:00"),
+        ("across midnight 2020-03-16T22:00:00+00:00 .. 2020-03-17T01:00:00+00:00",
+         "across midnight Mar 16, 2020, 23:00 – Mar 17, 2020, 02:00"),
     ],
 )  # fmt: skip
 def test_an_english_page_shows_moments_in_local_time(message: str, english: str) -> None:

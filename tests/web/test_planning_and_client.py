@@ -111,9 +111,9 @@ def test_a_draft_that_double_books_an_agent_is_refused_with_the_agent_and_times(
         week_14 = session.scalars(select(Schedule.id).where(Schedule.name == "week 14")).one()
     assert html.unescape(refused.text).strip() == (
         f'<p class="error" role="alert">rooster {draft.id} kan niet gepubliceerd worden: Anouk de '
-        "Vries werkt daarin 24-03-2020, 12:00 – 24-03-2020, 20:00 en in gepubliceerd rooster "
-        f"{week_14} 24-03-2020, 08:00 – 24-03-2020, 16:00; 1 van de diensten overlappen met "
-        "gepubliceerde: verplaats of verwijder ze eerst</p>"
+        "Vries werkt daarin 24-03-2020, 12:00 – 20:00 en in gepubliceerd rooster "
+        f"{week_14} 24-03-2020, 08:00 – 16:00; overlappende diensten in totaal: 1; verplaats "
+        "of verwijder ze eerst</p>"
     )
     page = browser_client.get("/planning", headers=EN).text
     assert f"/planning/schedules/{draft.id}/publish" in page  # still a draft

@@ -255,8 +255,8 @@ def _refuse_overlaps(session: Session, schedule: Schedule) -> None:
         f"schedule {schedule.id} cannot be published: agent {mine.agent_id} ({name}) works "
         f"{mine.starts_at.isoformat()} .. {mine.ends_at.isoformat()} in it and "
         f"{other.starts_at.isoformat()} .. {other.ends_at.isoformat()} in published schedule "
-        f"{other.schedule_id}; {len({id(m) for m, _ in overlaps})} of its shifts overlap "
-        "published ones: move or remove them first"
+        f"{other.schedule_id}; overlapping shifts in all: {len({id(m) for m, _ in overlaps})}; "
+        "move or remove them first"
     )
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bezetting.core.errors import BezettingError, InputError
-from bezetting.web.i18n import DEFAULT_LANGUAGE, Formats, _n, translations
+from bezetting.web.i18n import DEFAULT_LANGUAGE, LOCAL_ZONE, Formats, _n, translations
 
 __all__ = [
     "BY_CODE",
@@ -174,13 +174,12 @@ PATTERNS = (
         + _MOMENT.format("other_from_at")
         + r" \.\. "
         + _MOMENT.format("other_until_at")
-        + r" in published schedule (?P<other>\d+); (?P<count>\d+) of its shifts overlap "
-        r"published ones: move or remove them first",
+        + r" in published schedule (?P<other>\d+); overlapping shifts in all: (?P<count>\d+); "
+        r"move or remove them first",
         _n(
             "schedule %(schedule)s cannot be published: %(agent)s works %(from_at)s \u2013 "
             "%(until_at)s in it and %(other_from_at)s \u2013 %(other_until_at)s in published "
-            "schedule %(other)s; %(count)s of its shifts overlap published ones: move or remove "
-            "them first"
+            "schedule %(other)s; overlapping shifts in all: %(count)s; move or remove them first"
         ),
     ),
     _known(
@@ -373,20 +372,44 @@ def _translated(
     for known in patterns:
         match = known.pattern.fullmatch(message)
         if match is not None:
-            figures = {k: _figure(k, v, language) for k, v in match.groupdict().items()}
+            found = match.groupdict()
+            figures = {k: _figure(k, v, language) for k, v in found.items()}
+            for name, value in found.items():
+                start = found.get(name.replace("until_at", "from_at"))
+                if name.endswith("until_at") and start is not None:
+                    figures[name] = _end_of_span(start, value, language)
             return gettext(known.text) % figures
     return None
 
 
+def _end_of_span(start: str, end: str, language: str) -> str:
+    """The end of a span from ``start``: its time alone when it falls on the same local day
+    (``08:00`` to ``17:00`` on one day names the date once), else its date and time."""
+    try:
+        first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    except ValueError:
+        return end
+    formats = Formats(language)
+    if first.astimezone(LOCAL_ZONE).date() == last.astimezone(LOCAL_ZONE).date():
+        return formats.time(last)
+    return formats.datetime(last)
+
+
 _ANY_MOMENT = re.compile(_MOMENT.format("at"))
-_MOMENTS_APART = re.compile(r"(?<=\d) \.\. (?=\d{4}-)")
+_SPAN = re.compile(_MOMENT.format("from_at") + r" \.\. " + _MOMENT.format("until_at"))
 
 
 def _local_moments(message: str, language: str) -> str:
     """``message`` with each ISO moment in local time as the page writes it, and ``a .. b``
-    as a dash between them."""
-    apart = _MOMENTS_APART.sub(" \u2013 ", message)
-    return _ANY_MOMENT.sub(lambda m: _figure("at", m.group("at"), language), apart)
+    as a span with a dash."""
+    spans = _SPAN.sub(
+        lambda m: (
+            f"{_figure('at', m.group('from_at'), language)} \u2013 "
+            f"{_end_of_span(m.group('from_at'), m.group('until_at'), language)}"
+        ),
+        message,
+    )
+    return _ANY_MOMENT.sub(lambda m: _figure("at", m.group("at"), language), spans)
 
 
 def message_text(code: str, message: str, language: str) -> str:
