@@ -210,3 +210,16 @@ def test_the_client_page_writes_numbers_and_channels_in_the_pages_language(
     assert '<span class="value">1,234</span>' in english
     assert "(bank, telefoon)" in dutch
     assert "(bank, phone)" in english
+
+
+def test_a_new_schedule_starts_after_the_published_ones_by_default(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "planner")
+    page = browser_client.get("/planning", headers=EN).text
+    form = page.split('action="/planning/jobs/schedule"')[1].split("</form>")[0]
+    # Today is Monday 16 March; the published "week 14" runs to Monday 30 March, so the next
+    # Monday would overlap it and could not be published: the form offers 6 April.
+    assert 'name="first_day" value="2020-04-06"' in form
+    forecast = page.split('action="/planning/jobs/forecast"')[1].split("</form>")[0]
+    assert 'name="first_day" value="2020-03-23"' in forecast  # a forecast may start any time

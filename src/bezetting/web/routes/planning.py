@@ -13,7 +13,7 @@ from bezetting.api.deps import AppContext, Context
 from bezetting.core.errors import InputError
 from bezetting.jobs import UnknownJobError
 from bezetting.services.access import visible_agents, visible_queues
-from bezetting.services.overview import queue_coverage, schedule_summaries
+from bezetting.services.overview import ScheduleSummary, queue_coverage, schedule_summaries
 from bezetting.services.schedules import publish_schedule
 from bezetting.services.surveys import DEFAULT_SCALE, MAX_QUESTION_LENGTH, open_survey, surveys
 from bezetting.services.swaps import SwapStage, visible_swaps
@@ -87,14 +87,16 @@ def _page_values(
         )
         language = language_of(request)
         chart = coverage_svg(coverage, Formats(language), _labels(language))
+    schedules = schedule_summaries(context.sessions, viewer.who)
     return {
         "queues": queues,
         "queue_id": chosen,
         "day": chosen_day,
         "coverage": coverage,
         "chart": chart,
-        "schedules": schedule_summaries(context.sessions, viewer.who),
+        "schedules": schedules,
         "next_monday": _next_monday(chosen_day),
+        "first_unplanned_monday": _first_unplanned_monday(chosen_day, schedules),
         **_swap_values(context, viewer, refused=refused),
         **_jobs_values(context, viewer),
         **_pulse_values(context, viewer, today=context.clock().astimezone(LOCAL_ZONE).date()),
@@ -132,6 +134,16 @@ def _swap_values(
 def _next_monday(day: date) -> date:
     """The first Monday after ``day``: where a new forecast or schedule usually starts."""
     return day + timedelta(days=7 - day.weekday())
+
+
+def _first_unplanned_monday(day: date, schedules: list[ScheduleSummary]) -> date:
+    """Where a new schedule should start: the first Monday after ``day`` that no published
+    schedule covers, since one that overlaps a published schedule cannot be published."""
+    published = [s.period_end for s in schedules if s.status == "published"]
+    start = _next_monday(day)
+    if published and max(published) >= start:
+        return _next_monday(max(published))
+    return start
 
 
 def _jobs_values(context: AppContext, viewer: Viewer) -> dict[str, Any]:
