@@ -26,6 +26,7 @@ from bezetting.api.deps import LoginRateLimiter
 from bezetting.config import load_settings
 from bezetting.jobs import InProcessRunner
 from bezetting.services.absence import request_time_off
+from bezetting.services.availability import add_standing_wish, declare_window
 from bezetting.services.imports import ImportOptions, import_agents
 from bezetting.services.organisations import QueueSpec, create_organisation, create_queue
 from bezetting.services.schedules import (
@@ -40,7 +41,13 @@ from bezetting.services.swaps import accept_swap, offer_swap
 from bezetting.services.users import create_user, issue_token, principal_for_token
 from bezetting.store import create_engine_for_url, make_session_factory, transaction, upgrade
 from bezetting.store.engine import BEGIN_FOR_WRITING
-from bezetting.store.enums import ActivityKind, Role, TokenScope
+from bezetting.store.enums import (
+    ActivityKind,
+    AvailabilityKind,
+    PreferenceKind,
+    Role,
+    TokenScope,
+)
 from bezetting.store.models import Agent, Client, Organisation, Queue, Shift
 
 NOW = datetime(2020, 3, 16, 7, 0, tzinfo=UTC)
@@ -70,6 +77,8 @@ class World:
     own_swap_id: int
     accepted_swap_id: int
     open_survey_id: int
+    own_window_id: int
+    own_wish_id: int
 
 
 def _build(path: Path) -> World:
@@ -201,6 +210,16 @@ def _build(path: Path) -> World:
         closes_at=NOW + timedelta(days=6),
         now=NOW,
     )
+    # Anouk cannot work one evening next month, and wants Wednesdays off.
+    window = declare_window(
+        sessions,
+        anouk,
+        kind=AvailabilityKind.UNAVAILABLE,
+        starts_at=NOW + timedelta(days=30, hours=10),
+        ends_at=NOW + timedelta(days=30, hours=15),
+        now=NOW,
+    )
+    wish = add_standing_wish(sessions, anouk, kind=PreferenceKind.DAY_OFF, weekday=2, now=NOW)
     engine.dispose()
     return World(
         path=path,
@@ -221,6 +240,8 @@ def _build(path: Path) -> World:
         own_swap_id=own_swap.id,
         accepted_swap_id=accepted.id,
         open_survey_id=survey.id,
+        own_window_id=window.id,
+        own_wish_id=wish.id,
     )
 
 

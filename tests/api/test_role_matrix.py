@@ -100,6 +100,27 @@ RULES: dict[tuple[str, str], Rule] = {
         notes="agent 1001 asks for 1002",
     ),
     ("GET", f"{V1}/me/schedule"): Rule(("agent",), lambda w, r: Call(f"{V1}/me/schedule")),
+    ("GET", f"{V1}/me/availability"): Rule(("agent",), lambda w, r: Call(f"{V1}/me/availability")),
+    ("POST", f"{V1}/me/availability"): Rule(
+        ("agent",),
+        lambda w, r: Call(
+            f"{V1}/me/availability",
+            {
+                "kind": "unavailable",
+                "starts_at": (NOW + timedelta(days=40)).isoformat(),
+                "ends_at": (NOW + timedelta(days=40, hours=4)).isoformat(),
+            },
+        ),
+    ),
+    ("DELETE", f"{V1}/me/availability/{{window_id}}"): Rule(
+        ("agent",), lambda w, r: Call(f"{V1}/me/availability/{w.own_window_id}")
+    ),
+    ("POST", f"{V1}/me/wishes"): Rule(
+        ("agent",), lambda w, r: Call(f"{V1}/me/wishes", {"kind": "late", "weight": 2})
+    ),
+    ("DELETE", f"{V1}/me/wishes/{{wish_id}}"): Rule(
+        ("agent",), lambda w, r: Call(f"{V1}/me/wishes/{w.own_wish_id}")
+    ),
     ("GET", f"{V1}/requests"): Rule((*STAFF, "agent"), lambda w, r: Call(f"{V1}/requests")),
     ("POST", f"{V1}/requests/time-off"): Rule(
         ("agent",),

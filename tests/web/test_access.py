@@ -57,6 +57,21 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("POST", "/my/swaps/{swap_id}/withdraw"): Rule(
         "POST", ("agent",), lambda w: f"/my/swaps/{w.base.own_swap_id}/withdraw", {}
     ),
+    ("POST", "/my/availability"): Rule(
+        "POST",
+        ("agent",),
+        lambda w: "/my/availability",
+        {"kind": "unavailable", "day": "2020-05-04", "from": "18:00", "to": "22:00"},
+    ),
+    ("POST", "/my/availability/{window_id}/withdraw"): Rule(
+        "POST", ("agent",), lambda w: f"/my/availability/{w.base.own_window_id}/withdraw", {}
+    ),
+    ("POST", "/my/wishes"): Rule(
+        "POST", ("agent",), lambda w: "/my/wishes", {"kind": "late", "weekday": "every"}
+    ),
+    ("POST", "/my/wishes/{wish_id}/remove"): Rule(
+        "POST", ("agent",), lambda w: f"/my/wishes/{w.base.own_wish_id}/remove", {}
+    ),
     ("POST", "/my/sick"): Rule("POST", ("agent",), lambda w: "/my/sick", {}),
     ("POST", "/my/better"): Rule(
         "POST", ("agent",), lambda w: "/my/better", {}, first=lambda w: "/my/sick"

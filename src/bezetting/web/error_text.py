@@ -84,6 +84,12 @@ FIXED = (
     _n("only an admin or planner opens a pulse survey"),
     _n("the list of surveys is for admins, planners and team leads"),
     _n("only an agent answers a pulse survey"),
+    _n("only an agent declares availability of their own"),
+    _n("a window is at most 14 days; for longer, ask for time off"),
+    _n("the note is longer than 200 characters"),
+    _n("a day off needs a weekday or a date"),
+    _n("give a weekday or a date, not both"),
+    _n("you have this wish already"),
 )
 """Service and page messages without figures, translated whole by the catalogue."""
 
@@ -259,6 +265,48 @@ PATTERNS = (
         r"time",
         _n("the solver found no schedule in %(seconds)s s; give it more time"),
     ),
+    _known(
+        r"the window cannot start in the past \(" + _MOMENT.format("at") + r"\)",
+        _n("the time cannot start in the past (%(at)s)"),
+    ),
+    _known(r"the window must end after it starts \(.*\)", _n("the time must end after it starts")),
+    _known(
+        r"overlaps your (?P<kind>\w+) window (?P<window>\d+) \("
+        + _MOMENT.format("from_at")
+        + r" \.\. "
+        + _MOMENT.format("until_at")
+        + r"\)",
+        _n("overlaps a time you gave already (%(from_at)s \u2013 %(until_at)s)"),
+    ),
+    _known(
+        r"you have a published shift then \("
+        + _MOMENT.format("from_at")
+        + r" \.\. "
+        + _MOMENT.format("until_at")
+        + r"\); ask for time off or offer it for a swap",
+        _n(
+            "you have a published shift then (%(from_at)s \u2013 %(until_at)s); ask for time off "
+            "or offer it for a swap"
+        ),
+    ),
+    _known(r"no availability window (?P<window>\d+) of yours", _n("no time %(window)s of yours")),
+    _known(
+        r"window (?P<window>\d+) was set by your planner; ask them to change it",
+        _n("this time was set by your planner; ask them to change it"),
+    ),
+    _known(
+        r"window (?P<window>\d+) has begun; it can no longer be withdrawn",
+        _n("this time has begun; it can no longer be withdrawn"),
+    ),
+    _known(r"no wish (?P<wish>\d+) of yours", _n("no wish %(wish)s of yours")),
+    _known(
+        r"a (?P<kind>\w+) wish holds every day; give no weekday or date",
+        _n("this wish holds every day; choose 'every day'"),
+    ),
+    _known(
+        r"you have (?P<most>\d+) wishes already; remove one first",
+        _n("you have %(most)s wishes already; remove one first"),
+    ),
 )
 """Service messages with figures, tried in order (the first full match wins)."""
 
@@ -321,6 +369,10 @@ FIELDS = {
     "shift_in_return_id": _n("In return"),
     "version": _n("Version"),
     "schedule_version": _n("Version"),
+    "from": _n("From"),
+    "to": _n("To"),
+    "weekday": _n("When"),
+    "weight": _n("How much"),
 }
 """The labels of the form fields a :class:`FormError` may name, as the form shows them."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bezetting.store.enums import AvailabilityKind, EmploymentType, PreferenceKind
@@ -81,6 +81,8 @@ class Availability(Base):
     )
     note: Mapped[str | None] = mapped_column(String(200))
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    # The agent's own word (withdrawable by them) or the planner's (an import, the demo).
+    declared_by_agent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class AgentPreference(Base):

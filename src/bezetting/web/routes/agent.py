@@ -34,6 +34,7 @@ from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCAL_ZONE, _n, translations
 from bezetting.web.labour_rules import RuleBreach, breaches_of
 from bezetting.web.rendering import is_htmx, language_of, render
+from bezetting.web.routes.availability import availability_values
 from bezetting.web.session import FormData, Viewer, viewer_for, viewer_of
 
 __all__ = ["router"]
@@ -130,6 +131,7 @@ def _page(
             **_swap_values(context, viewer, breaches=breaches or [], error=None),
             **_absence_values(context, viewer, error=None),
             **_pulse_values(context, viewer, error=None),
+            **availability_values(context, viewer, language=language_of(request), error=None),
         },
     )
 

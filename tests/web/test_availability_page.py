@@ -1,0 +1,95 @@
+"""The agent's availability and standing wishes on "My schedule": given, shown, taken back."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import WebWorld, log_in
+
+EN = {"Accept-Language": "en"}
+NL = {"Accept-Language": "nl"}
+
+
+def test_an_agent_says_when_they_cannot_work_and_sees_it_in_local_time(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    answer = browser_client.post(
+        "/my/availability",
+        data={"kind": "unavailable", "day": "2020-05-04", "from": "19:00", "to": "01:00",
+              "note": "koor", "csrf_token": csrf},
+        headers={"HX-Request": "true", **EN},
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    assert 'id="my-availability"' in answer.text
+    assert "I cannot work" in answer.text
+    assert "koor" in answer.text
+    # An end before the start is the next day; CEST is UTC+2.
+    windows = browser_client.get("/api/v1/me/availability").json()["windows"]
+    declared = [w for w in windows if w["note"] == "koor"]
+    assert declared[0]["starts_at"].startswith("2020-05-04T17:00:00")
+    assert declared[0]["ends_at"].startswith("2020-05-04T23:00:00")
+    page = browser_client.get("/my/schedule", headers=EN).text
+    assert "Monday, May 4 19:00 – Tuesday, May 5 01:00" in page
+
+
+def test_a_published_shift_is_refused_in_the_pages_language_with_what_to_do(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    # Anouk works Tuesday 17 March (see the web world).
+    answer = browser_client.post(
+        "/my/availability",
+        data={"kind": "unavailable", "day": "2020-03-17", "from": "06:00", "to": "23:00",
+              "csrf_token": csrf},
+        headers={"HX-Request": "true", **NL},
+    )  # fmt: skip
+    assert answer.status_code == 409, answer.text
+    assert "je hebt dan een gepubliceerde dienst" in answer.text
+    assert "vraag verlof aan of bied de dienst aan om te ruilen" in answer.text
+
+
+def test_a_bad_time_names_the_fields_label(browser_client: TestClient, web_world: WebWorld) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    answer = browser_client.post(
+        "/my/availability",
+        data={"kind": "preferred", "day": "2020-05-04", "from": "7 uur", "to": "12:00",
+              "csrf_token": csrf},
+        headers={"HX-Request": "true", **EN},
+    )  # fmt: skip
+    assert answer.status_code == 422
+    assert "From: &#39;7 uur&#39; is not a time of day (HH:MM)" in answer.text
+
+
+def test_an_agent_withdraws_a_time_and_keeps_wishes_of_their_own(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    htmx = {"HX-Request": "true", **EN}
+    own = web_world.base.own_window_id
+    withdrawn = browser_client.post(
+        f"/my/availability/{own}/withdraw", data={"csrf_token": csrf}, headers=htmx
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert f"/my/availability/{own}/withdraw" not in withdrawn.text
+    added = browser_client.post(
+        "/my/wishes",
+        data={"kind": "late", "weekday": "4", "weight": "3", "csrf_token": csrf},
+        headers=htmx,
+    )
+    assert added.status_code == 200, added.text
+    assert "Late shifts" in added.text
+    assert "on Friday" in added.text
+    assert "(strong)" in added.text
+    again = browser_client.post(
+        "/my/wishes",
+        data={"kind": "late", "weekday": "4", "weight": "1", "csrf_token": csrf},
+        headers=htmx,
+    )
+    assert again.status_code == 409
+    assert "you have this wish already" in again.text
+    wishes = browser_client.get("/api/v1/me/availability").json()["wishes"]
+    assert {(w["kind"], w["weekday"], w["weight"]) for w in wishes} == {
+        ("day_off", 2, 1),
+        ("late", 4, 3),
+    }
