@@ -144,7 +144,8 @@ def test_a_schedule_that_gives_an_agent_two_shifts_at_once_is_not_published(
         f"schedule {second.id} cannot be published: agent {anouk} (Anouk de Vries) works "
         "2020-03-16T13:00:00+00:00 .. 2020-03-16T18:00:00+00:00 in it and "
         "2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00 in published schedule "
-        f"{first}; overlapping shifts in all: 1; move or remove them first"
+        f"{first}; overlapping shifts in all: 1; publish it replacing what has not started, "
+        "or move or remove them first"
     )
     with sessions() as session:
         draft = session.get(Schedule, second.id)
@@ -163,6 +164,58 @@ def test_shifts_that_only_touch_or_lie_in_a_draft_do_not_block_publishing(
         published = session.get(Schedule, evening)
         assert published is not None
         assert published.status is ScheduleStatus.PUBLISHED
+
+
+def test_a_replan_replaces_what_has_not_started_and_keeps_the_rest(
+    sessions: SessionFactory, agent_ids: dict[str, int]
+) -> None:
+    anouk, bram = agent_ids["1001"], agent_ids["1002"]
+    tuesday, wednesday = MONDAY_8 + timedelta(days=1), MONDAY_8 + timedelta(days=2)
+    first = _published(sessions, [shift(anouk), shift(anouk, tuesday), shift(bram, wednesday)])
+    # Tuesday noon: Monday's and Tuesday's shifts have started; Wednesday's has not.
+    noon = tuesday + timedelta(hours=4)
+    replan = _draft(sessions, [shift(anouk, wednesday), shift(bram, wednesday, hours=6)])
+    published = publish_schedule(
+        sessions, replan.id, expected_version=replan.version, now=noon, replace_published=True
+    )
+    assert published.status is ScheduleStatus.PUBLISHED
+    with sessions() as session:
+        rows = session.execute(
+            select(Shift.schedule_id, Shift.agent_id, Shift.starts_at)
+            .join(Schedule)
+            .where(Schedule.status == ScheduleStatus.PUBLISHED)
+            .order_by(Shift.starts_at, Shift.agent_id)
+        ).all()
+        assert [(r.schedule_id, r.agent_id, r.starts_at) for r in rows] == [
+            (first, anouk, MONDAY_8),
+            (first, anouk, tuesday),
+            (replan.id, anouk, wednesday),
+            (replan.id, bram, wednesday),
+        ]
+        kept = session.scalars(
+            select(Schedule).where(Schedule.name == f"week 12 (replaced by schedule {replan.id})")
+        ).one()
+        assert kept.status is ScheduleStatus.DRAFT
+        assert [(s.agent_id, s.starts_at) for s in kept.shifts] == [(bram, wednesday)]
+
+
+def test_without_replacing_a_replan_of_a_published_period_is_refused(
+    sessions: SessionFactory, agent_ids: dict[str, int]
+) -> None:
+    anouk = agent_ids["1001"]
+    _published(sessions, [shift(anouk)])
+    replan = _draft(sessions, [shift(anouk, MONDAY_8 + timedelta(hours=1))])
+    with pytest.raises(OverlappingShiftsError):
+        publish_schedule(sessions, replan.id, expected_version=replan.version, now=NOW)
+    # A shift that has started is never replaced: publishing over it is still refused.
+    with pytest.raises(OverlappingShiftsError):
+        publish_schedule(
+            sessions,
+            replan.id,
+            expected_version=replan.version,
+            now=MONDAY_8 + timedelta(minutes=30),
+            replace_published=True,
+        )
 
 
 def test_activities_outside_the_shift_and_naive_times_are_refused(

@@ -420,3 +420,26 @@ def test_an_agent_cannot_take_a_shift_during_their_approved_time_off(
     swap = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 2)], now=NOW, note=None)
     with pytest.raises(SwapRefusedError, match="1002 \\(Bram Jansen\\): unavailable"):
         accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW)
+
+
+def test_a_replan_that_replaces_an_offered_shift_withdraws_the_offer(
+    sessions: SessionFactory,
+) -> None:
+    world = build(sessions, {("1001", 2): at(2, 8)})
+    anouk = person(world, Role.AGENT, agent="1001")
+    offer = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 2)], now=NOW, note=None)
+    replan = create_schedule(
+        sessions,
+        name="week 13, re-planned",
+        period_start=WEEK,
+        period_end=WEEK + timedelta(days=6),
+        now=NOW,
+        organisation="gemeente",
+        shifts=[legal_shift(world.agents["1001"], at(3, 8))],
+    )
+    publish_schedule(
+        sessions, replan.id, expected_version=replan.version, now=NOW, replace_published=True
+    )
+    (seen,) = visible_swaps(sessions, anouk, now=NOW)
+    assert (seen.id, seen.stage) == (offer.id, SwapStage.WITHDRAWN)
+    assert seen.starts_at == at(2, 8)  # the replaced shift is kept, in a draft

@@ -75,10 +75,11 @@ def test_a_service_message_in_dutch(code: str, message: str, dutch: str) -> None
         ("schedule 4 cannot be published: agent 1 (Anouk de Vries) works "
          "2020-03-16T13:00:00+00:00 .. 2020-03-16T18:00:00+00:00 in it and "
          "2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00 in published schedule 1; "
-         "overlapping shifts in all: 1; move or remove them first",
+         "overlapping shifts in all: 1; publish it replacing what has not started, or move or "
+         "remove them first",
          "schedule 4 cannot be published: Anouk de Vries works Mar 16, 2020, 14:00 – 19:00 in "
          "it and Mar 16, 2020, 08:00 – 16:00 in published schedule 1; overlapping shifts in "
-         "all: 1; move or remove them first"),
+         "all: 1; publish it replacing what has not started, or move or remove them first"),
         ("a message no pattern knows, 2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00",
          "a message no pattern knows, Mar 16, 2020, 08:00 – 16:00"),
         ("across midnight 2020-03-16T22:00:00+00:00 .. 2020-03-17T01:00:00+00:00",

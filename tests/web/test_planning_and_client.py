@@ -112,11 +112,24 @@ def test_a_draft_that_double_books_an_agent_is_refused_with_the_agent_and_times(
     assert html.unescape(refused.text).strip() == (
         f'<p class="error" role="alert">rooster {draft.id} kan niet gepubliceerd worden: Anouk de '
         "Vries werkt daarin 24-03-2020, 12:00 – 20:00 en in gepubliceerd rooster "
-        f"{week_14} 24-03-2020, 08:00 – 16:00; overlappende diensten in totaal: 1; verplaats "
-        "of verwijder ze eerst</p>"
+        f"{week_14} 24-03-2020, 08:00 – 16:00; overlappende diensten in totaal: 1; publiceer "
+        "het ter vervanging van wat nog niet begonnen is, of verplaats of verwijder ze eerst</p>"
     )
     page = browser_client.get("/planning", headers=EN).text
     assert f"/planning/schedules/{draft.id}/publish" in page  # still a draft
+    assert "in place of published shifts not yet started" in page
+    # The server's clock is before week 14: the re-plan may take the published week's place.
+    replaced = browser_client.post(
+        f"/planning/schedules/{draft.id}/publish",
+        data={"version": str(draft.version), "replace": "1", "csrf_token": csrf},
+        headers={"HX-Request": "true", **EN},
+    )
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.headers["HX-Redirect"] == "/planning"
+    with transaction(site.state.bezetting.sessions) as session:
+        statuses = dict(session.execute(select(Schedule.name, Schedule.status)).all())
+    assert statuses["week 14, second try"] == "published"
+    assert statuses[f"week 14 (replaced by schedule {draft.id})"] == "draft"
 
 
 def test_the_jobs_list_shows_progress_and_polls_while_a_job_runs(

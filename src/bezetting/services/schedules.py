@@ -8,21 +8,31 @@ no row.
 
 A schedule is published only when none of its shifts overlaps a shift of the same agent in
 another published schedule (:class:`OverlappingShiftsError`): an agent never sees two shifts
-at the same time.
+at the same time. A re-plan of a published period is published *replacing* it: the published
+shifts that start in the new schedule's period and have not started yet move to a draft named
+after the replacement (kept, never shown to agents; swaps that named them keep their history,
+pending ones are cancelled), and what has started stays.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
+from zoneinfo import ZoneInfo
 
 from bezetting.core.errors import ConflictError, InputError
 from bezetting.services.organisations import resolve_organisation
 from bezetting.store import Session, SessionFactory, queries, transaction
-from bezetting.store.enums import ActivityKind, Location, ScheduleStatus
-from bezetting.store.models import Activity, Agent, Schedule, Shift
+from bezetting.store.enums import (
+    ActivityKind,
+    Location,
+    RequestKind,
+    RequestStatus,
+    ScheduleStatus,
+)
+from bezetting.store.models import Activity, Agent, Organisation, Request, Schedule, Shift
 
 __all__ = [
     "ActivityPlan",
@@ -196,9 +206,15 @@ def save_schedule_shifts(
 
 
 def publish_schedule(
-    sessions: SessionFactory, schedule_id: int, *, expected_version: int, now: datetime
+    sessions: SessionFactory,
+    schedule_id: int,
+    *,
+    expected_version: int,
+    now: datetime,
+    replace_published: bool = False,
 ) -> ScheduleRef:
-    """Publish a draft to its agents.
+    """Publish a draft to its agents; with ``replace_published``, in place of the published
+    shifts of its period that have not started (see the module's docstring).
 
     Raises:
         ConflictError: the schedule is no longer at ``expected_version``.
@@ -212,12 +228,73 @@ def publish_schedule(
             raise InputError(f"schedule {schedule_id} is already published")
         if not schedule.shifts:
             raise InputError(f"schedule {schedule_id} has no shifts to publish")
+        if replace_published:
+            _set_aside_replaced(session, schedule, now)
         _refuse_overlaps(session, schedule)
         schedule.status = ScheduleStatus.PUBLISHED
         schedule.published_at = now
         queries.touch_schedule(schedule, now)
         session.flush()
         return _ref(schedule)
+
+
+def _period_bounds(session: Session, schedule: Schedule) -> tuple[datetime, datetime]:
+    """The schedule's period as UTC moments: its first local midnight and the one after its
+    last day, in the organisation's time zone."""
+    org = session.get(Organisation, schedule.organisation_id)
+    zone = ZoneInfo(org.timezone if org is not None else "Europe/Amsterdam")
+    first = datetime.combine(schedule.period_start, time(), zone)
+    after = datetime.combine(schedule.period_end + timedelta(days=1), time(), zone)
+    return first.astimezone(UTC), after.astimezone(UTC)
+
+
+def _set_aside_replaced(session: Session, schedule: Schedule, now: datetime) -> None:
+    """Move the published shifts that ``schedule`` replaces into a draft of their own, and
+    cancel the pending swaps that named them."""
+    first, after = _period_bounds(session, schedule)
+    replaced = (
+        session.query(Shift)
+        .join(Schedule, Shift.schedule_id == Schedule.id)
+        .filter(
+            Schedule.organisation_id == schedule.organisation_id,
+            Schedule.status == ScheduleStatus.PUBLISHED,
+            Schedule.id != schedule.id,
+            Shift.starts_at >= max(first, now),
+            Shift.starts_at < after,
+        )
+        .order_by(Shift.schedule_id, Shift.starts_at)
+        .all()
+    )
+    if not replaced:
+        return
+    ids = [s.id for s in replaced]
+    for request in session.query(Request).filter(
+        Request.kind == RequestKind.SWAP,
+        Request.status == RequestStatus.PENDING,
+        Request.shift_id.in_(ids) | Request.counterpart_shift_id.in_(ids),
+    ):
+        request.status = RequestStatus.CANCELLED
+        request.decided_at = now
+    for source_id, group in groupby(replaced, key=lambda s: s.schedule_id):
+        moved = list(group)
+        source = session.get(Schedule, source_id)
+        assert source is not None  # the shifts were read through it
+        kept = Schedule(
+            organisation_id=schedule.organisation_id,
+            name=f"{source.name} (replaced by schedule {schedule.id})"[:200],
+            period_start=max(source.period_start, schedule.period_start),
+            period_end=max(source.period_end, schedule.period_start),
+            status=ScheduleStatus.DRAFT,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(kept)
+        session.flush()
+        for shift in moved:
+            shift.schedule = kept
+        queries.touch_schedule(source, now)
+    session.flush()
+    session.expire_all()
 
 
 def _refuse_overlaps(session: Session, schedule: Schedule) -> None:
@@ -256,7 +333,7 @@ def _refuse_overlaps(session: Session, schedule: Schedule) -> None:
         f"{mine.starts_at.isoformat()} .. {mine.ends_at.isoformat()} in it and "
         f"{other.starts_at.isoformat()} .. {other.ends_at.isoformat()} in published schedule "
         f"{other.schedule_id}; overlapping shifts in all: {len({id(m) for m, _ in overlaps})}; "
-        "move or remove them first"
+        "publish it replacing what has not started, or move or remove them first"
     )
 
 

@@ -181,11 +181,12 @@ PATTERNS = (
         + r" \.\. "
         + _MOMENT.format("other_until_at")
         + r" in published schedule (?P<other>\d+); overlapping shifts in all: (?P<count>\d+); "
-        r"move or remove them first",
+        r"publish it replacing what has not started, or move or remove them first",
         _n(
             "schedule %(schedule)s cannot be published: %(agent)s works %(from_at)s \u2013 "
             "%(until_at)s in it and %(other_from_at)s \u2013 %(other_until_at)s in published "
-            "schedule %(other)s; overlapping shifts in all: %(count)s; move or remove them first"
+            "schedule %(other)s; overlapping shifts in all: %(count)s; publish it replacing what "
+            "has not started, or move or remove them first"
         ),
     ),
     _known(

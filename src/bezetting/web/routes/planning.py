@@ -251,7 +251,8 @@ def publish(
     access: Planner,
     schedule_id: Annotated[int, Path(ge=1)],
 ) -> Response:
-    """Publish a draft at the version the planner saw (a newer version is a conflict)."""
+    """Publish a draft at the version the planner saw (a newer version is a conflict); with
+    ``replace`` ticked, in place of the published shifts of its period not yet started."""
     viewer, form = access
     version = form_id(form, "version")
     if version is None:
@@ -259,9 +260,18 @@ def publish(
     visible = {s.id for s in schedule_summaries(context.sessions, viewer.who)}
     if schedule_id not in visible:
         raise InputError(f"no schedule with id {schedule_id}")
-    publish_schedule(context.sessions, schedule_id, expected_version=version, now=context.clock())
+    replace = form.get("replace") == "1"
+    publish_schedule(
+        context.sessions,
+        schedule_id,
+        expected_version=version,
+        now=context.clock(),
+        replace_published=replace,
+    )
     if not is_htmx(request):
         return RedirectResponse("/planning", status_code=303)
+    if replace:  # other rows changed too (shift counts, versions, a draft of what was replaced)
+        return Response(status_code=200, headers={"HX-Redirect": "/planning"})
     row = next(s for s in schedule_summaries(context.sessions, viewer.who) if s.id == schedule_id)
     return render(
         request,
