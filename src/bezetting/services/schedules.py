@@ -253,15 +253,8 @@ def _set_aside_replaced(session: Session, schedule: Schedule, now: datetime) -> 
     cancel the pending swaps that named them."""
     first, after = _period_bounds(session, schedule)
     replaced = (
-        session.query(Shift)
-        .join(Schedule, Shift.schedule_id == Schedule.id)
-        .filter(
-            Schedule.organisation_id == schedule.organisation_id,
-            Schedule.status == ScheduleStatus.PUBLISHED,
-            Schedule.id != schedule.id,
-            Shift.starts_at >= max(first, now),
-            Shift.starts_at < after,
-        )
+        queries.other_published_shifts(session, schedule)
+        .filter(Shift.starts_at >= max(first, now), Shift.starts_at < after)
         .order_by(Shift.schedule_id, Shift.starts_at)
         .all()
     )
@@ -303,12 +296,8 @@ def _refuse_overlaps(session: Session, schedule: Schedule) -> None:
     not overlap)."""
     ours = sorted(schedule.shifts, key=lambda s: (s.agent_id, s.starts_at))
     published = (
-        session.query(Shift)
-        .join(Schedule, Shift.schedule_id == Schedule.id)
+        queries.other_published_shifts(session, schedule)
         .filter(
-            Schedule.organisation_id == schedule.organisation_id,
-            Schedule.status == ScheduleStatus.PUBLISHED,
-            Schedule.id != schedule.id,
             Shift.agent_id.in_({s.agent_id for s in ours}),
             Shift.starts_at < max(s.ends_at for s in ours),
             Shift.ends_at > min(s.starts_at for s in ours),

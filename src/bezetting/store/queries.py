@@ -11,10 +11,16 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import delete, insert, select, tuple_
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Query, Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from bezetting.store.enums import AvailabilityKind, Channel, ImportKind, RequestKind
+from bezetting.store.enums import (
+    AvailabilityKind,
+    Channel,
+    ImportKind,
+    RequestKind,
+    ScheduleStatus,
+)
 from bezetting.store.models import (
     Absence,
     Agent,
@@ -48,6 +54,7 @@ __all__ = [
     "open_absence",
     "organisation_by_code",
     "organisations",
+    "other_published_shifts",
     "queues_by_code",
     "replace_agent_skills",
     "schedule_with_shifts",
@@ -260,5 +267,19 @@ def organisation_schedules(session: Session, organisation_id: int) -> list[Sched
             select(Schedule)
             .where(Schedule.organisation_id == organisation_id)
             .order_by(Schedule.period_start.desc(), Schedule.id.desc())
+        )
+    )
+
+
+def other_published_shifts(session: Session, schedule: Schedule) -> Query[Shift]:
+    """The shifts of the organisation's published schedules other than ``schedule`` (to be
+    filtered further)."""
+    return (
+        session.query(Shift)
+        .join(Schedule, Shift.schedule_id == Schedule.id)
+        .filter(
+            Schedule.organisation_id == schedule.organisation_id,
+            Schedule.status == ScheduleStatus.PUBLISHED,
+            Schedule.id != schedule.id,
         )
     )
