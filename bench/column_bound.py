@@ -15,13 +15,14 @@ import argparse
 import os
 import time
 
-from bezetting.core.schedule import Schedule
+from bezetting.core.schedule import Problem, Schedule, validate
+from bezetting.core.schedule._agent_search import improve_by_agents
 from bezetting.core.schedule._bound import lp_lower_bound
 from bezetting.core.schedule._candidates import build_candidates
 from bezetting.core.schedule._columns import Iteration, column_generation_bound
 from bezetting.core.schedule.builders import ModelContext
-from bezetting.core.schedule.explain import penalties_of
-from bezetting.core.schedule.greedy import greedy_schedule
+from bezetting.core.schedule.explain import penalties_of, wishes_of
+from bezetting.core.schedule.greedy import GreedySchedule, greedy_schedule
 from bezetting.core.schedule.solve import _week_part
 from schedule import build  # bench/schedule.py: the script's own directory is on the path
 
@@ -34,6 +35,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--pricing-seconds", type=float, default=2.0)
+    parser.add_argument(
+        "--search-seconds",
+        type=float,
+        default=0.0,
+        help="with --integer-seconds: the agent search from the greedy start and from the "
+        "whole-weeks schedule, this long each",
+    )
+    parser.add_argument(
+        "--integer-seconds",
+        type=float,
+        default=0.0,
+        help="then choose whole generated weeks (HiGHS milp) for this long",
+    )
     args = parser.parse_args()
     problem = _week_part(build(args.agents, args.weeks, args.seed), args.week, [])
     grid = problem.horizon.grid()
@@ -60,11 +74,52 @@ def main() -> None:
         start=start,
         pricing_seconds=args.pricing_seconds,
         on_iteration=show,
+        integer_seconds=args.integer_seconds,
     )
     print(
         f"column-generation bound {result.bound} (converged: {result.converged}, "
         f"{len(result.iterations)} iterations); load {os.getloadavg()[0]:.1f}"
     )
+    if args.integer_seconds > 0:
+        print(
+            f"whole weeks from the generated columns (coverage and contract only): "
+            f"{result.integer_master} after {time.monotonic() - t0:.1f} s in all; "
+            f"load {os.getloadavg()[0]:.1f}"
+        )
+    if result.integer_schedule is not None:
+        _compare_starts(problem, ctx, start, result.integer_schedule, args.search_seconds)
+
+
+def _compare_starts(
+    problem: Problem,
+    ctx: ModelContext,
+    greedy: GreedySchedule,
+    whole_weeks: GreedySchedule,
+    seconds: float,
+) -> None:
+    """The whole-weeks schedule as it is (validator, named penalties), and the agent search
+    from it against the search from the greedy start."""
+    runs = [("whole weeks", whole_weeks)]
+    if seconds > 0:
+        for name, first in (("greedy", greedy), ("whole weeks", whole_weeks)):
+            t0 = time.monotonic()
+            found = improve_by_agents(ctx, first, seconds=seconds, clock=time.monotonic)
+            runs.append((f"search from {name}, {time.monotonic() - t0:.0f} s", found))
+    for name, found in runs:
+        schedule = Schedule(found.shifts)
+        penalties = penalties_of(problem, schedule)
+        by_name: dict[str, float] = {}
+        for p in penalties:
+            by_name[p.name] = by_name.get(p.name, 0.0) + p.cost
+        wishes = wishes_of(problem, schedule)
+        met = sum(w.met for w in wishes)
+        print(
+            f"{name}: cost {sum(by_name.values()):,.2f} "
+            + ", ".join(f"{k} {v:,.2f}" for k, v in sorted(by_name.items()))
+            + f"; wishes met {met} of {len(wishes)}; violations "
+            f"{len(validate(problem, schedule))}; load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

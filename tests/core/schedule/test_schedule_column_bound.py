@@ -113,3 +113,30 @@ def test_the_bound_lies_between_the_relaxation_and_the_brute_force_optimum(seed:
     optimum = _brute_force_optimum(prob)
     assert converged
     assert linear - 1e-6 <= columns <= optimum + 1e-6
+
+
+def test_whole_weeks_from_the_generated_columns_are_a_legal_schedule_at_their_cost() -> None:
+    # Price and branch: one whole generated week per agent. The master's cost of that choice
+    # (coverage and contract) is what the objective's own definition charges the schedule.
+    rng = np.random.default_rng(4)
+    blocks = [(day, lo, lo + 5, int(rng.integers(1, 3))) for day in range(3) for lo in (6, 18)]
+    prob = problem(
+        agent("ann", contract=contract(0, 10, 15)),
+        agent("bob", contract=contract(0, 10, 15)),
+        agent("cas", contract=contract(0, 5, 15)),
+        days=3,
+        required=_needed(3, blocks),
+        shifts=(EARLY, LATE),
+    )
+    grid = prob.horizon.grid()
+    ctx = ModelContext(prob, grid, build_candidates(prob, grid))
+    found = column_generation_bound(ctx, seconds=30, clock=time.monotonic, integer_seconds=10)
+    assert found.integer_schedule is not None
+    assert found.integer_master is not None
+    assert found.bound is not None
+    schedule = Schedule(found.integer_schedule.shifts)
+    assert validate(prob, schedule) == ()
+    kept = ("under_coverage", "over_coverage", "contract_deviation")
+    cost = sum(p.cost for p in penalties_of(prob, schedule) if p.name in kept)
+    assert cost == pytest.approx(found.integer_master)
+    assert found.bound <= found.integer_master + 1e-6

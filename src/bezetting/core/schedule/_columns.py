@@ -45,7 +45,7 @@ from bezetting.core.schedule import builders
 from bezetting.core.schedule._agent_search import OWN_RULES, best_breaks
 from bezetting.core.schedule._candidates import Candidate
 from bezetting.core.schedule.builders import COST_SCALE, ModelContext
-from bezetting.core.schedule.greedy import GreedySchedule
+from bezetting.core.schedule.greedy import GreedySchedule, assemble_shifts
 from bezetting.core.schedule.problem import open_slots
 
 __all__ = ["PRICING_RULES", "ColumnBound", "Iteration", "column_generation_bound"]
@@ -81,6 +81,12 @@ class ColumnBound:
     bound: float | None
     converged: bool
     iterations: tuple[Iteration, ...]
+    # With ``integer_seconds``: the best whole choice of the generated weeks (one per agent,
+    # integral flows) that HiGHS found, its coverage and contract cost in objective units.
+    # Such a choice is a legal schedule (wishes and fairness not counted), so this is an
+    # upper bound on the model's coverage-and-contract optimum, not a lower one.
+    integer_master: float | None = None
+    integer_schedule: GreedySchedule | None = None
 
 
 @dataclass
@@ -99,6 +105,7 @@ class _Column:
     owner: int  # index of its set
     cost: float  # contract deviation, scaled cost units
     on: NDArray[np.int64]  # slots where the agent is on contact work
+    week: tuple[tuple[int, tuple[int, ...]], ...]  # (candidate index, break part starts)
 
 
 def _sets(ctx: ModelContext) -> list[_Set]:
@@ -194,7 +201,8 @@ def _price(
         for i in picked:
             on |= _on_slots(cands[i], places[i], step, s.event_slots, grid.n_slots)
         cost = _contract_cost(s.pricing, 0, [cands[i] for i in picked])
-        weeks.append(_Column(-1, cost, on.astype(np.int64)))
+        week = tuple((i, tuple(places[i])) for i in picked)
+        weeks.append(_Column(-1, cost, on.astype(np.int64), week))
     return lower, weeks
 
 
@@ -228,7 +236,9 @@ def _start_columns(ctx: ModelContext, sets: list[_Set], start: GreedySchedule) -
             for c in start.chosen[a]:
                 on |= _on_slots(c, parts[c.day], step, s.event_slots, grid.n_slots)
             cost = _contract_cost(ctx, a, list(start.chosen[a]))
-            out.append(_Column(k, cost, on.astype(np.int64)))
+            index = {(c.first, c.last): i for i, c in enumerate(ctx.candidates[a])}
+            week = tuple((index[(c.first, c.last)], tuple(parts[c.day])) for c in start.chosen[a])
+            out.append(_Column(k, cost, on.astype(np.int64), week))
     return out
 
 
@@ -257,6 +267,7 @@ class _Master:
         eq_c: list[int] = []
         eq_v: list[float] = []
         flows_of: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.flow_of: list[tuple[frozenset[str], str, int]] = []  # the first columns
         for k in self.skill_sets:
             for t in range(grid.n_slots):
                 for g in sorted(k):
@@ -268,6 +279,7 @@ class _Master:
                         eq_c.append(col)
                         eq_v.append(1.0)
                         flows_of[(g, t)].append(col)
+                        self.flow_of.append((k, g, t))
         ub_r: list[int] = []
         ub_c: list[int] = []
         ub_v: list[float] = []
@@ -300,6 +312,7 @@ class _Master:
                     ub_v += [-1.0] + [1.0] * len(flows)
                     ub_rhs.append(float(need))
         self.n_fixed = len(cost)
+        self.n_flows = len(self.flow_of)
         self.cost, self.upper = np.asarray(cost), np.asarray(upper)
         self.eq = sparse.csc_matrix((eq_v, (eq_r, eq_c)), shape=(n_eq, self.n_fixed))
         self.ub = sparse.csc_matrix((ub_v, (ub_r, ub_c)), shape=(len(ub_rhs), self.n_fixed))
@@ -347,6 +360,32 @@ class _Master:
             return None
         return float(res.fun), np.asarray(res.eqlin.marginals), np.asarray(res.ineqlin.marginals)
 
+    def solve_integer(
+        self, columns: list[_Column], seconds: float
+    ) -> tuple[float, NDArray[np.float64]] | None:
+        """The restricted master with one whole week per agent and whole flows: its cost
+        (scaled) and values, or None when HiGHS finds no whole answer in time."""
+        a_eq = sparse.hstack([self.eq, self.column_matrix(columns)], format="csc")
+        a_ub = sparse.hstack(
+            [self.ub, sparse.csc_matrix((self.b_ub.size, len(columns)))], format="csc"
+        )
+        cost = np.concatenate([self.cost, [c.cost for c in columns]])
+        upper = np.concatenate([self.upper, np.full(len(columns), np.inf)])
+        integrality = np.zeros(cost.size, dtype=np.int64)
+        integrality[: self.n_flows] = 1
+        integrality[self.n_fixed :] = 1
+        res = optimize.milp(
+            cost,
+            integrality=integrality,
+            bounds=optimize.Bounds(np.zeros(cost.size), upper),
+            constraints=[
+                optimize.LinearConstraint(a_eq, self.b_eq, self.b_eq),
+                optimize.LinearConstraint(a_ub, -np.inf, self.b_ub),
+            ],
+            options={"time_limit": max(0.1, seconds), "presolve": True},
+        )
+        return None if res.x is None else (float(res.fun), np.round(res.x))
+
     def fixed_part(self, y_eq: NDArray[np.float64], y_ub: NDArray[np.float64]) -> float:
         """``y . b`` plus the least the flows, under and over can add under duals ``y``."""
         reduced = self.cost - self.eq.T @ y_eq - self.ub.T @ y_ub
@@ -364,6 +403,7 @@ def column_generation_bound(
     pricing_seconds: float = 2.0,
     smoothing: float = 0.5,
     on_iteration: Callable[[Iteration], None] | None = None,
+    integer_seconds: float = 0.0,
 ) -> ColumnBound:
     """Column generation on ``ctx``'s model (built from its problem and candidates; the
     context's own CP-SAT model is not used) for at most about ``seconds`` on ``clock``.
@@ -436,7 +476,65 @@ def column_generation_bound(
             break
     if not math.isfinite(best):
         return ColumnBound(None, False, tuple(iterations))
-    return ColumnBound(_rounded(best), converged, tuple(iterations))
+    integer = master.solve_integer(columns, integer_seconds) if integer_seconds > 0 else None
+    return ColumnBound(
+        _rounded(best),
+        converged,
+        tuple(iterations),
+        None if integer is None else integer[0] / COST_SCALE,
+        None if integer is None else _schedule_of(ctx, sets, master, columns, integer[1]),
+    )
+
+
+def _schedule_of(
+    ctx: ModelContext,
+    sets: list[_Set],
+    master: _Master,
+    columns: list[_Column],
+    values: NDArray[np.float64],
+) -> GreedySchedule:
+    """Named agents for a whole answer of the master: each set's agents take its chosen
+    weeks in turn; per skill set and slot, its working agents take the groups the flows say."""
+    prob, grid = ctx.problem, ctx.grid
+    step = grid.slot_minutes
+    week_of: dict[int, tuple[tuple[int, tuple[int, ...]], ...]] = {}
+    queue = {k: list(s.members) for k, s in enumerate(sets)}
+    events = {a: s.event_slots for s in sets for a in s.members}
+    for j, col in enumerate(columns):
+        for _ in range(int(values[master.n_fixed + j])):
+            week_of[queue[col.owner].pop(0)] = col.week
+    picked: list[tuple[int, Candidate]] = []
+    on_break: set[tuple[int, int]] = set()
+    working: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
+    chosen: list[tuple[Candidate, ...]] = []
+    break_starts: list[tuple[tuple[int, int, int, int], ...]] = []
+    for a in range(len(prob.agents)):
+        mine = [(ctx.candidates[a][i], starts) for i, starts in week_of.get(a, ())]
+        mine.sort(key=lambda cs: cs[0].day)
+        chosen.append(tuple(c for c, _ in mine))
+        parts = []
+        for c, starts in mine:
+            picked.append((a, c))
+            for p, (t, minutes) in enumerate(zip(starts, c.break_parts, strict=True)):
+                length = -(-minutes // step)
+                parts.append((c.day, p, t, length))
+                on_break.update((a, u) for u in range(t, t + length))
+            for t in range(c.first, c.last):
+                if (a, t) not in on_break and not events[a][t]:
+                    working[(prob.agents[a].skill_groups, t)].append(a)
+        break_starts.append(tuple(parts))
+    group_of: dict[tuple[int, int], str] = {}
+    for f, (k, g, t) in enumerate(master.flow_of):
+        free = working.get((k, t), [])
+        for _ in range(int(values[f])):
+            if free:
+                group_of[(free.pop(), t)] = g
+    return GreedySchedule(
+        chosen=tuple(chosen),
+        break_starts=tuple(break_starts),
+        shifts=tuple(assemble_shifts(prob, grid, picked, on_break, group_of)),
+        complete=True,
+    )
 
 
 def _round(
