@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 from ortools.sat.python import cp_model
 from scipy import optimize, sparse
 
+from bezetting.core.errors import InfeasibleError
 from bezetting.core.schedule import builders
 from bezetting.core.schedule._agent_search import OWN_RULES, best_breaks
 from bezetting.core.schedule._candidates import Candidate
@@ -193,7 +194,8 @@ def _price(
     found = _Weeks(x)
     code = solver.solve(m, found)
     if code == cp_model.INFEASIBLE:
-        raise ValueError("an agent has no legal week: the model is infeasible")
+        who = ctx.problem.agents[s.members[0]].id
+        raise InfeasibleError(f"agent {who!r} has no legal week under the model's own rules")
     lower = solver.best_objective_bound / _VALUE_SCALE - _slack(s)
     weeks = []
     for picked in found.weeks:
@@ -408,8 +410,19 @@ def column_generation_bound(
     """Column generation on ``ctx``'s model (built from its problem and candidates; the
     context's own CP-SAT model is not used) for at most about ``seconds`` on ``clock``.
 
-    ``start``: a legal schedule whose weeks seed the master (otherwise the first columns come
-    from pricing with zero duals, which only has to meet the contract).
+    Args:
+        start: a legal schedule whose weeks seed the master (otherwise the first columns
+            come from pricing with zero duals, which only has to meet the contract).
+        pricing_seconds: CP-SAT's limit per pricing problem (its bound counts if it stops).
+        smoothing: weight of the best duals so far in the pricing point (Wentges); 0 prices
+            at the master's duals only.
+        on_iteration: called after every iteration (progress, benchmarks).
+        integer_seconds: when above 0, afterwards choose one whole generated week per agent
+            (HiGHS ``milp``, this long): ``integer_master`` and ``integer_schedule``. Not
+            counted in ``seconds``.
+
+    Raises:
+        InfeasibleError: an agent has no legal week at all.
     """
     began = clock()
     deadline = began + seconds
