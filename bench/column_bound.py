@@ -43,6 +43,11 @@ def main() -> None:
         "whole-weeks schedule, this long each",
     )
     parser.add_argument(
+        "--keep-wishes",
+        action="store_true",
+        help="columns keep every wish (a start for the search; no bound then)",
+    )
+    parser.add_argument(
         "--integer-seconds",
         type=float,
         default=0.0,
@@ -75,6 +80,7 @@ def main() -> None:
         pricing_seconds=args.pricing_seconds,
         on_iteration=show,
         integer_seconds=args.integer_seconds,
+        wishes_kept=args.keep_wishes,
     )
     print(
         f"column-generation bound {result.bound} (converged: {result.converged}, "

@@ -10,14 +10,24 @@ from datetime import time as clock_time
 
 import numpy as np
 import pytest
-from _schedule_factory import agent, contract, problem, shift
+from _schedule_factory import MONDAY, agent, contract, problem, shift
 
-from bezetting.core.schedule import Activity, ActivityKind, Schedule, Shift, ShiftTemplate, Skill
+from bezetting.core.schedule import (
+    Activity,
+    ActivityKind,
+    DayOffWish,
+    Schedule,
+    Shift,
+    ShiftTemplate,
+    Skill,
+    SolveParameters,
+    solve,
+)
 from bezetting.core.schedule._bound import lp_lower_bound
 from bezetting.core.schedule._candidates import build_candidates
 from bezetting.core.schedule._columns import column_generation_bound
 from bezetting.core.schedule.builders import ModelContext
-from bezetting.core.schedule.explain import penalties_of
+from bezetting.core.schedule.explain import penalties_of, wishes_of
 from bezetting.core.schedule.problem import Problem
 from bezetting.core.schedule.validate import validate
 
@@ -140,3 +150,50 @@ def test_whole_weeks_from_the_generated_columns_are_a_legal_schedule_at_their_co
     cost = sum(p.cost for p in penalties_of(prob, schedule) if p.name in kept)
     assert cost == pytest.approx(found.integer_master)
     assert found.bound <= found.integer_master + 1e-6
+
+
+def test_with_wishes_kept_the_whole_weeks_keep_every_wish_and_claim_no_bound() -> None:
+    # Ann would rather not work Monday; the Monday late shift is what the demand asks for.
+    # As a start for the search (which keeps the wishes its start keeps) the whole weeks
+    # must keep it; kept wishes are a policy, not the model, so no bound is claimed.
+    req = _needed(2, [(0, 18, 23, 2), (1, 18, 23, 1)])
+    ann = agent("ann", contract=contract(0, 35, 40), wishes=(DayOffWish("ann-off", MONDAY),))
+    prob = problem(
+        ann, agent("bob", contract=contract(0, 35, 40)), days=2, required=req, shifts=(LATE,)
+    )
+    grid = prob.horizon.grid()
+    ctx = ModelContext(prob, grid, build_candidates(prob, grid))
+    free = column_generation_bound(ctx, seconds=30, clock=time.monotonic, integer_seconds=10)
+    kept = column_generation_bound(
+        ctx, seconds=30, clock=time.monotonic, integer_seconds=10, wishes_kept=True
+    )
+    assert free.integer_schedule is not None
+    assert kept.integer_schedule is not None
+    assert not all(w.met for w in wishes_of(prob, Schedule(free.integer_schedule.shifts)))
+    assert all(w.met for w in wishes_of(prob, Schedule(kept.integer_schedule.shifts)))
+    assert validate(prob, Schedule(kept.integer_schedule.shifts)) == ()
+    assert free.bound is not None
+    assert kept.bound is None
+
+
+def test_solve_can_start_its_search_from_whole_weeks_and_stays_legal() -> None:
+    # ``SolveParameters(column_start=True)``: the search starts from whole generated weeks
+    # that keep every wish; the answer is legal, keeps Ann's day off, and costs no more than
+    # the bound allows to be seen (the relaxation's, reported as usual).
+    req = _needed(3, [(0, 18, 23, 2), (1, 6, 11, 1), (1, 18, 23, 1), (2, 6, 11, 2)])
+    ann = agent("ann", contract=contract(0, 35, 40), wishes=(DayOffWish("ann-off", MONDAY),))
+    prob = problem(
+        ann,
+        agent("bob", contract=contract(0, 35, 40)),
+        agent("cas", contract=contract(0, 35, 40)),
+        days=3,
+        required=req,
+        shifts=(EARLY, LATE),
+    )
+    result = solve(
+        prob, parameters=SolveParameters(time_limit_seconds=6, num_workers=1, column_start=True)
+    )
+    assert result.violations == ()
+    assert all(w.met for w in result.wishes)
+    assert result.bound <= result.objective + 1e-9
+    assert result.wall_seconds <= 6 * 1.1

@@ -43,11 +43,11 @@ from scipy import optimize, sparse
 
 from bezetting.core.errors import InfeasibleError
 from bezetting.core.schedule import builders
-from bezetting.core.schedule._agent_search import OWN_RULES, best_breaks
+from bezetting.core.schedule._agent_search import OWN_RULES, best_breaks, keep_wishes
 from bezetting.core.schedule._candidates import Candidate
 from bezetting.core.schedule.builders import COST_SCALE, ModelContext
 from bezetting.core.schedule.greedy import GreedySchedule, assemble_shifts
-from bezetting.core.schedule.problem import open_slots
+from bezetting.core.schedule.problem import MaxDaysPerWeekWish, open_slots
 
 __all__ = ["PRICING_RULES", "ColumnBound", "Iteration", "column_generation_bound"]
 
@@ -109,14 +109,23 @@ class _Column:
     week: tuple[tuple[int, tuple[int, ...]], ...]  # (candidate index, break part starts)
 
 
-def _sets(ctx: ModelContext) -> list[_Set]:
+def _wished(ctx: ModelContext, a: int) -> bool:
+    """Whether a wish of agent ``a`` could be broken in this horizon (a week part keeps the
+    wishes of other weeks too)."""
+    return any(
+        isinstance(wish, MaxDaysPerWeekWish) or builders.wish_broken_by(ctx, a, wish)
+        for wish in ctx.problem.agents[a].wishes
+    )
+
+
+def _sets(ctx: ModelContext, *, wishes_kept: bool = False) -> list[_Set]:
     prob, grid = ctx.problem, ctx.grid
     by_key: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for a, agent in enumerate(prob.agents):
         spans = tuple((c.first, c.last) for c in ctx.candidates[a])
         key: tuple[object, ...] = (
             ("alone", a)
-            if agent.events
+            if agent.events or (wishes_kept and _wished(ctx, a))
             else (agent.skill_groups, agent.contract, spans, agent.prior_work)
         )
         by_key[key].append(a)
@@ -129,6 +138,9 @@ def _sets(ctx: ModelContext) -> list[_Set]:
         terms: list[builders.PenaltyTerm] = []
         for build in PRICING_RULES:
             terms += build(pricing)
+        if wishes_kept:
+            builders.add_wishes(pricing)  # its costs are 0 once every wish is kept
+            keep_wishes(pricing, 0, set())
         events = np.zeros(grid.n_slots, dtype=bool)
         for ev in agent.events:
             events |= (grid.slot_start < ev.window.end_s) & (
@@ -406,6 +418,7 @@ def column_generation_bound(
     smoothing: float = 0.5,
     on_iteration: Callable[[Iteration], None] | None = None,
     integer_seconds: float = 0.0,
+    wishes_kept: bool = False,
 ) -> ColumnBound:
     """Column generation on ``ctx``'s model (built from its problem and candidates; the
     context's own CP-SAT model is not used) for at most about ``seconds`` on ``clock``.
@@ -421,12 +434,17 @@ def column_generation_bound(
             (HiGHS ``milp``, this long): ``integer_master`` and ``integer_schedule``. Not
             counted in ``seconds``.
 
+        wishes_kept: only weeks that keep every wish become columns (agents with wishes
+            are priced one by one): for the whole weeks as a start of the search, which keeps
+            the wishes its start keeps. Then no bound is given (``bound`` None): wishes are
+            costs of the model, not constraints.
+
     Raises:
         InfeasibleError: an agent has no legal week at all.
     """
     began = clock()
     deadline = began + seconds
-    sets = _sets(ctx)
+    sets = _sets(ctx, wishes_kept=wishes_kept)
     master = _Master(ctx, sets)
     columns: list[_Column] = []
     seen: set[tuple[int, bytes]] = set()
@@ -491,7 +509,7 @@ def column_generation_bound(
         return ColumnBound(None, False, tuple(iterations))
     integer = master.solve_integer(columns, integer_seconds) if integer_seconds > 0 else None
     return ColumnBound(
-        _rounded(best),
+        None if wishes_kept else _rounded(best),
         converged,
         tuple(iterations),
         None if integer is None else integer[0] / COST_SCALE,
