@@ -289,6 +289,11 @@ def main() -> None:
         help="joint moves also free a skill class on a short day (improve_by_agents(class_days))",
     )
     parser.add_argument(
+        "--column-start",
+        action="store_true",
+        help="the search starts from whole weeks of column generation (SolveParameters)",
+    )
+    parser.add_argument(
         "--compare-old", action="store_true", help="also run CP-SAT alone on the same problem"
     )
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
@@ -447,6 +452,7 @@ def run(
             lp_bound=lp,
             neighbourhood_agents=args.lns,
             agent_search=not args.no_agent_search,
+            column_start=args.column_start,
         ),
         on_progress=progress,
     )
