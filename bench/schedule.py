@@ -290,8 +290,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--column-start",
-        action="store_true",
-        help="the search starts from whole weeks of column generation (SolveParameters)",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="the search starts from whole weeks of column generation (SolveParameters; "
+        "auto: where agents average 5 or more a set of alike ones)",
     )
     parser.add_argument(
         "--compare-old", action="store_true", help="also run CP-SAT alone on the same problem"
@@ -452,7 +454,7 @@ def run(
             lp_bound=lp,
             neighbourhood_agents=args.lns,
             agent_search=not args.no_agent_search,
-            column_start=args.column_start,
+            column_start={"auto": None, "on": True, "off": False}[args.column_start],
         ),
         on_progress=progress,
     )

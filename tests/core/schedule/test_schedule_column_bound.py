@@ -25,7 +25,7 @@ from bezetting.core.schedule import (
 )
 from bezetting.core.schedule._bound import lp_lower_bound
 from bezetting.core.schedule._candidates import build_candidates
-from bezetting.core.schedule._columns import column_generation_bound
+from bezetting.core.schedule._columns import agents_per_alike_set, column_generation_bound
 from bezetting.core.schedule.builders import ModelContext
 from bezetting.core.schedule.explain import penalties_of, wishes_of
 from bezetting.core.schedule.problem import Problem
@@ -197,3 +197,30 @@ def test_solve_can_start_its_search_from_whole_weeks_and_stays_legal() -> None:
     assert all(w.met for w in result.wishes)
     assert result.bound <= result.objective + 1e-9
     assert result.wall_seconds <= 6 * 1.1
+
+
+def test_the_column_start_is_chosen_where_alike_agents_come_in_numbers() -> None:
+    # Whole weeks round well when many agents share a set (the master's mix has agents to
+    # spread over); with every agent in a set of their own they do not, and the default
+    # (``column_start=None``) leaves the greedy start to the search.
+    req = _needed(2, [(0, 18, 23, 2)])
+    alike = problem(
+        *(agent(f"a{i}", contract=contract(0, 35, 40)) for i in range(6)),
+        days=2,
+        required=req,
+        shifts=(LATE,),
+    )
+    apart = problem(
+        *(agent(f"a{i}", contract=contract(0, 30 + i, 40)) for i in range(6)),
+        days=2,
+        required=req,
+        shifts=(LATE,),
+    )
+
+    def per_set(prob: Problem) -> float:
+        grid = prob.horizon.grid()
+        return agents_per_alike_set(ModelContext(prob, grid, build_candidates(prob, grid)))
+
+    assert per_set(alike) == 6.0
+    assert per_set(apart) == 1.0
+    assert SolveParameters().column_start is None

@@ -118,10 +118,10 @@ def _wished(ctx: ModelContext, a: int) -> bool:
     )
 
 
-def _sets(ctx: ModelContext, *, wishes_kept: bool = False) -> list[_Set]:
-    prob, grid = ctx.problem, ctx.grid
+def _alike(ctx: ModelContext, *, wishes_kept: bool) -> list[list[int]]:
+    """The agents grouped into sets of interchangeable ones (indices)."""
     by_key: dict[tuple[object, ...], list[int]] = defaultdict(list)
-    for a, agent in enumerate(prob.agents):
+    for a, agent in enumerate(ctx.problem.agents):
         spans = tuple((c.first, c.last) for c in ctx.candidates[a])
         key: tuple[object, ...] = (
             ("alone", a)
@@ -129,8 +129,21 @@ def _sets(ctx: ModelContext, *, wishes_kept: bool = False) -> list[_Set]:
             else (agent.skill_groups, agent.contract, spans, agent.prior_work)
         )
         by_key[key].append(a)
+    return list(by_key.values())
+
+
+def agents_per_alike_set(ctx: ModelContext) -> float:
+    """The mean size of the sets of interchangeable agents (wishes aside): whole weeks from
+    the master round well with about 11 agents a set (200 agents, week 1) and badly with 2-3
+    (40 agents), where the master's fractional mix has few agents to spread over."""
+    sets = _alike(ctx, wishes_kept=False)
+    return len(ctx.problem.agents) / max(1, len(sets))
+
+
+def _sets(ctx: ModelContext, *, wishes_kept: bool = False) -> list[_Set]:
+    prob, grid = ctx.problem, ctx.grid
     out = []
-    for members in by_key.values():
+    for members in _alike(ctx, wishes_kept=wishes_kept):
         a = members[0]
         agent = prob.agents[a]
         alone = dataclasses.replace(prob, agents=(agent,))

@@ -27,7 +27,7 @@ from bezetting.core.schedule import builders
 from bezetting.core.schedule._agent_search import improve_by_agents
 from bezetting.core.schedule._bound import lp_lower_bound
 from bezetting.core.schedule._candidates import Candidate, build_candidates
-from bezetting.core.schedule._columns import column_generation_bound
+from bezetting.core.schedule._columns import agents_per_alike_set, column_generation_bound
 from bezetting.core.schedule._time import Grid, from_epoch
 from bezetting.core.schedule.explain import coverage_of, fairness_of, penalties_of, wishes_of
 from bezetting.core.schedule.greedy import GreedySchedule, greedy_schedule
@@ -57,6 +57,9 @@ _SEARCH_SETUP_PER_GREEDY = 1.2
 # search from them gave 24,124 against 30,645 from the greedy start).
 _COLUMN_SHARE = 0.27
 _WHOLE_WEEKS_SHARE = 0.13
+# ``column_start=None``: on for a part whose interchangeable agents average at least this many
+# a set (200 agents, week 1: 11, where it paid; 40 agents: 2.7, where it cost).
+_COLUMN_START_AGENTS_PER_SET = 5.0
 
 
 class _Budget:
@@ -147,7 +150,9 @@ class SolveParameters:
         column_start: with ``agent_search``, the search of each part starts from whole weeks
             chosen by column generation (:mod:`._columns`, wishes kept) instead of the
             greedy schedule, when they are legal; the generation and its ``milp`` take
-            ``_COLUMN_SHARE`` and ``_WHOLE_WEEKS_SHARE`` of the part's search time.
+            ``_COLUMN_SHARE`` and ``_WHOLE_WEEKS_SHARE`` of the part's search time. None
+            (the default) decides per part: on where its interchangeable agents average at
+            least ``_COLUMN_START_AGENTS_PER_SET`` a set.
     """
 
     time_limit_seconds: float = 60.0
@@ -163,7 +168,7 @@ class SolveParameters:
     neighbourhood_agents: int = 0
     neighbourhood_seconds: float = 3.0
     agent_search: bool = True
-    column_start: bool = False
+    column_start: bool | None = None
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
@@ -648,7 +653,10 @@ def _search_part(
         bound = lp_lower_bound(plain, time_limit_seconds=max(0.5, min(60.0, share / 4)))
     share = budget.share(parts_left) * (1.0 if by_week else 0.5)
     first = start
-    if params.column_start and share >= _MIN_SOLVER_SECONDS:
+    column_start = params.column_start
+    if column_start is None:
+        column_start = agents_per_alike_set(plain) >= _COLUMN_START_AGENTS_PER_SET
+    if column_start and share >= _MIN_SOLVER_SECONDS:
         began = budget.elapsed()
         try:
             whole = column_generation_bound(
