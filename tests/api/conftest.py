@@ -1,10 +1,11 @@
 """One small world for the API tests, built once and copied per test (a fresh SQLite file).
 
 Organisation ``gemeente`` with two clients (``gemeente`` in-house and ``bank``), a queue for
-each, agents 1001 (team Noord) and 1002 (team Zuid), a published schedule with a shift for
-each agent, a pending time-off request of 1002, and one user per role plus an integration
-token. Organisation ``ander`` has an agent and a queue that nobody of ``gemeente`` may see.
-Every user gets an ``api`` token so tests need not log in (login has tests of its own).
+each, agents 1001 (team Noord) and 1002 (team Zuid), a published schedule with shifts for
+both agents and a draft of the week after, a pending time-off request of 1002, and one user
+per role plus an integration token. Organisation ``ander`` has an agent and a queue that
+nobody of ``gemeente`` may see. Every user gets an ``api`` token so tests need not log in
+(login has tests of its own).
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ class World:
     open_survey_id: int
     own_window_id: int
     own_wish_id: int
+    draft_schedule_id: int
+    draft_version: int
 
 
 def _build(path: Path) -> World:
@@ -220,6 +223,30 @@ def _build(path: Path) -> World:
         now=NOW,
     )
     wish = add_standing_wish(sessions, anouk, kind=PreferenceKind.DAY_OFF, weekday=2, now=NOW)
+    # The week after, a draft with one shift of Anouk's, ready to publish.
+    later = start + timedelta(days=7)
+    draft = create_schedule(
+        sessions,
+        name="week 14",
+        period_start=later.date(),
+        period_end=later.date() + timedelta(days=6),
+        now=NOW,
+        organisation="gemeente",
+        shifts=[
+            ShiftPlan(
+                agent_id=agents["1001"],
+                starts_at=later,
+                ends_at=later + timedelta(hours=8),
+                activities=(
+                    ActivityPlan(
+                        kind=ActivityKind.CONTACT_WORK,
+                        starts_at=later,
+                        ends_at=later + timedelta(hours=8),
+                    ),
+                ),
+            )
+        ],
+    )
     engine.dispose()
     return World(
         path=path,
@@ -242,6 +269,8 @@ def _build(path: Path) -> World:
         open_survey_id=survey.id,
         own_window_id=window.id,
         own_wish_id=wish.id,
+        draft_schedule_id=draft.id,
+        draft_version=draft.version,
     )
 
 

@@ -159,6 +159,13 @@ RULES: dict[tuple[str, str], Rule] = {
         not_found=("team_lead",),
         notes="Bram (1002) is in team Zuid, the team lead leads Noord",
     ),
+    ("GET", f"{V1}/schedules"): Rule(("admin", "planner"), lambda w, r: Call(f"{V1}/schedules")),
+    ("POST", f"{V1}/schedules/{{schedule_id}}/publish"): Rule(
+        ("admin", "planner"),
+        lambda w, r: Call(
+            f"{V1}/schedules/{w.draft_schedule_id}/publish", {"version": w.draft_version}
+        ),
+    ),
     ("POST", f"{V1}/absences/sick"): Rule(
         ("team_lead", "agent"),
         lambda w, r: Call(f"{V1}/absences/sick", {"agent_id": w.agent_ids["1001"]}),

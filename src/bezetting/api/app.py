@@ -20,6 +20,7 @@ from bezetting.api.routers import (
     me,
     queues,
     requests,
+    schedules,
     staffing,
     surveys,
     swaps,
@@ -31,7 +32,20 @@ from bezetting.store import SessionFactory
 
 __all__ = ["create_app"]
 
-_ROUTERS = (auth, users, agents, me, requests, swaps, absences, events, jobs, queues, surveys)
+_ROUTERS = (
+    auth,
+    users,
+    agents,
+    me,
+    requests,
+    swaps,
+    schedules,
+    absences,
+    events,
+    jobs,
+    queues,
+    surveys,
+)
 
 
 def _any_person(who: Caller) -> None:

@@ -1,0 +1,74 @@
+"""``/schedules``: a planner lists the organisation's schedules and publishes a draft.
+
+Schedules are built by the ``schedule`` job (``POST /jobs``) or on the planning page; these
+routes let a script or an integration publish one without the page, on the same terms: at the
+version the caller saw (a newer one answers 409 ``conflict``), never over another published
+shift of the same agent (409 ``overlapping_shifts``), and, with ``replace_published``, in place
+of the published shifts of its period that have not started.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from bezetting.api.deps import Context, require_roles
+from bezetting.api.routers.users import ID
+from bezetting.services.errors import NotFoundError
+from bezetting.services.overview import schedule_summaries
+from bezetting.services.schedules import publish_schedule
+from bezetting.services.users import Principal
+from bezetting.store.enums import Role
+
+__all__ = ["PublishIn", "ScheduleOut", "router"]
+
+router = APIRouter(prefix="/schedules", tags=["schedules"])
+Planner = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.PLANNER))]
+
+
+class ScheduleOut(BaseModel):
+    """A schedule: its period, status, size and the version to publish it with."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    period_start: date
+    period_end: date
+    status: str
+    version: int
+    shift_count: int
+    published_at: datetime | None
+
+
+class PublishIn(BaseModel):
+    """Publish at ``version``; ``replace_published`` puts it in place of the published shifts
+    of its period that have not started (they move to a draft, pending swaps on them end)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Annotated[int, Field(ge=1)]
+    replace_published: bool = False
+
+
+@router.get("", response_model=list[ScheduleOut], summary="The organisation's schedules")
+def schedules(who: Planner, context: Context) -> list[ScheduleOut]:
+    return [ScheduleOut.model_validate(s) for s in schedule_summaries(context.sessions, who)]
+
+
+@router.post("/{schedule_id}/publish", response_model=ScheduleOut, summary="Publish a draft")
+def publish(schedule_id: ID, body: PublishIn, who: Planner, context: Context) -> ScheduleOut:
+    if schedule_id not in {s.id for s in schedule_summaries(context.sessions, who)}:
+        raise NotFoundError(f"no schedule with id {schedule_id}")
+    publish_schedule(
+        context.sessions,
+        schedule_id,
+        expected_version=body.version,
+        now=context.clock(),
+        replace_published=body.replace_published,
+    )
+    after = schedule_summaries(context.sessions, who)
+    return next(ScheduleOut.model_validate(s) for s in after if s.id == schedule_id)

@@ -1,0 +1,124 @@
+"""Schedules over HTTP: a planner lists them and publishes a draft, on the page's terms."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from bezetting.api.deps import AppContext
+from bezetting.services.schedules import ShiftPlan, create_schedule
+from tests.api.conftest import NOW, World, bearer
+
+
+def _draft_over_the_published_week(app: FastAPI, world: World) -> tuple[int, int]:
+    """A re-plan of the published week: Bram works day 2 again, an hour later."""
+    context: AppContext = app.state.bezetting
+    day2 = world.shift_start + timedelta(days=2, hours=1)
+    ref = create_schedule(
+        context.sessions,
+        name="week 13, re-planned",
+        period_start=world.shift_start.date(),
+        period_end=world.shift_start.date() + timedelta(days=6),
+        now=NOW,
+        organisation="gemeente",
+        shifts=[
+            ShiftPlan(
+                agent_id=world.agent_ids["1002"],
+                starts_at=day2,
+                ends_at=day2 + timedelta(hours=8),
+            )
+        ],
+    )
+    return ref.id, ref.version
+
+
+def test_a_planner_lists_the_organisations_schedules_with_their_versions(
+    client: TestClient, world: World
+) -> None:
+    listed = client.get("/api/v1/schedules", headers=bearer(world, "planner"))
+    assert listed.status_code == 200, listed.text
+    by_name = {s["name"]: s for s in listed.json()}
+    assert set(by_name) == {"week 13", "week 14"}
+    assert by_name["week 13"]["status"] == "published"
+    assert by_name["week 13"]["shift_count"] == 5
+    assert by_name["week 14"] == {
+        "id": world.draft_schedule_id,
+        "name": "week 14",
+        "period_start": (world.shift_start + timedelta(days=7)).date().isoformat(),
+        "period_end": (world.shift_start + timedelta(days=13)).date().isoformat(),
+        "status": "draft",
+        "version": world.draft_version,
+        "shift_count": 1,
+        "published_at": None,
+    }
+    assert client.get("/api/v1/schedules", headers=bearer(world, "team_lead")).status_code == 403
+
+
+def test_publishing_a_draft_shows_its_shifts_to_the_agent(client: TestClient, world: World) -> None:
+    anouk = bearer(world, "agent")
+    until = {"to": (world.shift_start + timedelta(days=14)).isoformat()}
+    before = client.get("/api/v1/me/schedule", params=until, headers=anouk).json()
+
+    published = client.post(
+        f"/api/v1/schedules/{world.draft_schedule_id}/publish",
+        json={"version": world.draft_version},
+        headers=bearer(world, "planner"),
+    )
+
+    assert published.status_code == 200, published.text
+    assert published.json()["status"] == "published"
+    assert published.json()["version"] == world.draft_version + 1
+    assert published.json()["published_at"] is not None
+    after = client.get("/api/v1/me/schedule", params=until, headers=anouk).json()
+    assert len(after) == len(before) + 1
+
+
+def test_publishing_at_an_old_version_or_twice_is_refused(client: TestClient, world: World) -> None:
+    planner = bearer(world, "planner")
+    url = f"/api/v1/schedules/{world.draft_schedule_id}/publish"
+    stale = client.post(url, json={"version": world.draft_version + 1}, headers=planner)
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "conflict"
+    assert client.post(url, json={"version": world.draft_version}, headers=planner).is_success
+    again = client.post(url, json={"version": world.draft_version + 1}, headers=planner)
+    assert again.status_code == 422
+    assert "already published" in again.json()["error"]["message"]
+    missing = client.post(url, json={}, headers=planner)
+    assert missing.status_code == 422
+    assert "version" in str(missing.json()["error"]["details"])
+
+
+def test_a_schedule_of_another_organisation_or_none_at_all_is_not_found(
+    client: TestClient, world: World
+) -> None:
+    unknown = client.post(
+        "/api/v1/schedules/99999/publish", json={"version": 1}, headers=bearer(world, "admin")
+    )
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "not_found"
+
+
+def test_a_re_plan_over_published_shifts_is_refused_unless_it_replaces_them(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    planner = bearer(world, "planner")
+    draft_id, version = _draft_over_the_published_week(app, world)
+    url = f"/api/v1/schedules/{draft_id}/publish"
+
+    refused = client.post(url, json={"version": version}, headers=planner)
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "overlapping_shifts"
+    assert "Bram Jansen" in refused.json()["error"]["message"]
+
+    replaced = client.post(
+        url, json={"version": version, "replace_published": True}, headers=planner
+    )
+    assert replaced.status_code == 200, replaced.text
+    by_name = {s["name"]: s for s in client.get("/api/v1/schedules", headers=planner).json()}
+    assert by_name["week 13"]["shift_count"] == 0  # every shift of it was still to come
+    set_aside = by_name[f"week 13 (replaced by schedule {draft_id})"]
+    assert (set_aside["status"], set_aside["shift_count"]) == ("draft", 5)
+    offers = {s["id"]: s["stage"] for s in client.get("/api/v1/swaps", headers=planner).json()}
+    assert offers[world.open_swap_id] == "withdrawn"
