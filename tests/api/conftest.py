@@ -227,7 +227,7 @@ def _build(path: Path) -> World:
     later = start + timedelta(days=7)
     draft = create_schedule(
         sessions,
-        name="week 14",
+        name="next week, draft",
         period_start=later.date(),
         period_end=later.date() + timedelta(days=6),
         now=NOW,

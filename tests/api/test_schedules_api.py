@@ -40,12 +40,12 @@ def test_a_planner_lists_the_organisations_schedules_with_their_versions(
     listed = client.get("/api/v1/schedules", headers=bearer(world, "planner"))
     assert listed.status_code == 200, listed.text
     by_name = {s["name"]: s for s in listed.json()}
-    assert set(by_name) == {"week 13", "week 14"}
+    assert set(by_name) == {"week 13", "next week, draft"}
     assert by_name["week 13"]["status"] == "published"
     assert by_name["week 13"]["shift_count"] == 5
-    assert by_name["week 14"] == {
+    assert by_name["next week, draft"] == {
         "id": world.draft_schedule_id,
-        "name": "week 14",
+        "name": "next week, draft",
         "period_start": (world.shift_start + timedelta(days=7)).date().isoformat(),
         "period_end": (world.shift_start + timedelta(days=13)).date().isoformat(),
         "status": "draft",
