@@ -84,6 +84,13 @@ class World:
     draft_version: int
 
 
+def _working(agent_id: int, starts_at: datetime) -> ShiftPlan:
+    """Eight hours of contact work from ``starts_at``."""
+    ends_at = starts_at + timedelta(hours=8)
+    work = ActivityPlan(kind=ActivityKind.CONTACT_WORK, starts_at=starts_at, ends_at=ends_at)
+    return ShiftPlan(agent_id=agent_id, starts_at=starts_at, ends_at=ends_at, activities=(work,))
+
+
 def _build(path: Path) -> World:
     engine = create_engine_for_url(f"sqlite:///{path}")
     upgrade(engine)
@@ -164,21 +171,7 @@ def _build(path: Path) -> World:
     # Both agents work the same day; later shifts: 1001 on day 4, 1002 on days 3 and 5.
     placed = {"1001": ("1001", 0), "1002": ("1002", 0), "1001+3": ("1001", 3),
               "1002+2": ("1002", 2), "1002+4": ("1002", 4)}  # fmt: skip
-    shifts = [
-        ShiftPlan(
-            agent_id=agents[code],
-            starts_at=start + timedelta(days=days),
-            ends_at=start + timedelta(days=days, hours=8),
-            activities=(
-                ActivityPlan(
-                    kind=ActivityKind.CONTACT_WORK,
-                    starts_at=start + timedelta(days=days),
-                    ends_at=start + timedelta(days=days, hours=8),
-                ),
-            ),
-        )
-        for code, days in placed.values()
-    ]
+    shifts = [_working(agents[c], start + timedelta(days=d)) for c, d in placed.values()]
     ref = save_schedule_shifts(
         sessions, ref.id, expected_version=ref.version, shifts=shifts, now=NOW
     )
@@ -232,20 +225,7 @@ def _build(path: Path) -> World:
         period_end=later.date() + timedelta(days=6),
         now=NOW,
         organisation="gemeente",
-        shifts=[
-            ShiftPlan(
-                agent_id=agents["1001"],
-                starts_at=later,
-                ends_at=later + timedelta(hours=8),
-                activities=(
-                    ActivityPlan(
-                        kind=ActivityKind.CONTACT_WORK,
-                        starts_at=later,
-                        ends_at=later + timedelta(hours=8),
-                    ),
-                ),
-            )
-        ],
+        shifts=[_working(agents["1001"], later)],
     )
     engine.dispose()
     return World(

@@ -9,7 +9,6 @@ of the published shifts of its period that have not started.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -18,30 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from bezetting.api.deps import Context, require_roles
 from bezetting.api.routers.users import ID
 from bezetting.services.errors import NotFoundError
-from bezetting.services.overview import schedule_summaries
+from bezetting.services.overview import ScheduleSummary, schedule_summaries
 from bezetting.services.schedules import publish_schedule
 from bezetting.services.users import Principal
 from bezetting.store.enums import Role
 
-__all__ = ["PublishIn", "ScheduleOut", "router"]
+__all__ = ["PublishIn", "router"]
 
 router = APIRouter(prefix="/schedules", tags=["schedules"])
 Planner = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.PLANNER))]
-
-
-class ScheduleOut(BaseModel):
-    """A schedule: its period, status, size and the version to publish it with."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    name: str
-    period_start: date
-    period_end: date
-    status: str
-    version: int
-    shift_count: int
-    published_at: datetime | None
 
 
 class PublishIn(BaseModel):
@@ -54,13 +38,13 @@ class PublishIn(BaseModel):
     replace_published: bool = False
 
 
-@router.get("", response_model=list[ScheduleOut], summary="The organisation's schedules")
-def schedules(who: Planner, context: Context) -> list[ScheduleOut]:
-    return [ScheduleOut.model_validate(s) for s in schedule_summaries(context.sessions, who)]
+@router.get("", response_model=list[ScheduleSummary], summary="The organisation's schedules")
+def schedules(who: Planner, context: Context) -> list[ScheduleSummary]:
+    return schedule_summaries(context.sessions, who)
 
 
-@router.post("/{schedule_id}/publish", response_model=ScheduleOut, summary="Publish a draft")
-def publish(schedule_id: ID, body: PublishIn, who: Planner, context: Context) -> ScheduleOut:
+@router.post("/{schedule_id}/publish", response_model=ScheduleSummary, summary="Publish a draft")
+def publish(schedule_id: ID, body: PublishIn, who: Planner, context: Context) -> ScheduleSummary:
     if schedule_id not in {s.id for s in schedule_summaries(context.sessions, who)}:
         raise NotFoundError(f"no schedule with id {schedule_id}")
     publish_schedule(
@@ -71,4 +55,4 @@ def publish(schedule_id: ID, body: PublishIn, who: Planner, context: Context) ->
         replace_published=body.replace_published,
     )
     after = schedule_summaries(context.sessions, who)
-    return next(ScheduleOut.model_validate(s) for s in after if s.id == schedule_id)
+    return next(s for s in after if s.id == schedule_id)
