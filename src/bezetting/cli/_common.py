@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from rich.text import Text
 from bezetting.core.errors import BezettingError
 
 __all__ = [
+    "console_for",
     "err_console",
     "parse_duration_seconds",
     "parse_service_level",
@@ -22,7 +24,21 @@ __all__ = [
     "reports_errors",
 ]
 
-err_console = Console(stderr=True)
+PIPED_WIDTH = 160
+"""Columns of output that goes to a file, a pipe or a log rather than a terminal: wide enough
+for the CLI's tables, which rich would otherwise cut or wrap at its fallback of 80."""
+
+
+def console_for(*, stderr: bool = False) -> Console:
+    """A console on stdout (or stderr) that keeps a terminal's own width and, when the output
+    is piped or logged, uses :data:`PIPED_WIDTH` unless ``COLUMNS`` says otherwise."""
+    console = Console(stderr=stderr)
+    if console.is_terminal or "COLUMNS" in os.environ:
+        return console
+    return Console(stderr=stderr, width=PIPED_WIDTH)
+
+
+err_console = console_for(stderr=True)
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bezetting.cli._common import reports_errors
+from bezetting.cli._common import console_for, reports_errors
 from bezetting.config import Environment, Settings, load_settings
 from bezetting.core.errors import InputError
 from bezetting.demo import DemoDay, build_demo_day
@@ -67,7 +67,7 @@ def demo(
 ) -> None:
     """Build the demo organisation in the database (once) and plan it; see --day for one day."""
     with reports_errors():
-        console = Console()
+        console = console_for()
         if day:
             _day_view(console, out_dir)
             return

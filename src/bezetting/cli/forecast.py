@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bezetting.cli._common import console_for
 from bezetting.core.calendar import (
     DEFAULT_TIMEZONE,
     DatetimeArray,
@@ -227,7 +228,7 @@ def forecast_command(
     ] = None,
 ) -> None:
     """Forecast volume and handle time per queue and interval, choosing models by backtest."""
-    console = Console(stderr=True)
+    console = console_for(stderr=True)
     try:
         interval_minutes = parse_interval(interval)
         series = _read_history(

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bezetting.cli._common import err_console, progress_enabled, reports_errors
+from bezetting.cli._common import console_for, err_console, progress_enabled, reports_errors
 from bezetting.config import Settings, load_settings
 from bezetting.core.errors import InputError
 from bezetting.services.imports import (
@@ -166,7 +165,7 @@ def _render(report: ImportReport, *, as_json: bool) -> None:
         }
         typer.echo(json.dumps(payload, indent=2))
         return
-    console = Console()
+    console = console_for()
     if report.already_imported:
         console.print(
             f"{report.file_name}: imported before (batch {report.batch_id}, same SHA-256); "

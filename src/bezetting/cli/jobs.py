@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bezetting.cli._common import (
+    console_for,
     err_console,
     parse_duration_seconds,
     progress_enabled,
@@ -179,7 +179,7 @@ def list_jobs(
                 escape(s.message),
                 s.created_at.strftime("%Y-%m-%d %H:%M:%S"),
             )
-        Console().print(table)
+        console_for().print(table)
 
 
 @jobs_app.command("kinds")
@@ -188,7 +188,7 @@ def kinds() -> None:
     table = Table("kind", "what it does")
     for kind in registry.kinds():
         table.add_row(kind.name, kind.summary)
-    Console().print(table)
+    console_for().print(table)
 
 
 def _read_params(path: Path) -> dict[str, JSON]:
@@ -297,7 +297,7 @@ def _show(s: JobStatus, as_json: bool) -> None:
         table.add_row("error", escape(f"{s.error.code}: {s.error.message}"))
     if s.result is not None:
         table.add_row("result", "available: bezetting jobs status ID --json")
-    Console().print(table)
+    console_for().print(table)
 
 
 def register(app: typer.Typer) -> None:

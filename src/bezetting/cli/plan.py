@@ -23,7 +23,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bezetting.cli._common import err_console, parse_share, progress_enabled, reports_errors
+from bezetting.cli._common import (
+    console_for,
+    err_console,
+    parse_share,
+    progress_enabled,
+    reports_errors,
+)
 from bezetting.config import load_settings
 from bezetting.core.errors import InputError
 from bezetting.services.planning import (
@@ -124,7 +130,7 @@ def forecast_command(
     organisation: OrgOption = None,
 ) -> None:
     """Forecast a queue from its stored contact history (models chosen by backtest)."""
-    console = Console()
+    console = console_for()
     with reports_errors(), _database() as sessions:
         target = planning_target(sessions, organisation=organisation, queue=queue)
         assert target.queue_id is not None
@@ -155,7 +161,7 @@ def requirements_command(
     ] = None,
 ) -> None:
     """Compute agents needed per interval from a stored forecast and the queue's targets."""
-    console = Console()
+    console = console_for()
     share = None if shrinkage is None else parse_share(shrinkage, option="--shrinkage")
     if share is not None and share >= 1.0:
         raise typer.BadParameter("shrinkage must be below 100%", param_hint="--shrinkage")
@@ -222,7 +228,7 @@ def schedule_command(
     organisation: OrgOption = None,
 ) -> None:
     """Build a draft schedule from the newest requirements, agents and their availability."""
-    console = Console()
+    console = console_for()
     with reports_errors(), _database() as sessions:
         extra = _settings_file(settings_file)
         target = planning_target(sessions, organisation=organisation)
@@ -248,7 +254,7 @@ def check_command(
     schedule: Annotated[int, typer.Option("--schedule", help="Schedule id.", show_default=False)],
 ) -> None:
     """Check a stored schedule against the labour rules, availability, skills and hours."""
-    console = Console()
+    console = console_for()
     with reports_errors(), _database() as sessions:
         violations = validate_schedule(sessions, schedule_id=schedule)
     for v in violations:

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 import yaml
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bezetting.cli._common import err_console, progress_enabled, reports_errors
+from bezetting.cli._common import console_for, err_console, progress_enabled, reports_errors
 from bezetting.core.errors import InputError
 from bezetting.core.schedule import Problem, SolveParameters, solve, validate
 from bezetting.core.schedule import Progress as SolveProgress
@@ -57,7 +56,7 @@ def schedule(
     ] = None,
 ) -> None:
     """Turn agents needed per interval into legal shifts for named people (Dutch labour law)."""
-    console = Console()
+    console = console_for()
     with reports_errors():
         problem = _load(problem_file)
         if check is not None:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from bezetting.cli._common import reports_errors
+from bezetting.cli._common import console_for, reports_errors
 from bezetting.cli.demo import print_demo_logins
 from bezetting.config import Environment, load_settings
 from bezetting.services.demo_organisation import find_demo_organisation
@@ -49,7 +48,7 @@ def serve(
             )
         finally:
             engine.dispose()
-        console = Console(stderr=True)
+        console = console_for(stderr=True)
         address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
         console.print(
             f"bezetting on [bold]{address}/[/] (API docs {address}/api/v1/docs; "

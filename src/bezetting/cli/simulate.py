@@ -9,11 +9,10 @@ from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bezetting.cli._common import err_console, progress_enabled, reports_errors
+from bezetting.cli._common import console_for, err_console, progress_enabled, reports_errors
 from bezetting.core.errors import InputError
 from bezetting.core.simulate import (
     ReplicationResult,
@@ -235,7 +234,7 @@ def simulate(
                 warmup_seconds=warmup_minutes * 60.0,
                 on_progress=lambda done, _total: progress.update(task, completed=done),
             )
-        console = Console()
+        console = console_for()
         console.print(_table(result, replications))
         for g, group in enumerate(scenario.agent_groups):
             occ = result.occupancy_total

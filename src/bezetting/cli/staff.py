@@ -10,11 +10,11 @@ from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bezetting.cli._common import (
+    console_for,
     err_console,
     parse_duration_seconds,
     parse_service_level,
@@ -289,7 +289,7 @@ def _staff_one(
     if as_json:
         typer.echo(json.dumps(answer, indent=2))
         return
-    console = Console()
+    console = console_for()
     inputs = Table(title="Inputs", show_header=False, title_justify="left")
     inputs.add_row("volume", f"{volume:g} contacts per {interval_seconds / 60:g} min")
     inputs.add_row("handle time", f"{aht_seconds:g} s")
@@ -426,7 +426,7 @@ def _staff_file(
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
         return
-    console = Console()
+    console = console_for()
     if out is None:
         table = Table(*header)
         for row in rows[:200]:
