@@ -25,6 +25,7 @@ from bezetting.demo import (
     demo_queues,
     public_data_figures,
 )
+from bezetting.demo.voices import PULSE_QUESTION
 from bezetting.services.access import visible_queues
 from bezetting.services.demo_organisation import (
     DEMO_PASSWORD,
@@ -269,9 +270,9 @@ def test_agents_have_varied_contracts_skills_places_and_circumstances(seeded: Se
             assert skills[0].proficiency >= 1.3  # and still slower
         notes = Counter(session.scalars(select(Availability.note)))
         assert set(notes) == {
-            "works for another client",
-            "lectures (student)",
-            "takes the children to school",
+            "werkt voor een andere opdrachtgever",
+            "colleges (student)",
+            "brengt de kinderen naar school",
         }
         first = session.scalar(select(func.min(Availability.starts_at)))
         assert first is not None
@@ -362,5 +363,5 @@ def test_the_demo_agents_may_still_answer_the_pulse_the_others_answered_once(
     agent_login = next(x for x in demo.logins if x.role is Role.AGENT)
     agent = _logged_in(sessions, agent_login.email)
     [question] = pulse_questions(sessions, agent, now=DEMO_CLOCK)
-    assert question.survey.question == "How well can you do your work from home this week?"
+    assert question.survey.question == PULSE_QUESTION
     assert not question.answered

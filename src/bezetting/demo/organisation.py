@@ -171,7 +171,7 @@ def demo_queues() -> tuple[DemoQueueSpec, ...]:
     return (
         _voice_queue(
             "bijstand",
-            "Bijstand (income support)",
+            "Bijstand",
             client=DEMO_ORGANISATION_CODE,
             calls_per_weekday=330.0,
             surge_factor=2.2,
@@ -180,7 +180,7 @@ def demo_queues() -> tuple[DemoQueueSpec, ...]:
         ),
         _voice_queue(
             "ww-uitkering",
-            "WW / uitkering (unemployment benefits)",
+            "WW-uitkering",
             client=PARTNER_CLIENT_CODE,
             calls_per_weekday=240.0,
             surge_factor=2.3,
@@ -189,7 +189,7 @@ def demo_queues() -> tuple[DemoQueueSpec, ...]:
         ),
         _voice_queue(
             "algemeen",
-            "Algemeen (general questions)",
+            "Algemene vragen",
             client=DEMO_ORGANISATION_CODE,
             calls_per_weekday=300.0,
             surge_factor=1.3,

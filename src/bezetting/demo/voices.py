@@ -38,7 +38,8 @@ DEMO_TODAY = date(2020, 3, 17)
 ABSENCE_DAYS = 28
 """Days of absence history before :data:`DEMO_TODAY`, the team page's window."""
 OPEN_ABSENCES = 2
-PULSE_QUESTION = "How well can you do your work from home this week?"
+PULSE_QUESTION = "Hoe goed lukt het je deze week om thuis je werk te doen?"
+"""In Dutch, as the centre would ask it (1 = slecht, 5 = heel goed)."""
 PULSE_SCALE = 5
 _AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _WARM_UP_DAYS = 21  # draw from earlier, so that the window starts with absences running

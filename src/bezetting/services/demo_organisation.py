@@ -372,11 +372,11 @@ def _add_availability(
             for p in people:
                 window: tuple[time, time, str] | None = None
                 if day.weekday() in p.days_elsewhere:
-                    window = (opens, closes, "works for another client")
+                    window = (opens, closes, "werkt voor een andere opdrachtgever")
                 elif p.evenings_only:
-                    window = (opens, time(17, 0), "lectures (student)")
+                    window = (opens, time(17, 0), "colleges (student)")
                 elif p.not_before is not None and p.not_before > opens:
-                    window = (opens, p.not_before, "takes the children to school")
+                    window = (opens, p.not_before, "brengt de kinderen naar school")
                 if window is not None:
                     rows.append(
                         AvailabilityValues(
