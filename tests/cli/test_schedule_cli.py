@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from pathlib import Path
 
 from icalendar import Calendar
@@ -66,3 +67,39 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schedule", str(bad)])
     assert result.exit_code == 2
     assert "first_day" in result.output
+
+
+def test_the_house_break_policy_places_one_lunch_mid_shift(tmp_path: Path) -> None:
+    out = tmp_path / "s.csv"
+    result = runner.invoke(app, ["schedule", str(EXAMPLE), "--time-limit", "5", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    breaks = [r for r in rows if r["activity"] == "break"]
+    assert breaks
+    minute = 60
+    for r in breaks:
+        start, end = (
+            datetime.fromisoformat(r["activity_start"]),
+            datetime.fromisoformat(r["activity_end"]),
+        )
+        assert (end - start).total_seconds() == 30 * minute  # one lunch, not two quarters
+        shift_start = datetime.fromisoformat(r["shift_start"])
+        shift_end = datetime.fromisoformat(r["shift_end"])
+        assert (start - shift_start).total_seconds() >= 150 * minute
+        assert (shift_end - end).total_seconds() >= 150 * minute
+
+
+def test_a_bad_break_policy_is_named(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text()
+    for policy, reason in [
+        ("breaks: {lunch_minutes: 30}", "unknown key(s) lunch_minutes"),
+        ("breaks: {part_minutes: half}", "part_minutes must be a whole number"),
+        ("breaks: {part_minutes: 10}", "shorter than the rule pack's shortest break part"),
+        ("breaks: {earliest_after_start_minutes: -5}", "must be 0 or more"),
+        ("breaks: [30]", "breaks must be a mapping"),
+    ]:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(text.split("\nbreaks:")[0] + "\n" + policy + "\n")
+        result = runner.invoke(app, ["schedule", str(bad)])
+        assert result.exit_code == 2, (policy, result.output)
+        assert reason in result.output, (policy, result.output)

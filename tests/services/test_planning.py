@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
@@ -17,7 +18,7 @@ from bezetting.core.queueing import (
     offered_load,
     required_agents,
 )
-from bezetting.core.schedule import DayOffWish, Rule
+from bezetting.core.schedule import BreakPolicy, DayOffWish, Rule
 from bezetting.services.imports import import_availability
 from bezetting.services.organisations import QueueSpec, create_queue
 from bezetting.services.planning import (
@@ -27,7 +28,11 @@ from bezetting.services.planning import (
     run_forecast,
     validate_schedule,
 )
-from bezetting.services.schedule_problem import leave_days_per_week, minimum_after_leave
+from bezetting.services.schedule_problem import (
+    PLANNING_BREAKS,
+    leave_days_per_week,
+    minimum_after_leave,
+)
 from bezetting.services.schedules import ActivityPlan, ShiftPlan, create_schedule, publish_schedule
 from bezetting.store import SessionFactory
 from bezetting.store.enums import (
@@ -229,6 +234,11 @@ def test_a_built_schedule_is_a_legal_draft_that_respects_availability_and_earlie
             by_agent.setdefault(shift.agent_id, []).append(shift)
             kinds = {a.kind for a in shift.activities}
             assert ActivityKind.CONTACT_WORK in kinds
+            # The planning break policy: one lunch of 30 minutes, 2.5 h clear of either end.
+            for lunch in (a for a in shift.activities if a.kind is ActivityKind.BREAK):
+                assert lunch.ends_at - lunch.starts_at == timedelta(minutes=30)
+                assert lunch.starts_at - shift.starts_at >= timedelta(minutes=150)
+                assert shift.ends_at - lunch.ends_at >= timedelta(minutes=150)
     monday = [
         s
         for s in by_agent.get(agents["A1"], [])
@@ -248,6 +258,24 @@ def test_a_built_schedule_is_a_legal_draft_that_respects_availability_and_earlie
     planning = planning_problem(sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7)
     prior = planning.problem.agent(str(agents["A1"])).prior_work
     assert [(p.window.end, p.break_minutes) for p in prior] == [(_local(sunday, 22), 30)]
+
+
+def test_the_break_policy_defaults_to_one_lunch_and_can_be_overridden(
+    sessions: SessionFactory, world: tuple[int, int]
+) -> None:
+    org_id, queue_id = world
+    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
+    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+    default = planning_problem(sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7)
+    assert dataclasses.asdict(default.problem.breaks) == dict(PLANNING_BREAKS)
+    quarters = planning_problem(
+        sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7, breaks={"part_minutes": 15}
+    )
+    assert quarters.problem.breaks == BreakPolicy(part_minutes=15)
+    with pytest.raises(InputError, match="unknown key"):
+        planning_problem(
+            sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7, breaks={"lunch": 30}
+        )
 
 
 def test_a_schedule_needs_requirements_in_its_period(

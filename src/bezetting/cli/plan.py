@@ -186,8 +186,8 @@ def _settings_file(path: Path | None) -> dict[str, Any]:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path} is not valid YAML: {exc}") from None
-    if not isinstance(data, dict) or set(data) - {"shifts", "rules", "weights"}:
-        raise InputError(f"{path} must hold a mapping with shifts, rules and/or weights")
+    if not isinstance(data, dict) or set(data) - {"shifts", "rules", "weights", "breaks"}:
+        raise InputError(f"{path} must hold a mapping with shifts, rules, weights and/or breaks")
     return data
 
 
@@ -222,7 +222,8 @@ def schedule_command(
         Path | None,
         typer.Option(
             "--settings",
-            help="YAML with shifts, rules and weights as in a problem file (docs/schedule.md).",
+            help="YAML with shifts, rules, weights and breaks as in a problem file "
+            "(docs/schedule.md).",
         ),
     ] = None,
     organisation: OrgOption = None,
@@ -245,6 +246,7 @@ def schedule_command(
                 shifts=extra.get("shifts"),
                 rules=extra.get("rules"),
                 weights=extra.get("weights"),
+                breaks=extra.get("breaks"),
             )
         _show_schedule(console, built)
 

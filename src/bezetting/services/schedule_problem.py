@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,7 @@ from bezetting.store.models import Agent, Forecast, Organisation, Queue, Require
 
 __all__ = [
     "DEFAULT_SHIFT_LENGTH_MINUTES",
+    "PLANNING_BREAKS",
     "PlanningProblem",
     "planning_problem",
     "read_planning_problem",
@@ -56,6 +58,14 @@ __all__ = [
 
 DEFAULT_SHIFT_LENGTH_MINUTES = (240, 540)
 """Shifts of 4 to 9 hours (breaks included) when the caller gives no shift shapes."""
+
+PLANNING_BREAKS: Mapping[str, int] = MappingProxyType(
+    {"part_minutes": 30, "earliest_after_start_minutes": 150, "latest_before_end_minutes": 150}
+)
+"""The house break policy of planning on the database when the caller gives none: the law's
+30 minutes as one lunch, not in the first or last 2.5 hours of a shift (so a 9-hour shift
+has at most 6 hours of work in a row). The core's default allows 15-minute parts anywhere from
+90 minutes after the start, which on the demo split lunches into two quarters a quarter apart."""
 
 _PRIOR_WEEKS = 16  # the longest averaging window of the rule pack
 _EARLY_UNTIL_MINUTE = 18 * 60
@@ -173,20 +183,29 @@ def planning_problem(
     shifts: Sequence[Mapping[str, Any]] | None = None,
     rules: Mapping[str, Any] | None = None,
     weights: Mapping[str, Any] | None = None,
+    breaks: Mapping[str, Any] | None = None,
 ) -> PlanningProblem:
     """The scheduling problem of an organisation for ``days`` local days (read only).
 
     Args:
-        shifts, rules, weights: as the problem file's keys (``docs/schedule.md``); default
-            shifts are one free design from the earliest opening to the latest closing,
-            :data:`DEFAULT_SHIFT_LENGTH_MINUTES` long, starting on the half hour.
+        shifts, rules, weights, breaks: as the problem file's keys (``docs/schedule.md``);
+            default shifts are one free design from the earliest opening to the latest
+            closing, :data:`DEFAULT_SHIFT_LENGTH_MINUTES` long, starting on the half hour;
+            default breaks :data:`PLANNING_BREAKS`.
 
     Raises:
         InputError: unknown organisation, no requirement in the period, a queue without skill.
     """
     with transaction(sessions) as session:
         return read_planning_problem(
-            session, organisation_id, first_day, days, shifts=shifts, rules=rules, weights=weights
+            session,
+            organisation_id,
+            first_day,
+            days,
+            shifts=shifts,
+            rules=rules,
+            weights=weights,
+            breaks=breaks,
         )
 
 
@@ -199,6 +218,7 @@ def read_planning_problem(
     shifts: Sequence[Mapping[str, Any]] | None,
     rules: Mapping[str, Any] | None,
     weights: Mapping[str, Any] | None,
+    breaks: Mapping[str, Any] | None = None,
 ) -> PlanningProblem:
     """:func:`planning_problem` inside the caller's transaction."""
     organisation = session.get(Organisation, organisation_id)
@@ -273,6 +293,7 @@ def read_planning_problem(
             "agents": agents,
             "rules": dict(rules or {}),
             "weights": dict(weights or {}),
+            "breaks": dict(PLANNING_BREAKS if breaks is None else breaks),
         }
     )
     problem = dataclasses.replace(

@@ -112,6 +112,7 @@ def build_schedule(
     shifts: Sequence[Mapping[str, Any]] | None = None,
     rules: Mapping[str, Any] | None = None,
     weights: Mapping[str, Any] | None = None,
+    breaks: Mapping[str, Any] | None = None,
     num_workers: int = 2,
     random_seed: int = 0,
 ) -> BuiltSchedule:
@@ -134,6 +135,7 @@ def build_schedule(
         shifts=shifts,
         rules=rules,
         weights=weights,
+        breaks=breaks,
     )
     parameters = SolveParameters(
         time_limit_seconds=time_limit_seconds, num_workers=num_workers, random_seed=random_seed

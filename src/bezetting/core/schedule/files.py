@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 from collections.abc import Mapping
@@ -26,6 +27,7 @@ from bezetting.core.schedule._chart import coverage_svg
 from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
 from bezetting.core.schedule.problem import (
     Agent,
+    BreakPolicy,
     Contract,
     DayOffWish,
     Demand,
@@ -190,8 +192,27 @@ def problem_from_mapping(data: Mapping[str, Any]) -> Problem:
         tuple(agents),
         tuple(shapes),
         rules=rules,
+        breaks=break_policy(data.get("breaks")),
         weights=weights,
     )
+
+
+def break_policy(value: Any) -> BreakPolicy:
+    """The problem file's ``breaks`` mapping (minutes; absent keys keep their defaults)."""
+    if value is None:
+        return BreakPolicy()
+    known = [f.name for f in dataclasses.fields(BreakPolicy)]
+    if not isinstance(value, Mapping):
+        raise InputError(f"breaks must be a mapping with the keys {', '.join(known)}")
+    unknown = sorted(str(k) for k in value if k not in known)
+    if unknown:
+        raise InputError(f"breaks: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    minutes: dict[str, int] = {}
+    for key, raw in value.items():
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise InputError(f"breaks: {key} must be a whole number of minutes, got {raw!r}")
+        minutes[str(key)] = raw
+    return BreakPolicy(**minutes)
 
 
 def _agent(a: Mapping[str, Any], tz: ZoneInfo) -> Agent:

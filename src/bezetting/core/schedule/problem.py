@@ -298,6 +298,13 @@ class BreakPolicy:
     earliest_after_start_minutes: int = 90
     latest_before_end_minutes: int = 60
 
+    def __post_init__(self) -> None:
+        if self.part_minutes < 1:
+            raise InputError(f"breaks: part_minutes must be at least 1, got {self.part_minutes}")
+        for name in ("earliest_after_start_minutes", "latest_before_end_minutes"):
+            if getattr(self, name) < 0:
+                raise InputError(f"breaks: {name} must be 0 or more, got {getattr(self, name)}")
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -340,6 +347,11 @@ class Problem:
                 )
             if d.impact is not None and np.asarray(d.impact).shape != (grid.n_slots,):
                 raise InputError(f"impact for {d.skill_group!r} must have {grid.n_slots} slots")
+        if self.breaks.part_minutes < self.rules.min_break_part_minutes:
+            raise InputError(
+                f"breaks: part_minutes {self.breaks.part_minutes} is shorter than the rule "
+                f"pack's shortest break part ({self.rules.min_break_part_minutes} min)"
+            )
         ids = [a.id for a in self.agents]
         if len(set(ids)) != len(ids):
             raise InputError("agent ids must be unique")
