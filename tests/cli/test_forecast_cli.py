@@ -59,6 +59,38 @@ def test_interval_series_in_forecast_and_report_out(app, tmp_path):
     assert "http" not in text.replace("http-equiv", "")
 
 
+def test_each_queue_reports_only_its_own_overrides_with_their_own_change(app, tmp_path):
+    out, report = tmp_path / "forecast.csv", tmp_path / "forecast.html"
+    result = CliRunner().invoke(
+        app,
+        ["forecast", str(EXAMPLES / "history.csv"), "--horizon", "7d", "--interval", "60m",
+         "--out", str(out), "--report", str(report), "--open", "mon-fri=08:00-20:00",
+         "--no-interval-models", "--backtest-origins", "3",
+         "--override", "sales@2020-04-06..2020-04-07=+10%",
+         "--override", "sales@2020-04-08..2020-04-09=+2"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
+    sales = [r for r in rows if r["queue"] == "sales"]
+    for row in sales:
+        day = row["interval_start"][:10]
+        named = [
+            part for part in ("override +10%", "override +2 per interval") if part in row["model"]
+        ]
+        expected = {"2020-04-06": ["override +10%"], "2020-04-08": ["override +2 per interval"]}
+        assert named == expected.get(day, []), row
+    assert not any("override" in r["model"] for r in rows if r["queue"] == "service")
+    # The report: the service queue lists no override; each sales line shows its own change.
+    page = report.read_text()
+    service = page[page.index("Queue service") :]
+    assert "Planner override" not in service
+    added = sum(float(r["volume_override"]) for r in sales if r["interval_start"] >= "2020-04-08")
+    assert added == pytest.approx(2 * 12)  # 12 open hours on Wednesday, 2 each; none at night
+    lines = re.findall(r"Planner override ([^:]+): ([+-]\d+) contacts in all", page)
+    assert [(what, int(change)) for what, change in lines][1] == ("+2 per interval", 24)
+
+
 def test_contact_records_in(app, tmp_path):
     out = tmp_path / "forecast.csv"
     result = CliRunner().invoke(

@@ -174,7 +174,10 @@ def write_forecast(forecasts: Sequence[QueueForecast], out: TextIO) -> int:
     for forecast in forecasts:
         tz = zone(forecast.timezone)
         label = forecast.model_label
-        with_override = label + "".join(f"; {o.describe()}" for o in forecast.overrides)
+        labels = np.full(len(forecast.starts_utc), label, dtype=object)
+        for override in forecast.overrides:
+            inside = override.covers(forecast.starts_utc)
+            labels[inside] = labels[inside] + f"; {override.describe()}"
         volume = forecast.volume
         lo = np.maximum(forecast.volume_lo + forecast.volume_override, 0.0)
         hi = np.maximum(forecast.volume_hi + forecast.volume_override, 0.0)
@@ -189,7 +192,7 @@ def write_forecast(forecasts: Sequence[QueueForecast], out: TextIO) -> int:
                     _fmt(float(lo[i]), 3),
                     _fmt(float(hi[i]), 3),
                     _fmt(float(forecast.volume_override[i]), 3),
-                    with_override if forecast.volume_override[i] != 0 else label,
+                    labels[i],
                 )
             )
             rows += 1

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 
 from bezetting.core.calendar import (
+    BoolArray,
     DatetimeArray,
     OpeningHours,
     expand_day_matrix,
@@ -329,10 +330,13 @@ class QueueForecast:
     volume_lo: FloatArray
     volume_hi: FloatArray
     volume_override: FloatArray
+    open_intervals: BoolArray
+    """Which intervals the queue is open in (closed ones are forecast as zero)."""
     aht_seconds: FloatArray
     choice: ModelChoice
     day_forecast: DayForecast
     overrides: tuple[Override, ...]
+    """The planners' overrides for this queue (those for other queues are left out)."""
 
     @property
     def volume(self) -> FloatArray:
@@ -486,7 +490,10 @@ def forecast_queue(
     keep = (starts >= start) & (starts < end)
     starts = starts[keep]
     model_volume = mean[keep]
-    delta = override_delta(history.queue, starts, model_volume, settings.overrides)
+    is_open = settings.opening_hours.open_mask(starts, timezone=tz)
+    delta = override_delta(
+        history.queue, starts, model_volume, settings.overrides, open_intervals=is_open
+    )
     return QueueForecast(
         queue=history.queue,
         interval_minutes=minutes,
@@ -496,8 +503,9 @@ def forecast_queue(
         volume_lo=expand(result.lo)[1][keep],
         volume_hi=expand(result.hi)[1][keep],
         volume_override=delta,
+        open_intervals=is_open,
         aht_seconds=expand(aht_days)[1][keep],
         choice=choice,
         day_forecast=result,
-        overrides=settings.overrides,
+        overrides=tuple(o for o in settings.overrides if o.applies_to(history.queue)),
     )

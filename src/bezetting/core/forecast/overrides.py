@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from bezetting.core.calendar import DatetimeArray
 from bezetting.core.errors import InputError
@@ -38,6 +39,14 @@ class Override:
         if self.percent is not None and self.percent < -100:
             raise InputError(f"override percent {self.percent} is below -100")
 
+    def applies_to(self, queue: str) -> bool:
+        """Whether this override changes ``queue`` (one without a queue changes them all)."""
+        return self.queue is None or self.queue == queue
+
+    def covers(self, starts_utc: DatetimeArray) -> NDArray[np.bool_]:
+        """Which of the intervals starting at ``starts_utc`` lie in the override's range."""
+        return (starts_utc >= self.start_utc) & (starts_utc < self.end_utc)
+
     def describe(self) -> str:
         """Short text for the model column and the report."""
         if self.percent is not None:
@@ -52,17 +61,22 @@ def override_delta(
     starts_utc: DatetimeArray,
     model_volume: FloatArray,
     overrides: Sequence[Override],
+    *,
+    open_intervals: NDArray[np.bool_] | None = None,
 ) -> FloatArray:
     """The change overrides make to a queue's model volume (add it to get the final volume).
 
     Overrides apply in order, each to the volume as left by the ones before; the final volume
-    is never below zero.
+    is never below zero. Where ``open_intervals`` is given, closed intervals stay as they are:
+    "+5 contacts an interval" over a day does not put contacts into the night.
     """
     volume = np.asarray(model_volume, dtype=np.float64).copy()
     for override in overrides:
-        if override.queue is not None and override.queue != queue:
+        if not override.applies_to(queue):
             continue
-        inside = (starts_utc >= override.start_utc) & (starts_utc < override.end_utc)
+        inside = override.covers(starts_utc)
+        if open_intervals is not None:
+            inside &= open_intervals
         if override.percent is not None:
             volume[inside] *= 1.0 + override.percent / 100.0
         else:
