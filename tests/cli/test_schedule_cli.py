@@ -38,7 +38,9 @@ def test_solve_writes_csv_report_and_calendars(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert {r["agent_id"] for r in rows} <= {"anouk", "bram", "chantal", "daan", "eva"}
     assert {r["activity"] for r in rows} >= {"work", "break"}
-    assert "Coverage: voice" in report.read_text()
+    page = report.read_text()
+    assert "Coverage: voice" in page
+    assert "None: every shift keeps the labour rules." in page  # an empty section says so
     cal = Calendar.from_ical((ics / "daan.ics").read_bytes())
     assert cal.walk("VEVENT")
     # The schedule written is legal when checked back.

@@ -415,11 +415,10 @@ def result_html(problem: Problem, result: ScheduleResult) -> str:
             parts.append(f"<td>{cell}</td>")
         parts.append("</tr>")
     parts.append("</table><h2>Wishes not met</h2><ul>")
-    parts += [
-        f"<li>{e(w.agent_id)} {e(w.wish_id)}: {e(w.reason)}</li>"
-        for w in result.wishes
-        if not w.met
-    ]
+    missed = [w for w in result.wishes if not w.met]
+    parts += [f"<li>{e(w.agent_id)} {e(w.wish_id)}: {e(w.reason)}</li>" for w in missed]
+    if not missed:
+        parts.append(f"<li>None: all {len(result.wishes)} wishes are met.</li>")
     parts.append(
         "</ul><h2>Fairness</h2><table><tr><th>agent</th><th>evenings</th><th>weekends</th>"
         "<th>unwanted</th></tr>"
@@ -434,5 +433,7 @@ def result_html(problem: Problem, result: ScheduleResult) -> str:
         f"<li>{e(v.agent_id)} {e(v.rule.value)} {v.at:%a %d %b %H:%M}: {e(v.message)}</li>"
         for v in result.violations
     ]
+    if not result.violations:
+        parts.append("<li>None: every shift keeps the labour rules.</li>")
     parts.append("</ul></body></html>")
     return "".join(parts)
