@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 
 types: $(STAMP)
-	$(BIN)/mypy src
+	$(BIN)/mypy src bench
 
 layers: $(STAMP)
 	$(BIN)/lint-imports

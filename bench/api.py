@@ -27,12 +27,12 @@ import os
 import random
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
@@ -169,7 +169,16 @@ def _wait_up(port: int, timeout: float = 60.0) -> None:
     raise RuntimeError(f"the server did not listen on {port} within {timeout} s")
 
 
-async def _drive(port: int, world: dict[str, object], rate: float, seconds: float) -> dict:
+class LoadResult(TypedDict):
+    """What one load process measured; written as JSON and read back by `run`."""
+
+    elapsed: float
+    sent: int
+    latencies: dict[str, list[float]]
+    failures: dict[str, int]
+
+
+async def _drive(port: int, world: dict[str, object], rate: float, seconds: float) -> LoadResult:
     import httpx2 as httpx
 
     tokens = world["tokens"]
@@ -274,7 +283,7 @@ def run(name: str, url: str, rate: float, seconds: float, workers: int = 1) -> N
             if proc.is_alive():
                 proc.terminate()
                 raise RuntimeError(f"{label} load did not finish")
-        result = json.loads(Path(out).read_text())
+        result: LoadResult = json.loads(Path(out).read_text())
         os.unlink(out)
     finally:
         server.terminate()
@@ -342,4 +351,4 @@ def _drop_schema(schema: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -295,14 +295,14 @@ def bias_study(
     print("\n| daily ensemble of the default | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for label, daily in variants.items():
-        cells = []
+        row: list[str] = []
         for n in names:
             start, end = windows[n]
             result = rolling_origin(data.days, profiled(daily), first_day=data.first_day,
                                     origins=np.arange(start, end), horizon_days=data.horizon_days,
                                     options=options)  # fmt: skip
-            cells.append(f"{100 * result.wape:.2f}% ({100 * result.bias:+.1f}%)")
-        print(f"| {label} | " + " | ".join(cells) + " |")
+            row.append(f"{100 * result.wape:.2f}% ({100 * result.bias:+.1f}%)")
+        print(f"| {label} | " + " | ".join(row) + " |")
 
 
 def main() -> None:

@@ -50,6 +50,7 @@ from bezetting.core.schedule import (
     SolveParameters,
     TimeWindow,
     UnwantedTimeWish,
+    Wish,
     _agent_search,
     simulated_agents,
     solve,
@@ -153,7 +154,7 @@ def build(agents: int, weeks: int, seed: int) -> Problem:
     for i in range(agents):
         skills = [GROUPS[i % 3][0]] + ([GROUPS[(i + 1) % 3][0]] if rng.random() < 0.4 else [])
         target = int(rng.choice([24, 32, 36])) * 60
-        wishes = []
+        wishes: list[Wish] = []
         if rng.random() < 0.5:
             day = horizon.first_day + timedelta(days=int(rng.integers(horizon.days)))
             wishes.append(DayOffWish(f"a{i}-off", day))
@@ -230,7 +231,7 @@ class PeerAnswer:
 
 def run_peer(problem: Problem, *, time_limit: float, workers: int) -> tuple[str, list[PeerAnswer]]:
     """pyworkforce on the pooled demand and our templates; its answers as coverage arrays."""
-    required = pooled(problem, sum(np.asarray(d.required) for d in problem.demand))
+    required = pooled(problem, np.sum([np.asarray(d.required) for d in problem.demand], axis=0))
     shapes = [s for s in problem.shifts if isinstance(s, ShiftTemplate)]
     coverage: dict[str, list[int]] = {}
     for t in shapes:
@@ -345,7 +346,7 @@ def main() -> None:
 def side_by_side(problem: Problem, ours: ScheduleResult, args: argparse.Namespace) -> None:
     """pyworkforce next to our answer: pooled under-coverage, staff hours and time as ratios."""
     version, answers = run_peer(problem, time_limit=args.time_limit, workers=args.workers)
-    required = pooled(problem, sum(np.asarray(d.required) for d in problem.demand))
+    required = pooled(problem, np.sum([np.asarray(d.required) for d in problem.demand], axis=0))
     staffed = pooled(problem, ours.coverage.staffed.sum(axis=0))
     our_short = int(np.maximum(required - staffed, 0).sum())
     our_hours = sum(s.work_minutes for s in ours.schedule.shifts) / 60

@@ -21,12 +21,14 @@ end). Run::
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -133,7 +135,7 @@ def run_simpy(contacts: int, seed: int) -> Outcome:
     env = simpy.Environment()
     agents = simpy.Resource(env, capacity=AGENTS)
 
-    def caller(i: int):  # type: ignore[no-untyped-def]
+    def caller(i: int) -> Generator[simpy.Event, Any, None]:
         with agents.request() as request:
             result = yield request | env.timeout(patience[i])
             wait[i] = env.now - arrival[i]
@@ -141,7 +143,7 @@ def run_simpy(contacts: int, seed: int) -> Outcome:
                 answered[i] = True
                 yield env.timeout(handle[i])
 
-    def source():  # type: ignore[no-untyped-def]
+    def source() -> Generator[simpy.Event, Any, None]:
         for i in range(contacts):
             yield env.timeout(gaps[i])
             env.process(caller(i))
@@ -249,7 +251,7 @@ def main() -> None:
     timings: dict[str, list[tuple[int, Timing]]] = {name: [] for name, _ in runners}
     for k in range(args.replications):
         for name, runner in runners:
-            outcome, timing = _timed(lambda r=runner, k=k: r(args.contacts, 1000 + k))
+            outcome, timing = _timed(functools.partial(runner, args.contacts, 1000 + k))
             stats[name].append(_stats(outcome))
             timings[name].append((outcome.contacts, timing))
     for name, _ in runners:
@@ -287,7 +289,7 @@ def main() -> None:
     print()
     best: Timing | None = None
     for k in range(3):
-        outcome, timing = _timed(lambda k=k: run_bezetting(args.million, 77 + k))
+        outcome, timing = _timed(functools.partial(run_bezetting, args.million, 77 + k))
         if best is None or timing.wall_seconds < best.wall_seconds:
             best = timing
         abandoned = 1.0 - outcome.answered.mean()

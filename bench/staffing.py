@@ -30,6 +30,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 from numpy.typing import NDArray
@@ -101,6 +102,23 @@ json.dump({"version": version("pyworkforce"), "results": out, "seconds": compute
 """
 
 
+class PeerCell(TypedDict):
+    """One cell of the peer script's JSON output: agents and SL, or the error instead."""
+
+    id: int
+    agents: int | None
+    service_level: float | None
+    error: str | None
+
+
+class PeerRun(TypedDict):
+    """The peer script's JSON output."""
+
+    version: str
+    results: list[PeerCell]
+    seconds: float
+
+
 @dataclass(frozen=True)
 class Grid:
     """One row per (interval, queue) cell, flattened."""
@@ -153,7 +171,7 @@ def peer_python() -> Path:
 
 def run_peer(
     model: str, grid: Grid, ids: NDArray[np.int64], *, budget: float, per_cell: float
-) -> dict[str, object]:
+) -> PeerRun:
     cells = [
         {
             "id": int(i),
@@ -173,7 +191,7 @@ def run_peer(
             json.dumps({"model": model, "cells": cells, "budget": budget, "per_cell": per_cell})
         )
         subprocess.run([str(peer_python()), str(script), str(job), str(out)], check=True)
-        result: dict[str, object] = json.loads(out.read_text())
+        result: PeerRun = json.loads(out.read_text())
     return result
 
 
@@ -246,12 +264,12 @@ def compare(
     model: QueueModel,
     grid: Grid,
     ids: NDArray[np.int64],
-    peer: dict[str, object],
+    peer: PeerRun,
     *,
     sample: int,
     seed: int,
 ) -> None:
-    results = {r["id"]: r for r in peer["results"]}  # type: ignore[attr-defined]
+    results = {r["id"]: r for r in peer["results"]}
     done = np.array([i for i in ids if i in results], dtype=np.int64)
     failed = [results[i] for i in done if results[i]["agents"] is None]
     ok_ids = np.array([i for i in done if results[i]["agents"] is not None], dtype=np.int64)
@@ -304,7 +322,9 @@ def compare(
     checked = np.concatenate([disagree, agree])
     for i in checked:
         i = int(i)
-        peer_n = int(results[i]["agents"])
+        peer_agents_i = results[i]["agents"]
+        assert peer_agents_i is not None  # `checked` is drawn from ok_ids alone
+        peer_n = int(peer_agents_i)
         our_n = int(ours_by_id[i])
         o, p = is_right(model, grid, i, our_n), is_right(model, grid, i, peer_n)
         ours_right += o
