@@ -27,6 +27,7 @@ from bezetting.core.forecast import (
     robust_profile,
     smooth_profile,
 )
+from bezetting.core.forecast.models import weighted_median
 
 WEEKDAY_LEVELS = np.array([120.0, 100.0, 95.0, 90.0, 80.0, 40.0, 10.0])
 
@@ -336,6 +337,31 @@ def test_pooling_alike_weekdays_estimates_a_sparse_queues_profile_better():
     error_own = np.abs(own[:5] - true).sum()
     error_pooled = np.abs(pooled[:5] - true).sum()
     assert error_pooled < 0.8 * error_own
+
+
+def test_a_weighted_median_is_the_median_with_equal_weights_and_follows_heavy_ones():
+    values = np.array([[1.0, 30.0], [2.0, 10.0], [9.0, 20.0]])
+    assert weighted_median(values, np.ones(3)) == pytest.approx(np.median(values, axis=0))
+    assert weighted_median(values, np.array([1.0, 1.0, 5.0])) == pytest.approx([9.0, 20.0])
+
+
+def test_a_half_life_lets_a_recent_change_of_shape_win_the_median_sooner():
+    days = _working_days_then_weekend(8, working=[20.0, 80.0], weekend=[90.0, 10.0])
+    days[_last_working_days(days, 9)] = [50.0, 50.0]  # the last 6 of 20 recent working days
+    long_term = robust_profile(days, recent_weeks=8, long_weeks=8, recent_weight=0.0)
+    plain = alike_profile(days, long_term=long_term, recent_days=28, max_distance=0.25)
+    recent = alike_profile(
+        days, long_term=long_term, recent_days=28, max_distance=0.25, half_life_days=3.0
+    )
+    assert plain[0] == pytest.approx([0.2, 0.8])  # 14 old days outvote 6 new ones
+    assert recent[0] == pytest.approx([0.5, 0.5])  # the 6 newest weigh more than the 14
+    assert recent[5:] == pytest.approx(plain[5:])  # the weekend's shape did not change
+
+
+def test_a_half_life_must_be_positive():
+    with pytest.raises(InputError, match="half_life_days"):
+        alike_profile(np.ones((14, 2)), long_term=np.full((7, 2), 0.5), recent_days=7,
+                      max_distance=0.25, half_life_days=0.0)  # fmt: skip
 
 
 @pytest.mark.parametrize("weight", [-0.1, 1.5])

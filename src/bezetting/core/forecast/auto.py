@@ -66,12 +66,20 @@ __all__ = [
 
 ProgressCallback = Callable[[str, int, int], None]
 _MIN_FIT_DAYS = 21
-PROFILE_SMOOTH_MINUTES = 20.0
+PROFILE_SMOOTH_MINUTES = 17.5
 """Smoothing of the intraday profile in the default candidates (see ``DailyProfile``)."""
 PROFILE_ALIKE_WEIGHT = 0.5
 """Weight of the weekdays alike in the default candidates' profiles (see ``alike_profile``):
 chosen on the Anonymous Bank's June-October 1999 with the true daily totals (interval WAPE
 19.43% alone, 19.15/19.12/19.15% at 0.33/0.5/0.67 over 42 days)."""
+PROFILE_ALIKE_DAYS = 56
+PROFILE_ALIKE_HALF_LIFE_DAYS = 14.0
+"""The alike days' median looks 56 days back, weighted by a half-life of 14 days, with the
+profile smoothed over 17.5 minutes: chosen on the same June-October window with the true
+daily totals (interval WAPE 19.22% with the plain median over 42 days and 20 minutes,
+19.13% so; the default model's forecasts there 24.68% to 24.57%, better at 103 of 135
+origins). Mean-type estimators, heavier alike weights and wider smoothing were all worse
+(docs/benchmarks/forecast.md, "The intraday profile")."""
 BACKTEST_ORIGINS = 10
 BACKTEST_STEP_DAYS = 2
 """The model choice's rolling origins: 10, 2 days apart, for the CLI and the service alike.
@@ -115,9 +123,13 @@ def default_model() -> Forecaster:
 def profiled(daily: Forecaster) -> DailyProfile:
     """A daily-total model times the default candidates' intraday profile: smoothed over
     ``PROFILE_SMOOTH_MINUTES`` and blended (``PROFILE_ALIKE_WEIGHT``) with the recent days of
-    the weekdays alike each weekday."""
+    the weekdays alike each weekday (``PROFILE_ALIKE_DAYS``, ``PROFILE_ALIKE_HALF_LIFE_DAYS``)."""
     return DailyProfile(
-        daily, smooth_minutes=PROFILE_SMOOTH_MINUTES, alike_weight=PROFILE_ALIKE_WEIGHT
+        daily,
+        smooth_minutes=PROFILE_SMOOTH_MINUTES,
+        alike_weight=PROFILE_ALIKE_WEIGHT,
+        alike_days=PROFILE_ALIKE_DAYS,
+        alike_half_life_days=PROFILE_ALIKE_HALF_LIFE_DAYS,
     )
 
 

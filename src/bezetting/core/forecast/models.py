@@ -223,6 +223,7 @@ def robust_profile(
     recent_weight: float,
     alike_weight: float = 0.0,
     alike_days: int = 42,
+    alike_half_life_days: float | None = None,
 ) -> FloatArray:
     """Each weekday's intraday profile: the slot-wise median share of its last
     ``recent_weeks`` days (robust to one odd day), blended with the pooled share of its last
@@ -244,7 +245,11 @@ def robust_profile(
     if alike_weight == 0.0:
         return own
     alike = alike_profile(
-        days, long_term=long_term, recent_days=alike_days, max_distance=ALIKE_MAX_DISTANCE
+        days,
+        long_term=long_term,
+        recent_days=alike_days,
+        max_distance=ALIKE_MAX_DISTANCE,
+        half_life_days=alike_half_life_days,
     )
     return (1.0 - alike_weight) * own + alike_weight * alike
 
@@ -277,8 +282,24 @@ ALIKE_MAX_DISTANCE = 0.25
 Thursday differ by 0.07-0.15, Friday, Saturday and the working days by 0.7-1.8."""
 
 
+def weighted_median(values: FloatArray, weights: FloatArray) -> FloatArray:
+    """Column-wise weighted median of a (n, slots) matrix: per column, the smallest value
+    whose cumulative weight (values sorted ascending) reaches half of the total weight."""
+    order = np.argsort(values, axis=0, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=0)
+    cumulative = np.cumsum(np.asarray(weights, dtype=np.float64)[order], axis=0)
+    first = np.argmax(cumulative >= 0.5 * float(np.sum(weights)), axis=0)
+    result: FloatArray = ordered[first, np.arange(values.shape[1])]
+    return result
+
+
 def alike_profile(
-    days: FloatArray, *, long_term: FloatArray, recent_days: int, max_distance: float
+    days: FloatArray,
+    *,
+    long_term: FloatArray,
+    recent_days: int,
+    max_distance: float,
+    half_life_days: float | None = None,
 ) -> FloatArray:
     """Each weekday's profile from the recent days of every weekday *alike* it: the slot-wise
     median share over the last ``recent_days`` days whose weekday's ``long_term`` profile is
@@ -286,13 +307,16 @@ def alike_profile(
 
     Working days usually share one shape; pooling them gives a weekday four or five times as
     many recent days as its own last weeks, so its profile follows recent changes with less
-    noise.
+    noise. With ``half_life_days`` the median is weighted, the newest day counting 1 and the
+    weight halving every ``half_life_days`` days back: a change of shape shows sooner, and
+    one odd day still cannot pull the median as it would a mean.
 
     Args:
         days: (n_days, slots) matrix, whole days, oldest first.
         long_term: (7, slots) profiles as :func:`intraday_profile` returns.
         recent_days: how many of the last days to look at.
         max_distance: how far apart two weekdays' long-term profiles may be to be alike.
+        half_life_days: age at which a day's weight halves; None weighs all days alike.
 
     Returns:
         (7, slots) matrix as :func:`intraday_profile`; a weekday without recent volume keeps
@@ -300,6 +324,8 @@ def alike_profile(
     """
     if recent_days < 1:
         raise InputError(f"recent_days must be at least 1, got {recent_days}")
+    if half_life_days is not None and not half_life_days > 0:
+        raise InputError(f"half_life_days must be above 0 (or None), got {half_life_days}")
     n_days = days.shape[0]
     distance = np.abs(long_term[:, None, :] - long_term[None, :, :]).sum(axis=2)
     rows = np.arange(max(0, n_days - recent_days), n_days)
@@ -311,7 +337,10 @@ def alike_profile(
         if picked.size == 0:
             continue
         shares = days[picked] / days[picked].sum(axis=1, keepdims=True)
-        median = np.median(shares, axis=0)
+        if half_life_days is None:
+            median = np.median(shares, axis=0)
+        else:
+            median = weighted_median(shares, 0.5 ** ((n_days - 1 - picked) / half_life_days))
         total = median.sum()
         if total > 0:
             profiles[k] = median / total
@@ -390,14 +419,15 @@ class DailyProfile(_Dated):
     width (see :func:`smooth_profile`): a slot's share is estimated from a few dozen contacts,
     and its neighbours' shares carry information about it. It trades a small bias for less
     noise, so a pure weekly pattern is no longer reproduced exactly (0 keeps it exact); the
-    default candidates use 20 minutes.
+    default candidates use 17.5 minutes.
 
     ``alike_weight`` > 0 blends each weekday's profile with the median of the last
-    ``alike_days`` days of every weekday shaped like it (see :func:`alike_profile`): working
-    days usually share a shape, and pooling them follows a recent change with less noise.
+    ``alike_days`` days of every weekday shaped like it (see :func:`alike_profile`; weighted
+    towards the newest days with ``alike_half_life_days``): working days usually share a
+    shape, and pooling them follows a recent change with less noise.
 
-    The defaults (4 recent weeks, 16 long, half each) and the 20 minutes of the candidates
-    were chosen by rolling-origin backtest on the Anonymous Bank's June-October 1999, before
+    The defaults (4 recent weeks, 16 long, half each) and the candidates' settings
+    (``auto.profiled``) were chosen by rolling-origin backtest on the Anonymous Bank's June-October 1999, before
     the window the benchmark scores.
 
     The interval's prediction interval adds the daily total's uncertainty (spread by the
@@ -411,6 +441,7 @@ class DailyProfile(_Dated):
     smooth_minutes: float = 0.0
     alike_weight: float = 0.0
     alike_days: int = 42
+    alike_half_life_days: float | None = None
 
     @property
     def name(self) -> str:
@@ -449,6 +480,7 @@ class DailyProfile(_Dated):
             recent_weight=self.recent_weight,
             alike_weight=self.alike_weight,
             alike_days=self.alike_days,
+            alike_half_life_days=self.alike_half_life_days,
         )
         profiles = smooth_profile(profiles, sigma_slots=self.smooth_minutes * slots_per_day / 1440)
         shares = profiles[np.arange(n_ahead) % DAYS_PER_WEEK]
