@@ -427,8 +427,8 @@ class DailyProfile(_Dated):
     shape, and pooling them follows a recent change with less noise.
 
     The defaults (4 recent weeks, 16 long, half each) and the candidates' settings
-    (``auto.profiled``) were chosen by rolling-origin backtest on the Anonymous Bank's June-October 1999, before
-    the window the benchmark scores.
+    (``auto.profiled``) were chosen by rolling-origin backtest on the Anonymous Bank's
+    June-October 1999, before the window the benchmark scores.
 
     The interval's prediction interval adds the daily total's uncertainty (spread by the
     profile) and Poisson noise of the interval's own count.
