@@ -267,3 +267,62 @@ def test_a_refusal_scrolls_into_view_on_a_phone(
     sync_api.expect(flash).to_be_in_viewport(timeout=5_000)
     _shot(page, "planner-phone-refusal-nl")
     phone.close()
+
+
+# What sticks out on a phone: every element shown whose right edge passes the viewport or its
+# card, except inside a `.table-scroll` wrapper (a wide table scrolls there); and every table
+# that is not in such a wrapper.
+_STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const classes = e => typeof e.className === 'string' ? e.className.trim().split(/\\s+/) : [];
+  const name = e => [e.tagName.toLowerCase() + (e.id ? '#' + e.id : ''), ...classes(e)]
+    .filter(Boolean).join('.');
+  const found = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    const box = e.getBoundingClientRect();
+    if ((box.width === 0 && box.height === 0) || e.parentElement.closest('.table-scroll')) continue;
+    const card = e.parentElement.closest('.card');
+    const limit = card ? Math.min(width, card.getBoundingClientRect().right) : width;
+    if (box.right > limit + 1) {
+      found.push(`${name(e)} ends at ${Math.round(box.right)} > ${Math.round(limit)}`);
+    }
+  }
+  for (const table of document.querySelectorAll('table')) {
+    const wrapper = table.closest('.table-scroll');
+    if (!wrapper || !['auto', 'scroll'].includes(getComputedStyle(wrapper).overflowX)) {
+      found.push(`${name(table)} in ${name(table.parentElement)}: no scrolling .table-scroll`);
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [("planner", "/planning?day=2020-03-17"), ("team_lead", "/team"), ("agent", "/my/schedule")],
+)
+def test_nothing_sticks_out_on_a_phone(
+    server: str, browser: sync_api.Browser, web_world: WebWorld, who: str, path: str
+) -> None:
+    phone = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    _log_in(page, server, web_world.base.emails[who])
+    page.wait_for_load_state()
+    page.goto(f"{server}{path}")
+    if who == "planner":  # a queue with a long name, as real ones have, must not widen the form
+        page.locator("select[name=queue] option").first.evaluate(
+            "option => { option.textContent += ' Werkplein inkomen en uitkeringen Rivierdal' }"
+        )
+    _shot(page, f"{who}-phone-layout-nl")
+    assert page.evaluate(_STICKING_OUT) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    if who == "planner":
+        chart = page.locator("svg.chart").bounding_box()
+        card = page.locator("section.card", has=page.locator("svg.chart")).bounding_box()
+        assert chart is not None
+        assert card is not None
+        # The whole day is drawn inside the card, scaled to its width (16 px padding each side).
+        assert card["x"] < chart["x"]
+        assert chart["x"] + chart["width"] <= card["x"] + card["width"]
+        assert chart["width"] >= card["width"] - 2 * 16 - 2
+    phone.close()

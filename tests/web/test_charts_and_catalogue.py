@@ -14,7 +14,7 @@ from bezetting.cli.serve import APP_FACTORY
 from bezetting.config import load_settings
 from bezetting.services.overview import CoverageDay, CoverageInterval
 from bezetting.web import create_site
-from bezetting.web.charts import ChartLabels, coverage_svg, nice_ceiling
+from bezetting.web.charts import ChartLabels, coverage_legend, coverage_svg, nice_ceiling
 from bezetting.web.i18n import Formats, translations
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "bezetting" / "web"
@@ -24,7 +24,7 @@ LABELS = ChartLabels("Coverage", "agents", "contacts", "scheduled", "required", 
 @pytest.mark.parametrize(
     ("value", "whole", "top"),
     [(0.0, True, 4.0), (3.2, True, 4.0), (4.0, True, 4.0), (4.1, True, 8.0), (9, True, 12.0),
-     (137.0, False, 200.0), (0.3, False, 0.4), (1000.0, False, 1000.0)],
+     (137.0, False, 200.0), (0.3, False, 0.4), (1000.0, False, 1000.0), (0.0, False, 4.0)],
 )  # fmt: skip
 def test_axis_tops_give_four_round_steps(value: float, whole: bool, top: float) -> None:
     assert nice_ceiling(value, whole=whole) == pytest.approx(top)
@@ -47,15 +47,23 @@ def _day(values: list[tuple[float | None, float | None, float]]) -> CoverageDay:
     )  # fmt: skip
 
 
-def test_the_chart_has_a_bar_per_staffed_interval_axes_and_a_legend() -> None:
+def test_the_chart_has_a_bar_per_staffed_interval_and_axes() -> None:
     svg = str(coverage_svg(_day([(10, 1, 0), (20, 2, 1.5), (30, 3, 3)]), Formats("en"), LABELS))
     assert svg.startswith("<svg")
+    assert 'viewBox="0 0 760 306"' in svg  # scales to its box, see test_browser.py
     assert '<title id="chart-title">Coverage</title>' in svg
-    assert svg.count('<rect class="scheduled"') == 2 + 1  # two staffed intervals, the legend
+    assert svg.count('<rect class="scheduled"') == 2  # two staffed intervals
     assert svg.count('<polyline class="required"') == 1
     assert svg.count('<polyline class="forecast"') == 1
-    for label in (">agents<", ">contacts<", ">scheduled<", ">required<", ">forecast<", ">08<"):
+    for label in (">agents<", ">contacts<", ">08<"):
         assert label in svg
+
+
+def test_the_legend_is_a_list_with_a_key_per_series() -> None:
+    legend = str(coverage_legend(LABELS))
+    assert legend.startswith('<ul class="chart-legend">')
+    for kind in ("scheduled", "required", "forecast"):  # LABELS names each series by its kind
+        assert f'<span class="key key-{kind}" aria-hidden="true"></span>{kind}</li>' in legend
 
 
 def test_a_gap_in_the_requirement_breaks_its_line() -> None:
@@ -63,8 +71,7 @@ def test_a_gap_in_the_requirement_breaks_its_line() -> None:
         coverage_svg(_day([(None, 1, 0), (None, None, 0), (None, 2, 0)]), Formats("nl"), LABELS)
     )
     assert svg.count('<polyline class="required"') == 2
-    assert 'class="forecast"' in svg  # only the legend's line
-    assert svg.count('<polyline class="forecast"') == 0
+    assert 'class="forecast"' not in svg
 
 
 def test_chart_text_is_escaped() -> None:
@@ -72,6 +79,9 @@ def test_chart_text_is_escaped() -> None:
     svg = str(coverage_svg(_day([(1, 1, 1)]), Formats("en"), labels))
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
+    legend = str(coverage_legend(ChartLabels("t", "a", "c", "<b>", "r", "f")))
+    assert "<b>" not in legend
+    assert "&lt;b&gt;" in legend
 
 
 def test_every_text_of_the_pages_has_a_dutch_translation() -> None:

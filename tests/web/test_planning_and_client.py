@@ -39,9 +39,13 @@ def test_the_planner_sees_forecast_requirement_and_coverage_per_interval(
     assert rows["17:30"] == ["135.0", "3", "0.0"]
     assert "forecast version 1" in page
     svg = page[page.index("<svg") : page.index("</svg>")]
-    for label in ("agents", "contacts", "scheduled agents", "required agents", "forecast contacts"):
+    for label in ("agents", "contacts"):
         assert f">{label}<" in svg
-    assert svg.count('<rect class="scheduled"') == 16 + 1  # 16 half-hours and the legend
+    assert svg.count('<rect class="scheduled"') == 16  # 16 half-hours
+    legend = page[page.index('<ul class="chart-legend">') :]
+    legend = legend[: legend.index("</ul>")]
+    for label in ("scheduled agents", "required agents", "forecast contacts"):
+        assert f"</span>{label}</li>" in legend
 
 
 def test_a_day_without_a_forecast_says_so(browser_client: TestClient, web_world: WebWorld) -> None:

@@ -3,6 +3,10 @@
 Per interval of one day: scheduled agents as bars, required agents as a step line (both on the
 left axis, agents), forecast contacts as a dashed line on the right axis. Hours on the x axis
 are local (Europe/Amsterdam); a day with a clock change simply has 23 or 25 hours of bars.
+
+The SVG has a ``viewBox`` and scales to the width of its box; the stylesheet enlarges its text
+on a phone, so text is placed relative to its own size (``dy`` in ``em``) and the legend is
+HTML beside it (``coverage_legend``), free to wrap where the SVG's fixed layout could not.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from markupsafe import Markup, escape
 from bezetting.services.overview import CoverageDay, CoverageInterval
 from bezetting.web.i18n import Formats
 
-__all__ = ["ChartLabels", "coverage_svg", "nice_ceiling"]
+__all__ = ["ChartLabels", "coverage_legend", "coverage_svg", "nice_ceiling"]
 
-_WIDTH, _HEIGHT = 760, 320
-_LEFT, _RIGHT, _TOP, _BOTTOM = 52, 60, 34, 44
+_WIDTH, _HEIGHT = 760, 306
+_LEFT, _RIGHT, _TOP, _BOTTOM = 52, 60, 34, 30
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,9 @@ def nice_ceiling(value: float, *, whole: bool = False) -> float:
     >>> nice_ceiling(3.2, whole=True), nice_ceiling(137.0), nice_ceiling(0.0)
     (4.0, 200.0, 4.0)
     """
-    raw_step = max(value, 1e-9) / 4
+    if not value > 0:
+        return 4.0  # an empty day (closed, nothing forecast) still gets a readable 0-4 axis
+    raw_step = value / 4
     power = 10 ** math.floor(math.log10(raw_step))
     step = next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw_step)
     if whole:
@@ -65,7 +71,10 @@ def _shown(day: CoverageDay) -> tuple[CoverageInterval, ...]:
 
 
 def coverage_svg(day: CoverageDay, fmt: Formats, labels: ChartLabels) -> Markup:
-    """The chart of ``day`` as an ``<svg>`` element with a title, axes, ticks and a legend."""
+    """The chart of ``day`` as an ``<svg>`` element with a title, axes and ticks.
+
+    Its legend is ``coverage_legend``, shown under it.
+    """
     intervals = _shown(day)
     n = max(len(intervals), 1)
     plot_w = _WIDTH - _LEFT - _RIGHT
@@ -102,11 +111,11 @@ def coverage_svg(day: CoverageDay, fmt: Formats, labels: ChartLabels) -> Markup:
             f'<line class="grid" x1="{_LEFT}" x2="{_LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
         )
         parts.append(
-            f'<text class="tick" x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f'<text class="tick" x="{_LEFT - 6}" y="{y:.1f}" dy="0.35em" text-anchor="end">'
             f"{escape(fmt.number(tick, 0 if tick == int(tick) else 1))}</text>"
         )
         parts.append(
-            f'<text class="tick" x="{_LEFT + plot_w + 6}" y="{y + 4:.1f}">'
+            f'<text class="tick" x="{_LEFT + plot_w + 6}" y="{y:.1f}" dy="0.35em">'
             f"{escape(fmt.number(tick_c, 0 if tick_c == int(tick_c) else 1))}</text>"
         )
     parts.append(
@@ -132,7 +141,8 @@ def coverage_svg(day: CoverageDay, fmt: Formats, labels: ChartLabels) -> Markup:
                     f'<line class="axis" x1="{px:.1f}" x2="{px:.1f}" y1="{base}" y2="{base + 4}"/>'
                 )
                 parts.append(
-                    f'<text class="tick" x="{px:.1f}" y="{base + 16}" text-anchor="middle">'
+                    f'<text class="tick" x="{px:.1f}" y="{base + 4}" dy="1em" '
+                    f'text-anchor="middle">'
                     f"{escape(hour)}</text>"
                 )
     # Scheduled agents: bars.
@@ -166,17 +176,24 @@ def coverage_svg(day: CoverageDay, fmt: Formats, labels: ChartLabels) -> Markup:
     ]
     if points:
         parts.append(f'<polyline class="forecast" points="{" ".join(points)}"/>')
-    # Legend along the bottom.
-    legend_y = _HEIGHT - 8
-    parts.append(
-        f'<rect class="scheduled" x="{_LEFT}" y="{legend_y - 9}" width="12" height="10"/>'
-        f'<text class="legend" x="{_LEFT + 16}" y="{legend_y}">{escape(labels.scheduled)}</text>'
-        f'<line class="required" x1="{_LEFT + 200}" x2="{_LEFT + 222}" y1="{legend_y - 4}" '
-        f'y2="{legend_y - 4}"/>'
-        f'<text class="legend" x="{_LEFT + 228}" y="{legend_y}">{escape(labels.required)}</text>'
-        f'<line class="forecast" x1="{_LEFT + 400}" x2="{_LEFT + 422}" y1="{legend_y - 4}" '
-        f'y2="{legend_y - 4}"/>'
-        f'<text class="legend" x="{_LEFT + 428}" y="{legend_y}">{escape(labels.forecast)}</text>'
-    )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def coverage_legend(labels: ChartLabels) -> Markup:
+    """The chart's legend as an HTML list, one key per series, to show under the ``<svg>``.
+
+    >>> labels = ChartLabels("Coverage", "agents", "contacts", "scheduled", "required", "forecast")
+    >>> str(coverage_legend(labels)).count("<li>")
+    3
+    """
+    keys = (
+        ("scheduled", labels.scheduled),
+        ("required", labels.required),
+        ("forecast", labels.forecast),
+    )
+    items = "".join(
+        f'<li><span class="key key-{kind}" aria-hidden="true"></span>{escape(text)}</li>'
+        for kind, text in keys
+    )
+    return Markup(f'<ul class="chart-legend">{items}</ul>')

@@ -17,7 +17,7 @@ from bezetting.services.overview import ScheduleSummary, queue_coverage, schedul
 from bezetting.services.schedules import publish_schedule
 from bezetting.services.surveys import DEFAULT_SCALE, MAX_QUESTION_LENGTH, open_survey, surveys
 from bezetting.services.swaps import SwapStage, visible_swaps
-from bezetting.web.charts import ChartLabels, coverage_svg
+from bezetting.web.charts import ChartLabels, coverage_legend, coverage_svg
 from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, Formats, _n, translations
@@ -80,13 +80,15 @@ def _page_values(
     queues = visible_queues(context.sessions, viewer.who)
     chosen_day = day or context.clock().astimezone(LOCAL_ZONE).date()
     chosen = queue if queue is not None else (queues[0].id if queues else None)
-    coverage = chart = None
+    coverage = chart = chart_legend = None
     if chosen is not None:
         coverage = queue_coverage(
             context.sessions, viewer.who, chosen, day=chosen_day, zone=LOCAL_ZONE
         )
         language = language_of(request)
-        chart = coverage_svg(coverage, Formats(language), _labels(language))
+        labels = _labels(language)
+        chart = coverage_svg(coverage, Formats(language), labels)
+        chart_legend = coverage_legend(labels)
     schedules = schedule_summaries(context.sessions, viewer.who)
     return {
         "queues": queues,
@@ -94,6 +96,7 @@ def _page_values(
         "day": chosen_day,
         "coverage": coverage,
         "chart": chart,
+        "chart_legend": chart_legend,
         "schedules": schedules,
         "next_monday": _next_monday(chosen_day),
         "first_unplanned_monday": _first_unplanned_monday(chosen_day, schedules),
