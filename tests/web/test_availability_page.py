@@ -93,3 +93,26 @@ def test_an_agent_withdraws_a_time_and_keeps_wishes_of_their_own(
         ("day_off", 2, 1),
         ("late", 4, 3),
     }
+
+
+def test_a_long_run_of_times_folds_away_after_the_next_six(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    before = len(browser_client.get("/api/v1/me/availability").json()["windows"])
+    for day in range(4, 12):  # eight evenings in May
+        answer = browser_client.post(
+            "/my/availability",
+            data={"kind": "unavailable", "day": f"2020-05-{day:02d}", "from": "19:00",
+                  "to": "22:00", "note": f"avond {day}", "csrf_token": csrf},
+            headers={"HX-Request": "true", **NL},
+        )  # fmt: skip
+        assert answer.status_code == 200, answer.text
+    page = browser_client.get("/my/schedule", headers=NL).text
+    section = page[page.index('id="my-availability"') :]
+    folded = section[section.index('class="more-windows"') :]
+    total = before + 8
+    assert f"nog {total - 6} tijden" in folded
+    assert "avond 11" in folded  # the latest is folded away, the earliest stay in view
+    shown = section[: section.index('class="more-windows"')]
+    assert [f"avond {d}" in shown for d in range(4, 12)] == [d < 10 - before for d in range(4, 12)]
