@@ -32,7 +32,7 @@ PORT ?= 8000
 DEMO_CLOCK_START ?= 2020-03-17T09:30:00+01:00
 
 run: $(RUN_STAMP)
-	$(BIN)/bezetting demo
+	$(BIN)/bezetting demo --no-logins  # serve prints them
 	$(if $(DEMO_CLOCK_START),BEZETTING_DEMO_CLOCK_START=$(DEMO_CLOCK_START)) \
 		$(BIN)/bezetting serve --host $(HOST) --port $(PORT)
 

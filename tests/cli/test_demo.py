@@ -44,10 +44,11 @@ def test_demo_seeds_the_organisation_once_and_prints_the_logins(demo_database: P
     with sqlite3.connect(demo_database) as db:  # stamped at the demo's plan time, not today
         stamps = db.execute("SELECT created_at, published_at FROM schedules").fetchall()
     assert stamps == [("2020-03-16 06:00:00.000000", "2020-03-16 06:00:00.000000")]
-    second = runner.invoke(app, small)
+    second = runner.invoke(app, [*small, "--no-logins"])  # as `make run`: serve prints them
     assert second.exit_code == 0, second.output
     assert "found (nothing added)" in second.output
     assert "Planned already: schedule 1 (published, version 2)" in second.output
+    assert "Demo logins" not in second.output
 
 
 def test_demo_refuses_to_seed_a_published_password_outside_development(

@@ -64,6 +64,13 @@ def demo(
     time_limit: Annotated[
         float, typer.Option(min=1.0, help="Seconds the schedule optimiser may search.")
     ] = 30.0,
+    logins: Annotated[
+        bool,
+        typer.Option(
+            help="Print the demo logins at the end (`make run` leaves them to `serve`: "
+            "--no-logins)."
+        ),
+    ] = True,
 ) -> None:
     """Build the demo organisation in the database (once) and plan it; see --day for one day."""
     with reports_errors():
@@ -98,7 +105,8 @@ def demo(
                 )
         finally:
             engine.dispose()
-        print_demo_logins(console, organisation)
+        if logins:
+            print_demo_logins(console, organisation)
 
 
 def _refuse_outside_dev(settings: Settings) -> None:
