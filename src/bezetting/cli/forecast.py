@@ -44,9 +44,7 @@ from bezetting.core.forecast import (
     aggregate_contacts,
     default_candidates,
     forecast_queue,
-    override_delta,
 )
-from bezetting.core.forecast.protocol import FloatArray
 from bezetting.ingest import (
     is_interval_series_header,
     read_contact_records,
@@ -412,28 +410,12 @@ def render_report(histories: Sequence[IntervalSeries], results: Sequence[QueueFo
                 f"<li>Event {e(ev.name)} {e(ev.note)} {ev.first_day}..{ev.last_day}: volume x "
                 f"{applied.factor:.2f} ({e(applied.source)})</li>"
             )
-        for k, item in enumerate(result.overrides):
-            change = float(np.sum(_override_change(result, k)))
+        for item, added in zip(result.overrides, result.override_changes, strict=True):
+            change = float(np.sum(added))
             parts.append(f"<li>Planner {e(item.describe())}: {change:+.0f} contacts in all</li>")
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)
-
-
-def _override_change(result: QueueForecast, k: int) -> FloatArray:
-    """What the queue's ``k``-th override adds per interval, on top of the ones before it
-    (overrides apply in order, each to the volume the ones before left)."""
-
-    def delta(count: int) -> FloatArray:
-        return override_delta(
-            result.queue,
-            result.starts_utc,
-            result.volume_model,
-            result.overrides[:count],
-            open_intervals=result.open_intervals,
-        )
-
-    return delta(k + 1) - delta(k)
 
 
 def register(app: typer.Typer) -> None:

@@ -58,7 +58,7 @@ from bezetting.core.forecast.models import (
     robust_profile,
     smooth_profile,
 )
-from bezetting.core.forecast.overrides import Override, override_delta
+from bezetting.core.forecast.overrides import Override, override_changes, override_delta
 from bezetting.core.forecast.pipeline import DayForecast, PipelineOptions, forecast_days
 from bezetting.core.forecast.protocol import CalendarForecaster, Forecaster, Prediction
 from bezetting.core.forecast.series import ContactRecords, IntervalSeries, aggregate_contacts
@@ -108,6 +108,7 @@ __all__ = [
     "inverse_error_weights",
     "neutralise_events",
     "origins_for",
+    "override_changes",
     "override_delta",
     "paired_t",
     "profiled",

@@ -43,7 +43,7 @@ from bezetting.core.forecast.models import (
     SeasonalNaive,
     StatsForecastModel,
 )
-from bezetting.core.forecast.overrides import Override, override_delta
+from bezetting.core.forecast.overrides import Override, override_changes
 from bezetting.core.forecast.pipeline import DayForecast, PipelineOptions, forecast_days
 from bezetting.core.forecast.protocol import FloatArray, Forecaster
 from bezetting.core.forecast.series import IntervalSeries
@@ -349,6 +349,9 @@ class QueueForecast:
     day_forecast: DayForecast
     overrides: tuple[Override, ...]
     """The planners' overrides for this queue (those for other queues are left out)."""
+    override_changes: tuple[FloatArray, ...]
+    """What each of ``overrides`` added per interval, in the same order (their sum is
+    ``volume_override``)."""
 
     @property
     def volume(self) -> FloatArray:
@@ -503,7 +506,7 @@ def forecast_queue(
     starts = starts[keep]
     model_volume = mean[keep]
     is_open = settings.opening_hours.open_mask(starts, timezone=tz)
-    delta = override_delta(
+    changes = override_changes(
         history.queue, starts, model_volume, settings.overrides, open_intervals=is_open
     )
     return QueueForecast(
@@ -514,10 +517,11 @@ def forecast_queue(
         volume_model=model_volume,
         volume_lo=expand(result.lo)[1][keep],
         volume_hi=expand(result.hi)[1][keep],
-        volume_override=delta,
+        volume_override=np.sum(changes, axis=0) if changes else np.zeros_like(model_volume),
         open_intervals=is_open,
         aht_seconds=expand(aht_days)[1][keep],
         choice=choice,
         day_forecast=result,
         overrides=tuple(o for o in settings.overrides if o.applies_to(history.queue)),
+        override_changes=changes,
     )

@@ -13,7 +13,7 @@ from bezetting.core.calendar import DatetimeArray
 from bezetting.core.errors import InputError
 from bezetting.core.forecast.protocol import FloatArray
 
-__all__ = ["Override", "override_delta"]
+__all__ = ["Override", "override_changes", "override_delta"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,40 @@ class Override:
         return f"override {change}" + (f" ({self.note})" if self.note else "")
 
 
+def override_changes(
+    queue: str,
+    starts_utc: DatetimeArray,
+    model_volume: FloatArray,
+    overrides: Sequence[Override],
+    *,
+    open_intervals: NDArray[np.bool_] | None = None,
+) -> tuple[FloatArray, ...]:
+    """What each override that applies to ``queue`` adds per interval, in order.
+
+    Overrides apply in order, each to the volume as left by the ones before; the final volume
+    is never below zero. Where ``open_intervals`` is given, closed intervals stay as they are:
+    "+5 contacts an interval" over a day does not put contacts into the night. Each change is
+    kept on its own so a report can say what every override did.
+    """
+    volume = np.asarray(model_volume, dtype=np.float64).copy()
+    changes: list[FloatArray] = []
+    for override in overrides:
+        if not override.applies_to(queue):
+            continue
+        before = volume
+        inside = override.covers(starts_utc)
+        if open_intervals is not None:
+            inside &= open_intervals
+        volume = volume.copy()
+        if override.percent is not None:
+            volume[inside] *= 1.0 + override.percent / 100.0
+        else:
+            volume[inside] += float(override.contacts_per_interval or 0.0)
+        volume = np.maximum(volume, 0.0)
+        changes.append(volume - before)
+    return tuple(changes)
+
+
 def override_delta(
     queue: str,
     starts_utc: DatetimeArray,
@@ -64,22 +98,12 @@ def override_delta(
     *,
     open_intervals: NDArray[np.bool_] | None = None,
 ) -> FloatArray:
-    """The change overrides make to a queue's model volume (add it to get the final volume).
-
-    Overrides apply in order, each to the volume as left by the ones before; the final volume
-    is never below zero. Where ``open_intervals`` is given, closed intervals stay as they are:
-    "+5 contacts an interval" over a day does not put contacts into the night.
-    """
-    volume = np.asarray(model_volume, dtype=np.float64).copy()
-    for override in overrides:
-        if not override.applies_to(queue):
-            continue
-        inside = override.covers(starts_utc)
-        if open_intervals is not None:
-            inside &= open_intervals
-        if override.percent is not None:
-            volume[inside] *= 1.0 + override.percent / 100.0
-        else:
-            volume[inside] += float(override.contacts_per_interval or 0.0)
-        volume = np.maximum(volume, 0.0)
-    return volume - model_volume
+    """The change overrides make to a queue's model volume (add it to get the final volume):
+    the sum of :func:`override_changes`."""
+    changes = override_changes(
+        queue, starts_utc, model_volume, overrides, open_intervals=open_intervals
+    )
+    total = np.zeros(len(np.asarray(model_volume)), dtype=np.float64)
+    for change in changes:
+        total += change
+    return total
