@@ -28,15 +28,27 @@ def app() -> typer.Typer:
     return application
 
 
+def _week_of_example_history(out: Path, report: Path, *options: str) -> list[str]:
+    """``bezetting forecast`` of the shipped example history, a week ahead in hours, quickly
+    (three backtest origins, no interval models), with ``options`` added."""
+    return ["forecast", str(EXAMPLES / "history.csv"), "--horizon", "7d", "--interval", "60m",
+            "--out", str(out), "--report", str(report), "--open", "mon-fri=08:00-20:00",
+            "--no-interval-models", "--backtest-origins", "3", *options]  # fmt: skip
+
+
 def test_interval_series_in_forecast_and_report_out(app, tmp_path):
     out, report = tmp_path / "forecast.csv", tmp_path / "forecast.html"
     result = CliRunner().invoke(
         app,
-        ["forecast", str(EXAMPLES / "history.csv"), "--horizon", "7d", "--interval", "60m",
-         "--out", str(out), "--report", str(report), "--open", "mon-fri=08:00-20:00",
-         "--open", "sat=10:00-16:00", "--no-interval-models", "--backtest-origins", "3",
-         "--override", "sales@2020-04-06..2020-04-07=+10%"],
-    )  # fmt: skip
+        _week_of_example_history(
+            out,
+            report,
+            "--open",
+            "sat=10:00-16:00",
+            "--override",
+            "sales@2020-04-06..2020-04-07=+10%",
+        ),
+    )
     assert result.exit_code == 0, result.output
     with out.open() as handle:
         rows = list(csv.DictReader(handle))
@@ -63,11 +75,12 @@ def test_each_queue_reports_only_its_own_overrides_with_their_own_change(app, tm
     out, report = tmp_path / "forecast.csv", tmp_path / "forecast.html"
     result = CliRunner().invoke(
         app,
-        ["forecast", str(EXAMPLES / "history.csv"), "--horizon", "7d", "--interval", "60m",
-         "--out", str(out), "--report", str(report), "--open", "mon-fri=08:00-20:00",
-         "--no-interval-models", "--backtest-origins", "3",
-         "--override", "sales@2020-04-06..2020-04-07=+10%",
-         "--override", "sales@2020-04-08..2020-04-09=+2"],
+        _week_of_example_history(
+            out,
+            report,
+            "--override", "sales@2020-04-06..2020-04-07=+10%",
+            "--override", "sales@2020-04-08..2020-04-09=+2",
+        ),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     with out.open() as handle:

@@ -70,6 +70,13 @@ def world(sessions: SessionFactory) -> tuple[int, int]:
     return build_world(sessions)
 
 
+def _plan_demand_for_a_week(sessions: SessionFactory, queue_id: int) -> None:
+    """Forecast the queue's first planning week and turn it into requirements: the demand a
+    schedule is built against."""
+    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
+    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+
+
 def _local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=AMSTERDAM)
 
@@ -209,8 +216,7 @@ def test_a_built_schedule_is_a_legal_draft_that_respects_availability_and_earlie
         ],
     )
     publish_schedule(sessions, earlier.id, expected_version=earlier.version, now=NOW)
-    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
-    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+    _plan_demand_for_a_week(sessions, queue_id)
     progress: list[float] = []
     built = build_schedule(
         sessions,
@@ -264,8 +270,7 @@ def test_the_break_policy_defaults_to_one_lunch_and_can_be_overridden(
     sessions: SessionFactory, world: tuple[int, int]
 ) -> None:
     org_id, queue_id = world
-    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
-    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+    _plan_demand_for_a_week(sessions, queue_id)
     default = planning_problem(sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7)
     assert dataclasses.asdict(default.problem.breaks) == dict(PLANNING_BREAKS)
     quarters = planning_problem(
@@ -395,8 +400,7 @@ def test_wishes_time_off_and_hand_edits_reach_the_rules(
                 created_at=NOW,
             )
         )
-    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
-    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+    _plan_demand_for_a_week(sessions, queue_id)
     problem = planning_problem(
         sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7
     ).problem
@@ -453,8 +457,7 @@ def test_an_agent_off_sick_for_the_whole_plan_does_not_make_it_infeasible(
                 reported_at=_local(FIRST_DAY - timedelta(days=3), 8),
             )
         )
-    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
-    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+    _plan_demand_for_a_week(sessions, queue_id)
     problem = planning_problem(
         sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7
     ).problem
@@ -474,8 +477,7 @@ def test_the_newest_requirement_of_a_queue_is_the_demand(
     sessions: SessionFactory, world: tuple[int, int]
 ) -> None:
     org_id, queue_id = world
-    forecast = run_forecast(sessions, queue_id=queue_id, first_day=FIRST_DAY, days=7, now=NOW)
-    compute_requirements(sessions, forecast_id=forecast.id, now=NOW)
+    _plan_demand_for_a_week(sessions, queue_id)
     # A later requirement (hand-made, hourly) asks for 5 agents on Monday 09:00-10:00 only.
     with sessions() as session, session.begin():
         newer = Requirement(
