@@ -27,7 +27,7 @@ from bezetting.core.forecast import (
     robust_profile,
     smooth_profile,
 )
-from bezetting.core.forecast.models import weighted_median
+from bezetting.core.forecast.profiles import weighted_median
 
 WEEKDAY_LEVELS = np.array([120.0, 100.0, 95.0, 90.0, 80.0, 40.0, 10.0])
 

@@ -33,6 +33,7 @@ from bezetting.core.forecast.backtest import (
     origins_for,
     rolling_origin,
 )
+from bezetting.core.forecast.day_of_month import DayOfMonthAdjusted, DayOfMonthDecomposition
 from bezetting.core.forecast.events import (
     DAY_AFTER_EVENT_NAME,
     HOLIDAY_CATEGORIES,
@@ -47,19 +48,19 @@ from bezetting.core.forecast.events import (
 from bezetting.core.forecast.frame import forecasts_to_frame, series_from_frame
 from bezetting.core.forecast.models import (
     DailyProfile,
-    DayOfMonthAdjusted,
-    DayOfMonthDecomposition,
     Ensemble,
     SameWeekdayMean,
     SeasonalNaive,
     StatsForecastModel,
+)
+from bezetting.core.forecast.overrides import Override, override_changes, override_delta
+from bezetting.core.forecast.pipeline import DayForecast, PipelineOptions, forecast_days
+from bezetting.core.forecast.profiles import (
     alike_profile,
     intraday_profile,
     robust_profile,
     smooth_profile,
 )
-from bezetting.core.forecast.overrides import Override, override_changes, override_delta
-from bezetting.core.forecast.pipeline import DayForecast, PipelineOptions, forecast_days
 from bezetting.core.forecast.protocol import CalendarForecaster, Forecaster, Prediction
 from bezetting.core.forecast.series import ContactRecords, IntervalSeries, aggregate_contacts
 

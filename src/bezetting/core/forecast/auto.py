@@ -33,11 +33,10 @@ from bezetting.core.forecast.backtest import (
     origins_for,
     rolling_origin,
 )
+from bezetting.core.forecast.day_of_month import DayOfMonthAdjusted, DayOfMonthDecomposition
 from bezetting.core.forecast.events import HOLIDAY_CATEGORIES, Event, holiday_events
 from bezetting.core.forecast.models import (
     DailyProfile,
-    DayOfMonthAdjusted,
-    DayOfMonthDecomposition,
     Ensemble,
     SameWeekdayMean,
     SeasonalNaive,
