@@ -16,6 +16,7 @@ __all__ = [
     "Activity",
     "Forecast",
     "ForecastInterval",
+    "PlanningSettings",
     "Requirement",
     "RequirementInterval",
     "Schedule",
@@ -146,3 +147,25 @@ class Activity(Base):
     ends_at: Mapped[datetime]
 
     shift: Mapped[Shift] = relationship(back_populates="activities")
+
+
+class PlanningSettings(Base):
+    """An organisation's deviations from the defaults of planning (a collective agreement).
+
+    Each column holds one section of a problem file (``docs/schedule.md``): ``rules`` the
+    rule-pack overrides, ``breaks`` the break policy, ``weights`` the objective weights. An
+    empty section, or no row at all, means the default: the Dutch rule pack, the planning
+    break policy, the default weights. ``updated_by_user_id`` is NULL when the command line
+    set them.
+    """
+
+    __tablename__ = "planning_settings"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id"), primary_key=True
+    )
+    rules: Mapped[dict[str, Any]]
+    breaks: Mapped[dict[str, Any]]
+    weights: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+    updated_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
