@@ -17,7 +17,9 @@ What is read (one short transaction), for the local days ``first_day`` .. ``+ 7 
 The problem is built through the problem file's reader
 (:func:`~bezetting.core.schedule.files.problem_from_mapping`), so shift shapes, rule
 overrides and weights are given exactly as in a problem file; demand and opening windows,
-which the file cannot express per quarter-hour, are set on the built problem.
+which the file cannot express per quarter-hour, are set on the built problem. Rules, breaks
+and weights the caller leaves out come from the organisation's planning settings
+(:mod:`bezetting.services.planning_settings`), and else from the defaults.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,11 @@ from bezetting.core.errors import InputError
 from bezetting.core.schedule import Demand, Problem, SkillGroup, TimeWindow
 from bezetting.core.schedule.files import problem_from_mapping
 from bezetting.services._opening import queue_opening_hours
+from bezetting.services.planning_settings import (
+    PLANNING_BREAKS,
+    effective_sections,
+    read_planning_settings,
+)
 from bezetting.store import Session, SessionFactory, transaction
 from bezetting.store import planning_queries as plan_queries
 from bezetting.store.enums import (
@@ -58,14 +64,6 @@ __all__ = [
 
 DEFAULT_SHIFT_LENGTH_MINUTES = (240, 540)
 """Shifts of 4 to 9 hours (breaks included) when the caller gives no shift shapes."""
-
-PLANNING_BREAKS: Mapping[str, int] = MappingProxyType(
-    {"part_minutes": 30, "earliest_after_start_minutes": 150, "latest_before_end_minutes": 150}
-)
-"""The house break policy of planning on the database when the caller gives none: the law's
-30 minutes as one lunch, not in the first or last 2.5 hours of a shift (so a 9-hour shift
-has at most 6 hours of work in a row). The core's default allows 15-minute parts anywhere from
-90 minutes after the start, which on the demo split lunches into two quarters a quarter apart."""
 
 _PRIOR_WEEKS = 16  # the longest averaging window of the rule pack
 _EARLY_UNTIL_MINUTE = 18 * 60
@@ -190,8 +188,11 @@ def planning_problem(
     Args:
         shifts, rules, weights, breaks: as the problem file's keys (``docs/schedule.md``);
             default shifts are one free design from the earliest opening to the latest
-            closing, :data:`DEFAULT_SHIFT_LENGTH_MINUTES` long, starting on the half hour;
-            default breaks :data:`PLANNING_BREAKS`.
+            closing, :data:`DEFAULT_SHIFT_LENGTH_MINUTES` long, starting on the half hour.
+            A rule or weight given here wins over the organisation's stored one, a break
+            policy given here over the stored policy
+            (:func:`~bezetting.services.planning_settings.effective_sections`); with nothing
+            stored, the Dutch rule pack, :data:`PLANNING_BREAKS` and the default weights.
 
     Raises:
         InputError: unknown organisation, no requirement in the period, a queue without skill.
@@ -285,15 +286,21 @@ def read_planning_problem(
             }
         ]
     names = sorted(demand)
+    chosen = effective_sections(
+        read_planning_settings(session, organisation_id),
+        rules=rules,
+        weights=weights,
+        breaks=breaks,
+    )
     built = problem_from_mapping(
         {
             "horizon": {"first_day": first_day, "days": days, "timezone": tz_name},
             "skill_groups": [{"name": name} for name in names],
             "shifts": list(shifts),
             "agents": agents,
-            "rules": dict(rules or {}),
-            "weights": dict(weights or {}),
-            "breaks": dict(PLANNING_BREAKS if breaks is None else breaks),
+            "rules": dict(chosen.rules),
+            "weights": dict(chosen.weights),
+            "breaks": dict(chosen.breaks),
         }
     )
     problem = dataclasses.replace(

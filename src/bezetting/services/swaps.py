@@ -8,7 +8,8 @@ The life of a swap (a ``requests`` row of kind ``swap``)::
 
 Accepting and approving both check the labour rules: each agent's schedule after the swap,
 with their published shifts around it (52 weeks before, 17 after, from every published
-schedule), goes through :func:`bezetting.core.schedule.validate` with the Dutch rule pack. A
+schedule), goes through :func:`bezetting.core.schedule.validate` with the organisation's rule
+pack (the Dutch one with its stored overrides, :mod:`bezetting.services.planning_settings`). A
 swap is refused (:class:`SwapRefusedError`, naming agent, rule and figures) when it adds a
 violation or makes one worse; what was already wrong before the swap (a short break in the
 shift itself, say) does not block it. Falling under the contract's minimum hours is left to the
@@ -28,6 +29,7 @@ from bezetting.core import schedule as core
 from bezetting.core.errors import BezettingError, ConflictError, InputError
 from bezetting.services.access import STAFF_ROLES
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
+from bezetting.services.planning_settings import read_planning_settings
 from bezetting.services.users import Principal
 from bezetting.store import Session, SessionFactory, queries, transaction
 from bezetting.store.enums import (
@@ -534,6 +536,7 @@ def _check_labour_rules(
     groups = {sk.group for a in agents.values() for sk in a.skills} | set(skills.values())
     skill_groups = tuple(core.SkillGroup(g, (core.TimeWindow(start, end),)) for g in sorted(groups))
     swapped = {offered.id: taker} | ({returned.id: giver} if returned is not None else {})
+    settings = read_planning_settings(session, organisation_id)
 
     def problem_and_plan(owner_of: dict[int, int]) -> tuple[core.Problem, core.Schedule]:
         def works(shift: Shift, agent_id: int) -> bool:
@@ -572,6 +575,8 @@ def _check_labour_rules(
             demand=(),
             agents=core_agents,
             shifts=(),
+            rules=settings.rule_pack,
+            breaks=settings.break_policy,  # the validator ignores it; it must fit the pack
         )
         return problem, plan
 

@@ -1,0 +1,378 @@
+"""An organisation's planning settings: where a collective agreement (CAO) departs from the law.
+
+Three sections, each exactly a problem file's key (``docs/schedule.md``):
+
+* ``rules``: overrides of the Dutch rule pack (``{min_daily_rest_minutes: 600}``), with an
+  optional ``name`` for the pack (``CAO Contactcentra 2026``);
+* ``breaks``: the break policy (``part_minutes``, ``earliest_after_start_minutes``,
+  ``latest_before_end_minutes``); absent keys keep the core's defaults, as in a problem file;
+* ``weights``: objective weights (``under_coverage_per_slot``, ...).
+
+An empty section is the default: :data:`~bezetting.core.schedule.rules.DUTCH_RULES`,
+:data:`PLANNING_BREAKS`, the default :class:`~bezetting.core.schedule.Weights`. Settings are
+checked as a whole with the core's own readers before anything is written, and replaced as a
+whole, so a bad file leaves the stored settings as they were.
+
+Planning on the database (:func:`effective_sections`) takes, for a rule or a weight, the
+caller's value (``bezetting plan schedule --settings``) over the stored one over the default;
+a break policy given by the caller replaces the stored policy whole (its three values go
+together). Example::
+
+    set_planning_settings(sessions, organisation_id=o, now=now,
+                          settings={"rules": {"min_daily_rest_minutes": 720}})
+    planning_settings(sessions, organisation_id=o).rules.min_daily_rest_minutes   # 720
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
+
+from bezetting.core.errors import InputError
+from bezetting.core.schedule import BreakPolicy, RulePack, Weights
+from bezetting.core.schedule.files import break_policy, problem_from_mapping
+from bezetting.core.schedule.rules import DUTCH_RULES
+from bezetting.services.errors import PermissionDeniedError
+from bezetting.services.users import Principal
+from bezetting.store import Session, SessionFactory, transaction
+from bezetting.store.enums import Role
+from bezetting.store.models import Organisation, PlanningSettings, User
+
+__all__ = [
+    "PLANNING_BREAKS",
+    "SECTIONS",
+    "SETTINGS_ROLES",
+    "EffectiveSections",
+    "OrganisationPlanningSettings",
+    "SettingChange",
+    "effective_sections",
+    "parse_planning_settings",
+    "planning_settings",
+    "read_planning_settings",
+    "set_planning_settings",
+]
+
+PLANNING_BREAKS: Mapping[str, int] = MappingProxyType(
+    {"part_minutes": 30, "earliest_after_start_minutes": 150, "latest_before_end_minutes": 150}
+)
+"""The house break policy of planning on the database when neither the caller nor the stored
+settings give one: the law's 30 minutes as one lunch, not in the first or last 2.5 hours of a
+shift (so a 9-hour shift has at most 6 hours of work in a row). The core's default allows
+15-minute parts anywhere from 90 minutes after the start, which on the demo split lunches into
+two quarters a quarter apart."""
+
+SECTIONS = ("rules", "breaks", "weights")
+"""The keys of planning settings (and of a problem file) that an organisation stores."""
+
+SETTINGS_ROLES = frozenset({Role.PLANNER, Role.ADMIN})
+"""Who may change an organisation's planning settings."""
+
+_MAX_WEIGHT = 100_000.0  # the solver scales weights to integers; far above any sensible cost
+_MAX_NAME = 200
+_CHECK_DAY = date(2020, 1, 6)  # any day: the check builds a one-day problem without agents
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettingChange:
+    """One value that differs from its default, for a person to review.
+
+    Attributes:
+        section: ``rules``, ``breaks`` or ``weights``.
+        name: the key, as in a problem file.
+        value, default: the value in force and the default it replaces.
+        source: where the default comes from (the law's article for a rule; empty otherwise).
+    """
+
+    section: str
+    name: str
+    value: float
+    default: float
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EffectiveSections:
+    """The problem-file sections planning on the database reads (defaults filled in)."""
+
+    rules: Mapping[str, Any]
+    breaks: Mapping[str, int]
+    weights: Mapping[str, float]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrganisationPlanningSettings:
+    """An organisation's stored settings and the values in force because of them.
+
+    Attributes:
+        rules, breaks, weights: the sections as stored (empty: the default).
+        rule_pack, break_policy, objective_weights: what planning and the swap check use.
+        updated_at, updated_by: when and by whom (a user's e-mail; None from the command
+            line, or never set).
+    """
+
+    rules: Mapping[str, Any]
+    breaks: Mapping[str, int]
+    weights: Mapping[str, float]
+    rule_pack: RulePack
+    break_policy: BreakPolicy
+    objective_weights: Weights
+    updated_at: datetime | None
+    updated_by: str | None
+
+    @property
+    def is_default(self) -> bool:
+        """True when nothing is stored: the law, the planning break policy, default weights."""
+        return not (self.rules or self.breaks or self.weights)
+
+    def as_mapping(self) -> dict[str, dict[str, Any]]:
+        """The stored sections that are not empty, as a problem file writes them."""
+        return {
+            name: dict(section)
+            for name, section in (
+                ("rules", self.rules),
+                ("breaks", self.breaks),
+                ("weights", self.weights),
+            )
+            if section
+        }
+
+    def changes(self) -> tuple[SettingChange, ...]:
+        """Every value in force that differs from its default, rules first."""
+        out = [
+            SettingChange(
+                section="rules",
+                name=value.name,
+                value=value.value,
+                default=getattr(DUTCH_RULES, value.name),
+                source=value.source,
+            )
+            for value in self.rule_pack.values()
+            if value.value != getattr(DUTCH_RULES, value.name)
+        ]
+        default_breaks = BreakPolicy(**PLANNING_BREAKS)
+        out += [
+            SettingChange(
+                section="breaks",
+                name=f.name,
+                value=getattr(self.break_policy, f.name),
+                default=getattr(default_breaks, f.name),
+                source="",
+            )
+            for f in dataclasses.fields(BreakPolicy)
+            if getattr(self.break_policy, f.name) != getattr(default_breaks, f.name)
+        ]
+        default_weights = Weights()
+        out += [
+            SettingChange(
+                section="weights",
+                name=f.name,
+                value=getattr(self.objective_weights, f.name),
+                default=getattr(default_weights, f.name),
+                source="",
+            )
+            for f in dataclasses.fields(Weights)
+            if getattr(self.objective_weights, f.name) != getattr(default_weights, f.name)
+        ]
+        return tuple(out)
+
+
+def _section(data: Mapping[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InputError(f"{key} must be a mapping of names to values, got {value!r}")
+    strange = [k for k in value if not isinstance(k, str)]
+    if strange:
+        raise InputError(f"{key}: every key must be a name, got {strange[0]!r}")
+    return dict(value)
+
+
+def _rules(raw: dict[str, Any]) -> dict[str, Any]:
+    name = raw.get("name")
+    if "name" in raw and (
+        not isinstance(name, str) or not name.strip() or len(name.strip()) > _MAX_NAME
+    ):
+        raise InputError(f"rules: name must be a text of 1 to {_MAX_NAME} characters, got {name!r}")
+    values = {k: v for k, v in raw.items() if k != "name"}
+    try:
+        DUTCH_RULES.with_overrides(**values)
+    except InputError as exc:
+        raise InputError(f"rules: {exc}") from None
+    return {**values, **({"name": name.strip()} if isinstance(name, str) else {})}
+
+
+def _weights(raw: dict[str, Any]) -> dict[str, float]:
+    known = [f.name for f in dataclasses.fields(Weights)]
+    unknown = sorted(k for k in raw if k not in known)
+    if unknown:
+        raise InputError(
+            f"weights: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}"
+        )
+    out: dict[str, float] = {}
+    for key, value in raw.items():
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not 0 <= value <= _MAX_WEIGHT
+        ):
+            raise InputError(
+                f"weights: {key} must be a number from 0 to {_MAX_WEIGHT:.0f}, got {value!r}"
+            )
+        out[key] = float(value)
+    return out
+
+
+def parse_planning_settings(data: Any) -> EffectiveSections:
+    """Check planning settings as a whole and return their sections (empty: the default).
+
+    Uses the core's readers (the rule pack's overrides, the problem file's break policy, and
+    a one-day problem for what only holds together, such as a break part no shorter than the
+    rule pack's shortest part).
+
+    Raises:
+        InputError: naming the key and what is wrong (an unknown key lists the known ones).
+    """
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise InputError(f"planning settings must be a mapping with the keys {', '.join(SECTIONS)}")
+    unknown = sorted(str(k) for k in data if k not in SECTIONS)
+    if unknown:
+        hint = (
+            " (shift shapes are not stored: give them to 'bezetting plan schedule --settings')"
+            if "shifts" in unknown
+            else ""
+        )
+        raise InputError(
+            f"planning settings: unknown key(s) {', '.join(unknown)}; known: "
+            f"{', '.join(SECTIONS)}{hint}"
+        )
+    rules = _rules(_section(data, "rules"))
+    weights = _weights(_section(data, "weights"))
+    breaks = _section(data, "breaks")
+    break_policy(breaks or None)
+    problem_from_mapping(
+        {
+            "horizon": {"first_day": _CHECK_DAY, "days": 1},
+            "rules": rules,
+            "weights": weights,
+            "breaks": breaks or dict(PLANNING_BREAKS),
+        }
+    )
+    return EffectiveSections(rules=rules, breaks=breaks, weights=weights)
+
+
+def effective_sections(
+    stored: OrganisationPlanningSettings,
+    *,
+    rules: Mapping[str, Any] | None = None,
+    weights: Mapping[str, Any] | None = None,
+    breaks: Mapping[str, Any] | None = None,
+) -> EffectiveSections:
+    """The sections planning reads: a caller's rule or weight over the stored one over the
+    default; a caller's break policy instead of the stored one, which is instead of
+    :data:`PLANNING_BREAKS`."""
+    if breaks is not None:
+        chosen_breaks: Mapping[str, Any] = breaks
+    elif stored.breaks:
+        chosen_breaks = stored.breaks
+    else:
+        chosen_breaks = PLANNING_BREAKS
+    return EffectiveSections(
+        rules={**stored.rules, **(rules or {})},
+        breaks=dict(chosen_breaks),
+        weights={**stored.weights, **(weights or {})},
+    )
+
+
+def read_planning_settings(session: Session, organisation_id: int) -> OrganisationPlanningSettings:
+    """:func:`planning_settings` inside the caller's transaction."""
+    if session.get(Organisation, organisation_id) is None:
+        raise InputError(f"no organisation with id {organisation_id}")
+    row = session.get(PlanningSettings, organisation_id)
+    stored = (
+        EffectiveSections(rules={}, breaks={}, weights={})
+        if row is None
+        else EffectiveSections(rules=row.rules, breaks=row.breaks, weights=row.weights)
+    )
+    who = None
+    if row is not None and row.updated_by_user_id is not None:
+        user = session.get(User, row.updated_by_user_id)
+        who = user.email if user is not None else None
+    return _settings(stored, updated_at=row.updated_at if row else None, updated_by=who)
+
+
+def _settings(
+    stored: EffectiveSections, *, updated_at: datetime | None, updated_by: str | None
+) -> OrganisationPlanningSettings:
+    rules = dict(stored.rules)
+    name = rules.pop("name", None)
+    pack = DUTCH_RULES.with_overrides(name=name, **rules) if (rules or name) else DUTCH_RULES
+    return OrganisationPlanningSettings(
+        rules=MappingProxyType(dict(stored.rules)),
+        breaks=MappingProxyType(dict(stored.breaks)),
+        weights=MappingProxyType(dict(stored.weights)),
+        rule_pack=pack,
+        break_policy=break_policy(dict(stored.breaks or PLANNING_BREAKS)),
+        objective_weights=Weights(**stored.weights),
+        updated_at=updated_at,
+        updated_by=updated_by,
+    )
+
+
+def planning_settings(
+    sessions: SessionFactory, *, organisation_id: int
+) -> OrganisationPlanningSettings:
+    """The organisation's planning settings (every default when none are stored).
+
+    Raises:
+        InputError: no such organisation.
+    """
+    with transaction(sessions) as session:
+        return read_planning_settings(session, organisation_id)
+
+
+def set_planning_settings(
+    sessions: SessionFactory,
+    *,
+    organisation_id: int,
+    settings: Any,
+    now: datetime,
+    by: Principal | None = None,
+) -> OrganisationPlanningSettings:
+    """Replace the organisation's planning settings with ``settings`` (a mapping with the
+    keys ``rules``, ``breaks``, ``weights``; absent or empty: the default). ``{}`` goes back
+    to every default.
+
+    Args:
+        by: the signed-in user making the change, who must be a planner or an admin of the
+            organisation; None from the command line (whoever can reach the database).
+
+    Raises:
+        PermissionDeniedError: ``by`` is not a planner or admin of this organisation.
+        InputError: a bad key or value (named, with what is valid); nothing is written.
+    """
+    if by is not None and (by.role not in SETTINGS_ROLES or by.organisation_id != organisation_id):
+        raise PermissionDeniedError("only a planner or an admin changes the planning settings")
+    parsed = parse_planning_settings(settings)
+    with transaction(sessions, writes=True) as session:
+        if session.get(Organisation, organisation_id) is None:
+            raise InputError(f"no organisation with id {organisation_id}")
+        row = session.get(PlanningSettings, organisation_id)
+        if row is None:
+            row = PlanningSettings(organisation_id=organisation_id)
+            session.add(row)
+        row.rules = dict(parsed.rules)
+        row.breaks = dict(parsed.breaks)
+        row.weights = dict(parsed.weights)
+        row.updated_at = now
+        row.updated_by_user_id = by.user_id if by is not None else None
+        session.flush()
+        return read_planning_settings(session, organisation_id)
