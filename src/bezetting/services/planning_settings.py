@@ -211,9 +211,7 @@ def _weights(raw: dict[str, Any]) -> dict[str, float]:
     known = [f.name for f in dataclasses.fields(Weights)]
     unknown = sorted(k for k in raw if k not in known)
     if unknown:
-        raise InputError(
-            f"weights: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}"
-        )
+        raise InputError(f"weights: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
     out: dict[str, float] = {}
     for key, value in raw.items():
         if (

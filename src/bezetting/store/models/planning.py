@@ -161,9 +161,7 @@ class PlanningSettings(Base):
 
     __tablename__ = "planning_settings"
 
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id"), primary_key=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     rules: Mapped[dict[str, Any]]
     breaks: Mapped[dict[str, Any]]
     weights: Mapped[dict[str, Any]]
