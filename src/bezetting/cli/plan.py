@@ -1,12 +1,15 @@
-"""``bezetting plan forecast|requirements|schedule|check``: planning on the configured database.
+"""``bezetting plan forecast|requirements|schedule|check|settings``: planning on the configured
+database.
 
 The same use cases as the ``forecast`` and ``schedule`` jobs (:mod:`bezetting.services.planning`),
-run in the foreground with a progress bar::
+run in the foreground with a progress bar; ``settings`` (:mod:`bezetting.cli.plan_settings`)
+holds the organisation's rule overrides, break policy and weights::
 
     bezetting plan forecast --queue general --from 2020-03-16 --days 14
     bezetting plan requirements --forecast 3
     bezetting plan schedule --from 2020-03-16 --weeks 2 --time-limit 60
     bezetting plan check --schedule 7
+    bezetting plan settings set --file cao.yaml
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from bezetting.cli._common import (
     progress_enabled,
     reports_errors,
 )
+from bezetting.cli.plan_settings import settings_app
 from bezetting.config import load_settings
 from bezetting.core.errors import InputError
 from bezetting.services.planning import (
@@ -223,7 +227,8 @@ def schedule_command(
         typer.Option(
             "--settings",
             help="YAML with shifts, rules, weights and breaks as in a problem file "
-            "(docs/schedule.md).",
+            "(docs/schedule.md); a rule or weight here wins over the stored one "
+            "('plan settings'), breaks here replace the stored break policy.",
         ),
     ] = None,
     organisation: OrgOption = None,
@@ -269,6 +274,9 @@ def check_command(
     raise typer.Exit(code=1 if violations else 0)
 
 
+plan_app.add_typer(settings_app)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``plan`` to the command line."""
+    """Add ``plan`` (with ``plan settings``) to the command line."""
     app.add_typer(plan_app)

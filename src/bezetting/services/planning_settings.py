@@ -204,7 +204,7 @@ def _rules(raw: dict[str, Any]) -> dict[str, Any]:
         DUTCH_RULES.with_overrides(**values)
     except InputError as exc:
         raise InputError(f"rules: {exc}") from None
-    return {**values, **({"name": name.strip()} if isinstance(name, str) else {})}
+    return {**({"name": name.strip()} if isinstance(name, str) else {}), **values}
 
 
 def _weights(raw: dict[str, Any]) -> dict[str, float]:

@@ -1,0 +1,106 @@
+"""``bezetting plan settings``: a collective agreement's values, stored from a YAML file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from bezetting.cli import app
+from bezetting.config import load_settings
+from bezetting.store import create_engine_for, ensure_schema, make_session_factory
+from tests.services.planning_world import build_world
+
+runner = CliRunner()
+
+CAO = """\
+rules:
+  name: CAO Contactcentra 2026
+  min_daily_rest_minutes: 600
+breaks: {part_minutes: 45, earliest_after_start_minutes: 150, latest_before_end_minutes: 150}
+weights: {wish_not_met: 60}
+"""
+
+
+@pytest.fixture(autouse=True)
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BEZETTING_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("BEZETTING_DATABASE_URL", raising=False)
+    monkeypatch.setenv("BEZETTING_ENV", "dev")
+    engine = create_engine_for(load_settings())
+    try:
+        ensure_schema(engine)
+        build_world(make_session_factory(engine))
+    finally:
+        engine.dispose()
+
+
+def test_a_planner_stores_a_collective_agreement_and_sees_what_differs_from_the_law(
+    tmp_path: Path,
+) -> None:
+    shown = runner.invoke(app, ["plan", "settings", "show"])
+    assert shown.exit_code == 0, shown.output
+    assert "rule pack 'Arbeidstijdenwet (NL)'; never changed" in shown.output
+    assert "every value is the default" in shown.output
+
+    cao = tmp_path / "cao.yaml"
+    cao.write_text(CAO, encoding="utf-8")
+    stored = runner.invoke(app, ["plan", "settings", "set", "--file", str(cao)])
+    assert stored.exit_code == 0, stored.output
+    assert "rule pack 'CAO Contactcentra 2026'" in stored.output
+    assert "by the command line" in stored.output
+    rows = [line.split("│") for line in stored.output.splitlines() if line.count("│") >= 5]
+    cells = [tuple(cell.strip() for cell in row[1:5]) for row in rows]
+    assert cells == [
+        ("rules", "min_daily_rest_minutes", "600", "660"),
+        ("breaks", "part_minutes", "45", "30"),
+        ("weights", "wish_not_met", "60", "30"),
+    ]
+    assert "ATW art. 5:3" in stored.output  # where the law's value comes from
+
+    # What is stored comes back as YAML that sets the same again.
+    as_yaml = runner.invoke(app, ["plan", "settings", "show", "--yaml"])
+    assert as_yaml.exit_code == 0, as_yaml.output
+    assert yaml.safe_load(as_yaml.output) == yaml.safe_load(CAO)
+
+    cleared = runner.invoke(app, ["plan", "settings", "clear"])
+    assert cleared.exit_code == 0, cleared.output
+    assert "every value is the default" in cleared.output
+    assert runner.invoke(app, ["plan", "settings", "show", "--yaml"]).output.strip() == "{}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("rules: {min_daily_rest_minutes: 10h}", "min_daily_rest_minutes must be a non-negative"),
+        ("rules: {daily_rest: 600}", "rules: unknown rule(s) ['daily_rest']"),
+        ("breaks: {part_minutes: 10}", "shorter than the rule pack's shortest break part"),
+        ("weights: {wish: 3}", "weights: unknown key(s) wish; known: under_coverage_per_slot"),
+        ("shifts: []", "shift shapes are not stored"),
+        ("rules: [", "is not valid YAML"),
+    ],
+)
+def test_a_bad_file_is_refused_naming_key_and_reason_and_changes_nothing(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    cao = tmp_path / "cao.yaml"
+    cao.write_text(CAO, encoding="utf-8")
+    assert runner.invoke(app, ["plan", "settings", "set", "--file", str(cao)]).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text + "\n", encoding="utf-8")
+    refused = runner.invoke(app, ["plan", "settings", "set", "--file", str(bad)])
+    assert refused.exit_code == 2
+    assert message in " ".join(refused.output.split())
+    after = runner.invoke(app, ["plan", "settings", "show", "--yaml"])
+    assert yaml.safe_load(after.output) == yaml.safe_load(CAO)
+
+
+def test_a_missing_file_and_an_unknown_organisation_are_clear_errors(tmp_path: Path) -> None:
+    missing = runner.invoke(app, ["plan", "settings", "set", "--file", str(tmp_path / "no.yaml")])
+    assert missing.exit_code == 2
+    assert "cannot read" in missing.output
+    unknown = runner.invoke(app, ["plan", "settings", "show", "--org", "nope"])
+    assert unknown.exit_code == 2
+    assert "nope" in unknown.output
