@@ -330,3 +330,43 @@ def test_nothing_sticks_out_on_a_phone(
         assert chart["x"] + chart["width"] <= card["x"] + card["width"]
         assert chart["width"] >= card["width"] - 2 * 16 - 2
     phone.close()
+
+
+def test_a_planner_changes_the_planning_settings_on_a_phone_with_htmx(
+    server: str, browser: sync_api.Browser, web_world: WebWorld
+) -> None:
+    phone = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _log_in(page, server, web_world.base.emails["planner"])
+    page.wait_for_url(f"{server}/planning")
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    settings = page.locator("#planning-settings")
+    settings.locator("summary").click()
+    assert page.evaluate(_STICKING_OUT) == []  # the open form fits the phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    settings.get_by_label("Naam van de regels (bijv. de cao)").fill("CAO Contactcentra 2026")
+    settings.get_by_label("Rust tussen diensten, minstens (minuten)", exact=True).fill("720")
+    settings.get_by_label("Verkorte rust tussen diensten, minstens (minuten)").fill("720")
+    settings.get_by_role("button", name="Planningsinstellingen opslaan").click()
+    saved = page.locator("#planning-settings [role=status]")
+    saved.wait_for(timeout=10_000)
+    assert saved.inner_text() == "De planningsinstellingen zijn opgeslagen."
+    changed = page.locator("#planning-settings tr.setting-changed")
+    assert changed.count() == 2
+    assert "Rust tussen diensten" in changed.first.inner_text()
+    assert "Regels: CAO Contactcentra 2026" in page.locator("#planning-settings").inner_text()
+    # The new-schedule form says what it goes by now.
+    assert page.locator("#schedule-rules").inner_text() == (
+        "Volgt: CAO Contactcentra 2026 · 2 waarden wijken af van de standaard"
+    )
+    _shot(page, "planner-settings-phone-nl")
+    page.locator("#planning-settings summary").click()
+    page.get_by_role("button", name="Terug naar de wet en de standaard").click()
+    page.locator("#planning-settings .settings-default").wait_for(timeout=10_000)
+    assert page.locator("#schedule-rules").inner_text() == "Volgt: de Arbeidstijdenwet"
+    assert navigations == []
+    assert errors == []
+    phone.close()

@@ -24,6 +24,7 @@ from datetime import date, datetime
 
 from bezetting.core.errors import BezettingError, InputError
 from bezetting.web.i18n import DEFAULT_LANGUAGE, LOCAL_ZONE, Formats, _n, translations
+from bezetting.web.setting_labels import SETTING_LABELS
 
 __all__ = [
     "BY_CODE",
@@ -90,6 +91,7 @@ FIXED = (
     _n("a day off needs a weekday or a date"),
     _n("give a weekday or a date, not both"),
     _n("you have this wish already"),
+    _n("only a planner or an admin changes the planning settings"),
 )
 """Service and page messages without figures, translated whole by the catalogue."""
 
@@ -299,6 +301,22 @@ PATTERNS = (
         r"window (?P<window>\d+) has begun; it can no longer be withdrawn",
         _n("this time has begun; it can no longer be withdrawn"),
     ),
+    _known(
+        r"rules: min_shortened_daily_rest_minutes exceeds min_daily_rest_minutes",
+        _n("the shortened rest between shifts is longer than the rest itself"),
+    ),
+    _known(
+        r"breaks: part_minutes (?P<part>\d+) is shorter than the rule pack's shortest break part "
+        r"\((?P<least>\d+) min\)",
+        _n(
+            "breaks are planned in parts of %(part)s minutes, shorter than the rules' shortest "
+            "part of a break (%(least)s minutes)"
+        ),
+    ),
+    _known(
+        r"rules: week_starts_on_weekday must be 0 \(Monday\) to 6 \(Sunday\), got (?P<day>-?\d+)",
+        _n("the week starts on a day from 0 (Monday) to 6 (Sunday), not %(day)s"),
+    ),
     _known(r"no wish (?P<wish>\d+) of yours", _n("no wish %(wish)s of yours")),
     _known(
         r"a (?P<kind>\w+) wish holds every day; give no weekday or date",
@@ -374,6 +392,7 @@ FIELDS = {
     "to": _n("To"),
     "weekday": _n("When"),
     "weight": _n("How much"),
+    **SETTING_LABELS,
 }
 """The labels of the form fields a :class:`FormError` may name, as the form shows them."""
 

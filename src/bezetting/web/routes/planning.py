@@ -1,5 +1,6 @@
 """The planner's page: coverage per queue and day (chart), schedules to publish, swaps to
-decide, forecast and schedule jobs to start, the jobs list, and pulse questions to open."""
+decide, forecast and schedule jobs to start, the jobs list, pulse questions to open, and the
+planning settings (a collective agreement's rules, breaks and weights) to see and change."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bezetting.core.errors import InputError
 from bezetting.jobs import UnknownJobError
 from bezetting.services.access import visible_agents, visible_queues
 from bezetting.services.overview import ScheduleSummary, queue_coverage, schedule_summaries
+from bezetting.services.planning_settings import planning_settings, set_planning_settings
 from bezetting.services.schedules import publish_schedule
 from bezetting.services.surveys import DEFAULT_SCALE, MAX_QUESTION_LENGTH, open_survey, surveys
 from bezetting.services.swaps import SwapStage, visible_swaps
@@ -21,8 +23,10 @@ from bezetting.web.charts import ChartLabels, coverage_legend, coverage_svg
 from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, Formats, _n, translations
+from bezetting.web.planning_settings import settings_from_form, settings_rows
 from bezetting.web.rendering import is_htmx, language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for
+from bezetting.web.setting_labels import RULE_PACK_NAME_FIELD
 from bezetting.web.swap_decisions import Refusals, decide_and_answer
 
 __all__ = ["router"]
@@ -103,6 +107,20 @@ def _page_values(
         **_swap_values(context, viewer, refused=refused),
         **_jobs_values(context, viewer),
         **_pulse_values(context, viewer, today=context.clock().astimezone(LOCAL_ZONE).date()),
+        **_settings_values(context, viewer),
+    }
+
+
+def _settings_values(context: AppContext, viewer: Viewer) -> dict[str, Any]:
+    """The organisation's planning settings: every value in force, and those that differ."""
+    settings = planning_settings(context.sessions, organisation_id=viewer.who.organisation_id)
+    rows = settings_rows(settings)
+    return {
+        "settings": settings,
+        "setting_rows": rows,
+        "settings_changed": [row for row in rows if row.changed],
+        "rule_pack_name_field": RULE_PACK_NAME_FIELD,
+        "stored_rule_pack_name": settings.rules.get("name", ""),
     }
 
 
@@ -234,6 +252,35 @@ def start_schedule(request: Request, context: Context, access: Planner) -> Respo
         params["name"] = name
     _submit(context, viewer, "schedule", params)
     return _jobs_answer(request, context, viewer)
+
+
+@router.post("/planning/settings")
+def change_settings(request: Request, context: Context, access: Planner) -> Response:
+    """Store the planning settings of the form (only what differs from the defaults), or with
+    ``reset`` go back to the law's values, the planning break policy and default weights."""
+    viewer, form = access
+    organisation_id = viewer.who.organisation_id
+    if form.get("reset") == "1":
+        wanted: dict[str, Any] = {}
+    else:
+        current = planning_settings(context.sessions, organisation_id=organisation_id)
+        wanted = settings_from_form(form, current)
+    set_planning_settings(
+        context.sessions,
+        organisation_id=organisation_id,
+        settings=wanted,
+        now=context.clock(),
+        by=viewer.who,
+    )
+    if not is_htmx(request):
+        return RedirectResponse("/planning#planning-settings", status_code=303)
+    return render(
+        request,
+        "_planning_settings.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values={**_settings_values(context, viewer), "saved": True},
+    )
 
 
 @router.post("/planning/jobs/{job_id}/cancel")

@@ -1,0 +1,215 @@
+"""The planning settings on the planning page: a planner sees what differs from the law and
+changes it; a bad value is named in the page's language and changes nothing; nobody else
+changes them."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from bezetting.core.schedule.rules import DUTCH_RULES
+from bezetting.services.planning_settings import (
+    OrganisationPlanningSettings,
+    planning_settings,
+    set_planning_settings,
+)
+from bezetting.web.planning_settings import settings_rows
+from bezetting.web.setting_labels import RULE_PACK_NAME_FIELD, SETTING_LABELS
+from tests.web.conftest import NOW, WebWorld, log_in
+
+EN = {"Accept-Language": "en"}
+NL = {"Accept-Language": "nl"}
+HTMX = {"HX-Request": "true"}
+
+
+def _stored(site: FastAPI, world: WebWorld) -> OrganisationPlanningSettings:
+    return planning_settings(
+        site.state.bezetting.sessions, organisation_id=world.base.organisation_id
+    )
+
+
+def _form(page: str) -> dict[str, str]:
+    """The settings form's fields with the values the page filled in."""
+    section = page[page.index('id="planning-settings"') :]
+    fields = dict(re.findall(r'<input type="number" name="(\w+)" value="([^"]*)"', section))
+    fields[RULE_PACK_NAME_FIELD] = html.unescape(
+        re.search(rf'name="{RULE_PACK_NAME_FIELD}" value="([^"]*)"', section).group(1)  # type: ignore[union-attr]
+    )
+    return fields
+
+
+def _changed_keys(page: str) -> list[str]:
+    return re.findall(r'class="setting-changed" data-key="(\w+)"', page)
+
+
+def test_every_setting_has_a_label_and_the_form_a_field_for_each(
+    browser_client: TestClient, web_world: WebWorld, site: FastAPI
+) -> None:
+    rows = settings_rows(_stored(site, web_world))
+    assert {row.key for row in rows} | {RULE_PACK_NAME_FIELD} == set(SETTING_LABELS)
+    log_in(browser_client, web_world, "planner")
+    page = browser_client.get("/planning?day=2020-03-17", headers=EN).text
+    fields = _form(page)
+    assert set(fields) == set(SETTING_LABELS)
+    assert fields["min_daily_rest_minutes"] == "660"
+    assert fields["part_minutes"] == "30"  # the planning lunch
+    assert fields["under_coverage_per_slot"] == "100"
+
+
+def test_the_planner_sees_that_every_value_is_the_default_in_english_and_dutch(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "planner")
+    page = browser_client.get("/planning?day=2020-03-17", headers=EN).text
+    assert "Planning settings" in page
+    assert "Rules: the Arbeidstijdenwet" in page
+    assert "never changed" in page
+    assert "Every value is the default" in page
+    assert "Goes by: the Arbeidstijdenwet" in page  # on the new-schedule form
+    dutch = html.unescape(browser_client.get("/planning?day=2020-03-17", headers=NL).text)
+    assert "Planningsinstellingen" in dutch
+    assert "Elke waarde is de standaard" in dutch
+    assert "Rust tussen diensten, minstens (minuten)" in dutch
+    assert "Volgt: de Arbeidstijdenwet" in dutch
+
+
+def test_the_planner_stores_a_collective_agreement_and_the_page_shows_what_differs(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "planner")
+    fields = _form(browser_client.get("/planning?day=2020-03-17", headers=EN).text)
+    fields.update(
+        {
+            RULE_PACK_NAME_FIELD: "CAO Contactcentra 2026",
+            "min_daily_rest_minutes": "720",
+            "min_shortened_daily_rest_minutes": "720",
+            "part_minutes": "45",
+            "wish_not_met": "60",
+        }
+    )
+    answer = browser_client.post(
+        "/planning/settings", data={**fields, "csrf_token": csrf}, headers={**HTMX, **NL}
+    )
+    assert answer.status_code == 200, answer.text
+    text = html.unescape(answer.text)
+    assert "De planningsinstellingen zijn opgeslagen." in text
+    assert "Regels: CAO Contactcentra 2026" in text
+    assert "door planner@example.nl" in text
+    assert _changed_keys(text) == [
+        "min_daily_rest_minutes",
+        "min_shortened_daily_rest_minutes",
+        "part_minutes",
+        "wish_not_met",
+    ]
+    stored = _stored(site, web_world)
+    assert dict(stored.rules) == {
+        "name": "CAO Contactcentra 2026",
+        "min_daily_rest_minutes": 720,
+        "min_shortened_daily_rest_minutes": 720,
+    }
+    # One break value changed: the whole policy is stored, so it reads back as shown.
+    assert dict(stored.breaks) == {
+        "part_minutes": 45,
+        "earliest_after_start_minutes": 150,
+        "latest_before_end_minutes": 150,
+    }
+    assert dict(stored.weights) == {"wish_not_met": 60.0}
+    assert stored.updated_by == "planner@example.nl"
+    page = html.unescape(browser_client.get("/planning?day=2020-03-17", headers=EN).text)
+    assert "Goes by: CAO Contactcentra 2026 · " in page
+    assert "4 values differ from the defaults" in page
+    # Saving the form as shown changes nothing.
+    again = browser_client.post(
+        "/planning/settings", data={**_form(page), "csrf_token": csrf}, headers=HTMX
+    )
+    assert again.status_code == 200
+    assert _stored(site, web_world).as_mapping() == stored.as_mapping()
+
+
+def test_back_to_the_law_and_the_defaults(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    set_planning_settings(
+        site.state.bezetting.sessions,
+        organisation_id=web_world.base.organisation_id,
+        settings={
+            "rules": {"min_daily_rest_minutes": 720, "min_shortened_daily_rest_minutes": 720}
+        },
+        now=NOW,
+    )
+    csrf = log_in(browser_client, web_world, "admin")
+    answer = browser_client.post(
+        "/planning/settings", data={"reset": "1", "csrf_token": csrf}, follow_redirects=False
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/planning#planning-settings"
+    stored = _stored(site, web_world)
+    assert stored.is_default
+    assert stored.rule_pack == DUTCH_RULES
+    assert stored.updated_by == "admin@example.nl"
+
+
+def test_a_bad_value_is_named_in_dutch_and_changes_nothing(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "planner")
+    fields = _form(browser_client.get("/planning?day=2020-03-17", headers=EN).text)
+    before = _stored(site, web_world)
+    cases: list[tuple[dict[str, Any], str]] = [
+        (
+            {"min_daily_rest_minutes": "11u"},
+            "Rust tussen diensten, minstens (minuten): '11u' is geen heel getal van 0 tot en "
+            "met 100000",
+        ),
+        (
+            {"wish_not_met": "veel"},
+            "Kosten van een niet vervulde wens: 'veel' is geen getal van 0 tot en met 100000",
+        ),
+        (
+            {"min_shortened_daily_rest_minutes": "700"},
+            "de verkorte rust tussen diensten is langer dan de rust zelf",
+        ),
+        (
+            {"part_minutes": "10"},
+            "pauzes worden gepland in delen van 10 minuten, korter dan het kortste pauzedeel van "
+            "de regels (15 minuten)",
+        ),
+        ({"week_starts_on_weekday": "7"}, "de week begint op een dag van 0 (maandag) tot en met"),
+    ]
+    for change, message in cases:
+        answer = browser_client.post(
+            "/planning/settings",
+            data={**fields, **change, "csrf_token": csrf},
+            headers={**HTMX, **NL},
+        )
+        assert answer.status_code == 422, change
+        assert answer.headers["HX-Retarget"] == "#flash"
+        assert message in html.unescape(answer.text), answer.text
+    assert _stored(site, web_world) == before
+
+
+def test_only_a_planner_or_an_admin_changes_the_settings(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    for who in ("agent", "team_lead", "client_viewer"):
+        browser_client.cookies.clear()
+        csrf = log_in(browser_client, web_world, who)
+        answer = browser_client.post(
+            "/planning/settings",
+            data={"min_daily_rest_minutes": "720", "csrf_token": csrf},
+            headers={**HTMX, **NL},
+        )
+        assert answer.status_code == 403
+    browser_client.cookies.clear()
+    log_in(browser_client, web_world, "planner")
+    forged = browser_client.post(
+        "/planning/settings",
+        data={"min_daily_rest_minutes": "720", "csrf_token": "forged"},
+        headers={**HTMX, **NL},
+    )
+    assert forged.status_code == 403
+    assert _stored(site, web_world).is_default
