@@ -237,6 +237,12 @@ RULES: dict[tuple[str, str], Rule] = {
         lambda w, r: Call(f"{V1}/surveys/{w.open_survey_id}/answer", {"value": 4}),
         notes="nobody reads single answers: there is no route for them",
     ),
+    ("GET", f"{V1}/planning-settings"): Rule(STAFF, lambda w, r: Call(f"{V1}/planning-settings")),
+    ("PUT", f"{V1}/planning-settings"): Rule(
+        ("admin", "planner"),
+        lambda w, r: Call(f"{V1}/planning-settings", {"weights": {"wish_not_met": 40}}),
+        notes="a team lead reads them (swaps are checked by them) but does not change them",
+    ),
     ("POST", f"{V1}/staffing"): Rule(
         PEOPLE,
         lambda w, r: Call(f"{V1}/staffing", {"volume": [250], "aht_seconds": [240]}),

@@ -127,6 +127,7 @@ def test_stored_settings_read_back_with_every_value_that_differs_from_the_defaul
         ({"rules": {"min_daily_rest_minutes": "12h"}}, "min_daily_rest_minutes must be a non-neg"),
         ({"rules": {"min_daily_rest_minutes": -1}}, "min_daily_rest_minutes must be a non-neg"),
         ({"rules": {"min_daily_rest_minutes": 400}}, "min_shortened_daily_rest_minutes exceeds"),
+        ({"rules": {"min_weekly_rest_minutes": 10**6}}, "min_weekly_rest_minutes must be at most"),
         ({"rules": {"name": ""}}, "rules: name must be a text"),
         ({"rules": [720]}, "rules must be a mapping"),
         ({"breaks": {"lunch": 45}}, "breaks: unknown key.*lunch"),

@@ -18,6 +18,7 @@ from bezetting.api.routers import (
     events,
     jobs,
     me,
+    planning_settings,
     queues,
     requests,
     schedules,
@@ -45,6 +46,7 @@ _ROUTERS = (
     jobs,
     queues,
     surveys,
+    planning_settings,
 )
 
 

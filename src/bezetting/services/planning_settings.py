@@ -72,6 +72,7 @@ SECTIONS = ("rules", "breaks", "weights")
 SETTINGS_ROLES = frozenset({Role.PLANNER, Role.ADMIN})
 """Who may change an organisation's planning settings."""
 
+_MAX_RULE = 100_000  # minutes (about ten weeks) or counts: above any rule of 52 weeks
 _MAX_WEIGHT = 100_000.0  # the solver scales weights to integers; far above any sensible cost
 _MAX_NAME = 200
 _CHECK_DAY = date(2020, 1, 6)  # any day: the check builds a one-day problem without agents
@@ -200,6 +201,9 @@ def _rules(raw: dict[str, Any]) -> dict[str, Any]:
     ):
         raise InputError(f"rules: name must be a text of 1 to {_MAX_NAME} characters, got {name!r}")
     values = {k: v for k, v in raw.items() if k != "name"}
+    for key, value in values.items():
+        if isinstance(value, int) and not isinstance(value, bool) and value > _MAX_RULE:
+            raise InputError(f"rules: {key} must be at most {_MAX_RULE}, got {value}")
     try:
         DUTCH_RULES.with_overrides(**values)
     except InputError as exc:
