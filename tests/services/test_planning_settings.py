@@ -6,10 +6,13 @@ the call still wins; bad settings are refused whole, naming the key and the reas
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bezetting.core.errors import InputError
 from bezetting.core.schedule import BreakPolicy, Rule, Weights
@@ -27,6 +30,7 @@ from bezetting.services.planning import (
 from bezetting.services.planning_settings import (
     PLANNING_BREAKS,
     SettingChange,
+    parse_planning_settings,
     planning_settings,
     set_planning_settings,
 )
@@ -156,6 +160,45 @@ def test_bad_settings_are_refused_naming_key_and_reason_and_the_old_ones_stay(
             now=NOW + timedelta(hours=1),
         )
     assert planning_settings(sessions, organisation_id=organisation_id) == before
+
+
+_KEYS = st.sampled_from(
+    [
+        "name",
+        "min_daily_rest_minutes",
+        "break_minutes",
+        "min_break_part_minutes",
+        "week_starts_on_weekday",
+        "part_minutes",
+        "earliest_after_start_minutes",
+        "wish_not_met",
+        "unfair_share",
+        "lunch",
+    ]
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**7), 10**7) | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["rules", "breaks", "weights", "shifts"]),
+        st.dictionaries(_KEYS, _JSON, max_size=4) | _JSON,
+        max_size=3,
+    )
+)
+def test_any_settings_either_parse_or_are_refused_as_bad_input(data: dict[str, Any]) -> None:
+    try:
+        parsed = parse_planning_settings(data)
+    except InputError:
+        return
+    # What parses holds only known weights, as numbers the objective can use.
+    assert set(parsed.weights) <= {f.name for f in dataclasses.fields(Weights)}
+    assert all(isinstance(v, float) for v in parsed.weights.values())
 
 
 def test_only_a_planner_or_an_admin_of_the_organisation_changes_the_settings(
