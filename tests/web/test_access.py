@@ -137,6 +137,9 @@ PAGES: dict[tuple[str, str], Rule] = {
         lambda w: "/planning/surveys",
         {"question": "How was your week?", "first_day": "2020-03-16", "last_day": "2020-03-20"},
     ),
+    ("POST", "/planning/settings"): Rule(
+        "POST", ("admin", "planner"), lambda w: "/planning/settings", {"reset": "1"}
+    ),
     ("GET", "/client"): Rule("GET", ("client_viewer",), lambda w: "/client"),
     ("GET", "/admin/users"): Rule("GET", ("admin",), lambda w: "/admin/users"),
 }
