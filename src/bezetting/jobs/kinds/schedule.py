@@ -10,6 +10,9 @@ Params (JSON)::
       "name": "week 12-13"           # optional name of the draft
     }
 
+The organisation's planning settings (rule overrides, break policy, weights; see
+docs/planning.md) apply, as for ``bezetting plan schedule``.
+
 Result: ``{"schedule_id", "version", "status", "solver_status", "objective", "bound",
 "shifts", "agents", "skipped_agents", "queues", "shortfall_agent_slots", "shortfall_hours",
 "wishes_met", "wishes_total", "violations", "wall_seconds"}``; the schedule is stored as a
