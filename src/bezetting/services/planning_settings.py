@@ -47,8 +47,8 @@ __all__ = [
     "PLANNING_BREAKS",
     "SECTIONS",
     "SETTINGS_ROLES",
-    "EffectiveSections",
     "OrganisationPlanningSettings",
+    "PlanningSections",
     "SettingChange",
     "effective_sections",
     "parse_planning_settings",
@@ -97,8 +97,9 @@ class SettingChange:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EffectiveSections:
-    """The problem-file sections planning on the database reads (defaults filled in)."""
+class PlanningSections:
+    """The three sections as a problem file writes them: stored or parsed ones (empty: the
+    default), or what planning reads (:func:`effective_sections`, defaults filled in)."""
 
     rules: Mapping[str, Any]
     breaks: Mapping[str, int]
@@ -231,7 +232,7 @@ def _weights(raw: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def parse_planning_settings(data: Any) -> EffectiveSections:
+def parse_planning_settings(data: Any) -> PlanningSections:
     """Check planning settings as a whole and return their sections (empty: the default).
 
     Uses the core's readers (the rule pack's overrides, the problem file's break policy, and
@@ -268,7 +269,7 @@ def parse_planning_settings(data: Any) -> EffectiveSections:
             "breaks": breaks or dict(PLANNING_BREAKS),
         }
     )
-    return EffectiveSections(rules=rules, breaks=breaks, weights=weights)
+    return PlanningSections(rules=rules, breaks=breaks, weights=weights)
 
 
 def effective_sections(
@@ -277,7 +278,7 @@ def effective_sections(
     rules: Mapping[str, Any] | None = None,
     weights: Mapping[str, Any] | None = None,
     breaks: Mapping[str, Any] | None = None,
-) -> EffectiveSections:
+) -> PlanningSections:
     """The sections planning reads: a caller's rule or weight over the stored one over the
     default; a caller's break policy instead of the stored one, which is instead of
     :data:`PLANNING_BREAKS`."""
@@ -287,7 +288,7 @@ def effective_sections(
         chosen_breaks = stored.breaks
     else:
         chosen_breaks = PLANNING_BREAKS
-    return EffectiveSections(
+    return PlanningSections(
         rules={**stored.rules, **(rules or {})},
         breaks=dict(chosen_breaks),
         weights={**stored.weights, **(weights or {})},
@@ -300,9 +301,9 @@ def read_planning_settings(session: Session, organisation_id: int) -> Organisati
         raise InputError(f"no organisation with id {organisation_id}")
     row = session.get(PlanningSettings, organisation_id)
     stored = (
-        EffectiveSections(rules={}, breaks={}, weights={})
+        PlanningSections(rules={}, breaks={}, weights={})
         if row is None
-        else EffectiveSections(rules=row.rules, breaks=row.breaks, weights=row.weights)
+        else PlanningSections(rules=row.rules, breaks=row.breaks, weights=row.weights)
     )
     who = None
     if row is not None and row.updated_by_user_id is not None:
@@ -312,7 +313,7 @@ def read_planning_settings(session: Session, organisation_id: int) -> Organisati
 
 
 def _settings(
-    stored: EffectiveSections, *, updated_at: datetime | None, updated_by: str | None
+    stored: PlanningSections, *, updated_at: datetime | None, updated_by: str | None
 ) -> OrganisationPlanningSettings:
     rules = dict(stored.rules)
     name = rules.pop("name", None)
