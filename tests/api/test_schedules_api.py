@@ -52,8 +52,25 @@ def test_a_planner_lists_the_organisations_schedules_with_their_versions(
         "version": world.draft_version,
         "shift_count": 1,
         "published_at": None,
+        "built_with": None,  # made by hand: no planning settings recorded
+        "built_as_now": None,
     }
     assert client.get("/api/v1/schedules", headers=bearer(world, "team_lead")).status_code == 403
+
+
+def test_a_built_schedule_lists_the_planning_settings_it_went_by(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    context: AppContext = app.state.bezetting
+    cao = {"rules": {"name": "CAO", "min_daily_rest_minutes": 720}, "breaks": {}, "weights": {}}
+    ref = create_schedule(
+        context.sessions, name="built", period_start=world.shift_start.date(),
+        period_end=world.shift_start.date(), now=NOW, organisation="gemeente", built_with=cao,
+    )  # fmt: skip
+    listed = client.get("/api/v1/schedules", headers=bearer(world, "planner")).json()
+    (built,) = [s for s in listed if s["id"] == ref.id]
+    assert built["built_with"] == cao
+    assert built["built_as_now"] is False  # nothing is stored: the law is in force
 
 
 def test_publishing_a_draft_shows_its_shifts_to_the_agent(client: TestClient, world: World) -> None:

@@ -50,6 +50,22 @@ def test_a_planner_forecasts_staffs_schedules_and_checks_from_the_command_line()
     result = runner.invoke(app, ["plan", "check", "--schedule", found.group(1)])
     assert result.exit_code == 0, result.output
     assert "0 violation(s)" in result.output
+    assert "other planning settings" not in result.output
+
+
+def test_checking_says_when_the_schedule_was_built_by_other_settings(tmp_path: Path) -> None:
+    for command in (
+        ["plan", "forecast", "--queue", "general", "--from", "2020-03-16", "--days", "7"],
+        ["plan", "requirements", "--forecast", "1"],
+        ["plan", "schedule", "--from", "2020-03-16", "--weeks", "1", "--time-limit", "5"],
+    ):
+        assert runner.invoke(app, command).exit_code == 0
+    cao = tmp_path / "cao.yaml"
+    cao.write_text("rules:\n  name: CAO Klantcontact\n  min_daily_rest_minutes: 720\n")
+    result = runner.invoke(app, ["plan", "settings", "set", "--file", str(cao)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["plan", "check", "--schedule", "1"])
+    assert "Schedule 1 was built by other planning settings than those stored now" in result.output
 
 
 def test_unknown_queue_and_forecast_are_clear_errors() -> None:

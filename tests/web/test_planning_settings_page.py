@@ -13,10 +13,13 @@ from fastapi.testclient import TestClient
 
 from bezetting.core.schedule.rules import DUTCH_RULES
 from bezetting.services.planning_settings import (
+    PLANNING_BREAKS,
     OrganisationPlanningSettings,
     planning_settings,
     set_planning_settings,
 )
+from bezetting.store import transaction
+from bezetting.store.models import Schedule
 from bezetting.web.planning_settings import settings_rows
 from bezetting.web.setting_labels import RULE_PACK_NAME_FIELD, SETTING_LABELS
 from tests.web.conftest import NOW, WebWorld, log_in
@@ -213,3 +216,47 @@ def test_only_a_planner_or_an_admin_changes_the_settings(
     )
     assert forged.status_code == 403
     assert _stored(site, web_world).is_default
+
+
+def _schedule_row(page: str, schedule_id: int) -> str:
+    row = re.search(rf'<tr id="schedule-{schedule_id}">(.*?)</tr>', page, re.S)
+    assert row is not None, f"no row for schedule {schedule_id}"
+    return " ".join(html.unescape(row.group(1)).split())
+
+
+def test_each_schedule_says_which_rules_it_was_built_by_and_whether_they_still_hold(
+    browser_client: TestClient, web_world: WebWorld, site: FastAPI
+) -> None:
+    sessions = site.state.bezetting.sessions
+    with transaction(sessions, writes=True) as session:
+        draft = session.get(Schedule, web_world.draft_schedule_id)
+        assert draft is not None
+        draft.built_with = {
+            "rules": {"name": "CAO Klantcontact", "min_daily_rest_minutes": 720},
+            "breaks": dict(PLANNING_BREAKS),
+            "weights": {},
+        }
+    log_in(browser_client, web_world, "planner")
+    page = browser_client.get("/planning?day=2020-03-17", headers=EN).text
+    assert "<th>Rules</th>" in page
+    row = _schedule_row(page, web_world.draft_schedule_id)
+    assert "CAO Klantcontact" in row
+    assert "not the planning settings in force now" in row  # nothing is stored: the law
+    others = re.findall(r'<tr id="schedule-(\d+)">', page)
+    assert len(others) > 1
+    for other in others:
+        if int(other) != web_world.draft_schedule_id:
+            assert "not recorded" in _schedule_row(page, int(other))  # made by hand
+
+    set_planning_settings(
+        sessions,
+        organisation_id=web_world.base.organisation_id,
+        settings={"rules": {"name": "CAO Klantcontact", "min_daily_rest_minutes": 720}},
+        now=NOW,
+    )
+    page = browser_client.get("/planning?day=2020-03-17", headers=EN).text
+    row = _schedule_row(page, web_world.draft_schedule_id)
+    assert "CAO Klantcontact" in row
+    assert "in force now" not in row
+    dutch = browser_client.get("/planning?day=2020-03-17", headers=NL).text
+    assert "<th>Regels</th>" in dutch

@@ -44,6 +44,7 @@ from bezetting.services.planning import (
     compute_requirements,
     planning_target,
     run_forecast,
+    schedule_settings,
     validate_schedule,
 )
 from bezetting.store import SessionFactory, create_engine_for, ensure_schema, make_session_factory
@@ -264,6 +265,17 @@ def check_command(
     console = console_for()
     with reports_errors(), _database() as sessions:
         violations = validate_schedule(sessions, schedule_id=schedule)
+        settings = schedule_settings(sessions, schedule_id=schedule)
+    if settings.changed_since:
+        built = settings.built_with.rules.get("name") if settings.built_with else None
+        console.print(
+            f"Schedule {schedule} was built by other planning settings"
+            + (f" ({built})" if built else "")
+            + " than those stored now; it is checked by those stored now "
+            "(bezetting plan settings show).",
+            highlight=False,
+            soft_wrap=True,
+        )
     for v in violations:
         console.print(
             f"{v.agent_id}\t{v.rule.value}\t{v.at.isoformat()}\t{v.message}",

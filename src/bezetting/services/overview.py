@@ -36,6 +36,11 @@ from bezetting.services.access import (
     visible_queues,
 )
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
+from bezetting.services.planning_settings import (
+    PlanningSections,
+    effective_sections,
+    read_planning_settings,
+)
 from bezetting.services.requests import RequestView, decide_request
 from bezetting.services.users import Principal
 from bezetting.store import Session, SessionFactory, transaction
@@ -165,7 +170,9 @@ class CoverageDay:
 
 @dataclass(frozen=True, kw_only=True)
 class ScheduleSummary:
-    """A schedule in a list: status, version (to publish with) and size."""
+    """A schedule in a list: status, version (to publish with), size, and the planning
+    settings it was built by (None for one made by hand) and whether those are the ones in
+    force now (``built_as_now``; None when nothing was recorded)."""
 
     id: int
     name: str
@@ -175,6 +182,8 @@ class ScheduleSummary:
     version: int
     shift_count: int
     published_at: datetime | None
+    built_with: PlanningSections | None = None
+    built_as_now: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -561,6 +570,12 @@ def schedule_summaries(sessions: SessionFactory, who: Principal) -> list[Schedul
             Shift.schedule_id.in_([s.id for s in schedules])
         ):
             counts[schedule_id] = counts.get(schedule_id, 0) + 1
+        now_in_force = effective_sections(read_planning_settings(session, who.organisation_id))
+        built = {
+            s.id: PlanningSections.from_mapping(s.built_with)
+            for s in schedules
+            if s.built_with is not None
+        }
         return [
             ScheduleSummary(
                 id=s.id,
@@ -571,6 +586,8 @@ def schedule_summaries(sessions: SessionFactory, who: Principal) -> list[Schedul
                 version=s.version,
                 shift_count=counts.get(s.id, 0),
                 published_at=s.published_at,
+                built_with=built.get(s.id),
+                built_as_now=built[s.id] == now_in_force if s.id in built else None,
             )
             for s in schedules
         ]

@@ -27,7 +27,13 @@ from bezetting.services.forecasting import MIN_HISTORY_DAYS, ForecastRef, run_fo
 from bezetting.services.organisations import resolve_organisation
 from bezetting.services.requirements import RequirementRef, compute_requirements
 from bezetting.services.schedule_problem import PlanningProblem, planning_problem
-from bezetting.services.scheduling import BuiltSchedule, build_schedule, validate_schedule
+from bezetting.services.scheduling import (
+    BuiltSchedule,
+    ScheduleSettings,
+    build_schedule,
+    schedule_settings,
+    validate_schedule,
+)
 from bezetting.store import SessionFactory, queries, transaction
 
 __all__ = [
@@ -37,11 +43,13 @@ __all__ = [
     "PlanningProblem",
     "PlanningTarget",
     "RequirementRef",
+    "ScheduleSettings",
     "build_schedule",
     "compute_requirements",
     "planning_problem",
     "planning_target",
     "run_forecast",
+    "schedule_settings",
     "validate_schedule",
 ]
 

@@ -105,6 +105,23 @@ class PlanningSections:
     breaks: Mapping[str, int]
     weights: Mapping[str, float]
 
+    def as_mapping(self) -> dict[str, dict[str, Any]]:
+        """The three sections as plain dicts (for a JSON column or a problem file)."""
+        return {
+            "rules": dict(self.rules),
+            "breaks": dict(self.breaks),
+            "weights": dict(self.weights),
+        }
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> PlanningSections:
+        """The sections :meth:`as_mapping` wrote (a missing one is empty)."""
+        return cls(
+            rules=dict(data.get("rules") or {}),
+            breaks=dict(data.get("breaks") or {}),
+            weights=dict(data.get("weights") or {}),
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class OrganisationPlanningSettings:

@@ -40,6 +40,7 @@ from bezetting.core.schedule.files import problem_from_mapping
 from bezetting.services._opening import queue_opening_hours
 from bezetting.services.planning_settings import (
     PLANNING_BREAKS,
+    PlanningSections,
     effective_sections,
     read_planning_settings,
 )
@@ -87,6 +88,8 @@ class PlanningProblem:
         locations: stored agent id -> where they work.
         skipped_agents: employee numbers of active agents who serve no group in the period.
         queues: codes of the queues whose requirements are in the demand.
+        settings: the planning settings the problem goes by (the caller's over the stored
+            ones), as a problem file writes them: what a built schedule records.
     """
 
     problem: Problem
@@ -95,6 +98,7 @@ class PlanningProblem:
     locations: Mapping[int, Location]
     skipped_agents: tuple[str, ...]
     queues: tuple[str, ...]
+    settings: PlanningSections
 
 
 def _local(day: date, minute: int, timezone: str) -> datetime:
@@ -315,6 +319,7 @@ def read_planning_problem(
         locations=locations,
         skipped_agents=tuple(skipped),
         queues=tuple(q.code for q in used),
+        settings=chosen,
     )
 
 

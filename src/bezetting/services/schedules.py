@@ -16,10 +16,11 @@ pending ones are cancelled), and what has started stays.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bezetting.core.errors import ConflictError, InputError
@@ -96,9 +97,11 @@ def create_schedule(
     now: datetime,
     organisation: str | None = None,
     shifts: Sequence[ShiftPlan] = (),
+    built_with: Mapping[str, Any] | None = None,
 ) -> ScheduleRef:
     """A new draft schedule at version 1: empty, or born with ``shifts`` (a built schedule
-    is stored whole in one transaction, so nobody sees it half-saved).
+    is stored whole in one transaction, so nobody sees it half-saved). ``built_with``: the
+    planning settings an optimiser went by (None for one made by hand).
 
     Raises:
         InputError: the period is reversed, or a shift is invalid (see
@@ -118,6 +121,7 @@ def create_schedule(
             status=ScheduleStatus.DRAFT,
             created_at=now,
             updated_at=now,
+            built_with=None if built_with is None else dict(built_with),
             shifts=[_shift_row(plan) for plan in shifts],
         )
         session.add(schedule)

@@ -21,6 +21,11 @@ from bezetting.core.schedule import Progress as SolveProgress
 from bezetting.core.schedule import Schedule as CoreSchedule
 from bezetting.core.schedule import ScheduleResult, SolveParameters, Violation, solve, validate
 from bezetting.core.schedule import Shift as CoreShift
+from bezetting.services.planning_settings import (
+    PlanningSections,
+    effective_sections,
+    read_planning_settings,
+)
 from bezetting.services.schedule_problem import (
     PlanningProblem,
     planning_problem,
@@ -31,7 +36,13 @@ from bezetting.store import SessionFactory, queries, transaction
 from bezetting.store.enums import ActivityKind, ScheduleStatus
 from bezetting.store.models import Organisation, Schedule
 
-__all__ = ["BuiltSchedule", "build_schedule", "validate_schedule"]
+__all__ = [
+    "BuiltSchedule",
+    "ScheduleSettings",
+    "build_schedule",
+    "schedule_settings",
+    "validate_schedule",
+]
 
 ProgressCallback = Callable[[float, str], None]
 
@@ -169,6 +180,7 @@ def build_schedule(
         now=now,
         organisation=code,
         shifts=_shift_plans(planning, result),
+        built_with=planning.settings.as_mapping(),
     )
     report(1.0, f"schedule {ref.id} saved as a draft")
     slot_hours = planning.problem.horizon.slot_minutes / 60
@@ -240,3 +252,35 @@ def validate_schedule(sessions: SessionFactory, *, schedule_id: int) -> tuple[Vi
             )
         )
     return validate(planning.problem, core)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleSettings:
+    """The planning settings a stored schedule was built by (None: made by hand, or built
+    before schedules recorded them) and those in force now, by which it is checked."""
+
+    built_with: PlanningSections | None
+    in_force: PlanningSections
+
+    @property
+    def changed_since(self) -> bool:
+        """True when the schedule was built by other settings than those in force now."""
+        return self.built_with is not None and self.built_with != self.in_force
+
+
+def schedule_settings(sessions: SessionFactory, *, schedule_id: int) -> ScheduleSettings:
+    """What :class:`ScheduleSettings` says of the stored schedule ``schedule_id``.
+
+    Raises:
+        InputError: unknown schedule.
+    """
+    with transaction(sessions) as session:
+        schedule = session.get(Schedule, schedule_id)
+        if schedule is None:
+            raise InputError(f"no schedule with id {schedule_id}")
+        in_force = effective_sections(read_planning_settings(session, schedule.organisation_id))
+        built = schedule.built_with
+        return ScheduleSettings(
+            built_with=None if built is None else PlanningSections.from_mapping(built),
+            in_force=in_force,
+        )

@@ -106,6 +106,10 @@ class Schedule(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     published_at: Mapped[datetime | None]
+    built_with: Mapped[dict[str, Any] | None]
+    """The planning settings the optimiser went by (``rules``, ``breaks``, ``weights`` as a
+    problem file writes them); NULL for a schedule made by hand or built before migration
+    0007. Kept so a draft still says which rules it was built by after the settings change."""
 
     shifts: Mapped[list[Shift]] = relationship(
         back_populates="schedule", cascade="all, delete-orphan", order_by="Shift.starts_at"
