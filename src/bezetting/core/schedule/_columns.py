@@ -609,12 +609,36 @@ def _schedule_of(
         for _ in range(int(values[f])):
             if free:
                 group_of[(free.pop(), t)] = g
+    _label_the_rest(ctx, working, group_of)
     return GreedySchedule(
         chosen=tuple(chosen),
         break_starts=tuple(break_starts),
         shifts=tuple(assemble_shifts(prob, grid, picked, on_break, group_of)),
         complete=True,
     )
+
+
+def _label_the_rest(
+    ctx: ModelContext,
+    working: dict[tuple[frozenset[str], int], list[int]],
+    group_of: dict[tuple[int, int], str],
+) -> None:
+    """Working agents the flows left without a group (those on a week of the start, whose
+    work the master did not plan) take an open group of theirs still short at the slot, the
+    shortest first; where none is short they stay idle (no coverage, no over-coverage)."""
+    prob, grid = ctx.problem, ctx.grid
+    opened = open_slots(prob, grid)
+    short = {d.skill_group: np.asarray(d.required, dtype=np.int64).copy() for d in prob.demand}
+    for (_, t), g in group_of.items():
+        if g in short:
+            short[g][t] -= 1
+    for (skills, t), rest in working.items():
+        for a in rest:
+            open_short = [g for g in sorted(skills) if g in short and g in opened and opened[g][t]]
+            best = max(open_short, key=lambda g: short[g][t], default=None)
+            if best is not None and short[best][t] > 0:
+                group_of[(a, t)] = best
+                short[best][t] -= 1
 
 
 def _round(

@@ -10,8 +10,14 @@ Here the sets are formed as if nobody had worked before the week (:func:`seam_co
 as big as in week 1. The weeks that the whole master chooses for a set are then shared out
 to its members by a matching (:class:`SeamMatching`) in which a member may take a week only
 when that week is legal after the member's own earlier work: daily rest across the boundary,
-weekly rest, night series, the 4- and 16-week averages, free Sundays. The validator decides
-that (the single definition of legal), on the member's earlier work and the week. A member
+weekly rest, night series, the 4- and 16-week averages, free Sundays. Two judges decide
+that, on the member's earlier work and the week: the validator (the single definition of
+legal) and the search's own rules for that member (``PRICING_RULES``, the model's builders).
+The builders are stricter at a seam: the 72-h weekly-rest alternative counts rest only up
+to the end of the part, so that a later part cannot undo it, where the validator counts the
+unplanned days after it as rest. A week only the validator accepts is a week the search
+cannot keep (measured at 200 agents, week 2: 26 such members, and 29,762 after 45 s of
+search against 24,159 for the same start with no earlier work), so both must accept. A member
 left without a legal week keeps its week of the start schedule (the greedy week), which is
 legal for it; each agent's rules concern its own shifts only, so the mix is legal too, and
 the caller validates the whole schedule once more before using it.
@@ -27,10 +33,11 @@ import dataclasses
 from collections.abc import Callable
 
 import numpy as np
+from ortools.sat.python import cp_model
 from scipy.optimize import linear_sum_assignment
 
 from bezetting.core.schedule._candidates import build_candidates
-from bezetting.core.schedule._columns import Week, column_generation_bound
+from bezetting.core.schedule._columns import PRICING_RULES, Week, column_generation_bound
 from bezetting.core.schedule.builders import ModelContext
 from bezetting.core.schedule.explain import is_weekend
 from bezetting.core.schedule.greedy import GreedySchedule, assemble_shifts
@@ -74,6 +81,7 @@ class SeamMatching:
     def __init__(self, ctx: ModelContext, fresh: ModelContext) -> None:
         self.ctx, self.fresh = ctx, fresh
         self._legal: dict[tuple[int, Week], bool] = {}
+        self._own: dict[int, ModelContext] = {}  # each member's own rules, built once
         grid = ctx.grid
         self._weekends_before = []
         for agent in ctx.problem.agents:
@@ -86,22 +94,54 @@ class SeamMatching:
             self._weekends_before.append(count * 2400 / target if target > 0 else 0.0)
 
     def legal(self, a: int, week: Week) -> bool:
-        """Whether agent ``a`` may work ``week`` after its own earlier work (the validator)."""
+        """Whether agent ``a`` may work ``week`` after its own earlier work: the validator and
+        the search's own rules for ``a`` both accept it."""
         key = (a, week)
         if key not in self._legal:
-            prob, grid = self.ctx.problem, self.ctx.grid
-            alone = dataclasses.replace(prob, agents=(prob.agents[a],))
-            step = grid.slot_minutes
-            picked = []
-            on_break: set[tuple[int, int]] = set()
-            for i, starts in week:
-                c = self.fresh.candidates[a][i]
-                picked.append((0, c))
-                for t, minutes in zip(starts, c.break_parts, strict=True):
-                    on_break.update((0, u) for u in range(t, t + -(-minutes // step)))
-            shifts = assemble_shifts(alone, grid, picked, on_break, {})
-            self._legal[key] = not validate(alone, Schedule(tuple(shifts)))
+            self._legal[key] = self._validated(a, week) and self._in_own_rules(a, week)
         return self._legal[key]
+
+    def _validated(self, a: int, week: Week) -> bool:
+        prob, grid = self.ctx.problem, self.ctx.grid
+        alone = dataclasses.replace(prob, agents=(prob.agents[a],))
+        step = grid.slot_minutes
+        picked = []
+        on_break: set[tuple[int, int]] = set()
+        for i, starts in week:
+            c = self.fresh.candidates[a][i]
+            picked.append((0, c))
+            for t, minutes in zip(starts, c.break_parts, strict=True):
+                on_break.update((0, u) for u in range(t, t + -(-minutes // step)))
+        shifts = assemble_shifts(alone, grid, picked, on_break, {})
+        return not validate(alone, Schedule(tuple(shifts)))
+
+    def _in_own_rules(self, a: int, week: Week) -> bool:
+        """The week's shifts fixed in ``a``'s own rules with its earlier work (breaks aside:
+        the validator has placed them)."""
+        if a not in self._own:
+            prob = self.ctx.problem
+            alone = dataclasses.replace(prob, agents=(prob.agents[a],))
+            own = ModelContext(alone, self.ctx.grid, [self.ctx.candidates[a]])
+            for build in PRICING_RULES:
+                build(own)
+            self._own[a] = own
+        own = self._own[a]
+        index = {(c.first, c.last): i for i, c in enumerate(own.candidates[0])}
+        spans = [
+            (self.fresh.candidates[a][i].first, self.fresh.candidates[a][i].last) for i, _ in week
+        ]
+        if any(span not in index for span in spans):
+            return False  # a shift over its earlier work
+        chosen = {index[span] for span in spans}
+        m = own.model
+        m.clear_hints()  # type: ignore[no-untyped-call]
+        for i, var in enumerate(own.x[0]):
+            m.add_hint(var, i in chosen)
+        solver = cp_model.CpSolver()
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 5.0
+        return solver.solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
     def __call__(self, members: list[int], weeks: list[Week]) -> dict[int, Week]:
         """Agent -> week for as many members as a legal week can be found for."""
