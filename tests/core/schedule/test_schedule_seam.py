@@ -24,7 +24,7 @@ from bezetting.core.schedule import (
     solve,
 )
 from bezetting.core.schedule._candidates import build_candidates
-from bezetting.core.schedule._columns import Week, agents_per_alike_set
+from bezetting.core.schedule._columns import Week, _label_the_rest, agents_per_alike_set
 from bezetting.core.schedule._seam import SeamMatching, seam_context, whole_weeks_across_seam
 from bezetting.core.schedule.builders import ModelContext
 from bezetting.core.schedule.greedy import greedy_schedule
@@ -157,3 +157,19 @@ def test_a_week_by_week_solve_prices_week_two_across_the_seam_and_stays_legal(
     assert result.violations == ()
     assert all(w.met for w in result.wishes)
     assert SolveParameters().seam_matching
+
+
+def test_work_the_flows_did_not_plan_takes_a_group_only_where_it_is_short() -> None:
+    # Ann keeps her start week (the master planned no work of hers): Monday 06:00-11:00,
+    # where one agent is needed until 08:00 and Bob's flow covers one until 07:00. She takes
+    # voice 07:00-08:00 only; elsewhere her work would be over-coverage, so it stays idle.
+    req = np.zeros(2 * 96, dtype=np.int64)
+    req[4 * 6 : 4 * 8] = 1
+    prob = _part(req)
+    ctx, _ = _contexts(prob)
+    group_of = {(1, t): "voice" for t in range(4 * 6, 4 * 7)}
+    working = {(frozenset({"voice"}), t): [0] for t in range(4 * 6, 4 * 11)}
+    _label_the_rest(ctx, working, group_of)
+    assert {t for (a, t), g in group_of.items() if a == 0 and g == "voice"} == set(
+        range(4 * 7, 4 * 8)
+    )
