@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import json
 import os
 import shutil
@@ -297,6 +298,13 @@ def main() -> None:
         "auto: where agents average 5 or more a set of alike ones)",
     )
     parser.add_argument(
+        "--seam-matching",
+        choices=("on", "off"),
+        default="on",
+        help="weeks 2+: whole weeks priced for agents alike but for their earlier work, shared "
+        "out where legal after it (SolveParameters.seam_matching)",
+    )
+    parser.add_argument(
         "--compare-old", action="store_true", help="also run CP-SAT alone on the same problem"
     )
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
@@ -439,12 +447,15 @@ def run(
 ) -> ScheduleResult:
     first: list[float] = []
     whole: list[float] = []
+    done: dict[int, float] = {}  # parts done -> objective so far (the first report of each)
 
     def progress(p: Progress) -> None:
         if not first:
             first.append(p.elapsed_seconds)
         if p.whole and not whole:
             whole.append(p.elapsed_seconds)
+        if p.part >= 1 and p.part not in done:
+            done[p.part] = p.objective
 
     result = solve(
         problem,
@@ -456,12 +467,13 @@ def run(
             neighbourhood_agents=args.lns,
             agent_search=not args.no_agent_search,
             column_start={"auto": None, "on": True, "off": False}[args.column_start],
+            seam_matching=args.seam_matching == "on",
         ),
         on_progress=progress,
     )
     under = result.penalty_total("under_coverage")
     shares = [f.weekends_per_fte for f in result.fairness] or [float("nan")]
-    print(f"--- {label}")
+    print(f"--- {label}; load {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")
     print(
         f"first schedule (first part) after {first[0] if first else float('nan'):.1f} s; "
         f"first legal schedule of the whole horizon after "
@@ -476,6 +488,10 @@ def run(
         f"under-coverage {result.under_coverage_slots} agent-slots "
         f"of {int(result.coverage.required.sum())} required (cost {under:.0f})"
     )
+    if result.decomposed and len(done) == result.parts:
+        so_far = [0.0] + [done[k] for k in range(1, result.parts + 1)]
+        weeks = [f"{b - a:.0f}" for a, b in itertools.pairwise(so_far)]
+        print(f"per part (week): {', '.join(weeks)}")
     print(f"wish hit rate {100 * result.wish_hit_rate:.1f}% of {len(result.wishes)}")
     print(f"weekend shifts per FTE: min {min(shares):.2f} max {max(shares):.2f}")
     print(f"rule violations {len(result.violations)}")

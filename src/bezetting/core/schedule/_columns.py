@@ -49,7 +49,14 @@ from bezetting.core.schedule.builders import COST_SCALE, ModelContext
 from bezetting.core.schedule.greedy import GreedySchedule, assemble_shifts
 from bezetting.core.schedule.problem import MaxDaysPerWeekWish, open_slots
 
-__all__ = ["PRICING_RULES", "ColumnBound", "Iteration", "column_generation_bound"]
+__all__ = [
+    "PRICING_RULES",
+    "Assign",
+    "ColumnBound",
+    "Iteration",
+    "Week",
+    "column_generation_bound",
+]
 
 # One agent's hard rules in the model and its contract deviation (the week's own cost): the
 # search's own rules less the wishes (costs >= 0, dropped). Breaks are placed per shift by
@@ -60,6 +67,19 @@ PRICING_RULES = tuple(build for build in OWN_RULES if build is not builders.add_
 # week (at most half a unit per shift) is taken off the pricing bound, so it stays valid.
 _VALUE_SCALE = 16
 _FORBIDDEN = -(10**12)  # a shift whose breaks fit nowhere (fixed events): never worth it
+
+
+# A whole week of one agent: (candidate index, break part starts) per shift. The indices are
+# into the candidates of its set's agents (alike agents have the same candidates).
+Week = tuple[tuple[int, tuple[int, ...]], ...]
+# Who of a set's agents takes which of the whole weeks chosen for the set (as many weeks as
+# agents): agent index -> week; an agent left out keeps its week of the start schedule.
+Assign = Callable[[list[int], list[Week]], dict[int, Week]]
+
+
+def in_turn(members: list[int], weeks: list[Week]) -> dict[int, Week]:
+    """The set's agents take its weeks in order: they are interchangeable."""
+    return dict(zip(members, weeks, strict=True))
 
 
 @dataclass(frozen=True)
@@ -106,7 +126,7 @@ class _Column:
     owner: int  # index of its set
     cost: float  # contract deviation, scaled cost units
     on: NDArray[np.int64]  # slots where the agent is on contact work
-    week: tuple[tuple[int, tuple[int, ...]], ...]  # (candidate index, break part starts)
+    week: Week
 
 
 def _wished(ctx: ModelContext, a: int) -> bool:
@@ -432,6 +452,7 @@ def column_generation_bound(
     on_iteration: Callable[[Iteration], None] | None = None,
     integer_seconds: float = 0.0,
     wishes_kept: bool = False,
+    assign: Assign = in_turn,
 ) -> ColumnBound:
     """Column generation on ``ctx``'s model (built from its problem and candidates; the
     context's own CP-SAT model is not used) for at most about ``seconds`` on ``clock``.
@@ -451,6 +472,8 @@ def column_generation_bound(
             are priced one by one): for the whole weeks as a start of the search, which keeps
             the wishes its start keeps. Then no bound is given (``bound`` None): wishes are
             costs of the model, not constraints.
+        assign: shares each set's whole weeks out to its agents (:data:`Assign`; by default
+            in turn). Agents it leaves out keep their week of ``start``.
 
     Raises:
         InfeasibleError: an agent has no legal week at all.
@@ -526,7 +549,9 @@ def column_generation_bound(
         converged,
         tuple(iterations),
         None if integer is None else integer[0] / COST_SCALE,
-        None if integer is None else _schedule_of(ctx, sets, master, columns, integer[1]),
+        None
+        if integer is None
+        else _schedule_of(ctx, sets, master, columns, integer[1], assign=assign, start=start),
     )
 
 
@@ -536,24 +561,35 @@ def _schedule_of(
     master: _Master,
     columns: list[_Column],
     values: NDArray[np.float64],
+    *,
+    assign: Assign,
+    start: GreedySchedule | None,
 ) -> GreedySchedule:
     """Named agents for a whole answer of the master: each set's agents take its chosen
-    weeks in turn; per skill set and slot, its working agents take the groups the flows say."""
+    weeks as ``assign`` says (the others keep their week of ``start``); per skill set and
+    slot, its working agents take the groups the flows say."""
     prob, grid = ctx.problem, ctx.grid
     step = grid.slot_minutes
-    week_of: dict[int, tuple[tuple[int, tuple[int, ...]], ...]] = {}
-    queue = {k: list(s.members) for k, s in enumerate(sets)}
-    events = {a: s.event_slots for s in sets for a in s.members}
+    chosen_weeks: dict[int, list[Week]] = defaultdict(list)
     for j, col in enumerate(columns):
-        for _ in range(int(values[master.n_fixed + j])):
-            week_of[queue[col.owner].pop(0)] = col.week
+        chosen_weeks[col.owner] += [col.week] * int(values[master.n_fixed + j])
+    week_of: dict[int, list[tuple[Candidate, list[int]]]] = {}
+    for owner, s in enumerate(sets):
+        for a, week in assign(list(s.members), chosen_weeks[owner]).items():
+            week_of[a] = [(ctx.candidates[a][i], list(starts)) for i, starts in week]
+    events = {a: s.event_slots for s in sets for a in s.members}
     picked: list[tuple[int, Candidate]] = []
     on_break: set[tuple[int, int]] = set()
     working: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
     chosen: list[tuple[Candidate, ...]] = []
     break_starts: list[tuple[tuple[int, int, int, int], ...]] = []
     for a in range(len(prob.agents)):
-        mine = [(ctx.candidates[a][i], starts) for i, starts in week_of.get(a, ())]
+        mine = week_of.get(a, [])
+        if a not in week_of and start is not None:
+            kept: dict[int, list[int]] = defaultdict(list)  # day -> its break part starts
+            for day, _p, t, _len in sorted(start.break_starts[a]):
+                kept[day].append(t)
+            mine = [(c, kept[c.day]) for c in start.chosen[a]]
         mine.sort(key=lambda cs: cs[0].day)
         chosen.append(tuple(c for c, _ in mine))
         parts = []
@@ -573,12 +609,36 @@ def _schedule_of(
         for _ in range(int(values[f])):
             if free:
                 group_of[(free.pop(), t)] = g
+    _label_the_rest(ctx, working, group_of)
     return GreedySchedule(
         chosen=tuple(chosen),
         break_starts=tuple(break_starts),
         shifts=tuple(assemble_shifts(prob, grid, picked, on_break, group_of)),
         complete=True,
     )
+
+
+def _label_the_rest(
+    ctx: ModelContext,
+    working: dict[tuple[frozenset[str], int], list[int]],
+    group_of: dict[tuple[int, int], str],
+) -> None:
+    """Working agents the flows left without a group (those on a week of the start, whose
+    work the master did not plan) take an open group of theirs still short at the slot, the
+    shortest first; where none is short they stay idle (no coverage, no over-coverage)."""
+    prob, grid = ctx.problem, ctx.grid
+    opened = open_slots(prob, grid)
+    short = {d.skill_group: np.asarray(d.required, dtype=np.int64).copy() for d in prob.demand}
+    for (_, t), g in group_of.items():
+        if g in short:
+            short[g][t] -= 1
+    for (skills, t), rest in working.items():
+        for a in rest:
+            open_short = [g for g in sorted(skills) if g in short and g in opened and opened[g][t]]
+            best = max(open_short, key=lambda g: short[g][t], default=None)
+            if best is not None and short[best][t] > 0:
+                group_of[(a, t)] = best
+                short[best][t] -= 1
 
 
 def _round(

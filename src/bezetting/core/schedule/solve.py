@@ -28,6 +28,7 @@ from bezetting.core.schedule._agent_search import improve_by_agents
 from bezetting.core.schedule._bound import lp_lower_bound
 from bezetting.core.schedule._candidates import Candidate, build_candidates
 from bezetting.core.schedule._columns import agents_per_alike_set, column_generation_bound
+from bezetting.core.schedule._seam import seam_context, whole_weeks_across_seam
 from bezetting.core.schedule._time import Grid, from_epoch
 from bezetting.core.schedule.explain import coverage_of, fairness_of, penalties_of, wishes_of
 from bezetting.core.schedule.greedy import GreedySchedule, greedy_schedule
@@ -153,6 +154,11 @@ class SolveParameters:
             ``_COLUMN_SHARE`` and ``_WHOLE_WEEKS_SHARE`` of the part's search time. None
             (the default) decides per part: on where its interchangeable agents average at
             least ``_COLUMN_START_AGENTS_PER_SET`` a set.
+        seam_matching: for a part after earlier work (weeks 2+ of a decomposed horizon), the
+            whole weeks come from sets of agents alike but for their earlier work, shared out
+            to each set's members where legal after their own earlier work (:mod:`._seam`);
+            without it each such agent is a set of its own. Also decides ``column_start``
+            None on those sets.
     """
 
     time_limit_seconds: float = 60.0
@@ -169,6 +175,7 @@ class SolveParameters:
     neighbourhood_seconds: float = 3.0
     agent_search: bool = True
     column_start: bool | None = None
+    seam_matching: bool = True
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
@@ -653,25 +660,16 @@ def _search_part(
         bound = lp_lower_bound(plain, time_limit_seconds=max(0.5, min(60.0, share / 4)))
     share = budget.share(parts_left) * (1.0 if by_week else 0.5)
     first = start
+    began = budget.elapsed()
+    # Weeks 2+: alike agents but for their earlier work priced together (``._seam``).
+    fresh = seam_context(plain) if params.seam_matching else None
     column_start = params.column_start
     if column_start is None:
-        column_start = agents_per_alike_set(plain) >= _COLUMN_START_AGENTS_PER_SET
+        alike = agents_per_alike_set(fresh if fresh is not None else plain)
+        column_start = alike >= _COLUMN_START_AGENTS_PER_SET
     if column_start and share >= _MIN_SOLVER_SECONDS:
-        began = budget.elapsed()
-        try:
-            whole = column_generation_bound(
-                plain,
-                seconds=_COLUMN_SHARE * share,
-                clock=budget.clock,
-                start=start,
-                integer_seconds=_WHOLE_WEEKS_SHARE * share,
-                wishes_kept=True,
-            ).integer_schedule
-        except InfeasibleError:  # an agent cannot keep every wish: the greedy start stands
-            whole = None
-        if whole is not None and not validate(sub, Schedule(whole.shifts)):
-            first = whole
-        share = max(0.0, share - (budget.elapsed() - began))  # this part pays for them
+        first = _whole_weeks(plain, fresh, start, share=share, clock=budget.clock)
+    share = max(0.0, share - (budget.elapsed() - began))  # this part pays for them
     found = first
     if share >= _MIN_SOLVER_SECONDS:
         found = improve_by_agents(
@@ -687,6 +685,45 @@ def _search_part(
     # The final check explains and validates every part at once: about n times this.
     budget.expect_final(1.5 * n_parts * (budget.elapsed() - explaining))
     return _Searched(found, cost, bound, budget.share(parts_left), found is not start)
+
+
+def _whole_weeks(
+    ctx: builders.ModelContext,
+    fresh: builders.ModelContext | None,
+    start: GreedySchedule,
+    *,
+    share: float,
+    clock: Clock,
+) -> GreedySchedule:
+    """The search's start from whole weeks of column generation (every wish kept), when they
+    are legal and cost less than ``start``; else ``start``.
+
+    ``fresh``: the part without its earlier work (:func:`._seam.seam_context`), whose sets
+    are priced and whose weeks are shared out where legal; None prices ``ctx``'s own sets.
+    Generation takes ``_COLUMN_SHARE`` of ``share``, the ``milp`` ``_WHOLE_WEEKS_SHARE``.
+    """
+    seconds, integer_seconds = _COLUMN_SHARE * share, _WHOLE_WEEKS_SHARE * share
+    try:
+        if fresh is not None:
+            whole = whole_weeks_across_seam(
+                ctx, fresh, start, seconds=seconds, integer_seconds=integer_seconds, clock=clock
+            )
+        else:
+            whole = column_generation_bound(
+                ctx,
+                seconds=seconds,
+                clock=clock,
+                start=start,
+                integer_seconds=integer_seconds,
+                wishes_kept=True,
+            ).integer_schedule
+    except InfeasibleError:  # an agent cannot keep every wish: the start stands
+        return start
+    sub = ctx.problem
+    if whole is None or validate(sub, Schedule(whole.shifts)):
+        return start
+    cost = sum(p.cost for p in penalties_of(sub, Schedule(whole.shifts)))
+    return whole if cost < sum(p.cost for p in penalties_of(sub, Schedule(start.shifts))) else start
 
 
 def _finish_greedy(
