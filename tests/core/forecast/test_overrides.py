@@ -34,6 +34,20 @@ def test_the_changes_add_up_to_the_delta_and_never_below_zero_volume():
     assert override_delta("voice", STARTS, MODEL, (minus, plus)) == pytest.approx(sum(changes))
 
 
+def test_a_volume_overridden_to_nothing_is_exactly_zero_not_a_rounding_below_it():
+    # "+10%" then "+7%" then "-1000 contacts": the changes sum to about -(model) with rounding.
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        model = rng.uniform(0.0, 50.0, size=4)
+        overrides = (
+            Override(**WHOLE, percent=float(rng.uniform(-50, 50))),
+            Override(**WHOLE, percent=float(rng.uniform(-50, 50))),
+            Override(**WHOLE, contacts_per_interval=-1000.0),
+        )
+        delta = override_delta("voice", STARTS, model, overrides)
+        assert np.all(model + delta == 0.0)
+
+
 def test_only_the_queues_own_overrides_and_open_intervals_count():
     other_queue = Override(**WHOLE, percent=50.0, queue="email")
     everywhere = Override(**WHOLE, contacts_per_interval=2.0)

@@ -42,7 +42,7 @@ from bezetting.core.forecast.models import (
     SeasonalNaive,
     StatsForecastModel,
 )
-from bezetting.core.forecast.overrides import Override, override_changes
+from bezetting.core.forecast.overrides import Override, override_changes, total_change
 from bezetting.core.forecast.pipeline import DayForecast, PipelineOptions, forecast_days
 from bezetting.core.forecast.protocol import FloatArray, Forecaster
 from bezetting.core.forecast.series import IntervalSeries
@@ -516,7 +516,7 @@ def forecast_queue(
         volume_model=model_volume,
         volume_lo=expand(result.lo)[1][keep],
         volume_hi=expand(result.hi)[1][keep],
-        volume_override=np.sum(changes, axis=0) if changes else np.zeros_like(model_volume),
+        volume_override=total_change(model_volume, changes),
         open_intervals=is_open,
         aht_seconds=expand(aht_days)[1][keep],
         choice=choice,

@@ -12,13 +12,14 @@ import numpy as np
 import numpy.typing as npt
 
 from bezetting.core.errors import InputError
-from bezetting.core.forecast.models import _Dated, _z
 from bezetting.core.forecast.profiles import DAYS_PER_WEEK
 from bezetting.core.forecast.protocol import (
+    DatedModel,
     FloatArray,
     Forecaster,
     Prediction,
     check_history,
+    level_z,
     predict_dated,
 )
 
@@ -94,7 +95,7 @@ def _seasons(
 
 
 @dataclass(frozen=True, slots=True)
-class DayOfMonthDecomposition(_Dated):
+class DayOfMonthDecomposition(DatedModel):
     """Daily totals as level x weekday factor x day-of-month factor (classical
     multiplicative decomposition, for daily totals only).
 
@@ -131,7 +132,7 @@ class DayOfMonthDecomposition(_Dated):
                 "DayOfMonthDecomposition forecasts daily totals; use it inside DailyProfile"
             )
         values = check_history(history, horizon=horizon, slots_per_day=1, min_days=14)
-        z = _z(level)
+        z = level_z(level)
         n = values.size
         seasons = _seasons(
             values,

@@ -13,7 +13,6 @@ import math
 import warnings
 from dataclasses import dataclass
 from datetime import date
-from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
@@ -21,10 +20,12 @@ import numpy as np
 from bezetting.core.errors import InputError
 from bezetting.core.forecast.profiles import DAYS_PER_WEEK, robust_profile, smooth_profile
 from bezetting.core.forecast.protocol import (
+    DatedModel,
     FloatArray,
     Forecaster,
     Prediction,
     check_history,
+    level_z,
     predict_dated,
 )
 
@@ -38,12 +39,6 @@ __all__ = [
 ]
 
 StatsForecastName = Literal["AutoETS", "AutoTheta", "MSTL", "AutoARIMA", "DynamicOptimizedTheta"]
-
-
-def _z(level: float) -> float:
-    if not 0.0 < level < 100.0:
-        raise InputError(f"prediction-interval level {level} must be between 0 and 100 percent")
-    return NormalDist().inv_cdf(0.5 + level / 200.0)
 
 
 def _tile_weeks(week: FloatArray, horizon: int) -> FloatArray:
@@ -80,7 +75,7 @@ class SeasonalNaive:
         changes = values[period:] - values[:-period]
         changes = changes[-self.residual_weeks * period :]
         sigma = float(np.std(changes)) if changes.size else 0.0
-        half = _z(level) * sigma * np.sqrt(_weeks_ahead(horizon, period))
+        half = level_z(level) * sigma * np.sqrt(_weeks_ahead(horizon, period))
         return Prediction(mean=mean, lo=mean - half, hi=mean + half, level=level).clipped()
 
 
@@ -113,7 +108,7 @@ class SameWeekdayMean:
         # A new week differs from the mean by its own noise plus the mean's error.
         sigma = np.maximum(spread, np.sqrt(week_mean)) * math.sqrt(1.0 + 1.0 / weeks)
         mean = _tile_weeks(week_mean, horizon)
-        half = _z(level) * _tile_weeks(sigma, horizon)
+        half = level_z(level) * _tile_weeks(sigma, horizon)
         return Prediction(mean=mean, lo=mean - half, hi=mean + half, level=level).clipped()
 
 
@@ -168,7 +163,7 @@ class StatsForecastModel:
         if self.max_history_days is not None:
             values = values[-self.max_history_days * slots_per_day :]
         model = _statsforecast_model(self.model, slots_per_day)
-        _z(level)
+        level_z(level)
         with warnings.catch_warnings():
             # Numerical warnings inside statsforecast's optimisers (overflow in a rejected
             # candidate) do not concern the caller; the result is checked below.
@@ -187,45 +182,8 @@ class StatsForecastModel:
         return Prediction(mean=mean, lo=lo, hi=hi, level=level).clipped()
 
 
-class _Dated:
-    """``predict`` and ``predict_on`` for a model whose one ``_predict`` takes an optional date."""
-
-    __slots__ = ()
-
-    def _predict(
-        self,
-        history: FloatArray,
-        *,
-        first_day: date | None,
-        horizon: int,
-        slots_per_day: int,
-        level: float,
-    ) -> Prediction:
-        raise TypeError(f"{type(self).__name__} must define _predict")
-
-    def predict(
-        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
-    ) -> Prediction:
-        return self._predict(
-            history, first_day=None, horizon=horizon, slots_per_day=slots_per_day, level=level
-        )
-
-    def predict_on(
-        self,
-        history: FloatArray,
-        *,
-        first_day: date,
-        horizon: int,
-        slots_per_day: int,
-        level: float,
-    ) -> Prediction:
-        return self._predict(
-            history, first_day=first_day, horizon=horizon, slots_per_day=slots_per_day, level=level
-        )
-
-
 @dataclass(frozen=True, slots=True)
-class DailyProfile(_Dated):
+class DailyProfile(DatedModel):
     """Daily totals forecast by ``daily``, spread over the day by each weekday's intraday
     profile: the median share of its last ``recent_weeks`` days blended (``recent_weight``)
     with the pooled share of its last ``profile_weeks`` days (see :func:`robust_profile`;
@@ -301,7 +259,7 @@ class DailyProfile(_Dated):
         profiles = smooth_profile(profiles, sigma_slots=self.smooth_minutes * slots_per_day / 1440)
         shares = profiles[np.arange(n_ahead) % DAYS_PER_WEEK]
         mean = (daily.mean[:, None] * shares).ravel()[:horizon]
-        z = _z(level)
+        z = level_z(level)
         daily_sigma = (daily.hi - daily.lo) / (2.0 * z) if z > 0 else np.zeros(n_ahead)
         spread = (daily_sigma[:, None] * shares).ravel()[:horizon]
         half = z * np.sqrt(spread**2 + mean)

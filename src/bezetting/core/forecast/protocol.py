@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from statistics import NormalDist
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -18,10 +19,12 @@ from bezetting.core.errors import InputError
 
 __all__ = [
     "CalendarForecaster",
+    "DatedModel",
     "FloatArray",
     "Forecaster",
     "Prediction",
     "check_history",
+    "level_z",
     "predict_dated",
 ]
 
@@ -131,3 +134,49 @@ def check_history(
     if not np.all(np.isfinite(values)):
         raise InputError("history contains NaN or infinite values")
     return values
+
+
+def level_z(level: float) -> float:
+    """The standard normal quantile of a two-sided ``level``% prediction interval (1.96 at
+    95): the half-width of an interval in standard deviations."""
+    if not 0.0 < level < 100.0:
+        raise InputError(f"prediction-interval level {level} must be between 0 and 100 percent")
+    return NormalDist().inv_cdf(0.5 + level / 200.0)
+
+
+class DatedModel:
+    """``predict`` and ``predict_on`` for a model whose one ``_predict`` takes an optional date
+    (a :class:`CalendarForecaster` that also works without dates)."""
+
+    __slots__ = ()
+
+    def _predict(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date | None,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        raise TypeError(f"{type(self).__name__} must define _predict")
+
+    def predict(
+        self, history: FloatArray, *, horizon: int, slots_per_day: int, level: float
+    ) -> Prediction:
+        return self._predict(
+            history, first_day=None, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
+
+    def predict_on(
+        self,
+        history: FloatArray,
+        *,
+        first_day: date,
+        horizon: int,
+        slots_per_day: int,
+        level: float,
+    ) -> Prediction:
+        return self._predict(
+            history, first_day=first_day, horizon=horizon, slots_per_day=slots_per_day, level=level
+        )
