@@ -93,6 +93,18 @@ def test_a_week_illegal_for_one_member_after_its_earlier_work_goes_to_another() 
     assert matching([0, 1], [early, late]) == {0: late, 1: early}
 
 
+def test_past_its_deadline_the_matching_checks_no_more_and_members_keep_their_start() -> None:
+    ctx, fresh = _contexts(_part(_early_monday_needed()))
+    early, late = _week(fresh, 0, "early", 0), _week(fresh, 0, "late", 0)
+    now = [0.0]
+    matching = SeamMatching(ctx, fresh, clock=lambda: now[0], until=10.0)
+    assert matching.legal(1, early)  # checked in time: remembered
+    now[0] = 10.0
+    assert matching.legal(1, early)
+    assert not matching.legal(0, late)  # legal, but not checked in time
+    assert matching([0, 1], [early, late]) == {1: early}
+
+
 def test_a_member_without_a_legal_week_in_its_sets_choice_keeps_its_start_week() -> None:
     # Without earlier work the best whole weeks are an early Monday for both; Ann may not
     # take hers, so she keeps her week of the start (the greedy schedule), Bob takes one.

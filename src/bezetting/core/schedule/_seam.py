@@ -16,7 +16,7 @@ legal) and the search's own rules for that member (``PRICING_RULES``, the model'
 The builders are stricter at a seam: the 72-h weekly-rest alternative counts rest only up
 to the end of the part, so that a later part cannot undo it, where the validator counts the
 unplanned days after it as rest. A week only the validator accepts is a week the search
-cannot keep (measured at 200 agents, week 2: 26 such members, and 29,762 after 45 s of
+cannot keep (measured at 200 agents, week 2: 26 such members, and about 29,750 after 45 s of
 search against 24,159 for the same start with no earlier work), so both must accept. A member
 left without a legal week keeps its week of the start schedule (the greedy week), which is
 legal for it; each agent's rules concern its own shifts only, so the mix is legal too, and
@@ -30,6 +30,8 @@ member could take; the matching only removes those its own history forbids.
 from __future__ import annotations
 
 import dataclasses
+import math
+import time
 from collections.abc import Callable
 
 import numpy as np
@@ -50,6 +52,12 @@ __all__ = ["SeamMatching", "seam_context", "whole_weeks_across_seam"]
 # assignment); among legal matchings, the weekend-heavy weeks go to the members with the
 # fewest weekend shifts so far (per 40 contract hours), so weekend duty keeps going round.
 _ILLEGAL = 1e6
+
+# The matching's checks (a validator run and a CP-SAT check per member and week) must end by
+# this many times the time given to generation and the ``milp``, counted from their start:
+# half as much again as they had, so a set of many members and weeks cannot overrun the
+# solve's time limit.
+_MATCHING_SPAN = 1.5
 
 
 def seam_context(ctx: ModelContext) -> ModelContext | None:
@@ -78,8 +86,16 @@ class SeamMatching:
     (:func:`seam_context`), whose candidates the weeks index.
     """
 
-    def __init__(self, ctx: ModelContext, fresh: ModelContext) -> None:
+    def __init__(
+        self,
+        ctx: ModelContext,
+        fresh: ModelContext,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        until: float = math.inf,
+    ) -> None:
         self.ctx, self.fresh = ctx, fresh
+        self.clock, self.until = clock, until
         self._legal: dict[tuple[int, Week], bool] = {}
         self._own: dict[int, ModelContext] = {}  # each member's own rules, built once
         grid = ctx.grid
@@ -95,9 +111,13 @@ class SeamMatching:
 
     def legal(self, a: int, week: Week) -> bool:
         """Whether agent ``a`` may work ``week`` after its own earlier work: the validator and
-        the search's own rules for ``a`` both accept it."""
+        the search's own rules for ``a`` both accept it. Past ``until`` (the clock's time the
+        caller gave the whole weeks) an unchecked pair counts as not legal: its member keeps
+        its start week, and the time limit holds however many pairs a large set brings."""
         key = (a, week)
         if key not in self._legal:
+            if self.clock() >= self.until:
+                return False
             self._legal[key] = self._validated(a, week) and self._in_own_rules(a, week)
         return self._legal[key]
 
@@ -140,7 +160,7 @@ class SeamMatching:
         solver = cp_model.CpSolver()
         solver.parameters.fix_variables_to_their_hinted_value = True
         solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 5.0
+        solver.parameters.max_time_in_seconds = max(0.05, min(5.0, self.until - self.clock()))
         return solver.solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
     def __call__(self, members: list[int], weeks: list[Week]) -> dict[int, Week]:
@@ -185,5 +205,7 @@ def whole_weeks_across_seam(
         start=start,
         integer_seconds=integer_seconds,
         wishes_kept=True,
-        assign=SeamMatching(ctx, fresh),
+        assign=SeamMatching(
+            ctx, fresh, clock=clock, until=clock() + _MATCHING_SPAN * (seconds + integer_seconds)
+        ),
     ).integer_schedule
