@@ -34,7 +34,6 @@ from bezetting.cli._common import (
     reports_errors,
 )
 from bezetting.cli.plan_settings import settings_app
-from bezetting.config import load_settings
 from bezetting.core.errors import InputError
 from bezetting.services.planning import (
     BuiltSchedule,
@@ -47,7 +46,7 @@ from bezetting.services.planning import (
     schedule_settings,
     validate_schedule,
 )
-from bezetting.store import SessionFactory, create_engine_for, ensure_schema, make_session_factory
+from bezetting.store import configured_sessions
 
 __all__ = ["register"]
 
@@ -70,16 +69,6 @@ def _day(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date; write e.g. 2020-03-16") from None
-
-
-@contextmanager
-def _database() -> Iterator[SessionFactory]:
-    engine = create_engine_for(load_settings())
-    try:
-        ensure_schema(engine)
-        yield make_session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 @contextmanager
@@ -136,7 +125,7 @@ def forecast_command(
 ) -> None:
     """Forecast a queue from its stored contact history (models chosen by backtest)."""
     console = console_for()
-    with reports_errors(), _database() as sessions:
+    with reports_errors(), configured_sessions() as sessions:
         target = planning_target(sessions, organisation=organisation, queue=queue)
         assert target.queue_id is not None
         with _progress(f"forecasting {queue}") as update:
@@ -170,7 +159,7 @@ def requirements_command(
     share = None if shrinkage is None else parse_share(shrinkage, option="--shrinkage")
     if share is not None and share >= 1.0:
         raise typer.BadParameter("shrinkage must be below 100%", param_hint="--shrinkage")
-    with reports_errors(), _database() as sessions:
+    with reports_errors(), configured_sessions() as sessions:
         need = compute_requirements(
             sessions, forecast_id=forecast, now=datetime.now(UTC), shrinkage=share
         )
@@ -236,7 +225,7 @@ def schedule_command(
 ) -> None:
     """Build a draft schedule from the newest requirements, agents and their availability."""
     console = console_for()
-    with reports_errors(), _database() as sessions:
+    with reports_errors(), configured_sessions() as sessions:
         extra = _settings_file(settings_file)
         target = planning_target(sessions, organisation=organisation)
         with _progress("scheduling") as update:
@@ -263,7 +252,7 @@ def check_command(
 ) -> None:
     """Check a stored schedule against the labour rules, availability, skills and hours."""
     console = console_for()
-    with reports_errors(), _database() as sessions:
+    with reports_errors(), configured_sessions() as sessions:
         violations = validate_schedule(sessions, schedule_id=schedule)
         settings = schedule_settings(sessions, schedule_id=schedule)
     if settings.changed_since:

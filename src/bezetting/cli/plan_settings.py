@@ -12,8 +12,6 @@ the objective weights, in the problem file's ``rules``, ``breaks`` and ``weights
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +22,6 @@ from rich.console import Console
 from rich.table import Table
 
 from bezetting.cli._common import console_for, reports_errors
-from bezetting.config import load_settings
 from bezetting.core.errors import InputError
 from bezetting.services.planning import planning_target
 from bezetting.services.planning_settings import (
@@ -32,7 +29,7 @@ from bezetting.services.planning_settings import (
     planning_settings,
     set_planning_settings,
 )
-from bezetting.store import SessionFactory, create_engine_for, ensure_schema, make_session_factory
+from bezetting.store import configured_sessions
 
 __all__ = ["settings_app"]
 
@@ -46,16 +43,6 @@ settings_app = typer.Typer(
 OrgOption = Annotated[
     str | None, typer.Option("--org", help="Organisation code (default: the only one).")
 ]
-
-
-@contextmanager
-def _database() -> Iterator[SessionFactory]:
-    engine = create_engine_for(load_settings())
-    try:
-        ensure_schema(engine)
-        yield make_session_factory(engine)
-    finally:
-        engine.dispose()
 
 
 def _read_yaml(path: Path) -> Any:
@@ -114,7 +101,7 @@ def show_command(
 ) -> None:
     """Show the values that differ from the law's and the planning defaults."""
     console = console_for()
-    with reports_errors(), _database() as sessions:
+    with reports_errors(), configured_sessions() as sessions:
         target = planning_target(sessions, organisation=organisation)
         settings = planning_settings(sessions, organisation_id=target.organisation_id)
     if as_yaml:
@@ -140,7 +127,7 @@ def set_command(
 ) -> None:
     """Store planning settings; a bad key or value changes nothing."""
     console = console_for()
-    with reports_errors(), _database() as sessions:
+    with reports_errors(), configured_sessions() as sessions:
         data = _read_yaml(file)
         target = planning_target(sessions, organisation=organisation)
         settings = set_planning_settings(
@@ -156,7 +143,7 @@ def set_command(
 def clear_command(organisation: OrgOption = None) -> None:
     """Go back to the law's values, the planning break policy and the default weights."""
     console = console_for()
-    with reports_errors(), _database() as sessions:
+    with reports_errors(), configured_sessions() as sessions:
         target = planning_target(sessions, organisation=organisation)
         settings = set_planning_settings(
             sessions, organisation_id=target.organisation_id, settings={}, now=datetime.now(UTC)

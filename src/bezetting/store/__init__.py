@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bezetting.store.configured import configured_sessions
 from bezetting.store.engine import (
     SessionFactory,
     create_engine_for,
@@ -28,6 +29,7 @@ from bezetting.store.transaction import transaction
 __all__ = [
     "Session",
     "SessionFactory",
+    "configured_sessions",
     "create_engine_for",
     "create_engine_for_url",
     "current_revision",

@@ -22,12 +22,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from bezetting.jobs.kinds._database import configured_sessions
 from bezetting.jobs.kinds._params import check_known, params_date, params_flag, params_whole
 from bezetting.jobs.progress import ProgressReporter
 from bezetting.jobs.registry import job
 from bezetting.jobs.status import JSON
 from bezetting.services.planning import compute_requirements, run_forecast
+from bezetting.store import configured_sessions
 
 __all__ = ["forecast_job"]
 

@@ -29,7 +29,6 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from bezetting.jobs.errors import JobCancelledError
-from bezetting.jobs.kinds._database import configured_sessions
 from bezetting.jobs.kinds._params import (
     check_known,
     optional_text,
@@ -41,6 +40,7 @@ from bezetting.jobs.progress import ProgressReporter
 from bezetting.jobs.registry import job
 from bezetting.jobs.status import JSON
 from bezetting.services.planning import build_schedule
+from bezetting.store import configured_sessions
 
 __all__ = ["schedule_job"]
 
