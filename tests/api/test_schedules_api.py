@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bezetting.api.deps import AppContext
+from bezetting.services.planning_settings import PLANNING_BREAKS, set_planning_settings
 from bezetting.services.schedules import ShiftPlan, create_schedule
 from tests.api.conftest import NOW, World, bearer
 
@@ -62,7 +63,11 @@ def test_a_built_schedule_lists_the_planning_settings_it_went_by(
     app: FastAPI, client: TestClient, world: World
 ) -> None:
     context: AppContext = app.state.bezetting
-    cao = {"rules": {"name": "CAO", "min_daily_rest_minutes": 720}, "breaks": {}, "weights": {}}
+    cao = {
+        "rules": {"name": "CAO", "min_daily_rest_minutes": 720},
+        "breaks": dict(PLANNING_BREAKS),
+        "weights": {},
+    }
     ref = create_schedule(
         context.sessions, name="built", period_start=world.shift_start.date(),
         period_end=world.shift_start.date(), now=NOW, organisation="gemeente", built_with=cao,
@@ -71,6 +76,11 @@ def test_a_built_schedule_lists_the_planning_settings_it_went_by(
     (built,) = [s for s in listed if s["id"] == ref.id]
     assert built["built_with"] == cao
     assert built["built_as_now"] is False  # nothing is stored: the law is in force
+    set_planning_settings(
+        context.sessions, organisation_id=world.organisation_id, settings=cao, now=NOW
+    )
+    listed = client.get("/api/v1/schedules", headers=bearer(world, "planner")).json()
+    assert [s["built_as_now"] for s in listed if s["id"] == ref.id] == [True]
 
 
 def test_publishing_a_draft_shows_its_shifts_to_the_agent(client: TestClient, world: World) -> None:

@@ -137,6 +137,10 @@ def test_stored_settings_read_back_with_every_value_that_differs_from_the_defaul
         ({"breaks": {"lunch": 45}}, "breaks: unknown key.*lunch"),
         ({"breaks": {"part_minutes": 10}}, "shorter than the rule pack's shortest break part"),
         ({"breaks": {"part_minutes": 7.5}}, "breaks: part_minutes must be a whole number"),
+        (
+            {"breaks": {"earliest_after_start_minutes": 10**6}},
+            "earliest_after_start_minutes must be at most",
+        ),
         ({"weights": {"under_coverage": 5}}, "weights: unknown key.*under_coverage"),
         ({"weights": {"wish_not_met": -1}}, "weights: wish_not_met must be a number from 0"),
         ({"weights": {"wish_not_met": True}}, "weights: wish_not_met must be a number from 0"),

@@ -12,7 +12,12 @@ from bezetting.services.planning import (
     run_forecast,
     schedule_settings,
 )
-from bezetting.services.planning_settings import PLANNING_BREAKS, set_planning_settings
+from bezetting.services.planning_settings import (
+    PLANNING_BREAKS,
+    PlanningSections,
+    same_in_effect,
+    set_planning_settings,
+)
 from bezetting.services.schedules import create_schedule
 from bezetting.services.users import Principal
 from bezetting.store import SessionFactory, transaction
@@ -100,3 +105,23 @@ def test_a_schedule_made_by_hand_records_no_settings(sessions: SessionFactory, o
     assert not recorded.changed_since
     (summary,) = schedule_summaries(sessions, _planner(sessions, org_id))
     assert (summary.built_with, summary.built_as_now) == (None, None)
+
+
+def _sections(
+    rules: dict[str, object], weights: dict[str, object] | None = None
+) -> PlanningSections:
+    return PlanningSections(rules=rules, breaks=dict(PLANNING_BREAKS), weights=weights or {})
+
+
+def test_settings_that_plan_and_check_alike_count_as_the_same() -> None:
+    law = _sections({})
+    assert same_in_effect(law, _sections({"min_daily_rest_minutes": 660}))  # the law's value
+    assert same_in_effect(law, _sections({}, {"wish_not_met": 30}))  # the default weight
+    renamed = _sections({"name": "CAO 2027", "min_daily_rest_minutes": 720})
+    assert same_in_effect(_sections({"name": "CAO 2026", "min_daily_rest_minutes": 720}), renamed)
+    assert not same_in_effect(law, renamed)
+    assert not same_in_effect(
+        law, PlanningSections(rules={}, breaks={"part_minutes": 15}, weights={})
+    )
+    # A rule a later release no longer knows: not the same as anything in force.
+    assert not same_in_effect(_sections({"min_daily_rest_hours": 11}), law)

@@ -260,3 +260,27 @@ def test_each_schedule_says_which_rules_it_was_built_by_and_whether_they_still_h
     assert "in force now" not in row
     dutch = browser_client.get("/planning?day=2020-03-17", headers=NL).text
     assert "<th>Regels</th>" in dutch
+
+
+def test_saving_the_form_keeps_a_precise_weight_set_elsewhere_as_it_was(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    set_planning_settings(
+        site.state.bezetting.sessions,
+        organisation_id=web_world.base.organisation_id,
+        settings={"weights": {"wish_not_met": 12345.67, "unfair_share": 0.1234567}},
+        now=NOW,
+    )
+    csrf = log_in(browser_client, web_world, "planner")
+    fields = _form(browser_client.get("/planning?day=2020-03-17", headers=EN).text)
+    assert (fields["wish_not_met"], fields["under_coverage_per_slot"]) == ("12345.67", "100")
+    fields["min_daily_rest_minutes"] = "720"  # the planner changes a rule, not the weights
+    fields["min_shortened_daily_rest_minutes"] = "720"
+    answer = browser_client.post(
+        "/planning/settings", data={**fields, "csrf_token": csrf}, headers={**HTMX, **EN}
+    )
+    assert answer.status_code == 200, answer.text
+    assert dict(_stored(site, web_world).weights) == {
+        "wish_not_met": 12345.67,
+        "unfair_share": 0.1234567,
+    }

@@ -40,6 +40,7 @@ from bezetting.services.planning_settings import (
     PlanningSections,
     effective_sections,
     read_planning_settings,
+    same_in_effect,
 )
 from bezetting.services.requests import RequestView, decide_request
 from bezetting.services.users import Principal
@@ -587,7 +588,7 @@ def schedule_summaries(sessions: SessionFactory, who: Principal) -> list[Schedul
                 shift_count=counts.get(s.id, 0),
                 published_at=s.published_at,
                 built_with=built.get(s.id),
-                built_as_now=built[s.id] == now_in_force if s.id in built else None,
+                built_as_now=same_in_effect(built[s.id], now_in_force) if s.id in built else None,
             )
             for s in schedules
         ]

@@ -54,6 +54,7 @@ __all__ = [
     "parse_planning_settings",
     "planning_settings",
     "read_planning_settings",
+    "same_in_effect",
     "set_planning_settings",
 ]
 
@@ -277,6 +278,9 @@ def parse_planning_settings(data: Any) -> PlanningSections:
     rules = _rules(_section(data, "rules"))
     weights = _weights(_section(data, "weights"))
     breaks = _section(data, "breaks")
+    for key, value in breaks.items():
+        if isinstance(value, int | float) and value > _MAX_RULE:
+            raise InputError(f"breaks: {key} must be at most {_MAX_RULE}, got {value}")
     break_policy(breaks or None)
     problem_from_mapping(
         {
@@ -344,6 +348,27 @@ def _settings(
         objective_weights=Weights(**stored.weights),
         updated_at=updated_at,
         updated_by=updated_by,
+    )
+
+
+def same_in_effect(first: PlanningSections, second: PlanningSections) -> bool:
+    """Whether two sets of sections plan and check alike: the same rule values, break policy
+    and weights once defaults are filled in. The sections themselves may differ (a rule
+    written out at the law's own value, a weight given as ``"30"``), and so may the rule
+    pack's name: a renamed agreement with the same values checks the same. Sections that no
+    longer parse (a rule renamed since) count as different."""
+    try:
+        a, b = (
+            _settings(parse_planning_settings(s.as_mapping()), updated_at=None, updated_by=None)
+            for s in (first, second)
+        )
+        first_values, second_values = (dataclasses.replace(x.rule_pack, name="") for x in (a, b))
+    except InputError:
+        return False
+    return (first_values, a.break_policy, a.objective_weights) == (
+        second_values,
+        b.break_policy,
+        b.objective_weights,
     )
 
 

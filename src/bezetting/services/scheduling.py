@@ -25,6 +25,7 @@ from bezetting.services.planning_settings import (
     PlanningSections,
     effective_sections,
     read_planning_settings,
+    same_in_effect,
 )
 from bezetting.services.schedule_problem import (
     PlanningProblem,
@@ -265,7 +266,7 @@ class ScheduleSettings:
     @property
     def changed_since(self) -> bool:
         """True when the schedule was built by other settings than those in force now."""
-        return self.built_with is not None and self.built_with != self.in_force
+        return self.built_with is not None and not same_in_effect(self.built_with, self.in_force)
 
 
 def schedule_settings(sessions: SessionFactory, *, schedule_id: int) -> ScheduleSettings:

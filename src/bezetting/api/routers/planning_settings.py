@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bezetting.api.deps import Context, require_roles
 from bezetting.services.planning_settings import (
+    SETTINGS_ROLES,
     OrganisationPlanningSettings,
     planning_settings,
     set_planning_settings,
@@ -45,8 +46,8 @@ class SettingChangeOut(BaseModel):
 
     section: str
     name: str
-    value: float
-    default: float
+    value: int | float
+    default: int | float
     source: str
 
 
@@ -60,9 +61,11 @@ class PlanningSettingsOut(BaseModel):
     changes: list[SettingChangeOut]
     updated_at: datetime | None
     updated_by: str | None
+    """The e-mail of who changed them last, for a planner or an admin only (a team lead reads
+    the values, not who set them); None from the command line."""
 
     @classmethod
-    def of(cls, s: OrganisationPlanningSettings) -> PlanningSettingsOut:
+    def of(cls, s: OrganisationPlanningSettings, *, reader: Principal) -> PlanningSettingsOut:
         return cls(
             rules=dict(s.rules),
             breaks=dict(s.breaks),
@@ -79,14 +82,14 @@ class PlanningSettingsOut(BaseModel):
                 for c in s.changes()
             ],
             updated_at=s.updated_at,
-            updated_by=s.updated_by,
+            updated_by=s.updated_by if reader.role in SETTINGS_ROLES else None,
         )
 
 
 @router.get("", response_model=PlanningSettingsOut, summary="The organisation's planning settings")
 def show(who: Reader, context: Context) -> PlanningSettingsOut:
     return PlanningSettingsOut.of(
-        planning_settings(context.sessions, organisation_id=who.organisation_id)
+        planning_settings(context.sessions, organisation_id=who.organisation_id), reader=who
     )
 
 
@@ -101,4 +104,4 @@ def replace(body: PlanningSettingsIn, who: Changer, context: Context) -> Plannin
         now=context.clock(),
         by=who,
     )
-    return PlanningSettingsOut.of(stored)
+    return PlanningSettingsOut.of(stored, reader=who)
