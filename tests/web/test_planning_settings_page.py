@@ -284,3 +284,24 @@ def test_saving_the_form_keeps_a_precise_weight_set_elsewhere_as_it_was(
         "wish_not_met": 12345.67,
         "unfair_share": 0.1234567,
     }
+
+
+def test_saving_the_settings_refreshes_the_schedule_lists_marks_at_once(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    with transaction(site.state.bezetting.sessions, writes=True) as session:
+        draft = session.get(Schedule, web_world.draft_schedule_id)
+        assert draft is not None
+        draft.built_with = {"rules": {}, "breaks": dict(PLANNING_BREAKS), "weights": {}}
+    csrf = log_in(browser_client, web_world, "planner")
+    page = browser_client.get("/planning?day=2020-03-17", headers=EN).text
+    assert "in force now" not in _schedule_row(page, web_world.draft_schedule_id)
+    fields = {**_form(page), "min_daily_rest_minutes": "720"}
+    fields["min_shortened_daily_rest_minutes"] = "720"
+    answer = browser_client.post(
+        "/planning/settings", data={**fields, "csrf_token": csrf}, headers={**HTMX, **EN}
+    )
+    assert answer.status_code == 200, answer.text
+    assert 'id="schedules" hx-swap-oob="true"' in answer.text
+    row = _schedule_row(answer.text, web_world.draft_schedule_id)
+    assert "not the planning settings in force now" in row

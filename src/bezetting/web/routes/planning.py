@@ -279,7 +279,11 @@ def change_settings(request: Request, context: Context, access: Planner) -> Resp
         "_planning_settings.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values={**_settings_values(context, viewer), "saved": True},
+        values={
+            **_settings_values(context, viewer),
+            "schedules": schedule_summaries(context.sessions, viewer.who),
+            "saved": True,
+        },
     )
 
 
