@@ -9,24 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bezetting.cli import app
-from bezetting.config import load_settings
-from bezetting.store import create_engine_for, ensure_schema, make_session_factory
-from tests.services.planning_world import build_world
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BEZETTING_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.delenv("BEZETTING_DATABASE_URL", raising=False)
-    monkeypatch.setenv("BEZETTING_ENV", "dev")
-    engine = create_engine_for(load_settings())
-    try:
-        ensure_schema(engine)
-        build_world(make_session_factory(engine))
-    finally:
-        engine.dispose()
+pytestmark = pytest.mark.usefixtures("planning_world_on_disk")
 
 
 def test_a_planner_forecasts_staffs_schedules_and_checks_from_the_command_line() -> None:

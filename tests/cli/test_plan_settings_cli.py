@@ -9,11 +9,9 @@ import yaml
 from typer.testing import CliRunner
 
 from bezetting.cli import app
-from bezetting.config import load_settings
-from bezetting.store import create_engine_for, ensure_schema, make_session_factory
-from tests.services.planning_world import build_world
 
 runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("planning_world_on_disk")
 
 CAO = """\
 rules:
@@ -22,19 +20,6 @@ rules:
 breaks: {part_minutes: 45, earliest_after_start_minutes: 150, latest_before_end_minutes: 150}
 weights: {wish_not_met: 60}
 """
-
-
-@pytest.fixture(autouse=True)
-def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BEZETTING_DATA_DIR", str(tmp_path / "var"))
-    monkeypatch.delenv("BEZETTING_DATABASE_URL", raising=False)
-    monkeypatch.setenv("BEZETTING_ENV", "dev")
-    engine = create_engine_for(load_settings())
-    try:
-        ensure_schema(engine)
-        build_world(make_session_factory(engine))
-    finally:
-        engine.dispose()
 
 
 def test_a_planner_stores_a_collective_agreement_and_sees_what_differs_from_the_law(

@@ -39,8 +39,8 @@ from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.planning_settings import (
     PlanningSections,
     effective_sections,
+    in_effect,
     read_planning_settings,
-    same_in_effect,
 )
 from bezetting.services.requests import RequestView, decide_request
 from bezetting.services.users import Principal
@@ -571,7 +571,9 @@ def schedule_summaries(sessions: SessionFactory, who: Principal) -> list[Schedul
             Shift.schedule_id.in_([s.id for s in schedules])
         ):
             counts[schedule_id] = counts.get(schedule_id, 0) + 1
-        now_in_force = effective_sections(read_planning_settings(session, who.organisation_id))
+        now_in_force = in_effect(
+            effective_sections(read_planning_settings(session, who.organisation_id))
+        )
         built = {
             s.id: PlanningSections.from_mapping(s.built_with)
             for s in schedules
@@ -588,7 +590,11 @@ def schedule_summaries(sessions: SessionFactory, who: Principal) -> list[Schedul
                 shift_count=counts.get(s.id, 0),
                 published_at=s.published_at,
                 built_with=built.get(s.id),
-                built_as_now=same_in_effect(built[s.id], now_in_force) if s.id in built else None,
+                built_as_now=(
+                    now_in_force is not None and in_effect(built[s.id]) == now_in_force
+                    if s.id in built
+                    else None
+                ),
             )
             for s in schedules
         ]

@@ -51,6 +51,7 @@ __all__ = [
     "PlanningSections",
     "SettingChange",
     "effective_sections",
+    "in_effect",
     "parse_planning_settings",
     "planning_settings",
     "read_planning_settings",
@@ -351,25 +352,26 @@ def _settings(
     )
 
 
-def same_in_effect(first: PlanningSections, second: PlanningSections) -> bool:
-    """Whether two sets of sections plan and check alike: the same rule values, break policy
-    and weights once defaults are filled in. The sections themselves may differ (a rule
-    written out at the law's own value, a weight given as ``"30"``), and so may the rule
-    pack's name: a renamed agreement with the same values checks the same. Sections that no
-    longer parse (a rule renamed since) count as different."""
+def in_effect(sections: PlanningSections) -> tuple[RulePack, BreakPolicy, Weights] | None:
+    """What ``sections`` plan and check by, defaults filled in: the rule values (the pack's
+    name left out: a renamed agreement with the same values checks the same), the break
+    policy and the weights; None when they no longer parse (a rule renamed since)."""
     try:
-        a, b = (
-            _settings(parse_planning_settings(s.as_mapping()), updated_at=None, updated_by=None)
-            for s in (first, second)
+        resolved = _settings(
+            parse_planning_settings(sections.as_mapping()), updated_at=None, updated_by=None
         )
-        first_values, second_values = (dataclasses.replace(x.rule_pack, name="") for x in (a, b))
     except InputError:
-        return False
-    return (first_values, a.break_policy, a.objective_weights) == (
-        second_values,
-        b.break_policy,
-        b.objective_weights,
-    )
+        return None
+    rule_values = dataclasses.replace(resolved.rule_pack, name="")
+    return rule_values, resolved.break_policy, resolved.objective_weights
+
+
+def same_in_effect(first: PlanningSections, second: PlanningSections) -> bool:
+    """Whether two sets of sections plan and check alike (:func:`in_effect`): a rule written
+    out at the law's own value is the same as none. Sections that no longer parse, or that the
+    settings' reader refuses (a weight written as the text ``"30"``), count as different."""
+    effect = in_effect(first)
+    return effect is not None and effect == in_effect(second)
 
 
 def planning_settings(
