@@ -1,11 +1,14 @@
 """Planning settings over HTTP: a planner replaces them, staff read them, a bad key or value is
-a 422 naming it and nothing changes."""
+a 422 naming it and nothing changes; stored ones that no longer parse are a 409 with the reason
+and what is stored, wherever planning needs them, until a PUT replaces them."""
 
 from __future__ import annotations
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import World, bearer
+from tests.services.planning_world import RENAMED_RULE, store_settings_unchecked
 
 PATH = "/api/v1/planning-settings"
 CAO = {
@@ -74,3 +77,36 @@ def test_only_a_planner_or_an_admin_replaces_them(client: TestClient, world: Wor
     cleared = client.put(PATH, json={}, headers=bearer(world, "admin"))
     assert cleared.status_code == 200
     assert cleared.json()["changes"] == []
+
+
+def test_unreadable_stored_settings_are_a_409_with_the_reason_and_what_is_stored_until_replaced(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    store_settings_unchecked(app.state.bezetting.sessions, world.organisation_id, RENAMED_RULE)
+    planner = bearer(world, "planner")
+    for who in ("planner", "team_lead"):
+        shown = client.get(PATH, headers=bearer(world, who))
+        assert shown.status_code == 409, shown.text
+        error = shown.json()["error"]
+        assert error["code"] == "unreadable_planning_settings"
+        assert error["message"].startswith(
+            "the stored planning settings no longer parse: rules: unknown rule(s) "
+            "['daily_rest_minutes']"
+        )
+        [detail] = error["details"]
+        assert detail["reason"].startswith("rules: unknown rule(s) ['daily_rest_minutes']")
+        assert detail["stored"] == RENAMED_RULE
+    # Approving a swap needs the rules: refused the same way, nothing moves.
+    approving = client.post(
+        f"/api/v1/swaps/{world.accepted_swap_id}/decision",
+        json={"approve": True, "schedule_version": world.schedule_version},
+        headers=planner,
+    )
+    assert approving.status_code == 409, approving.text
+    assert approving.json()["error"]["code"] == "unreadable_planning_settings"
+    # The schedule list still answers.
+    assert client.get("/api/v1/schedules", headers=planner).status_code == 200
+
+    corrected = {"rules": {"name": "CAO Klantcontact", "min_daily_rest_minutes": 720}}
+    assert client.put(PATH, json=corrected, headers=planner).status_code == 200
+    assert client.get(PATH, headers=planner).json()["rule_pack"] == "CAO Klantcontact"

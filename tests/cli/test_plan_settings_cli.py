@@ -9,6 +9,9 @@ import yaml
 from typer.testing import CliRunner
 
 from bezetting.cli import app
+from bezetting.store import configured_sessions, transaction
+from bezetting.store.models import Organisation
+from tests.services.planning_world import RENAMED_RULE, store_settings_unchecked
 
 runner = CliRunner()
 pytestmark = pytest.mark.usefixtures("planning_world_on_disk")
@@ -89,3 +92,34 @@ def test_a_missing_file_and_an_unknown_organisation_are_clear_errors(tmp_path: P
     unknown = runner.invoke(app, ["plan", "settings", "show", "--org", "nope"])
     assert unknown.exit_code == 2
     assert "nope" in unknown.output
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_unreadable_stored_settings_are_shown_as_stored_with_the_reason_and_exit_2() -> None:
+    with configured_sessions() as sessions:
+        with transaction(sessions) as session:
+            [organisation_id] = [o.id for o in session.query(Organisation).all()]
+        store_settings_unchecked(sessions, organisation_id, RENAMED_RULE)
+    reason = (
+        "error: the stored planning settings no longer parse: rules: unknown rule(s) "
+        "['daily_rest_minutes']"
+    )
+
+    shown = runner.invoke(app, ["plan", "settings", "show"])
+    assert shown.exit_code == 2, shown.output
+    assert reason in _flat(shown.output)
+    assert "store corrected settings or clear them" in _flat(shown.output)
+    assert "daily_rest_minutes: 720" in shown.stdout  # what to correct
+    as_yaml = runner.invoke(app, ["plan", "settings", "show", "--yaml"])
+    assert as_yaml.exit_code == 2
+    assert yaml.safe_load(as_yaml.stdout) == RENAMED_RULE  # to correct and 'set --file'
+    planned = runner.invoke(app, ["plan", "schedule", "--from", "2020-03-16", "--weeks", "1"])
+    assert planned.exit_code == 2
+    assert reason in _flat(planned.output)
+
+    cleared = runner.invoke(app, ["plan", "settings", "clear"])
+    assert cleared.exit_code == 0, cleared.output
+    assert runner.invoke(app, ["plan", "settings", "show"]).exit_code == 0

@@ -8,13 +8,15 @@ handled in 240 s. Four agents have skill ``general`` and 8-36 contract hours.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bezetting.services.imports import import_agents, import_contact_records
 from bezetting.services.organisations import QueueSpec, create_organisation, create_queue
 from bezetting.store import SessionFactory, transaction
-from bezetting.store.models import OpeningHours
+from bezetting.store.models import OpeningHours, PlanningSettings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2020, 3, 15, 12, 0, tzinfo=UTC)
@@ -79,3 +81,28 @@ def build_world(sessions: SessionFactory) -> tuple[int, int]:
     )
     assert report.rejected_rows == 0, report
     return org.id, queue_id
+
+
+RENAMED_RULE: dict[str, dict[str, Any]] = {
+    "rules": {"name": "CAO Klantcontact", "daily_rest_minutes": 720, "break_minutes": 45},
+    "weights": {"wish_not_met": 60.0},
+}
+"""Stored settings as a release that renamed ``min_daily_rest_minutes`` leaves them: they no
+longer parse (``rules: unknown rule(s) ['daily_rest_minutes']``)."""
+
+
+def store_settings_unchecked(
+    sessions: SessionFactory, organisation_id: int, sections: Mapping[str, Any]
+) -> None:
+    """Write the ``planning_settings`` row as given, past the service's checks: what an upgrade
+    that renames or tightens a rule, or a hand edit of the row, leaves behind."""
+    with transaction(sessions, writes=True) as session:
+        row = session.get(PlanningSettings, organisation_id)
+        if row is None:
+            row = PlanningSettings(organisation_id=organisation_id)
+            session.add(row)
+        row.rules = sections.get("rules", {})
+        row.breaks = sections.get("breaks", {})
+        row.weights = sections.get("weights", {})
+        row.updated_at = NOW
+        row.updated_by_user_id = None

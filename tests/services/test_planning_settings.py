@@ -1,7 +1,9 @@
 """An organisation's planning settings: a collective agreement's values, stored and used.
 
 What is stored is what planning on the database and the swap check go by; a value given with
-the call still wins; bad settings are refused whole, naming the key and the reason.
+the call still wins; bad settings are refused whole, naming the key and the reason. Stored
+settings that no longer parse are an error naming the key and the reason, never the defaults:
+planning and the swap check refuse until new settings are stored.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from bezetting.services.planning import (
 from bezetting.services.planning_settings import (
     PLANNING_BREAKS,
     SettingChange,
+    UnreadableSettingsError,
     parse_planning_settings,
     planning_settings,
     set_planning_settings,
@@ -39,7 +42,14 @@ from bezetting.services.swaps import SwapRefusedError, SwapStage, accept_swap, o
 from bezetting.store import SessionFactory, transaction
 from bezetting.store.enums import ActivityKind, Role
 from bezetting.store.models import Agent, Organisation, Shift
-from tests.services.planning_world import AMSTERDAM, FIRST_DAY, NOW, build_world
+from tests.services.planning_world import (
+    AMSTERDAM,
+    FIRST_DAY,
+    NOW,
+    RENAMED_RULE,
+    build_world,
+    store_settings_unchecked,
+)
 from tests.services.test_swaps import at, build, person
 
 TWELVE_HOURS_REST = {"min_daily_rest_minutes": 720, "min_shortened_daily_rest_minutes": 720}
@@ -374,3 +384,89 @@ def test_a_stored_45_minute_lunch_is_what_the_scheduler_plans(
         assert after_start >= timedelta(minutes=150)
         assert before_end >= timedelta(minutes=150)
     assert validate_schedule(sessions, schedule_id=built.schedule_id) == ()
+
+
+# --- stored settings that no longer parse ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "reason"),
+    [
+        (RENAMED_RULE, r"rules: unknown rule\(s\) \['daily_rest_minutes'\]"),
+        ({"rules": {"min_weekly_rest_minutes": 10**6}}, "min_weekly_rest_minutes must be at most"),
+        ({"weights": {"under_coverage": 5}}, "weights: unknown key.*under_coverage"),
+        ({"weights": {"wish_not_met": "30"}}, "weights: wish_not_met must be a number from 0"),
+        ({"breaks": {"part_minutes": 10}}, "shorter than the rule pack's shortest break part"),
+        ({"rules": [720]}, "rules must be a mapping"),
+    ],
+)
+def test_stored_settings_that_no_longer_parse_read_as_an_error_naming_key_and_reason(
+    sessions: SessionFactory, organisation_id: int, stored: dict[str, Any], reason: str
+) -> None:
+    store_settings_unchecked(sessions, organisation_id, stored)
+    with pytest.raises(UnreadableSettingsError, match=reason) as unreadable:
+        planning_settings(sessions, organisation_id=organisation_id)
+    error = unreadable.value
+    assert error.code == "unreadable_planning_settings"
+    assert str(error).startswith(f"the stored planning settings no longer parse: {error.reason}")
+    assert dict(error.stored) == stored  # what to correct, as stored; empty sections left out
+    assert (error.updated_at, error.updated_by) == (NOW, None)
+
+
+def test_storing_new_settings_or_clearing_them_repairs_unreadable_ones(
+    sessions: SessionFactory, organisation_id: int
+) -> None:
+    store_settings_unchecked(sessions, organisation_id, RENAMED_RULE)
+    corrected = {"rules": {"name": "CAO Klantcontact", **TWELVE_HOURS_REST}}
+    set_planning_settings(sessions, organisation_id=organisation_id, settings=corrected, now=NOW)
+    assert planning_settings(sessions, organisation_id=organisation_id).rule_pack.name == (
+        "CAO Klantcontact"
+    )
+    store_settings_unchecked(sessions, organisation_id, RENAMED_RULE)
+    set_planning_settings(sessions, organisation_id=organisation_id, settings={}, now=NOW)
+    assert planning_settings(sessions, organisation_id=organisation_id).is_default
+
+
+def test_planning_and_checking_refuse_unreadable_settings_rather_than_go_by_the_defaults(
+    sessions: SessionFactory, world: tuple[int, int]
+) -> None:
+    org_id, _ = world
+    draft = build_schedule(
+        sessions, organisation_id=org_id, first_day=FIRST_DAY, weeks=1, time_limit_seconds=5,
+        now=NOW,
+    )  # fmt: skip
+    store_settings_unchecked(sessions, org_id, RENAMED_RULE)
+    refusals = {
+        "build": lambda: build_schedule(
+            sessions,
+            organisation_id=org_id,
+            first_day=FIRST_DAY,
+            weeks=1,
+            time_limit_seconds=5,
+            now=NOW,
+        ),
+        "problem": lambda: planning_problem(
+            sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7
+        ),
+        "check": lambda: validate_schedule(sessions, schedule_id=draft.schedule_id),
+    }
+    for action, attempt in refusals.items():
+        with pytest.raises(UnreadableSettingsError, match="daily_rest_minutes") as refused:
+            attempt()
+        assert "store corrected settings or clear them" in str(refused.value), action
+
+
+def test_the_swap_check_refuses_unreadable_settings_and_the_offer_stays_open(
+    sessions: SessionFactory,
+) -> None:
+    world = build(sessions, {("1001", 1): at(1, 8)})
+    org_id = _organisation_id(sessions, "gemeente")
+    anouk, bram = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1002")
+    swap = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
+    store_settings_unchecked(sessions, org_id, RENAMED_RULE)
+    with pytest.raises(UnreadableSettingsError, match="daily_rest_minutes"):
+        accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW)
+    set_planning_settings(sessions, organisation_id=org_id, settings={}, now=NOW)
+    assert accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW).stage is (
+        SwapStage.ACCEPTED
+    )

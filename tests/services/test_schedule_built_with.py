@@ -1,5 +1,6 @@
 """A built schedule says which planning settings it went by, also after they change; a
-schedule made by hand records none."""
+schedule made by hand records none; when the stored settings no longer parse, the list says it
+does not know rather than fail."""
 
 from __future__ import annotations
 
@@ -23,7 +24,13 @@ from bezetting.services.users import Principal
 from bezetting.store import SessionFactory, transaction
 from bezetting.store.enums import Role, TokenScope
 from bezetting.store.models import Organisation
-from tests.services.planning_world import FIRST_DAY, NOW, build_world
+from tests.services.planning_world import (
+    FIRST_DAY,
+    NOW,
+    RENAMED_RULE,
+    build_world,
+    store_settings_unchecked,
+)
 
 CAO = {"rules": {"name": "CAO Klantcontact", "min_daily_rest_minutes": 720}}
 
@@ -78,6 +85,19 @@ def test_a_built_schedule_records_the_settings_it_went_by_and_notices_when_they_
     assert later.changed_since
     (summary,) = schedule_summaries(sessions, _planner(sessions, org_id))
     assert summary.built_as_now is False
+
+
+def test_the_schedule_list_does_not_know_whether_a_schedule_holds_when_the_settings_are_unreadable(
+    sessions: SessionFactory, org_id: int
+) -> None:
+    set_planning_settings(sessions, organisation_id=org_id, settings=CAO, now=NOW)
+    schedule_id = _build(sessions, org_id)
+    store_settings_unchecked(sessions, org_id, RENAMED_RULE)
+    (summary,) = schedule_summaries(sessions, _planner(sessions, org_id))
+    assert summary.id == schedule_id
+    assert summary.built_with is not None
+    assert summary.built_with.rules == CAO["rules"]  # what it went by is still known
+    assert summary.built_as_now is None  # not True, not False: not known
 
 
 def test_rules_given_with_the_call_are_what_the_schedule_records(

@@ -1,6 +1,7 @@
 """The planning settings on the planning page: a planner sees what differs from the law and
 changes it; a bad value is named in the page's language and changes nothing; nobody else
-changes them."""
+changes them. Stored settings that no longer parse do not break the page: it says why, shows
+what is stored, fills the form with it, and a new schedule is refused until they are fixed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bezetting.core.schedule.rules import DUTCH_RULES
+from bezetting.jobs import InProcessRunner, JobState
 from bezetting.services.planning_settings import (
     PLANNING_BREAKS,
     OrganisationPlanningSettings,
@@ -22,6 +24,7 @@ from bezetting.store import transaction
 from bezetting.store.models import Schedule
 from bezetting.web.planning_settings import settings_rows
 from bezetting.web.setting_labels import RULE_PACK_NAME_FIELD, SETTING_LABELS
+from tests.services.planning_world import RENAMED_RULE, store_settings_unchecked
 from tests.web.conftest import NOW, WebWorld, log_in
 
 EN = {"Accept-Language": "en"}
@@ -305,3 +308,103 @@ def test_saving_the_settings_refreshes_the_schedule_lists_marks_at_once(
     assert 'id="schedules" hx-swap-oob="true"' in answer.text
     row = _schedule_row(answer.text, web_world.draft_schedule_id)
     assert "not the planning settings in force now" in row
+
+
+def _store_renamed_rule(site: FastAPI, world: WebWorld) -> None:
+    """Settings stored by an older release, with a rule since renamed, on a schedule built by
+    them."""
+    sessions = site.state.bezetting.sessions
+    with transaction(sessions, writes=True) as session:
+        draft = session.get(Schedule, world.draft_schedule_id)
+        assert draft is not None
+        draft.built_with = {**RENAMED_RULE, "breaks": dict(PLANNING_BREAKS)}
+    store_settings_unchecked(sessions, world.base.organisation_id, RENAMED_RULE)
+
+
+def test_unreadable_stored_settings_are_named_in_dutch_shown_as_stored_and_fill_the_form(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    _store_renamed_rule(site, web_world)
+    log_in(browser_client, web_world, "planner")
+    answer = browser_client.get("/planning?day=2020-03-17", headers=NL)
+    assert answer.status_code == 200, answer.text
+    page = html.unescape(answer.text)
+    settings = page[page.index('id="planning-settings"') :]
+    assert (
+        "De opgeslagen planningsinstellingen zijn niet geldig (rules: unknown rule(s) "
+        "['daily_rest_minutes']" in settings
+    )
+    assert "Verbeter ze en sla ze op, of ga terug naar de wet en de standaard." in settings
+    assert "daily_rest_minutes: 720" in settings  # what is stored, to correct
+    assert "Planningsinstellingen opslaan" in settings
+    assert "Terug naar de wet" in settings
+    fields = _form(page)
+    assert fields[RULE_PACK_NAME_FIELD] == "CAO Klantcontact"
+    assert (fields["break_minutes"], fields["wish_not_met"]) == ("45", "60")  # kept from it
+    assert fields["min_daily_rest_minutes"] == "660"  # the renamed rule: the law, to correct
+    assert "een nieuw rooster wordt geweigerd tot ze verbeterd zijn" in page  # new-schedule form
+    row = _schedule_row(answer.text, web_world.draft_schedule_id)
+    assert "CAO Klantcontact" in row
+    assert "onbekend of dit de planningsinstellingen van nu zijn" in row
+    english = html.unescape(browser_client.get("/planning?day=2020-03-17", headers=EN).text)
+    assert "The stored planning settings are not valid (rules: unknown rule(s)" in english
+
+
+def test_correcting_the_one_bad_value_in_the_form_keeps_the_rest_of_the_agreement(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    _store_renamed_rule(site, web_world)
+    csrf = log_in(browser_client, web_world, "planner")
+    fields = _form(browser_client.get("/planning?day=2020-03-17", headers=EN).text)
+    fields["min_daily_rest_minutes"] = "720"  # what the renamed rule said
+    answer = browser_client.post(
+        "/planning/settings", data={**fields, "csrf_token": csrf}, headers={**HTMX, **EN}
+    )
+    assert answer.status_code == 200, answer.text
+    assert "The planning settings are saved." in answer.text
+    assert "not valid" not in answer.text
+    stored = _stored(site, web_world)
+    assert dict(stored.rules) == {
+        "name": "CAO Klantcontact",
+        "min_daily_rest_minutes": 720,
+        "break_minutes": 45,
+    }
+    assert dict(stored.weights) == {"wish_not_met": 60.0}
+    # Known again: the draft's recorded rule no longer parses, so it counts as other settings.
+    row = _schedule_row(answer.text, web_world.draft_schedule_id)
+    assert "not the planning settings in force now" in row
+    assert "not known whether" not in row
+
+
+def test_unreadable_stored_settings_can_be_set_back_to_the_law_from_the_page(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    _store_renamed_rule(site, web_world)
+    csrf = log_in(browser_client, web_world, "planner")
+    answer = browser_client.post(
+        "/planning/settings", data={"reset": "1", "csrf_token": csrf}, headers=HTMX
+    )
+    assert answer.status_code == 200, answer.text
+    assert _stored(site, web_world).is_default
+
+
+def test_a_schedule_started_on_unreadable_settings_fails_saying_why_in_dutch(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    _store_renamed_rule(site, web_world)
+    csrf = log_in(browser_client, web_world, "planner")
+    runner: InProcessRunner = site.state.bezetting.runner
+    before = {j.id for j in runner.store.recent(limit=200)}
+    browser_client.post(
+        "/planning/jobs/schedule",
+        data={"first_day": "2020-03-16", "weeks": "1", "time_limit_seconds": "2",
+              "csrf_token": csrf},
+        headers=HTMX,
+    )  # fmt: skip
+    (job_id,) = [j.id for j in runner.store.recent(limit=200) if j.id not in before]
+    job = runner.wait(job_id, timeout_seconds=60)
+    assert job.state is JobState.FAILED
+    assert job.error is not None
+    assert job.error.code == "unreadable_planning_settings"
+    jobs = html.unescape(browser_client.get("/planning/jobs", headers=NL).text)
+    assert "De opgeslagen planningsinstellingen zijn niet geldig (rules: unknown rule(s)" in jobs

@@ -5,7 +5,8 @@ Every error response has the same body::
     {"error": {"code": "invalid_input", "message": "...", "details": [...]}}
 
 ``code`` is machine-readable (the exception's ``code``); ``details`` lists bad rows when an
-import names them.
+import names them, the broken rules of a refused swap, or ``{"reason", "stored"}`` when the
+stored planning settings no longer parse.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bezetting.services.errors import (
     PermissionDeniedError,
     RateLimitedError,
 )
+from bezetting.services.planning_settings import UnreadableSettingsError
 from bezetting.services.swaps import SwapRefusedError
 
 __all__ = ["STATUS_FOR", "error_body", "install_error_handlers"]
@@ -42,6 +44,7 @@ STATUS_FOR: tuple[tuple[type[BezettingError], int], ...] = (
     (UnknownJobError, 404),
     (RateLimitedError, 429),
     (ConflictError, 409),
+    (UnreadableSettingsError, 409),
     (InfeasibleError, 422),
     (SwapRefusedError, 422),
     (InputError, 422),
@@ -81,6 +84,8 @@ async def _bezetting_error(request: Request, exc: Exception) -> JSONResponse:
             }
             for v in exc.violations
         ]
+    if isinstance(exc, UnreadableSettingsError):
+        details = [{"reason": exc.reason, "stored": dict(exc.stored)}]
     status = _status(exc)
     headers: dict[str, str] = {}
     if isinstance(exc, RateLimitedError):

@@ -8,6 +8,10 @@ the objective weights, in the problem file's ``rules``, ``breaks`` and ``weights
     bezetting plan settings set --file cao.yaml      # replaces what is stored
     bezetting plan settings show --yaml > cao.yaml   # what is stored, to edit and set again
     bezetting plan settings clear                    # back to the law and the defaults
+
+Stored settings that no longer parse (an upgrade renamed a rule, a hand-edited row): ``show``
+prints what is stored as YAML (to correct and ``set --file``), the reason on stderr, and exits
+2; ``set`` and ``clear`` replace them.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from bezetting.core.errors import InputError
 from bezetting.services.planning import planning_target
 from bezetting.services.planning_settings import (
     OrganisationPlanningSettings,
+    UnreadableSettingsError,
     planning_settings,
     set_planning_settings,
 )
@@ -52,6 +57,11 @@ def _read_yaml(path: Path) -> Any:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path} is not valid YAML: {exc}") from None
+
+
+def _yaml(data: Any) -> str:
+    """``data`` as a settings file for ``set --file``."""
+    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True)
 
 
 def _number(value: float) -> str:
@@ -99,15 +109,20 @@ def show_command(
     ] = False,
     organisation: OrgOption = None,
 ) -> None:
-    """Show the values that differ from the law's and the planning defaults."""
+    """Show the values that differ from the law's and the planning defaults; stored settings
+    that no longer parse are printed as stored, with the reason, and exit 2."""
     console = console_for()
     with reports_errors(), configured_sessions() as sessions:
         target = planning_target(sessions, organisation=organisation)
-        settings = planning_settings(sessions, organisation_id=target.organisation_id)
+        try:
+            settings = planning_settings(sessions, organisation_id=target.organisation_id)
+        except UnreadableSettingsError as unreadable:
+            if not as_yaml:
+                typer.echo(f"planning settings of {target.organisation!r} as stored:")
+            typer.echo(_yaml(unreadable.stored), nl=False)
+            raise
     if as_yaml:
-        typer.echo(
-            yaml.safe_dump(settings.as_mapping(), sort_keys=False, allow_unicode=True), nl=False
-        )
+        typer.echo(_yaml(settings.as_mapping()), nl=False)
         return
     _show(console, target.organisation, settings)
 

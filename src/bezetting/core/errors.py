@@ -18,6 +18,8 @@ core does not know about jobs or accounts), and every one of them is drawn here:
     │                                                   shifts at once
     ├── jobs.JobCancelledError, JobWaitTimeoutError, BrokerUnavailableError,
     │   InvalidJobResultError      a background job's fate
+    ├── services.planning_settings.UnreadableSettingsError   the stored planning settings no
+    │                              longer parse: planning refuses until they are replaced (409)
     └── services.errors.AuthenticationError, PermissionDeniedError, RateLimitedError
 
 Every error carries a machine-readable ``code`` so that the API can map it in one place.

@@ -38,6 +38,7 @@ from bezetting.services.access import (
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.planning_settings import (
     PlanningSections,
+    UnreadableSettingsError,
     effective_sections,
     in_effect,
     read_planning_settings,
@@ -173,7 +174,8 @@ class CoverageDay:
 class ScheduleSummary:
     """A schedule in a list: status, version (to publish with), size, and the planning
     settings it was built by (None for one made by hand) and whether those are the ones in
-    force now (``built_as_now``; None when nothing was recorded)."""
+    force now (``built_as_now``; None when not known: nothing was recorded, or the stored
+    settings no longer parse)."""
 
     id: int
     name: str
@@ -571,9 +573,12 @@ def schedule_summaries(sessions: SessionFactory, who: Principal) -> list[Schedul
             Shift.schedule_id.in_([s.id for s in schedules])
         ):
             counts[schedule_id] = counts.get(schedule_id, 0) + 1
-        now_in_force = in_effect(
-            effective_sections(read_planning_settings(session, who.organisation_id))
-        )
+        try:
+            now_in_force = in_effect(
+                effective_sections(read_planning_settings(session, who.organisation_id))
+            )
+        except UnreadableSettingsError:
+            now_in_force = None  # a list never fails on them; each row says "not known"
         built = {
             s.id: PlanningSections.from_mapping(s.built_with)
             for s in schedules
@@ -591,8 +596,8 @@ def schedule_summaries(sessions: SessionFactory, who: Principal) -> list[Schedul
                 published_at=s.published_at,
                 built_with=built.get(s.id),
                 built_as_now=(
-                    now_in_force is not None and in_effect(built[s.id]) == now_in_force
-                    if s.id in built
+                    in_effect(built[s.id]) == now_in_force
+                    if s.id in built and now_in_force is not None
                     else None
                 ),
             )

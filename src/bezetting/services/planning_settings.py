@@ -21,6 +21,11 @@ together). Example::
     set_planning_settings(sessions, organisation_id=o, now=now,
                           settings={"rules": {"min_daily_rest_minutes": 720}})
     planning_settings(sessions, organisation_id=o).rules.min_daily_rest_minutes   # 720
+
+Stored settings that no longer parse (an upgrade renamed or tightened a rule, a row edited by
+hand) are never read as the defaults: every reader raises :class:`UnreadableSettingsError`,
+which carries the parser's reason and what is stored, so planning refuses and a page can show
+what to correct. Storing new settings (or ``{}``) is what repairs them.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from bezetting.core.errors import InputError
+from bezetting.core.errors import BezettingError, InputError
 from bezetting.core.schedule import BreakPolicy, RulePack, Weights
 from bezetting.core.schedule.files import break_policy, problem_from_mapping
 from bezetting.core.schedule.rules import DUTCH_RULES
@@ -50,6 +55,7 @@ __all__ = [
     "OrganisationPlanningSettings",
     "PlanningSections",
     "SettingChange",
+    "UnreadableSettingsError",
     "effective_sections",
     "in_effect",
     "parse_planning_settings",
@@ -202,6 +208,38 @@ class OrganisationPlanningSettings:
         return tuple(out)
 
 
+class UnreadableSettingsError(BezettingError):
+    """The stored planning settings no longer parse, so nothing may plan or check by them
+    (planning by the defaults instead would break the organisation's agreement unseen).
+
+    Attributes:
+        reason: the parser's message, naming the key and what is wrong.
+        stored: the sections as stored (any JSON, since the row may have been edited by hand),
+            empty ones left out: the text to correct.
+        updated_at, updated_by: when and by whom they were stored (as in
+            :class:`OrganisationPlanningSettings`).
+    """
+
+    code = "unreadable_planning_settings"
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        stored: Mapping[str, Any],
+        updated_at: datetime | None,
+        updated_by: str | None,
+    ) -> None:
+        self.reason = reason
+        self.stored = MappingProxyType(dict(stored))
+        self.updated_at = updated_at
+        self.updated_by = updated_by
+        super().__init__(
+            f"the stored planning settings no longer parse: {reason}; store corrected settings "
+            "or clear them"
+        )
+
+
 def _section(data: Mapping[str, Any], key: str) -> dict[str, Any]:
     value = data.get(key)
     if value is None:
@@ -322,16 +360,25 @@ def read_planning_settings(session: Session, organisation_id: int) -> Organisati
     if session.get(Organisation, organisation_id) is None:
         raise InputError(f"no organisation with id {organisation_id}")
     row = session.get(PlanningSettings, organisation_id)
-    stored = (
-        PlanningSections(rules={}, breaks={}, weights={})
-        if row is None
-        else PlanningSections(rules=row.rules, breaks=row.breaks, weights=row.weights)
-    )
+    if row is None:
+        return _settings(
+            PlanningSections(rules={}, breaks={}, weights={}), updated_at=None, updated_by=None
+        )
     who = None
-    if row is not None and row.updated_by_user_id is not None:
+    if row.updated_by_user_id is not None:
         user = session.get(User, row.updated_by_user_id)
         who = user.email if user is not None else None
-    return _settings(stored, updated_at=row.updated_at if row else None, updated_by=who)
+    stored = {"rules": row.rules, "breaks": row.breaks, "weights": row.weights}
+    try:
+        parsed = parse_planning_settings(stored)
+    except InputError as exc:
+        raise UnreadableSettingsError(
+            str(exc),
+            stored={k: v for k, v in stored.items() if v is not None and v != {}},
+            updated_at=row.updated_at,
+            updated_by=who,
+        ) from None
+    return _settings(parsed, updated_at=row.updated_at, updated_by=who)
 
 
 def _settings(
@@ -381,6 +428,7 @@ def planning_settings(
 
     Raises:
         InputError: no such organisation.
+        UnreadableSettingsError: the stored settings no longer parse.
     """
     with transaction(sessions) as session:
         return read_planning_settings(session, organisation_id)

@@ -200,6 +200,8 @@ def planning_problem(
 
     Raises:
         InputError: unknown organisation, no requirement in the period, a queue without skill.
+        UnreadableSettingsError: the stored planning settings no longer parse (never planned
+            by the defaults instead).
     """
     with transaction(sessions) as session:
         return read_planning_problem(
@@ -231,6 +233,13 @@ def read_planning_problem(
         raise InputError(f"no organisation with id {organisation_id}")
     if not 1 <= days <= 42:
         raise InputError(f"a schedule covers 1 to 6 weeks, got {days} days")
+    # First: settings that no longer parse are the first thing to fix, before any data.
+    chosen = effective_sections(
+        read_planning_settings(session, organisation_id),
+        rules=rules,
+        weights=weights,
+        breaks=breaks,
+    )
     tz_name = organisation.timezone
     tz = zone(tz_name)
     day_list = [first_day + timedelta(days=d) for d in range(days)]
@@ -290,12 +299,6 @@ def read_planning_problem(
             }
         ]
     names = sorted(demand)
-    chosen = effective_sections(
-        read_planning_settings(session, organisation_id),
-        rules=rules,
-        weights=weights,
-        breaks=breaks,
-    )
     built = problem_from_mapping(
         {
             "horizon": {"first_day": first_day, "days": days, "timezone": tz_name},

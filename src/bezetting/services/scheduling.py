@@ -132,6 +132,7 @@ def build_schedule(
 
     Raises:
         InputError: see :func:`planning_problem`; a bad week count or time limit.
+        UnreadableSettingsError: the stored planning settings no longer parse.
         InfeasibleError: no schedule meets the hard rules (the message names agent and rule),
             or none was found within the time limit.
     """
@@ -211,6 +212,7 @@ def validate_schedule(sessions: SessionFactory, *, schedule_id: int) -> tuple[Vi
 
     Raises:
         InputError: unknown schedule; see :func:`planning_problem`.
+        UnreadableSettingsError: the stored planning settings no longer parse.
     """
     with transaction(sessions) as session:
         schedule: Schedule | None = queries.schedule_with_shifts(session, schedule_id)
@@ -274,6 +276,7 @@ def schedule_settings(sessions: SessionFactory, *, schedule_id: int) -> Schedule
 
     Raises:
         InputError: unknown schedule.
+        UnreadableSettingsError: the stored planning settings no longer parse.
     """
     with transaction(sessions) as session:
         schedule = session.get(Schedule, schedule_id)

@@ -221,6 +221,7 @@ def accept_swap(
         InputError: the caller's own offer; a shift has started.
         ConflictError: someone took the offer first, or a shift changed owner meanwhile.
         SwapRefusedError: the swap breaks a labour rule for one of the two agents.
+        UnreadableSettingsError: the stored planning settings no longer parse.
     """
     me = _agent_of(who)
     with transaction(sessions, writes=True) as session:
@@ -280,6 +281,7 @@ def decide_swap(
         ConflictError: the swap is not accepted; the schedule is not at ``schedule_version``;
             a shift changed owner meanwhile.
         SwapRefusedError: the swap breaks a labour rule now.
+        UnreadableSettingsError: the stored planning settings no longer parse.
     """
     if who.role not in STAFF_ROLES:
         raise PermissionDeniedError("only a planner, an admin or a team lead decides swaps")

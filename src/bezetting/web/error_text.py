@@ -317,6 +317,14 @@ PATTERNS = (
         r"rules: week_starts_on_weekday must be 0 \(Monday\) to 6 \(Sunday\), got (?P<day>-?\d+)",
         _n("the week starts on a day from 0 (Monday) to 6 (Sunday), not %(day)s"),
     ),
+    _known(
+        r"the stored planning settings no longer parse: (?P<reason>.+); store corrected settings "
+        r"or clear them",
+        _n(
+            "The stored planning settings are not valid (%(reason)s). Correct them and save, or "
+            "go back to the law and the defaults."
+        ),
+    ),
     _known(r"no wish (?P<wish>\d+) of yours", _n("no wish %(wish)s of yours")),
     _known(
         r"a (?P<kind>\w+) wish holds every day; give no weekday or date",
@@ -358,6 +366,9 @@ BY_CODE = {
     "forbidden": _n("You may not do this."),
     "unauthenticated": _n("Log in first."),
     "rate_limited": _n("Too many attempts; wait a while and try again."),
+    "unreadable_planning_settings": _n(
+        "The stored planning settings are not valid; correct them or go back to the defaults."
+    ),
     "swap_breaks_labour_rules": _n(
         "The swap is refused: it breaks working-time rules or contract limits."
     ),

@@ -5,16 +5,23 @@ The form has one field per value (named by its problem-file key) filled with the
 force. What is stored is only what differs from the default: a rule or weight on its own; the
 break policy with all three values as soon as one differs, since a stored policy reads like a
 problem file's (absent keys take the core's defaults, not the planning ones).
+
+Stored settings that no longer parse fill the form with what they store where a field takes it
+(:func:`stored_setting_rows`), so that correcting the one bad value and saving keeps the rest of
+the agreement rather than silently going back to the defaults.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
-from bezetting.core.schedule import BreakPolicy, Weights
+import yaml
+
+from bezetting.core.schedule import BreakPolicy, RulePack, Weights
 from bezetting.core.schedule.rules import DUTCH_RULES
 from bezetting.services.planning_settings import PLANNING_BREAKS, OrganisationPlanningSettings
 from bezetting.web.error_text import FormError
@@ -23,7 +30,13 @@ from bezetting.web.i18n import _n
 from bezetting.web.session import FormData
 from bezetting.web.setting_labels import RULE_PACK_NAME_FIELD, SETTING_LABELS
 
-__all__ = ["SettingRow", "settings_from_form", "settings_rows"]
+__all__ = [
+    "SettingRow",
+    "settings_from_form",
+    "settings_rows",
+    "stored_setting_rows",
+    "stored_settings_text",
+]
 
 _MOST_MINUTES = 100_000  # about ten weeks: above any rule of a week or a rest
 _MOST_WEIGHT = 100_000.0  # as the service allows
@@ -50,6 +63,14 @@ class SettingRow:
 
 def settings_rows(settings: OrganisationPlanningSettings) -> list[SettingRow]:
     """Every rule, break and weight value in force, in the order of the problem file."""
+    return _rows(settings.rule_pack, settings.break_policy, settings.objective_weights)
+
+
+def _default_rows() -> list[SettingRow]:
+    return _rows(DUTCH_RULES, BreakPolicy(**PLANNING_BREAKS), Weights())
+
+
+def _rows(rule_pack: RulePack, breaks: BreakPolicy, weights: Weights) -> list[SettingRow]:
     default_breaks = BreakPolicy(**PLANNING_BREAKS)
     default_weights = Weights()
     rows = [
@@ -61,14 +82,14 @@ def settings_rows(settings: OrganisationPlanningSettings) -> list[SettingRow]:
             default=getattr(DUTCH_RULES, value.name),
             whole=True,
         )
-        for value in settings.rule_pack.values()
+        for value in rule_pack.values()
     ]
     rows += [
         SettingRow(
             section="breaks",
             key=f.name,
             label=SETTING_LABELS[f.name],
-            value=getattr(settings.break_policy, f.name),
+            value=getattr(breaks, f.name),
             default=getattr(default_breaks, f.name),
             whole=True,
         )
@@ -79,13 +100,48 @@ def settings_rows(settings: OrganisationPlanningSettings) -> list[SettingRow]:
             section="weights",
             key=f.name,
             label=SETTING_LABELS[f.name],
-            value=getattr(settings.objective_weights, f.name),
+            value=getattr(weights, f.name),
             default=getattr(default_weights, f.name),
             whole=False,
         )
         for f in dataclasses.fields(Weights)
     ]
     return rows
+
+
+def stored_setting_rows(stored: Mapping[str, Any]) -> list[SettingRow]:
+    """The form's rows for stored settings that no longer parse: a stored number where its field
+    takes it (a whole number for minutes), else the value that applies when it is absent (a
+    break value left out of a stored policy: the core's default, as a problem file reads it)."""
+    core_breaks = BreakPolicy()
+    breaks = stored.get("breaks")
+    policy_stored = isinstance(breaks, Mapping) and bool(breaks)
+    rows = []
+    for row in _default_rows():
+        section = stored.get(row.section)
+        value = section.get(row.key) if isinstance(section, Mapping) else None
+        if _fits(value, whole=row.whole):
+            rows.append(dataclasses.replace(row, value=value))
+        elif row.section == "breaks" and policy_stored:
+            rows.append(dataclasses.replace(row, value=getattr(core_breaks, row.key)))
+        else:
+            rows.append(row)
+    return rows
+
+
+def _fits(value: Any, *, whole: bool) -> TypeGuard[float]:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+        and (not whole or float(value).is_integer())
+    )
+
+
+def stored_settings_text(stored: Mapping[str, Any]) -> str:
+    """Stored settings as the YAML ``bezetting plan settings set --file`` reads, to correct."""
+    return yaml.safe_dump(dict(stored), sort_keys=False, allow_unicode=True)
 
 
 def _weight(form: FormData, field: str, default: float) -> float:
@@ -106,7 +162,7 @@ def _weight(form: FormData, field: str, default: float) -> float:
     return value
 
 
-def settings_from_form(form: FormData, current: OrganisationPlanningSettings) -> dict[str, Any]:
+def settings_from_form(form: FormData) -> dict[str, Any]:
     """The settings the form asks for, as the service stores them (only what differs from the
     default). An empty field keeps its default.
 
@@ -116,7 +172,7 @@ def settings_from_form(form: FormData, current: OrganisationPlanningSettings) ->
     rules: dict[str, Any] = {}
     breaks: dict[str, int] = {}
     weights: dict[str, float] = {}
-    for row in settings_rows(current):
+    for row in _default_rows():
         if row.section == "weights":
             weight = _weight(form, row.key, row.default)
             if weight != row.default:

@@ -3,7 +3,9 @@ overrides, break policy and objective weights; docs/planning.md).
 
 Staff read them (team leads decide swaps that are checked by them); a planner or an admin
 replaces them. The body is checked by the service with the core's readers, so a bad key or
-value is a 422 naming the key and the reason, and nothing changes.
+value is a 422 naming the key and the reason, and nothing changes. Stored settings that no
+longer parse make the read a 409 ``unreadable_planning_settings`` with the reason and what is
+stored (``bezetting.api.errors``); a PUT replaces them.
 """
 
 from __future__ import annotations

@@ -15,7 +15,11 @@ from bezetting.core.errors import InputError
 from bezetting.jobs import UnknownJobError
 from bezetting.services.access import visible_agents, visible_queues
 from bezetting.services.overview import ScheduleSummary, queue_coverage, schedule_summaries
-from bezetting.services.planning_settings import planning_settings, set_planning_settings
+from bezetting.services.planning_settings import (
+    UnreadableSettingsError,
+    planning_settings,
+    set_planning_settings,
+)
 from bezetting.services.schedules import publish_schedule
 from bezetting.services.surveys import DEFAULT_SCALE, MAX_QUESTION_LENGTH, open_survey, surveys
 from bezetting.services.swaps import SwapStage, visible_swaps
@@ -23,7 +27,12 @@ from bezetting.web.charts import ChartLabels, coverage_legend, coverage_svg
 from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, Formats, _n, translations
-from bezetting.web.planning_settings import settings_from_form, settings_rows
+from bezetting.web.planning_settings import (
+    settings_from_form,
+    settings_rows,
+    stored_setting_rows,
+    stored_settings_text,
+)
 from bezetting.web.rendering import is_htmx, language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for
 from bezetting.web.setting_labels import RULE_PACK_NAME_FIELD
@@ -107,16 +116,31 @@ def _page_values(
         **_swap_values(context, viewer, refused=refused),
         **_jobs_values(context, viewer),
         **_pulse_values(context, viewer, today=context.clock().astimezone(LOCAL_ZONE).date()),
-        **_settings_values(context, viewer),
+        **_settings_values(request, context, viewer),
     }
 
 
-def _settings_values(context: AppContext, viewer: Viewer) -> dict[str, Any]:
-    """The organisation's planning settings: every value in force, and those that differ."""
-    settings = planning_settings(context.sessions, organisation_id=viewer.who.organisation_id)
+def _settings_values(request: Request, context: AppContext, viewer: Viewer) -> dict[str, Any]:
+    """The organisation's planning settings: every value in force, and those that differ; or,
+    when the stored ones no longer parse, why, what is stored, and the form filled with it."""
+    try:
+        settings = planning_settings(context.sessions, organisation_id=viewer.who.organisation_id)
+    except UnreadableSettingsError as unreadable:
+        rules = unreadable.stored.get("rules")
+        name = rules.get("name") if isinstance(rules, dict) else None
+        return {
+            "settings": unreadable,
+            "settings_problem": error_text(unreadable, language_of(request)),
+            "stored_settings_text": stored_settings_text(unreadable.stored),
+            "setting_rows": stored_setting_rows(unreadable.stored),
+            "settings_changed": [],
+            "rule_pack_name_field": RULE_PACK_NAME_FIELD,
+            "stored_rule_pack_name": name if isinstance(name, str) else "",
+        }
     rows = settings_rows(settings)
     return {
         "settings": settings,
+        "settings_problem": None,
         "setting_rows": rows,
         "settings_changed": [row for row in rows if row.changed],
         "rule_pack_name_field": RULE_PACK_NAME_FIELD,
@@ -260,11 +284,7 @@ def change_settings(request: Request, context: Context, access: Planner) -> Resp
     ``reset`` go back to the law's values, the planning break policy and default weights."""
     viewer, form = access
     organisation_id = viewer.who.organisation_id
-    if form.get("reset") == "1":
-        wanted: dict[str, Any] = {}
-    else:
-        current = planning_settings(context.sessions, organisation_id=organisation_id)
-        wanted = settings_from_form(form, current)
+    wanted = {} if form.get("reset") == "1" else settings_from_form(form)
     set_planning_settings(
         context.sessions,
         organisation_id=organisation_id,
@@ -280,7 +300,7 @@ def change_settings(request: Request, context: Context, access: Planner) -> Resp
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
         values={
-            **_settings_values(context, viewer),
+            **_settings_values(request, context, viewer),
             "schedules": schedule_summaries(context.sessions, viewer.who),
             "saved": True,
         },
