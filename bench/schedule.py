@@ -305,6 +305,21 @@ def main() -> None:
         "out where legal after it (SolveParameters.seam_matching)",
     )
     parser.add_argument(
+        "--relabel",
+        choices=("on", "off"),
+        default="on",
+        help="the search chooses anew which group each agent on duty serves, for all at "
+        "once (SolveParameters.relabel)",
+    )
+    parser.add_argument(
+        "--rebuild-agents",
+        type=int,
+        default=2,
+        help="the search empties this many related agents at a time and lets them take "
+        "their weeks back one by one, kept when cheaper (SolveParameters.rebuild_agents; "
+        "0: off)",
+    )
+    parser.add_argument(
         "--compare-old", action="store_true", help="also run CP-SAT alone on the same problem"
     )
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
@@ -468,6 +483,8 @@ def run(
             agent_search=not args.no_agent_search,
             column_start={"auto": None, "on": True, "off": False}[args.column_start],
             seam_matching=args.seam_matching == "on",
+            relabel=args.relabel == "on",
+            rebuild_agents=args.rebuild_agents,
         ),
         on_progress=progress,
     )

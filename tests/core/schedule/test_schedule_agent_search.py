@@ -3,8 +3,10 @@ model's own builders, never worse than the start, and the optimum when there is 
 
 from __future__ import annotations
 
+import random
 import time
 from datetime import time as clock_time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -24,6 +26,8 @@ from bezetting.core.schedule import (
 from bezetting.core.schedule._agent_search import (
     _assembled,
     _joint_move,
+    _rebuild_blocks,
+    _State,
     _state_of,
     best_breaks,
     improve_by_agents,
@@ -178,3 +182,73 @@ def test_a_class_freed_on_one_day_keeps_its_other_days_and_every_rule() -> None:
     found = _assembled(ctx, state.chosen, state.breaks, state.contrib, ["voice"], True)
     assert validate(prob, Schedule(found.shifts)) == ()
     assert _cost(prob, found.shifts) < _cost(prob, start.shifts)
+
+
+def _two_agent_state() -> tuple[_State, dict[int, int]]:
+    contrib = np.array([[[1, 1, 0, 0]], [[1, 1, 0, 0]]], dtype=np.int16)
+    state = _State(
+        chosen=[{0: 5}, {0: 7}],
+        breaks=[{0: [1]}, {0: [2]}],
+        contrib=contrib,
+        staffed=contrib.sum(axis=0),
+    )
+    return state, {0: 10, 1: 10}
+
+
+def _rebuild(state: _State, own_cost: dict[int, int], plan: dict[int, tuple[list[int], int]]):  # type: ignore[no-untyped-def]
+    """Rebuild the two agents once, each taking ``plan[a]`` (its coverage row, own cost)."""
+    need = np.array([[1, 1, 1, 1]])
+    moments = iter(range(1000))
+
+    def respond(a: int, current: set[int], seconds: float) -> bool | None:
+        if plan[a] is None:
+            return None
+        row, cost = plan[a]
+        mine = np.array([row], dtype=np.int16)
+        state.staffed[...] += mine - state.contrib[a]
+        state.contrib[a] = mine
+        state.chosen[a], state.breaks[a], own_cost[a] = {0: 100 + a}, {0: []}, cost
+        return True
+
+    prob = SimpleNamespace(agents=[SimpleNamespace(skill_groups=frozenset({"voice"}))] * 2)
+    _rebuild_blocks(
+        prob,  # type: ignore[arg-type]
+        state,
+        [0, 1],
+        respond,
+        lambda: float(np.abs(need - state.staffed).sum() * 100),
+        own_cost,
+        deadline=900.0,
+        clock=lambda: float(next(moments)),
+        rng=random.Random(1),
+        agents=2,
+        step_seconds=2.0,
+    )
+
+
+def test_a_pair_emptied_and_rebuilt_is_kept_when_it_costs_less() -> None:
+    # Both cover the first half: two slots short, two over, 400 in all. Rebuilt, one takes
+    # each half: nothing short or over, at 2 more own cost each.
+    state, own_cost = _two_agent_state()
+    _rebuild(state, own_cost, {0: ([1, 1, 0, 0], 12), 1: ([0, 0, 1, 1], 12)})
+    assert state.chosen == [{0: 100}, {0: 101}]
+    assert state.staffed.tolist() == [[1, 1, 1, 1]]
+    assert own_cost == {0: 12, 1: 12}
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        {0: ([1, 1, 0, 0], 300), 1: ([0, 0, 1, 1], 300)},  # covers all, at more own cost
+        {0: ([1, 1, 0, 0], 10), 1: None},  # the second best response not proven in time
+    ],
+    ids=["costs more", "not proven"],
+)
+def test_a_rebuilt_pair_that_does_not_pay_is_undone_exactly(plan: dict) -> None:  # type: ignore[type-arg]
+    state, own_cost = _two_agent_state()
+    _rebuild(state, own_cost, plan)
+    assert state.chosen == [{0: 5}, {0: 7}]
+    assert state.breaks == [{0: [1]}, {0: [2]}]
+    assert state.contrib.tolist() == [[[1, 1, 0, 0]], [[1, 1, 0, 0]]]
+    assert state.staffed.tolist() == [[2, 2, 0, 0]]
+    assert own_cost == {0: 10, 1: 10}

@@ -231,3 +231,15 @@ def test_a_parts_setup_is_measured_once_and_a_built_part_is_not_charged_again() 
         (100.0 - reserve - 20.0 - 7.0) / 2
     )
     assert budget.solver_time_after_setup(2) == pytest.approx((100.0 - reserve - 20.0 - 14.0) / 2)
+
+
+def test_the_final_check_keeps_back_what_the_parts_showed_it_takes_not_the_first_guess() -> None:
+    budget = SOLVE_MODULE._Budget(300.0, FakeClock())
+    assert budget.reserve == pytest.approx(15.0), "a guess until a part is measured: 5%"
+    budget.expect_final(1.2)
+    assert budget.reserve == pytest.approx(3.0), "never under 1% of the limit"
+    budget.expect_final(20.0)
+    budget.expect_final(6.0)
+    assert budget.reserve == pytest.approx(20.0), "the largest estimate so far"
+    budget.expect_final(400.0)
+    assert budget.reserve == pytest.approx(150.0), "never more than half the limit"

@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 
 from bezetting.core.schedule import builders
 from bezetting.core.schedule._candidates import Candidate
+from bezetting.core.schedule._labels import best_labels, coverage_cost
 from bezetting.core.schedule._neighbourhoods import worst_neighbourhood
 from bezetting.core.schedule.builders import COST_SCALE, ModelContext
 from bezetting.core.schedule.greedy import GreedySchedule, assemble_shifts
@@ -86,8 +87,9 @@ class _Own:
 
     def best(
         self, value: list[int], current: set[int], seconds: float, seed: int
-    ) -> set[int] | None:
-        """The candidates (indices) of the agent's best week; None when not proven in time.
+    ) -> tuple[set[int], int] | None:
+        """The candidates (indices) of the agent's best week and its own cost (its rules'
+        penalties, scaled); None when not proven in time.
 
         ``value`` is each candidate's worth in scaled cost units; ``current`` the week now
         chosen, given as the solver's hint.
@@ -108,7 +110,8 @@ class _Own:
         solver.parameters.random_seed = seed
         if solver.solve(m) != cp_model.OPTIMAL:
             return None
-        return {i for i, var in enumerate(x) if solver.boolean_value(var)}
+        week = {i for i, var in enumerate(x) if solver.boolean_value(var)}
+        return week, round(sum(t.weight * solver.value(t.expr) for t in self.terms))
 
 
 def best_breaks(c: Candidate, gain: NDArray[np.float64], step: int) -> tuple[float, list[int]]:
@@ -163,12 +166,16 @@ def improve_by_agents(
     workers: int = 2,
     class_days: bool = False,
     class_day_agents: int = 20,
+    relabel: bool = True,
+    rebuild_agents: int = 2,
 ) -> GreedySchedule:
-    """Best responses in random agent order until a pass changes nothing, then joint moves of
-    ``joint_agents`` agents at a time (:func:`_joint_move`) until they stop paying or
-    ``seconds`` are used. With ``class_days`` every other joint move frees up to
+    """Best responses in random agent order until a pass changes nothing, then blocks of
+    ``rebuild_agents`` agents emptied and rebuilt by best responses (:func:`_rebuild_blocks`)
+    until they stop paying, then joint moves of ``joint_agents`` agents at a time
+    (:func:`_joint_move`) until they stop paying or ``seconds`` are used. With ``class_days`` every other joint move frees up to
     ``class_day_agents`` agents of one skill class on one day where its groups are short
-    (:mod:`._neighbourhoods`), their other days kept.
+    (:mod:`._neighbourhoods`), their other days kept. With ``relabel`` the groups the agents
+    on duty serve are chosen anew for all at once at the end (:mod:`._labels`).
 
     Agents with fixed events keep their shifts (their event slots are not coverage). The
     answer is never worse in coverage, contract and wish cost than ``start``: a step is taken
@@ -204,8 +211,60 @@ def improve_by_agents(
     state = _state_of(ctx, start)
     chosen, breaks, contrib, staffed = state.chosen, state.breaks, state.contrib, state.staffed
     movable = [a for a, agent in enumerate(prob.agents) if not agent.events]
+    class_of: dict[frozenset[str], int] = {}
+    skill_class = [class_of.setdefault(agent.skill_groups, len(class_of)) for agent in prob.agents]
+
+    def relabelled() -> None:
+        if relabel:
+            contrib[...] = best_labels(
+                contrib, skill_class, usable, required, short_worth, surplus_cost
+            )
+            staffed[...] = contrib.sum(axis=0)
+
     own: dict[int, _Own] = {}
+    own_cost: dict[int, int] = {}  # each agent's own cost of its current week, where known
     rng = random.Random(seed)
+
+    def respond(a: int, current: set[int], seconds: float) -> bool | None:
+        """Agent ``a``'s best week against everyone else's coverage, taken; whether its
+        shifts changed, None when its best was not proven in ``seconds`` (nothing taken)."""
+        others = staffed - contrib[a]
+        worth = np.where(required - others >= 1, short_worth, -float(surplus_cost))
+        worth = np.where(usable[a], worth, -np.inf)
+        gain = worth.max(axis=0)
+        group = worth.argmax(axis=0)
+        cands = ctx.candidates[a]
+        value: list[int] = []
+        places: list[list[int]] = []
+        for c in cands:
+            loss, starts = best_breaks(c, gain, step)
+            value.append(round(float(gain[c.first : c.last].sum()) - loss))
+            places.append(starts)
+        if a not in own:
+            own[a] = _Own(ctx, a, set(chosen[a].values()))
+        answer = own[a].best(value, current, seconds, rng.randrange(1 << 30))
+        if answer is None:
+            return None
+        week, own_cost[a] = answer
+        new_chosen = {cands[i].day: i for i in week}
+        new_breaks = {cands[i].day: places[i] for i in week}
+        if new_chosen == chosen[a] and new_breaks == breaks[a]:
+            return False
+        moved = new_chosen != chosen[a]
+        chosen[a], breaks[a] = new_chosen, new_breaks
+        mine = np.zeros((n_g, n_t), dtype=np.int16)
+        for day, i in new_chosen.items():
+            shift = cands[i]
+            on = np.zeros(n_t, dtype=bool)
+            on[shift.first : shift.last] = True
+            for t, part in zip(new_breaks[day], shift.break_parts, strict=True):
+                on[t : t + -(-part // step)] = False
+            slots = np.flatnonzero(on)
+            mine[group[slots], slots] += 1
+        staffed[...] += mine - contrib[a]
+        contrib[a] = mine
+        return moved
+
     changed = True
     while changed and clock() < deadline:
         changed = False
@@ -215,41 +274,21 @@ def improve_by_agents(
             left = deadline - clock()
             if left <= 0:
                 break
-            others = staffed - contrib[a]
-            worth = np.where(required - others >= 1, short_worth, -float(surplus_cost))
-            worth = np.where(usable[a], worth, -np.inf)
-            gain = worth.max(axis=0)
-            group = worth.argmax(axis=0)
-            cands = ctx.candidates[a]
-            value: list[int] = []
-            places: list[list[int]] = []
-            for c in cands:
-                loss, starts = best_breaks(c, gain, step)
-                value.append(round(float(gain[c.first : c.last].sum()) - loss))
-                places.append(starts)
-            if a not in own:
-                own[a] = _Own(ctx, a, set(chosen[a].values()))
-            answer = own[a].best(
-                value, set(chosen[a].values()), min(step_seconds, left), rng.randrange(1 << 30)
-            )
-            if answer is None:
-                continue
-            new_chosen = {cands[i].day: i for i in answer}
-            new_breaks = {cands[i].day: places[i] for i in answer}
-            if new_chosen != chosen[a] or new_breaks != breaks[a]:
-                changed = changed or new_chosen != chosen[a]
-                chosen[a], breaks[a] = new_chosen, new_breaks
-                mine = np.zeros((n_g, n_t), dtype=np.int16)
-                for day, i in new_chosen.items():
-                    shift = cands[i]
-                    on = np.zeros(n_t, dtype=bool)
-                    on[shift.first : shift.last] = True
-                    for t, part in zip(new_breaks[day], shift.break_parts, strict=True):
-                        on[t : t + -(-part // step)] = False
-                    slots = np.flatnonzero(on)
-                    mine[group[slots], slots] += 1
-                staffed += mine - contrib[a]
-                contrib[a] = mine
+            changed = bool(respond(a, set(chosen[a].values()), min(step_seconds, left))) or changed
+    if rebuild_agents > 1 and len(movable) > 1:
+        _rebuild_blocks(
+            prob,
+            state,
+            movable,
+            respond,
+            lambda: coverage_cost(staffed, required, short_worth, surplus_cost),
+            own_cost,
+            deadline=deadline,
+            clock=clock,
+            rng=rng,
+            agents=rebuild_agents,
+            step_seconds=step_seconds,
+        )
     # Joint moves until the time is up or they stop paying: as many failures in a row as it
     # takes to draw every agent about twice (at least 10). With ``class_days`` every other
     # move frees a skill class on the day where its groups are shortest (``_neighbourhoods``).
@@ -284,7 +323,65 @@ def improve_by_agents(
             failures += 1
             if failures >= patience or len(block) == len(movable):
                 break
+    relabelled()
     return _assembled(ctx, chosen, breaks, contrib, groups, start.complete)
+
+
+def _rebuild_blocks(
+    prob: Problem,
+    state: _State,
+    movable: list[int],
+    respond: Callable[[int, set[int], float], bool | None],
+    coverage: Callable[[], float],
+    own_cost: dict[int, int],
+    *,
+    deadline: float,
+    clock: Callable[[], float],
+    rng: random.Random,
+    agents: int,
+    step_seconds: float,
+) -> None:
+    """Ruin and recreate: ``agents`` related agents (:func:`_block`) lose their weeks and
+    take them back by best responses one after the other, in random order; kept when the
+    block's own costs and the coverage cost less than before, else undone.
+
+    A best response moves one agent given all others; emptying a block first lets its agents
+    share the block's work out anew (who covers which day), which no single agent's move
+    can. Each move costs a few best responses (tens of milliseconds each), where a joint
+    move on CP-SAT takes seconds. Stops after as many failures in a row as it takes to draw
+    every agent about twice (at least 10).
+    """
+    failures, patience = 0, max(10, 2 * len(movable) // agents)
+    while clock() < deadline - 0.5 and failures < patience:
+        block = _block(prob, movable, agents, rng)
+        if any(a not in own_cost for a in block):
+            failures += 1
+            continue
+        before = coverage() + sum(own_cost[a] for a in block)
+        saved = [
+            (a, state.chosen[a], state.breaks[a], state.contrib[a].copy(), own_cost[a])
+            for a in block
+        ]
+        for a in block:
+            state.staffed -= state.contrib[a]
+            state.contrib[a] = 0
+            state.chosen[a], state.breaks[a] = {}, {}
+        order = block[:]
+        rng.shuffle(order)
+        rebuilt = True
+        for a in order:
+            left = deadline - clock()
+            if left <= 0 or respond(a, set(), min(step_seconds, left)) is None:
+                rebuilt = False
+                break
+        if rebuilt and coverage() + sum(own_cost[a] for a in block) < before - 0.5:
+            failures = 0
+            continue
+        failures += 1
+        for a, chosen, breaks, contrib, cost in saved:
+            state.staffed += contrib - state.contrib[a]
+            state.contrib[a] = contrib
+            state.chosen[a], state.breaks[a], own_cost[a] = chosen, breaks, cost
 
 
 @dataclass

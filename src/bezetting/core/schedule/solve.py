@@ -63,6 +63,11 @@ _WHOLE_WEEKS_SHARE = 0.13
 _COLUMN_START_AGENTS_PER_SET = 5.0
 
 
+# Never kept back for the final check less than this, however quick the parts' checks were.
+_FINAL_FLOOR_SECONDS = 1.0
+_FINAL_FLOOR_SHARE = 0.01
+
+
 class _Budget:
     """The wall-clock allowance of one whole ``solve`` call; every phase is charged to it.
 
@@ -72,9 +77,10 @@ class _Budget:
 
     def __init__(self, limit_seconds: float, clock: Clock) -> None:
         self.limit, self.clock, self.started = limit_seconds, clock, clock()
-        # Kept back for validating and explaining the whole schedule at the end; raised once
-        # a part has shown how long that takes at this size.
+        # Kept back for validating and explaining the whole schedule at the end: a guess
+        # until a part has shown how long that takes at this size, then that estimate.
         self.reserve = min(30.0, 0.05 * limit_seconds)
+        self._final_estimate = 0.0
         # Building one part's model and greedy start, measured on the first part: the parts
         # still to come will need it before their solver can start.
         self.part_setup = 0.0
@@ -112,7 +118,14 @@ class _Budget:
         return (self.limit - self.reserve - self.elapsed() - setups) / max(1, parts_left)
 
     def expect_final(self, seconds: float) -> None:
-        self.reserve = min(0.5 * self.limit, max(self.reserve, seconds))
+        """The final check is expected to take ``seconds`` (the largest estimate so far).
+
+        It replaces the first guess: at 200 agents x 4 weeks and 300 s the guess kept 15 s
+        back for a check of about 1 s, which the last week's search then went without.
+        """
+        self._final_estimate = max(self._final_estimate, seconds)
+        floor = max(_FINAL_FLOOR_SECONDS, _FINAL_FLOOR_SHARE * self.limit)
+        self.reserve = min(0.5 * self.limit, max(self._final_estimate, floor))
 
 
 class Decomposition(StrEnum):
@@ -159,6 +172,11 @@ class SolveParameters:
             to each set's members where legal after their own earlier work (:mod:`._seam`);
             without it each such agent is a set of its own. Also decides ``column_start``
             None on those sets.
+        relabel: the search's last step chooses anew, for all agents on duty at once, which
+            group each serves (:mod:`._labels`).
+        rebuild_agents: after the best responses, the search empties this many related
+            agents at a time and lets them take their weeks back one by one (ruin and
+            recreate, kept when cheaper); 0 or 1 switches it off.
     """
 
     time_limit_seconds: float = 60.0
@@ -176,6 +194,8 @@ class SolveParameters:
     agent_search: bool = True
     column_start: bool | None = None
     seam_matching: bool = True
+    relabel: bool = True
+    rebuild_agents: int = 2
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
@@ -184,6 +204,8 @@ class SolveParameters:
             raise InputError(
                 f"neighbourhood_agents must be 0 or more, got {self.neighbourhood_agents}"
             )
+        if self.rebuild_agents < 0:
+            raise InputError(f"rebuild_agents must be 0 or more, got {self.rebuild_agents}")
         if self.neighbourhood_seconds <= 0:
             raise InputError(
                 f"neighbourhood_seconds must be positive, got {self.neighbourhood_seconds}"
@@ -679,6 +701,8 @@ def _search_part(
             clock=budget.clock,
             seed=params.random_seed * 1_000 + part,
             workers=params.num_workers,
+            relabel=params.relabel,
+            rebuild_agents=params.rebuild_agents,
         )
     explaining = budget.elapsed()
     cost = sum(p.cost for p in penalties_of(sub, Schedule(found.shifts)))
