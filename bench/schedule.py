@@ -300,7 +300,7 @@ def main() -> None:
     parser.add_argument(
         "--seam-matching",
         choices=("on", "off"),
-        default="on",
+        default="off",
         help="weeks 2+: whole weeks priced for agents alike but for their earlier work, shared "
         "out where legal after it (SolveParameters.seam_matching)",
     )

@@ -162,19 +162,21 @@ def test_a_week_by_week_solve_prices_week_two_across_the_seam_and_stays_legal(
             num_workers=1,
             decomposition=Decomposition.WEEKS,
             column_start=True,
+            seam_matching=True,
         ),
     )
     assert result.decomposed
     assert calls == [7]  # week 2 only: week 1 has no earlier work
     assert result.violations == ()
     assert all(w.met for w in result.wishes)
-    assert SolveParameters().seam_matching
+    assert not SolveParameters().seam_matching, "off by default since the pair rebuild"
 
 
-def test_work_the_flows_did_not_plan_takes_a_group_only_where_it_is_short() -> None:
+def test_work_the_flows_did_not_plan_takes_a_group_and_counts_where_it_is_surplus() -> None:
     # Ann keeps her start week (the master planned no work of hers): Monday 06:00-11:00,
-    # where one agent is needed until 08:00 and Bob's flow covers one until 07:00. She takes
-    # voice 07:00-08:00 only; elsewhere her work would be over-coverage, so it stays idle.
+    # where one agent is needed until 08:00 and Bob's flow covers one until 07:00. She serves
+    # voice all along: short 07:00-08:00, over-coverage elsewhere, as the model counts every
+    # agent on duty (idle work would escape the over-coverage cost).
     req = np.zeros(2 * 96, dtype=np.int64)
     req[4 * 6 : 4 * 8] = 1
     prob = _part(req)
@@ -183,5 +185,5 @@ def test_work_the_flows_did_not_plan_takes_a_group_only_where_it_is_short() -> N
     working = {(frozenset({"voice"}), t): [0] for t in range(4 * 6, 4 * 11)}
     _label_the_rest(ctx, working, group_of)
     assert {t for (a, t), g in group_of.items() if a == 0 and g == "voice"} == set(
-        range(4 * 7, 4 * 8)
+        range(4 * 6, 4 * 11)
     )

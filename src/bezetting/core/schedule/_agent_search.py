@@ -172,10 +172,11 @@ def improve_by_agents(
     """Best responses in random agent order until a pass changes nothing, then blocks of
     ``rebuild_agents`` agents emptied and rebuilt by best responses (:func:`_rebuild_blocks`)
     until they stop paying, then joint moves of ``joint_agents`` agents at a time
-    (:func:`_joint_move`) until they stop paying or ``seconds`` are used. With ``class_days`` every other joint move frees up to
-    ``class_day_agents`` agents of one skill class on one day where its groups are short
-    (:mod:`._neighbourhoods`), their other days kept. With ``relabel`` the groups the agents
-    on duty serve are chosen anew for all at once at the end (:mod:`._labels`).
+    (:func:`_joint_move`) until they stop paying or ``seconds`` are used. With
+    ``class_days`` every other joint move frees up to ``class_day_agents`` agents of one
+    skill class on one day where its groups are short (:mod:`._neighbourhoods`), their
+    other days kept. With ``relabel`` the groups the agents on duty serve are chosen anew
+    for all at once at the end (:mod:`._labels`).
 
     Agents with fixed events keep their shifts (their event slots are not coverage). The
     answer is never worse in coverage, contract and wish cost than ``start``: a step is taken
