@@ -28,6 +28,7 @@ from bezetting.core.schedule._columns import Week, _label_the_rest, agents_per_a
 from bezetting.core.schedule._seam import SeamMatching, seam_context, whole_weeks_across_seam
 from bezetting.core.schedule.builders import ModelContext
 from bezetting.core.schedule.greedy import greedy_schedule
+from bezetting.core.schedule.plan import ActivityKind
 from bezetting.core.schedule.problem import Problem, WorkPeriod
 from bezetting.core.schedule.validate import validate
 
@@ -126,6 +127,10 @@ def test_a_member_without_a_legal_week_in_its_sets_choice_keeps_its_start_week()
         (s.start, s.end) for s in start.shifts if s.agent_id == "ann"
     ]
     assert [(s.start, s.end) for s in start.shifts if s.agent_id == "ann"]
+    # Every hour of work serves a group, surplus included: the model counts it (a flow).
+    work = [a for s in whole.shifts for a in s.activities if a.kind is ActivityKind.WORK]
+    assert work
+    assert all(a.skill_group for a in work)
 
 
 def test_a_week_by_week_solve_prices_week_two_across_the_seam_and_stays_legal(
