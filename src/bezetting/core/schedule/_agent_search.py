@@ -212,16 +212,6 @@ def improve_by_agents(
     state = _state_of(ctx, start)
     chosen, breaks, contrib, staffed = state.chosen, state.breaks, state.contrib, state.staffed
     movable = [a for a, agent in enumerate(prob.agents) if not agent.events]
-    class_of: dict[frozenset[str], int] = {}
-    skill_class = [class_of.setdefault(agent.skill_groups, len(class_of)) for agent in prob.agents]
-
-    def relabelled() -> None:
-        if relabel:
-            contrib[...] = best_labels(
-                contrib, skill_class, usable, required, short_worth, surplus_cost
-            )
-            staffed[...] = contrib.sum(axis=0)
-
     own: dict[int, _Own] = {}
     own_cost: dict[int, int] = {}  # each agent's own cost of its current week, where known
     rng = random.Random(seed)
@@ -324,7 +314,13 @@ def improve_by_agents(
             failures += 1
             if failures >= patience or len(block) == len(movable):
                 break
-    relabelled()
+    if relabel:
+        class_of: dict[frozenset[str], int] = {}
+        skill_class = [class_of.setdefault(a.skill_groups, len(class_of)) for a in prob.agents]
+        contrib[...] = best_labels(
+            contrib, skill_class, usable, required, short_worth, surplus_cost
+        )
+        staffed[...] = contrib.sum(axis=0)
     return _assembled(ctx, chosen, breaks, contrib, groups, start.complete)
 
 
