@@ -243,3 +243,44 @@ def test_the_final_check_keeps_back_what_the_parts_showed_it_takes_not_the_first
     assert budget.reserve == pytest.approx(20.0), "the largest estimate so far"
     budget.expect_final(400.0)
     assert budget.reserve == pytest.approx(150.0), "never more than half the limit"
+
+
+def test_the_solver_after_the_search_never_answers_worse_than_the_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The searched schedule could not be completed into a full hint, so CP-SAT starts without
+    # it; here it stops at its first solution (no one works), far above what the search found.
+    searched: list[Any] = []
+    inner_search = SOLVE_MODULE._search_part
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        found = inner_search(*args, **kwargs)
+        searched.append(found)
+        return found
+
+    monkeypatch.setattr(SOLVE_MODULE, "_search_part", recorded)
+    monkeypatch.setattr(SOLVE_MODULE, "_complete_hint", lambda *a, **k: None)
+    real_solve = cp_model.CpSolver.solve
+    first_answers: list[float] = []
+
+    def first_solution_without_hint(
+        self: cp_model.CpSolver, model: cp_model.CpModel, *args: Any, **kwargs: Any
+    ) -> Any:
+        model.clear_hints()  # type: ignore[no-untyped-call]
+        self.parameters.stop_after_first_solution = True
+        self.parameters.num_workers = 1
+        code = real_solve(self, model, *args, **kwargs)
+        first_answers.append(self.objective_value)
+        return code
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", first_solution_without_hint)
+    result = solve(
+        two_weeks_of_four_agents(),  # type: ignore[arg-type]
+        parameters=SolveParameters(time_limit_seconds=20, decomposition=Decomposition.NONE),
+    )
+    assert len(searched) == 1, "one part: the whole problem"
+    assert searched[0] is not None, "the search ran on it"
+    assert first_answers, "CP-SAT went on after the search"
+    assert result.objective == pytest.approx(searched[0].cost)
+    assert result.objective == pytest.approx(sum(p.cost for p in result.penalties), rel=1e-6)
+    assert result.violations == ()

@@ -963,6 +963,13 @@ def solve(
             objective += greedy_cost
             bound += max(relaxed or 0.0, own_bound)
             shifts += greedy.shifts
+        elif searched is not None and searched.cost < solver.objective_value / builders.COST_SCALE:
+            # CP-SAT went on without the searched schedule as its start (the hint could not be
+            # completed) and ended above it: the search's schedule stands.
+            statuses.append(SolveStatus.FEASIBLE if searched.improved else SolveStatus.HEURISTIC)
+            objective += searched.cost
+            bound += max(relaxed or 0.0, own_bound)
+            shifts += searched.schedule.shifts
         else:
             statuses.append(status)
             objective += solver.objective_value / builders.COST_SCALE
