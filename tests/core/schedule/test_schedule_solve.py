@@ -150,3 +150,42 @@ def test_decomposed_by_week_the_rules_still_hold_across_the_seam() -> None:
     assert result.parts == 2
     assert result.violations == ()
     assert {s.start.isocalendar().week for s in result.schedule.shifts} == {12, 13}
+
+
+def unassigned_work_minutes(prob: object, schedule: object) -> int:
+    """Minutes on duty (not a break, not an event) that serve none of the problem's groups."""
+    groups = {g.name for g in prob.skill_groups}  # type: ignore[attr-defined]
+    minutes = 0
+    for s in schedule.shifts:  # type: ignore[attr-defined]
+        served = sum(
+            a.minutes for a in s.activities if a.kind.value != "work" or a.skill_group in groups
+        )
+        minutes += s.span_minutes - served
+    return minutes
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        SolveParameters(time_limit_seconds=5, num_workers=1),
+        SolveParameters(time_limit_seconds=5, num_workers=1, decomposition=Decomposition.WEEKS),
+        SolveParameters(
+            time_limit_seconds=5,
+            num_workers=1,
+            decomposition=Decomposition.WEEKS,
+            seam_matching=True,
+            column_start=True,
+        ),
+        SolveParameters(time_limit_seconds=5, num_workers=1, agent_search=False),
+    ],
+    ids=["whole", "by-week", "by-week-seam", "cp-sat-from-greedy"],
+)
+def test_every_minute_of_work_serves_a_group_so_surplus_is_counted(path: SolveParameters) -> None:
+    # Six agents for one agent's demand: much of their work is surplus. Work that served no
+    # group would escape the over-coverage cost and make the answer look cheaper than it is.
+    agents = tuple(agent(f"a{i}", contract=contract(0, 24, 40)) for i in range(6))
+    prob = small(days=14, agents=agents)
+    result = solve(prob, parameters=path)  # type: ignore[arg-type]
+    assert result.violations == ()
+    assert unassigned_work_minutes(prob, result.schedule) == 0
+    assert result.objective == pytest.approx(sum(p.cost for p in result.penalties), rel=1e-6)

@@ -989,12 +989,17 @@ def solve(
     else:
         overall = SolveStatus.FEASIBLE
     schedule = Schedule(tuple(shifts))
+    penalties = penalties_of(problem, schedule)
+    if by_week:
+        # The parts' costs add up all but fairness: a spread over the whole horizon is not the
+        # sum of the weeks' spreads. The answer's cost is that of its named penalties.
+        objective = sum(p.cost for p in penalties)
     return ScheduleResult(
         status=overall,
         schedule=schedule,
         objective=objective,
         bound=bound,
-        penalties=penalties_of(problem, schedule),
+        penalties=penalties,
         coverage=coverage_of(problem, schedule),
         wishes=wishes_of(problem, schedule),
         fairness=fairness_of(problem, schedule),
