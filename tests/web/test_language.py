@@ -84,3 +84,25 @@ def test_a_moment_reads_in_the_pages_language_on_a_24_hour_clock() -> None:
     week_ends = datetime(2020, 3, 22, 23, 0, tzinfo=UTC)  # Monday 23 March, 00:00 in Amsterdam
     assert Formats("en").days(moment, week_ends) == "Mar 16, 2020 – Mar 22, 2020"
     assert Formats("nl").days(moment, week_ends) == "16 mrt 2020 – 22 mrt 2020"
+
+
+@pytest.mark.parametrize(
+    ("method", "address", "status", "dutch"),
+    [
+        ("get", "/nope", 404, "Op dit adres staat geen pagina."),
+        ("get", "/planning?queue=abc", 422, "In dit adres staat een waarde"),
+        ("put", "/login", 405, "Dit adres neemt dit soort verzoek niet aan."),
+    ],
+)
+def test_an_address_that_fails_is_a_page_in_the_viewers_language_never_json(
+    browser_client: TestClient, web_world: WebWorld, method: str, address: str, status: int,
+    dutch: str,
+) -> None:  # fmt: skip
+    log_in(browser_client, web_world, "planner")
+    answer = browser_client.request(method, address, headers={"Accept-Language": "nl"})
+    assert answer.status_code == status
+    assert answer.headers["content-type"].startswith("text/html")
+    assert dutch in answer.text
+    assert "Planning" in answer.text, "with the viewer's navigation"
+    api = browser_client.request(method, "/api/v1" + address)
+    assert api.headers["content-type"].startswith("application/json")

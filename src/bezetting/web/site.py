@@ -3,7 +3,8 @@
 The API's JSON error mapping stays as it is for ``/api/...``; for pages the same exceptions
 become pages: no session sends the browser to the login page (HTMX: ``HX-Redirect``), a role
 without access gets a 403 page with no data (but with the navigation to the viewer's own pages),
-a record out of reach a 404 page. An HTMX request
+a record out of reach a 404 page; so do an address with no page, a method a page does not
+take and an address value it cannot read (404, 405, 422). An HTMX request
 gets the message alone, retargeted into the page's ``#flash`` area. The message is in the page's
 language (:mod:`bezetting.web.error_text`); the API's JSON keeps the English one.
 """
@@ -15,8 +16,10 @@ from datetime import datetime
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bezetting.api.app import create_app
 from bezetting.api.deps import LoginRateLimiter
@@ -89,6 +92,40 @@ def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
     return handle
 
 
+def _page_http_errors(api_handlers: dict[type, Callable[..., object]]) -> PageErrorHandler:
+    """A missing page, a wrong method or an unreadable address value, as a page in the
+    viewer's language (the API keeps its JSON): a browser user never sees a JSON body."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith("/api/"):
+            api = next(h for kind, h in api_handlers.items() if isinstance(exc, kind))
+            response = await api(request, exc)  # type: ignore[misc]
+            assert isinstance(response, Response)
+            return response
+        http = exc if isinstance(exc, StarletteHTTPException) else None
+        status = http.status_code if http is not None else 422
+        headers = dict(http.headers) if http is not None and http.headers else {}
+        values = {"status": status, "message": ""}  # the page says it by its status
+        if is_htmx(request):
+            headers.update({"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
+            return render(
+                request, "_error.html", viewer=None, status_code=status, values=values,
+                headers=headers,
+            )  # fmt: skip
+        viewer = _logged_in(request)
+        return render(
+            request,
+            "error.html",
+            viewer=viewer.who if viewer else None,
+            csrf_token=viewer.csrf_token if viewer else "",
+            status_code=status,
+            values=values,
+            headers=headers,
+        )
+
+    return handle
+
+
 def create_site(
     settings: Settings | None = None,
     *,
@@ -109,4 +146,8 @@ def create_site(
         app.include_router(module.router)
     api_handler = app.exception_handlers[BezettingError]
     app.add_exception_handler(BezettingError, _page_errors(api_handler))
+    kinds = (StarletteHTTPException, RequestValidationError)
+    page_http = _page_http_errors({kind: app.exception_handlers[kind] for kind in kinds})
+    for kind in kinds:
+        app.add_exception_handler(kind, page_http)
     return app
