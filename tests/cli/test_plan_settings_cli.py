@@ -32,6 +32,7 @@ def test_a_planner_stores_a_collective_agreement_and_sees_what_differs_from_the_
     assert shown.exit_code == 0, shown.output
     assert "rule pack 'Arbeidstijdenwet (NL)'; never changed" in shown.output
     assert "every value is the default" in shown.output
+    assert "warning" not in shown.output
 
     cao = tmp_path / "cao.yaml"
     cao.write_text(CAO, encoding="utf-8")
@@ -47,6 +48,11 @@ def test_a_planner_stores_a_collective_agreement_and_sees_what_differs_from_the_
         ("weights", "wish_not_met", "60", "30"),
     ]
     assert "ATW art. 5:3" in stored.output  # where the law's value comes from
+    # 10 h rest is below the law's 11 h: allowed only where the law lets an agreement deviate.
+    assert (
+        "warning: less protection than the Arbeidstijdenwet: min_daily_rest_minutes 600 (law 660)"
+        in _flat(stored.output)
+    )
 
     # What is stored comes back as YAML that sets the same again.
     as_yaml = runner.invoke(app, ["plan", "settings", "show", "--yaml"])

@@ -48,8 +48,19 @@ def _form(page: str) -> dict[str, str]:
     return fields
 
 
+def _saved_in_dutch(client: TestClient, csrf: str, fields: dict[str, str]) -> str:
+    """Post the settings form as the page's button does; the section the page swaps in."""
+    answer = client.post(
+        "/planning/settings", data={**fields, "csrf_token": csrf}, headers={**HTMX, **NL}
+    )
+    assert answer.status_code == 200, answer.text
+    text = html.unescape(answer.text)
+    assert "De planningsinstellingen zijn opgeslagen." in text
+    return text
+
+
 def _changed_keys(page: str) -> list[str]:
-    return re.findall(r'class="setting-changed" data-key="(\w+)"', page)
+    return re.findall(r'class="setting-changed[^"]*" data-key="(\w+)"', page)
 
 
 def test_every_setting_has_a_label_and_the_form_a_field_for_each(
@@ -97,12 +108,7 @@ def test_the_planner_stores_a_collective_agreement_and_the_page_shows_what_diffe
             "wish_not_met": "60",
         }
     )
-    answer = browser_client.post(
-        "/planning/settings", data={**fields, "csrf_token": csrf}, headers={**HTMX, **NL}
-    )
-    assert answer.status_code == 200, answer.text
-    text = html.unescape(answer.text)
-    assert "De planningsinstellingen zijn opgeslagen." in text
+    text = _saved_in_dutch(browser_client, csrf, fields)
     assert "Regels: CAO Contactcentra 2026" in text
     assert "door planner@example.nl" in text
     assert _changed_keys(text) == [
@@ -128,6 +134,7 @@ def test_the_planner_stores_a_collective_agreement_and_the_page_shows_what_diffe
     page = html.unescape(browser_client.get("/planning?day=2020-03-17", headers=EN).text)
     assert "Goes by: CAO Contactcentra 2026 · " in page
     assert "4 values differ from the defaults" in page
+    assert "less protection than" not in page, "stricter than the law: no warning"
     # Saving the form as shown changes nothing.
     again = browser_client.post(
         "/planning/settings", data={**_form(page), "csrf_token": csrf}, headers=HTMX
@@ -408,3 +415,28 @@ def test_a_schedule_started_on_unreadable_settings_fails_saying_why_in_dutch(
     assert job.error.code == "unreadable_planning_settings"
     jobs = html.unescape(browser_client.get("/planning/jobs", headers=NL).text)
     assert "De opgeslagen planningsinstellingen zijn niet geldig (rules: unknown rule(s)" in jobs
+
+
+def test_values_below_the_law_are_saved_with_a_warning_that_names_them(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "planner")
+    fields = _form(browser_client.get("/planning?day=2020-03-17", headers=EN).text)
+    fields.update(
+        {
+            "min_daily_rest_minutes": "300",  # 5 h: the law asks 11 h
+            "min_shortened_daily_rest_minutes": "240",
+            "max_work_minutes_per_shift": "900",  # 15 h: the law allows 12 h
+            "max_work_minutes_per_week": "3000",  # 50 h: stricter than 60 h, no warning
+        }
+    )
+    text = _saved_in_dutch(browser_client, csrf, fields)
+    assert "3 waarden beschermen minder dan de Arbeidstijdenwet" in text
+    below = re.findall(r'class="setting-changed below-law" data-key="(\w+)"', text)
+    assert below == [
+        "max_work_minutes_per_shift",
+        "min_daily_rest_minutes",
+        "min_shortened_daily_rest_minutes",
+    ]
+    assert "max_work_minutes_per_week" in _changed_keys(text)
+    assert text.count("(minder bescherming dan de wet)") == 3

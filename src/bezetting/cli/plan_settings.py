@@ -100,6 +100,16 @@ def _show(console: Console, organisation: str, settings: OrganisationPlanningSet
             change.source,
         )
     console.print(table)
+    looser = [c for c in changes if c.less_protective]
+    if looser:
+        console.print(
+            "warning: less protection than the Arbeidstijdenwet: "
+            + "; ".join(f"{c.name} {_number(c.value)} (law {_number(c.default)})" for c in looser)
+            + ". Keep such values only where the law lets a collective agreement deviate.",
+            style="bold yellow",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @settings_app.command("show")

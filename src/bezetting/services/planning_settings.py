@@ -41,7 +41,7 @@ from typing import Any
 from bezetting.core.errors import BezettingError, InputError
 from bezetting.core.schedule import BreakPolicy, RulePack, Weights
 from bezetting.core.schedule.files import break_policy, problem_from_mapping
-from bezetting.core.schedule.rules import DUTCH_RULES
+from bezetting.core.schedule.rules import DUTCH_RULES, less_protective
 from bezetting.services.errors import PermissionDeniedError
 from bezetting.services.users import Principal
 from bezetting.store import Session, SessionFactory, transaction
@@ -95,6 +95,7 @@ class SettingChange:
         name: the key, as in a problem file.
         value, default: the value in force and the default it replaces.
         source: where the default comes from (the law's article for a rule; empty otherwise).
+        less_protective: a rule whose value protects the worker less than the law does.
     """
 
     section: str
@@ -102,6 +103,7 @@ class SettingChange:
     value: float
     default: float
     source: str
+    less_protective: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,6 +172,7 @@ class OrganisationPlanningSettings:
 
     def changes(self) -> tuple[SettingChange, ...]:
         """Every value in force that differs from its default, rules first."""
+        below_law = {v.name for v in less_protective(self.rule_pack)}
         out = [
             SettingChange(
                 section="rules",
@@ -177,6 +180,7 @@ class OrganisationPlanningSettings:
                 value=value.value,
                 default=getattr(DUTCH_RULES, value.name),
                 source=value.source,
+                less_protective=value.name in below_law,
             )
             for value in self.rule_pack.values()
             if value.value != getattr(DUTCH_RULES, value.name)

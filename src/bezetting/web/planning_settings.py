@@ -22,7 +22,7 @@ from typing import Any, TypeGuard
 import yaml
 
 from bezetting.core.schedule import BreakPolicy, RulePack, Weights
-from bezetting.core.schedule.rules import DUTCH_RULES
+from bezetting.core.schedule.rules import DUTCH_RULES, less_protective
 from bezetting.services.planning_settings import PLANNING_BREAKS, OrganisationPlanningSettings
 from bezetting.web.error_text import FormError
 from bezetting.web.forms import form_whole
@@ -54,6 +54,7 @@ class SettingRow:
     value: float
     default: float
     whole: bool
+    less_protective: bool = False  # a rule that protects the worker less than the law
 
     @property
     def changed(self) -> bool:
@@ -73,6 +74,7 @@ def _default_rows() -> list[SettingRow]:
 def _rows(rule_pack: RulePack, breaks: BreakPolicy, weights: Weights) -> list[SettingRow]:
     default_breaks = BreakPolicy(**PLANNING_BREAKS)
     default_weights = Weights()
+    below_law = {v.name for v in less_protective(rule_pack)}
     rows = [
         SettingRow(
             section="rules",
@@ -81,6 +83,7 @@ def _rows(rule_pack: RulePack, breaks: BreakPolicy, weights: Weights) -> list[Se
             value=value.value,
             default=getattr(DUTCH_RULES, value.name),
             whole=True,
+            less_protective=value.name in below_law,
         )
         for value in rule_pack.values()
     ]

@@ -6,6 +6,7 @@ import pytest
 
 from bezetting.core.errors import InputError
 from bezetting.core.schedule import DUTCH_RULES, RulePack
+from bezetting.core.schedule.rules import DEFINITIONS, LOOSER_WHEN, less_protective
 
 
 def test_dutch_defaults_match_the_arbeidstijdenwet() -> None:
@@ -52,3 +53,25 @@ def test_unknown_or_invalid_overrides_are_refused() -> None:
         RulePack(max_work_minutes_per_week=-1)
     with pytest.raises(InputError, match="week_starts_on_weekday"):
         RulePack(week_starts_on_weekday=7)
+
+
+def test_every_rule_says_which_way_it_protects_less_or_that_it_defines_a_term() -> None:
+    names = {v.name for v in DUTCH_RULES.values()}
+    assert set(LOOSER_WHEN) | DEFINITIONS == names
+    assert not set(LOOSER_WHEN) & DEFINITIONS
+
+
+def test_values_below_the_law_are_named_and_stricter_ones_are_not() -> None:
+    cao = DUTCH_RULES.with_overrides(
+        min_daily_rest_minutes=300,  # 5 h rest: below the law's 11 h
+        min_shortened_daily_rest_minutes=240,
+        max_work_minutes_per_shift=900,  # 15 h: above the law's 12 h
+        max_work_minutes_per_week=50 * 60,  # stricter: fine
+        week_starts_on_weekday=0,  # a definition, not protection
+    )
+    assert [v.name for v in less_protective(cao)] == [
+        "max_work_minutes_per_shift",
+        "min_daily_rest_minutes",
+        "min_shortened_daily_rest_minutes",
+    ]
+    assert less_protective(DUTCH_RULES) == ()

@@ -19,7 +19,7 @@ from typing import Any
 
 from bezetting.core.errors import InputError
 
-__all__ = ["DUTCH_RULES", "RulePack", "RuleValue"]
+__all__ = ["DEFINITIONS", "DUTCH_RULES", "LOOSER_WHEN", "RulePack", "RuleValue", "less_protective"]
 
 
 def _rule(value: int, source: str) -> Any:
@@ -157,3 +157,55 @@ class RulePack:
 
 
 DUTCH_RULES = RulePack()
+
+# Which way a value protects the worker less than the law: a limit raised ("up") or a minimum
+# lowered ("down"). A collective agreement may deviate where the law lets it; a planner who
+# types a lower rest by mistake must see that it is below the law, not just "changed".
+LOOSER_WHEN: dict[str, str] = {
+    "max_work_minutes_per_shift": "up",
+    "max_work_minutes_per_week": "up",
+    "max_avg_work_minutes_per_week_4_weeks": "up",
+    "max_avg_work_minutes_per_week_16_weeks": "up",
+    "min_daily_rest_minutes": "down",
+    "min_shortened_daily_rest_minutes": "down",
+    "shortened_daily_rests_per_7_days": "up",
+    "min_weekly_rest_minutes": "down",
+    "min_biweekly_rest_minutes": "down",
+    "min_biweekly_rest_block_minutes": "down",
+    "break_above_work_minutes": "up",
+    "break_minutes": "down",
+    "long_break_above_work_minutes": "up",
+    "long_break_minutes": "down",
+    "min_break_part_minutes": "down",
+    "night_shift_above_minutes": "up",  # fewer shifts count as night shifts
+    "max_work_minutes_per_night_shift": "up",
+    "late_night_end_minute": "up",  # fewer night shifts need the 14 h rest
+    "min_rest_after_late_night_minutes": "down",
+    "night_series_length": "up",
+    "min_rest_after_night_series_minutes": "down",
+    "max_shifts_in_night_series": "up",
+    "max_night_shifts_per_16_weeks": "up",
+    "min_free_sundays_per_52_weeks": "down",
+}
+# Values that define terms rather than protect: moving them is neither more nor less protection.
+DEFINITIONS = frozenset(
+    {
+        "min_work_before_and_after_break_minutes",
+        "night_window_start_minute",
+        "night_window_end_minute",
+        "week_starts_on_weekday",
+    }
+)
+
+
+def less_protective(pack: RulePack, law: RulePack = DUTCH_RULES) -> tuple[RuleValue, ...]:
+    """The values of ``pack`` that give the worker less protection than ``law``."""
+    out = []
+    for value in pack.values():
+        direction = LOOSER_WHEN.get(value.name)
+        reference = getattr(law, value.name)
+        if (direction == "up" and value.value > reference) or (
+            direction == "down" and value.value < reference
+        ):
+            out.append(value)
+    return tuple(out)
