@@ -42,6 +42,8 @@ def test_a_planner_stores_a_collective_agreement_and_a_team_lead_reads_what_diff
         ("breaks", "latest_before_end_minutes", 60, 150),
         ("weights", "wish_not_met", 60, 30),
     ]
+    # 10 h of rest is less than the law's 11 h: marked, so a client can warn as the page does.
+    assert [c["less_protective"] for c in body["changes"]] == [True, False, False, False]
     # A team lead reads the values the swaps are checked by, not who set them.
     assert client.get(PATH, headers=bearer(world, "team_lead")).json() == {
         **body,

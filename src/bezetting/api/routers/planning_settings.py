@@ -51,6 +51,8 @@ class SettingChangeOut(BaseModel):
     value: int | float
     default: int | float
     source: str
+    less_protective: bool
+    """A rule whose value protects the worker less than the Arbeidstijdenwet does."""
 
 
 class PlanningSettingsOut(BaseModel):
@@ -80,6 +82,7 @@ class PlanningSettingsOut(BaseModel):
                     value=c.value,
                     default=c.default,
                     source=c.source,
+                    less_protective=c.less_protective,
                 )
                 for c in s.changes()
             ],
