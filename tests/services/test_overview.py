@@ -28,8 +28,8 @@ from bezetting.services.schedules import (
 )
 from bezetting.services.users import create_user
 from bezetting.store import SessionFactory, transaction
-from bezetting.store.enums import ActivityKind, Role
-from bezetting.store.models import Queue, QueueSkill, Skill, User
+from bezetting.store.enums import ActivityKind, Channel, Role
+from bezetting.store.models import ContactRecord, Queue, QueueSkill, Skill, User
 from tests.services.conftest import NOW
 from tests.services.conftest import principal as _who
 
@@ -108,6 +108,40 @@ def test_coverage_counts_published_contact_work_for_the_queues_skills(
         sessions, planner, queues["general"], day=date(2020, 3, 18), zone=AMSTERDAM
     )
     assert sum(i.scheduled_agents for i in draft_day.intervals) == 0  # drafts do not count
+
+
+def test_coverage_counts_the_contacts_offered_up_to_the_last_one_recorded(
+    sessions: SessionFactory, organisation: OrganisationRef, queues: dict[str, int]
+) -> None:
+    # Three calls 09:05-09:20 UTC (10:05-10:20 in Amsterdam), one at 11:59 UTC, one the day
+    # after: a half-hour grid counts 2, 1, 0, 0, 0, 1 and nothing after 12:00 UTC.
+    start = datetime(2020, 3, 17, 9, 0, tzinfo=UTC)
+    minutes = [5, 20, 35, 179, 24 * 60]
+    with transaction(sessions, writes=True) as session:
+        session.add_all(
+            ContactRecord(
+                queue_id=queues["general"],
+                external_id=f"c{m}",
+                channel=Channel.VOICE,
+                arrived_at=start + timedelta(minutes=m),
+                answered_at=None,
+                ended_at=None,
+                abandoned=True,
+            )
+            for m in minutes
+        )
+    planner = _who(organisation, Role.PLANNER)
+    day = queue_coverage(
+        sessions, planner, queues["general"], day=date(2020, 3, 17), zone=AMSTERDAM
+    )
+    offered = {i.starts_at: i.offered_contacts for i in day.intervals}
+    half = timedelta(minutes=30)
+    assert [offered[start + k * half] for k in range(6)] == [2, 1, 0, 0, 0, 1]
+    assert offered[start - half] == 0, "earlier in the day nothing came in"
+    assert offered[start + 6 * half] is None, "after the last contact nothing is known yet"
+    assert sum(n or 0 for n in offered.values()) == 4
+    quiet = queue_coverage(sessions, planner, queues["chat"], day=date(2020, 3, 17), zone=AMSTERDAM)
+    assert all(i.offered_contacts is None for i in quiet.intervals)
 
 
 @pytest.mark.parametrize(("day", "intervals"), [(date(2020, 3, 29), 46), (date(2020, 10, 25), 50)])

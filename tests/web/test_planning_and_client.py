@@ -33,10 +33,12 @@ def test_the_planner_sees_forecast_requirement_and_coverage_per_interval(
     page = browser_client.get(f"/planning?queue={queue}&day=2020-03-17", headers=EN).text
     rows = _interval_rows(page)
     # 08:00 local: forecast interval 0 (40 contacts, 2 agents needed), nobody scheduled yet.
-    assert rows["08:00"] == ["40.0", "2", "0.0"]
+    # Nothing offered is recorded for that day: a dash, not a zero.
+    assert rows["08:00"] == ["40.0", "\u2013", "2", "0"]
     # 09:00 local: interval 2 (50 contacts, 4 needed); both agents work 09:00-17:00 local.
-    assert rows["09:00"] == ["50.0", "4", "2.0"]
-    assert rows["17:30"] == ["135.0", "3", "0.0"]
+    assert rows["09:00"] == ["50.0", "\u2013", "4", "2"]
+    assert rows["17:30"] == ["135.0", "\u2013", "3", "0"]
+    assert "03:00" not in rows, "the closed night is not listed"
     assert "forecast version 1" in page
     svg = page[page.index("<svg") : page.index("</svg>")]
     for label in ("agents", "contacts"):
@@ -44,8 +46,27 @@ def test_the_planner_sees_forecast_requirement_and_coverage_per_interval(
     assert svg.count('<rect class="scheduled"') == 16  # 16 half-hours
     legend = page[page.index('<ul class="chart-legend">') :]
     legend = legend[: legend.index("</ul>")]
-    for label in ("scheduled agents", "required agents", "forecast contacts"):
+    for label in ("scheduled agents", "required agents", "forecast contacts", "contacts offered"):
         assert f"</span>{label}</li>" in legend
+
+
+def test_a_past_day_without_a_forecast_shows_the_contacts_offered_on_whole_ticks(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    _add_contacts(site, web_world.base.queue_ids["general"])  # 4 calls from 09:00 UTC
+    log_in(browser_client, web_world, "planner")
+    queue = web_world.base.queue_ids["general"]
+    page = browser_client.get(f"/planning?queue={queue}&day=2020-03-12", headers=EN).text
+    assert "no forecast for this day" in page
+    rows = _interval_rows(page)
+    assert rows["10:00"] == ["\u2013", "4", "\u2013", "0"]  # 10:00 in Amsterdam
+    assert rows["09:30"] == ["\u2013", "0", "\u2013", "0"]
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert rows["10:30"][1] == "\u2013", "after the last contact recorded nothing is known"
+    assert svg.count('<circle class="offered"') == sum(r[1] != "\u2013" for r in rows.values())
+    ticks = re.findall(r'<text class="tick"[^>]*>([^<]*)</text>', svg)
+    assert "0.2" not in ticks
+    assert "0.8" not in ticks
 
 
 def test_a_day_without_a_forecast_says_so(browser_client: TestClient, web_world: WebWorld) -> None:

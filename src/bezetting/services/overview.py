@@ -67,6 +67,7 @@ from bezetting.store.models import (
     Team,
     User,
 )
+from bezetting.store.planning_queries import contact_times
 
 __all__ = [
     "MIN_ANSWERS_SHOWN",
@@ -149,12 +150,15 @@ class TeamOverview:
 
 @dataclass(frozen=True, kw_only=True)
 class CoverageInterval:
-    """One interval: forecast volume, required agents and scheduled agents (all optional)."""
+    """One interval: forecast volume, required agents and scheduled agents (all optional), and
+    the contacts that were offered (None where nothing is recorded yet: after the day's last
+    stored contact, or a day with none)."""
 
     starts_at: datetime
     forecast_volume: float | None
     required_agents: float | None
     scheduled_agents: float
+    offered_contacts: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -482,6 +486,21 @@ def _scheduled_activities(
     return counted
 
 
+def _offered_per_interval(
+    arrivals: list[datetime], first: datetime, step: timedelta
+) -> dict[datetime, int]:
+    """Contacts offered per interval from ``first`` up to the one of the last arrival (so a
+    day still running shows no zeros for what has not happened yet); empty without any."""
+    if not arrivals:
+        return {}
+    as_utc = [a.astimezone(ZoneInfo("UTC")) for a in arrivals]
+    last = (max(as_utc) - first) // step
+    counts = dict.fromkeys((first + k * step for k in range(last + 1)), 0)
+    for arrived in as_utc:
+        counts[first + ((arrived - first) // step) * step] += 1
+    return counts
+
+
 def queue_coverage(
     sessions: SessionFactory, who: Principal, queue_id: int, *, day: date, zone: ZoneInfo
 ) -> CoverageDay:
@@ -524,10 +543,12 @@ def queue_coverage(
                 )
             }
         activities = _scheduled_activities(session, who.organisation_id, queue_id, start, end)
+        arrivals = [c.arrived_at for c in contact_times(session, queue_id, since=start, until=end)]
         step = timedelta(minutes=interval_minutes)
         intervals = []
         cursor = start.astimezone(ZoneInfo("UTC"))
         utc_end = end.astimezone(ZoneInfo("UTC"))
+        offered = _offered_per_interval(arrivals, cursor, step)
         while cursor < utc_end:
             following = cursor + step
             covered = sum(
@@ -539,6 +560,7 @@ def queue_coverage(
                     forecast_volume=volumes.get(cursor),
                     required_agents=required.get(cursor),
                     scheduled_agents=covered,
+                    offered_contacts=offered.get(cursor),
                 )
             )
             cursor = following

@@ -1,7 +1,9 @@
 """The coverage chart as inline SVG, drawn on the server (no chart library, no script).
 
 Per interval of one day: scheduled agents as bars, required agents as a step line (both on the
-left axis, agents), forecast contacts as a dashed line on the right axis. Hours on the x axis
+left axis, agents), forecast contacts as a dashed line and the contacts offered (as far as
+they are recorded) as dots on the right axis, so a past day or today's morning shows how the
+forecast held. Hours on the x axis
 are local (Europe/Amsterdam); a day with a clock change simply has 23 or 25 hours of bars.
 
 The SVG has a ``viewBox`` and scales to the width of its box; the stylesheet enlarges its text
@@ -19,7 +21,7 @@ from markupsafe import Markup, escape
 from bezetting.services.overview import CoverageDay, CoverageInterval
 from bezetting.web.i18n import Formats
 
-__all__ = ["ChartLabels", "coverage_legend", "coverage_svg", "nice_ceiling"]
+__all__ = ["ChartLabels", "coverage_legend", "coverage_svg", "nice_ceiling", "shown_intervals"]
 
 _WIDTH, _HEIGHT = 760, 306
 _LEFT, _RIGHT, _TOP, _BOTTOM = 52, 60, 34, 30
@@ -35,6 +37,7 @@ class ChartLabels:
     scheduled: str
     required: str
     forecast: str
+    offered: str = "offered contacts"
 
 
 def nice_ceiling(value: float, *, whole: bool = False) -> float:
@@ -56,13 +59,17 @@ def nice_ceiling(value: float, *, whole: bool = False) -> float:
     return float(step * 4)
 
 
-def _shown(day: CoverageDay) -> tuple[CoverageInterval, ...]:
-    """The intervals with data, plus an hour either side (the whole day when there is none)."""
+def shown_intervals(day: CoverageDay) -> tuple[CoverageInterval, ...]:
+    """The intervals with data, plus an hour either side (the whole day when there is none):
+    the chart's and the table's, so a closed night is not 40 rows of nothing."""
     intervals = day.intervals
     busy = [
         index
         for index, i in enumerate(intervals)
-        if i.scheduled_agents > 0 or i.required_agents is not None or i.forecast_volume is not None
+        if i.scheduled_agents > 0
+        or i.required_agents is not None
+        or i.forecast_volume is not None
+        or (i.offered_contacts or 0) > 0
     ]
     if not busy:
         return intervals
@@ -75,7 +82,7 @@ def coverage_svg(day: CoverageDay, fmt: Formats, labels: ChartLabels) -> Markup:
 
     Its legend is ``coverage_legend``, shown under it.
     """
-    intervals = _shown(day)
+    intervals = shown_intervals(day)
     n = max(len(intervals), 1)
     plot_w = _WIDTH - _LEFT - _RIGHT
     plot_h = _HEIGHT - _TOP - _BOTTOM
@@ -87,7 +94,14 @@ def coverage_svg(day: CoverageDay, fmt: Formats, labels: ChartLabels) -> Markup:
         ),
         whole=True,
     )
-    contacts_top = nice_ceiling(max([i.forecast_volume or 0.0 for i in intervals] + [1.0]))
+    contacts_top = nice_ceiling(
+        max(
+            [i.forecast_volume or 0.0 for i in intervals]
+            + [float(i.offered_contacts or 0) for i in intervals]
+            + [1.0]
+        ),
+        whole=True,  # contacts are counted: ticks 0, 1, 2, ... never 0.2 or 0.8
+    )
 
     def x(index: float) -> float:
         return _LEFT + plot_w * index / n
@@ -176,6 +190,15 @@ def coverage_svg(day: CoverageDay, fmt: Formats, labels: ChartLabels) -> Markup:
     ]
     if points:
         parts.append(f'<polyline class="forecast" points="{" ".join(points)}"/>')
+    # Contacts offered: a dot per interval with a count (right axis).
+    for index, interval in enumerate(intervals):
+        if interval.offered_contacts is not None:
+            parts.append(
+                f'<circle class="offered" cx="{x(index + 0.5):.1f}" '
+                f'cy="{y_contacts(interval.offered_contacts):.1f}" r="2.5">'
+                f"<title>{escape(fmt.time(interval.starts_at))}: "
+                f"{escape(fmt.number(interval.offered_contacts, 0))}</title></circle>"
+            )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -185,12 +208,13 @@ def coverage_legend(labels: ChartLabels) -> Markup:
 
     >>> labels = ChartLabels("Coverage", "agents", "contacts", "scheduled", "required", "forecast")
     >>> str(coverage_legend(labels)).count("<li>")
-    3
+    4
     """
     keys = (
         ("scheduled", labels.scheduled),
         ("required", labels.required),
         ("forecast", labels.forecast),
+        ("offered", labels.offered),
     )
     items = "".join(
         f'<li><span class="key key-{kind}" aria-hidden="true"></span>{escape(text)}</li>'

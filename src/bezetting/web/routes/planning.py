@@ -14,7 +14,12 @@ from bezetting.api.deps import AppContext, Context
 from bezetting.core.errors import InputError
 from bezetting.jobs import UnknownJobError
 from bezetting.services.access import visible_agents, visible_queues
-from bezetting.services.overview import ScheduleSummary, queue_coverage, schedule_summaries
+from bezetting.services.overview import (
+    CoverageInterval,
+    ScheduleSummary,
+    queue_coverage,
+    schedule_summaries,
+)
 from bezetting.services.planning_settings import (
     UnreadableSettingsError,
     planning_settings,
@@ -23,7 +28,7 @@ from bezetting.services.planning_settings import (
 from bezetting.services.schedules import publish_schedule
 from bezetting.services.surveys import DEFAULT_SCALE, MAX_QUESTION_LENGTH, open_survey, surveys
 from bezetting.services.swaps import SwapStage, visible_swaps
-from bezetting.web.charts import ChartLabels, coverage_legend, coverage_svg
+from bezetting.web.charts import ChartLabels, coverage_legend, coverage_svg, shown_intervals
 from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, Formats, _n, translations
@@ -58,6 +63,7 @@ def _labels(language: str) -> ChartLabels:
         scheduled=_("scheduled agents"),
         required=_("required agents"),
         forecast=_("forecast contacts"),
+        offered=_("contacts offered"),
     )
 
 
@@ -94,6 +100,7 @@ def _page_values(
     chosen_day = day or context.clock().astimezone(LOCAL_ZONE).date()
     chosen = queue if queue is not None else (queues[0].id if queues else None)
     coverage = chart = chart_legend = None
+    shown: tuple[CoverageInterval, ...] = ()
     if chosen is not None:
         coverage = queue_coverage(
             context.sessions, viewer.who, chosen, day=chosen_day, zone=LOCAL_ZONE
@@ -102,6 +109,7 @@ def _page_values(
         labels = _labels(language)
         chart = coverage_svg(coverage, Formats(language), labels)
         chart_legend = coverage_legend(labels)
+        shown = shown_intervals(coverage)
     schedules = schedule_summaries(context.sessions, viewer.who)
     return {
         "queues": queues,
@@ -110,6 +118,7 @@ def _page_values(
         "coverage": coverage,
         "chart": chart,
         "chart_legend": chart_legend,
+        "shown_intervals": shown,
         "schedules": schedules,
         "next_monday": _next_monday(chosen_day),
         "first_unplanned_monday": _first_unplanned_monday(chosen_day, schedules),
