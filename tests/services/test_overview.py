@@ -110,6 +110,33 @@ def test_coverage_counts_published_contact_work_for_the_queues_skills(
     assert sum(i.scheduled_agents for i in draft_day.intervals) == 0  # drafts do not count
 
 
+def test_coverage_leaves_out_work_after_its_agent_is_reported_sick(
+    sessions: SessionFactory,
+    organisation: OrganisationRef,
+    agent_ids: dict[str, int],
+    queues: dict[str, int],
+) -> None:
+    start = datetime(2020, 3, 17, 9, 0, tzinfo=UTC)
+    _publish(sessions, [_work(agent_ids["1001"], start, 120), _work(agent_ids["1002"], start, 120)])
+    planner = _who(organisation, Role.PLANNER)
+
+    def scheduled() -> list[float]:
+        day = queue_coverage(
+            sessions, planner, queues["general"], day=date(2020, 3, 17), zone=AMSTERDAM
+        )
+        by_start = {i.starts_at: i.scheduled_agents for i in day.intervals}
+        return [by_start[start + timedelta(minutes=30 * k)] for k in range(4)]
+
+    assert scheduled() == [2.0, 2.0, 2.0, 2.0]
+    report_sick(
+        sessions,
+        agent_id=agent_ids["1001"],
+        since=start + timedelta(minutes=45),
+        now=start + timedelta(minutes=50),
+    )
+    assert scheduled() == [2.0, 1.5, 1.0, 1.0], "Anouk's work from 09:45 is gone"
+
+
 def test_coverage_counts_the_contacts_offered_up_to_the_last_one_recorded(
     sessions: SessionFactory, organisation: OrganisationRef, queues: dict[str, int]
 ) -> None:

@@ -35,8 +35,9 @@ def test_the_planner_sees_forecast_requirement_and_coverage_per_interval(
     # 08:00 local: forecast interval 0 (40 contacts, 2 agents needed), nobody scheduled yet.
     # Nothing offered is recorded for that day: a dash, not a zero.
     assert rows["08:00"] == ["40.0", "\u2013", "2", "0"]
-    # 09:00 local: interval 2 (50 contacts, 4 needed); both agents work 09:00-17:00 local.
-    assert rows["09:00"] == ["50.0", "\u2013", "4", "2"]
+    # 09:00 local: interval 2 (50 contacts, 4 needed); both agents work 09:00-17:00 local,
+    # but Bram has been reported sick since this morning: his work no longer counts.
+    assert rows["09:00"] == ["50.0", "\u2013", "4", "1"]
     assert rows["17:30"] == ["135.0", "\u2013", "3", "0"]
     assert "03:00" not in rows, "the closed night is not listed"
     assert "forecast version 1" in page

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import or_
+
 from bezetting.services.access import (
     ShiftView,
     published_shift_views,
@@ -452,7 +454,8 @@ def _newest_requirement(
 def _scheduled_activities(
     session: Session, organisation_id: int, queue_id: int, start: datetime, end: datetime
 ) -> list[tuple[datetime, datetime]]:
-    """Contact work in published schedules that counts for the queue.
+    """Contact work in published schedules that counts for the queue, less the time its agent
+    is reported absent (sick: a team lead running the day sees the hole it leaves).
 
     An activity counts when its skill is one the queue needs; an activity without a skill
     counts when its agent has such a skill, or when the queue needs no skill at all.
@@ -476,14 +479,38 @@ def _scheduled_activities(
         skilled_agents = {
             a for (a,) in session.query(AgentSkill.agent_id).filter(AgentSkill.skill_id.in_(skills))
         }
+    absent: dict[int, list[tuple[datetime, datetime]]] = {}
+    for agent_id, away_from, away_until in session.query(
+        Absence.agent_id, Absence.starts_at, Absence.ends_at
+    ).filter(
+        Absence.agent_id.in_({agent_id for *_, agent_id in rows}),
+        Absence.starts_at < end,
+        or_(Absence.ends_at.is_(None), Absence.ends_at > start),
+    ):
+        absent.setdefault(agent_id, []).append((away_from, away_until or end))
     counted = []
     for starts_at, ends_at, skill_id, agent_id in rows:
-        if skill_id is not None:
-            if skill_id in skills:
-                counted.append((starts_at, ends_at))
-        elif not skills or agent_id in skilled_agents:
-            counted.append((starts_at, ends_at))
+        counts = (
+            skill_id in skills if skill_id is not None else not skills or agent_id in skilled_agents
+        )
+        if counts:
+            counted += _outside(starts_at, ends_at, absent.get(agent_id, []))
     return counted
+
+
+def _outside(
+    start: datetime, end: datetime, away: list[tuple[datetime, datetime]]
+) -> list[tuple[datetime, datetime]]:
+    """The parts of ``[start, end)`` outside every period in ``away``."""
+    pieces = [(start, end)]
+    for away_from, away_until in away:
+        pieces = [
+            part
+            for a, b in pieces
+            for part in ((a, min(b, away_from)), (max(a, away_until), b))
+            if part[0] < part[1]
+        ]
+    return pieces
 
 
 def _offered_per_interval(
