@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bezetting.cli import app
+from bezetting.services.schedules import ShiftPlan
+from bezetting.store import configured_sessions, transaction
+from bezetting.store.models import Agent
+from tests.services.planning_world import AMSTERDAM, FIRST_DAY, draft_by_hand
 
 runner = CliRunner()
 pytestmark = pytest.mark.usefixtures("planning_world_on_disk")
@@ -51,6 +57,31 @@ def test_checking_says_when_the_schedule_was_built_by_other_settings(tmp_path: P
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["plan", "check", "--schedule", "1"])
     assert "Schedule 1 was built by other planning settings than those stored now" in result.output
+
+
+def test_checking_names_each_agent_by_employee_number_and_name() -> None:
+    for command in (
+        ["plan", "forecast", "--queue", "general", "--from", "2020-03-16", "--days", "7"],
+        ["plan", "requirements", "--forecast", "1"],
+    ):
+        assert runner.invoke(app, command).exit_code == 0
+    tuesday = datetime.combine(FIRST_DAY + timedelta(days=1), time(0), AMSTERDAM)
+    with configured_sessions() as sessions:
+        with transaction(sessions) as session:
+            bram = session.scalar(select(Agent.id).where(Agent.external_id == "B2"))
+        assert bram is not None
+        draft = draft_by_hand(  # 13 hours: longer than a shift may be
+            sessions,
+            ShiftPlan(
+                agent_id=bram,
+                starts_at=tuesday + timedelta(hours=7),
+                ends_at=tuesday + timedelta(hours=20),
+            ),
+        )
+    result = runner.invoke(app, ["plan", "check", "--schedule", str(draft)])
+    assert result.exit_code == 1, result.output
+    bram_too_long = r"^B2 \(Bram\)\s+shift_max_work\s+2020-03-17T07:00:00\+01:00\s"
+    assert re.search(bram_too_long, result.output, re.MULTILINE), result.output
 
 
 def test_unknown_queue_and_forecast_are_clear_errors() -> None:

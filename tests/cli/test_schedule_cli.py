@@ -63,6 +63,39 @@ def test_check_lists_violations_of_a_hand_edited_schedule(tmp_path: Path) -> Non
     assert "break_too_short" in result.output  # 7 h of work without a break
 
 
+def test_check_names_every_bad_row_of_an_edited_schedule_at_once(tmp_path: Path) -> None:
+    shift = "bram,2020-03-16T14:00:00+01:00,2020-03-16T22:30:00+01:00,late"
+    edited = tmp_path / "edited.csv"
+    edited.write_text(
+        "agent_id,shift_start,shift_end,shift_name,activity,activity_start,activity_end,skill_group,label\n"
+        f"{shift},work,2020-03-16T14:00:00+01:00,2020-03-16T18:00:00+01:00,voice,\n"
+        f"{shift},work,2020-03-16 25:00,2020-03-16T18:30:00+01:00,voice,\n"
+        f"{shift},break,2020-03-16T23:00:00+01:00,2020-03-16T17:00:00+01:00,,\n"
+        "zoe,2020-03-17T08:00:00+01:00,2020-03-17T16:30:00+01:00,early,,,,,\n"
+        f"{shift},lunch,2020-03-16T18:00:00+01:00,2020-03-16T18:30:00+01:00,,\n",
+        encoding="utf-8-sig",  # as a spreadsheet saves "CSV UTF-8": with a byte-order mark
+    )
+    result = runner.invoke(app, ["schedule", str(EXAMPLE), "--check", str(edited)])
+    assert result.exit_code == 2, result.output
+    assert f"{edited}: 4 bad row(s)" in result.output
+    for line, column in [
+        (3, "activity_start"),
+        (4, "activity_end"),
+        (5, "agent_id"),
+        (6, "activity"),
+    ]:
+        assert f"line {line}, column '{column}'" in result.output
+    assert "violation" not in result.output  # nothing checked against the rules: all or nothing
+
+
+def test_an_unreadable_schedule_file_is_a_clear_error(tmp_path: Path) -> None:
+    edited = tmp_path / "edited.csv"
+    edited.write_bytes(b"agent_id,shift_start\n\xff\xfe\x00\n")
+    result = runner.invoke(app, ["schedule", str(EXAMPLE), "--check", str(edited)])
+    assert result.exit_code == 2
+    assert "not UTF-8 text" in result.output
+
+
 def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("horizon: {days: 7}\n")

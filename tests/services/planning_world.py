@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bezetting.services.imports import import_agents, import_contact_records
 from bezetting.services.organisations import QueueSpec, create_organisation, create_queue
+from bezetting.services.schedules import ShiftPlan, create_schedule
 from bezetting.store import SessionFactory, transaction
 from bezetting.store.models import OpeningHours, PlanningSettings
 
@@ -81,6 +82,20 @@ def build_world(sessions: SessionFactory) -> tuple[int, int]:
     )
     assert report.rejected_rows == 0, report
     return org.id, queue_id
+
+
+def draft_by_hand(sessions: SessionFactory, *shifts: ShiftPlan) -> int:
+    """A draft of the first planning week holding ``shifts``, as a planner makes one by hand
+    (no optimiser checked them); returns its id."""
+    return create_schedule(
+        sessions,
+        name="by hand",
+        period_start=FIRST_DAY,
+        period_end=FIRST_DAY + timedelta(days=6),
+        now=NOW,
+        organisation="planbureau",
+        shifts=shifts,
+    ).id
 
 
 RENAMED_RULE: dict[str, dict[str, Any]] = {

@@ -61,6 +61,7 @@ from tests.services.planning_world import (
     HISTORY_FIRST_DAY,
     NOW,
     build_world,
+    draft_by_hand,
     pattern,
 )
 
@@ -409,20 +410,13 @@ def test_wishes_time_off_and_hand_edits_reach_the_rules(
     b2 = problem.agent(str(agents["B2"]))
     assert [u.start for u in b2.unavailable] == [_local(wednesday, 0)]
     # A hand-edited draft with a 13-hour shift for B2 on that Wednesday breaks two rules.
-    draft = create_schedule(
+    draft = draft_by_hand(
         sessions,
-        name="by hand",
-        period_start=FIRST_DAY,
-        period_end=FIRST_DAY + timedelta(days=6),
-        now=NOW,
-        organisation="planbureau",
-        shifts=[
-            ShiftPlan(
-                agent_id=agents["B2"], starts_at=_local(wednesday, 7), ends_at=_local(wednesday, 20)
-            )
-        ],
+        ShiftPlan(
+            agent_id=agents["B2"], starts_at=_local(wednesday, 7), ends_at=_local(wednesday, 20)
+        ),
     )
-    rules = {v.rule for v in validate_schedule(sessions, schedule_id=draft.id)}
+    rules = {v.rule for v in validate_schedule(sessions, schedule_id=draft)}
     assert {Rule.SHIFT_MAX_WORK, Rule.UNAVAILABLE} <= rules
 
 
@@ -510,3 +504,30 @@ def test_the_newest_requirement_of_a_queue_is_the_demand(
     # The hour applies to each of its four quarter-hours; the older requirement is not used.
     assert required.sum() == 4 * 5
     np.testing.assert_array_equal(required[9 * 4 : 10 * 4], 5)
+
+
+def test_checking_names_each_agent_by_employee_number_and_name(
+    sessions: SessionFactory, world: tuple[int, int]
+) -> None:
+    _, queue_id = world
+    agents = _agents_by_code(sessions)
+    _plan_demand_for_a_week(sessions, queue_id)
+    with sessions() as session, session.begin():
+        dewi = session.get(Agent, agents["D4"])
+        assert dewi is not None
+        dewi.active = False  # she has left: no longer planned, her hand-made shift stayed
+    tuesday = FIRST_DAY + timedelta(days=1)
+    draft = draft_by_hand(
+        sessions,
+        ShiftPlan(agent_id=agents["B2"], starts_at=_local(tuesday, 7), ends_at=_local(tuesday, 20)),
+        ShiftPlan(agent_id=agents["D4"], starts_at=_local(tuesday, 9), ends_at=_local(tuesday, 13)),
+    )
+    found = validate_schedule(sessions, schedule_id=draft)
+    too_long = next(v for v in found if v.rule is Rule.SHIFT_MAX_WORK)
+    assert (too_long.agent_id, too_long.agent) == (agents["B2"], "B2 (Bram)")
+    [gone] = [v for v in found if v.rule is Rule.UNKNOWN_AGENT]
+    assert (gone.agent_id, gone.agent) == (agents["D4"], "D4 (Dewi)")
+    assert gone.message == (
+        "D4 (Dewi) is not among the agents planned for this period: inactive, or without "
+        "the skills of any queue with requirements"
+    )

@@ -267,7 +267,7 @@ def check_command(
         )
     for v in violations:
         console.print(
-            f"{v.agent_id}\t{v.rule.value}\t{v.at.isoformat()}\t{v.message}",
+            f"{v.agent}\t{v.rule.value}\t{v.at.isoformat()}\t{v.message}",
             highlight=False,
             soft_wrap=True,
         )

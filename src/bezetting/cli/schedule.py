@@ -36,6 +36,18 @@ def _load(problem_file: Path) -> Problem:
     return problem_from_mapping(data)
 
 
+def _read_text(path: Path) -> str:
+    """A CSV as text; ``utf-8-sig`` because a spreadsheet saves "CSV UTF-8" with a BOM."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as CSV UTF-8"
+        ) from None
+
+
 def schedule(
     problem_file: Annotated[
         Path, typer.Argument(help="Problem file (YAML), see docs/schedule.md.")
@@ -60,11 +72,8 @@ def schedule(
     with reports_errors():
         problem = _load(problem_file)
         if check is not None:
-            try:
-                text = check.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise InputError(f"cannot read {check}: {exc.strerror}") from None
-            violations = validate(problem, schedule_from_csv(text))
+            edited = schedule_from_csv(_read_text(check), source=str(check), problem=problem)
+            violations = validate(problem, edited)
             for v in violations:
                 console.print(
                     f"{v.agent_id}\t{v.rule.value}\t{v.at.isoformat()}\t{v.message}",

@@ -30,6 +30,7 @@ from bezetting.services.schedule_problem import PlanningProblem, planning_proble
 from bezetting.services.scheduling import (
     BuiltSchedule,
     ScheduleSettings,
+    ScheduleViolation,
     build_schedule,
     schedule_settings,
     validate_schedule,
@@ -44,6 +45,7 @@ __all__ = [
     "PlanningTarget",
     "RequirementRef",
     "ScheduleSettings",
+    "ScheduleViolation",
     "build_schedule",
     "compute_requirements",
     "planning_problem",

@@ -18,8 +18,15 @@ from bezetting.core.errors import InfeasibleError, InputError
 from bezetting.core.schedule import Activity as CoreActivity
 from bezetting.core.schedule import ActivityKind as CoreActivityKind
 from bezetting.core.schedule import Progress as SolveProgress
+from bezetting.core.schedule import (
+    Rule,
+    ScheduleResult,
+    SolveParameters,
+    Violation,
+    solve,
+    validate,
+)
 from bezetting.core.schedule import Schedule as CoreSchedule
-from bezetting.core.schedule import ScheduleResult, SolveParameters, Violation, solve, validate
 from bezetting.core.schedule import Shift as CoreShift
 from bezetting.services.planning_settings import (
     PlanningSections,
@@ -40,6 +47,7 @@ from bezetting.store.models import Organisation, Schedule
 __all__ = [
     "BuiltSchedule",
     "ScheduleSettings",
+    "ScheduleViolation",
     "build_schedule",
     "schedule_settings",
     "validate_schedule",
@@ -206,9 +214,33 @@ def build_schedule(
     )
 
 
-def validate_schedule(sessions: SessionFactory, *, schedule_id: int) -> tuple[Violation, ...]:
+@dataclass(frozen=True, kw_only=True)
+class ScheduleViolation:
+    """A rule a stored schedule breaks, with the agent named as a planner knows them.
+
+    Attributes:
+        agent_id: the stored agent's id (what the API and the database use).
+        agent: employee number and name, ``A1 (Anouk)``.
+        rule, at, measured, limit, unit, message: as in the validator's
+            :class:`~bezetting.core.schedule.Violation`.
+    """
+
+    agent_id: int
+    agent: str
+    rule: Rule
+    at: datetime
+    measured: float
+    limit: float
+    unit: str
+    message: str
+
+
+def validate_schedule(
+    sessions: SessionFactory, *, schedule_id: int
+) -> tuple[ScheduleViolation, ...]:
     """Check a stored schedule (a built draft, hand-edited or published) against the labour
-    rules, availability, skills and opening hours of its period, read from the database now.
+    rules, availability, skills and opening hours of its period, read from the database now;
+    each violation names its agent by employee number and name.
 
     Raises:
         InputError: unknown schedule; see :func:`planning_problem`.
@@ -228,6 +260,10 @@ def validate_schedule(sessions: SessionFactory, *, schedule_id: int) -> tuple[Vi
             rules=None,
             weights=None,
         )
+        people = {
+            str(agent.id): (agent.id, f"{agent.external_id} ({agent.name})")
+            for agent in queries.agents_by_external_id(session, schedule.organisation_id).values()
+        }
         group_by_skill = {
             skill: name for name, skill in planning.group_skill.items() if skill is not None
         }
@@ -254,7 +290,28 @@ def validate_schedule(sessions: SessionFactory, *, schedule_id: int) -> tuple[Vi
                 for shift in schedule.shifts
             )
         )
-    return validate(planning.problem, core)
+    return tuple(_named(v, people) for v in validate(planning.problem, core))
+
+
+def _named(violation: Violation, people: Mapping[str, tuple[int, str]]) -> ScheduleViolation:
+    """The validator's violation with its agent (a stored id as text) named for a planner."""
+    agent_id, agent = people[violation.agent_id]
+    message = violation.message
+    if violation.rule is Rule.UNKNOWN_AGENT:  # the core can only quote the id it was given
+        message = (
+            f"{agent} is not among the agents planned for this period: inactive, or without "
+            "the skills of any queue with requirements"
+        )
+    return ScheduleViolation(
+        agent_id=agent_id,
+        agent=agent,
+        rule=violation.rule,
+        at=violation.at,
+        measured=violation.measured,
+        limit=violation.limit,
+        unit=violation.unit,
+        message=message,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from icalendar import Calendar, Event
 
-from bezetting.core.errors import InputError, RowError
+from bezetting.core.errors import BadRowsError, InputError, RowError
 from bezetting.core.schedule._chart import coverage_svg
 from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
 from bezetting.core.schedule.problem import (
@@ -301,54 +301,170 @@ def schedule_to_csv(schedule: Schedule) -> str:
     return out.getvalue()
 
 
-def schedule_from_csv(text: str) -> Schedule:
-    """Read a schedule CSV back (hand edits welcome); errors name the line and column."""
+def schedule_from_csv(
+    text: str, *, source: str = "schedule CSV", problem: Problem | None = None
+) -> Schedule:
+    """Read a schedule CSV back (hand edits welcome).
+
+    Every row is checked before anything is built, so one run names every bad row (line,
+    column, reason) and a file with any bad row gives no schedule. Given the ``problem`` it
+    will be checked against, agents and skill groups the problem does not know are bad rows
+    too: the validator could only say which agent, not which line.
+
+    Raises:
+        BadRowsError: a required column is missing, or any row is bad; every one is listed.
+        InputError: the text is not CSV at all (the ``csv`` module gives up on a line).
+    """
     reader = csv.DictReader(io.StringIO(text))
-    missing = set(SCHEDULE_COLUMNS[:7]) - set(reader.fieldnames or ())
+    header = [name.strip() for name in reader.fieldnames or ()]
+    missing = [name for name in _REQUIRED_COLUMNS if name not in header]
     if missing:
-        raise InputError(f"schedule CSV lacks column(s) {sorted(missing)}")
-    shifts: dict[tuple[str, str, str], tuple[str, list[Activity]]] = {}
-    for line, row in enumerate(reader, start=2):
-
-        def when(column: str, line: int = line, row: dict[str, str] = row) -> datetime:
-            try:
-                value = datetime.fromisoformat(row[column])
-            except ValueError:
-                raise RowError(
-                    line, column, f"{row[column]!r} is not ISO 8601 with offset"
-                ) from None
-            if value.tzinfo is None:
-                raise RowError(line, column, f"{row[column]!r} has no UTC offset")
-            return value
-
-        key = (row["agent_id"], row["shift_start"], row["shift_end"])
-        when("shift_start")
-        when("shift_end")
-        entry = shifts.setdefault(key, (row.get("shift_name", ""), []))
-        if row["activity"]:
-            try:
-                kind = ActivityKind(row["activity"])
-            except ValueError:
-                raise RowError(
-                    line, "activity", f"{row['activity']!r}: use work, break or event"
-                ) from None
-            entry[1].append(
-                Activity(
-                    kind,
-                    when("activity_start"),
-                    when("activity_end"),
-                    row.get("skill_group", ""),
-                    row.get("label", ""),
-                )
-            )
+        raise BadRowsError(
+            source,
+            [
+                RowError(1, name, f"required column missing; the header is {header}")
+                for name in missing
+            ],
+        )
+    reader.fieldnames = header
+    known = _KnownNames.of(problem)
+    errors: list[RowError] = []
+    shifts: dict[tuple[str, datetime, datetime], tuple[str, list[Activity]]] = {}
+    try:
+        for row in reader:
+            read = _schedule_row(_Cells(row, reader.line_num, errors), known)
+            if read is not None:
+                key, name, activity = read
+                _, activities = shifts.setdefault(key, (name, []))
+                if activity is not None:
+                    activities.append(activity)
+    except csv.Error as exc:
+        raise InputError(f"{source}: line {reader.line_num}: {exc}") from None
+    if errors:
+        raise BadRowsError(source, errors)
     return Schedule(
         tuple(
-            Shift(
-                agent, datetime.fromisoformat(start), datetime.fromisoformat(end), tuple(acts), name
-            )
-            for (agent, start, end), (name, acts) in shifts.items()
+            Shift(agent, start, end, tuple(activities), name)
+            for (agent, start, end), (name, activities) in shifts.items()
         )
     )
+
+
+_REQUIRED_COLUMNS = SCHEDULE_COLUMNS[:7]
+_EXAMPLE_TIME = "2020-03-16T08:00:00+01:00"
+
+
+@dataclasses.dataclass(frozen=True)
+class _KnownNames:
+    """The agents and skill groups a schedule may name (``None``: no problem to ask)."""
+
+    agents: frozenset[str] | None = None
+    skill_groups: frozenset[str] | None = None
+
+    @classmethod
+    def of(cls, problem: Problem | None) -> _KnownNames:
+        if problem is None:
+            return cls()
+        return cls(
+            frozenset(a.id for a in problem.agents), frozenset(g.name for g in problem.skill_groups)
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Cells:
+    """One CSV row being read: its cells by column, its line, and where its errors go."""
+
+    row: Mapping[str | None, Any]
+    line: int
+    errors: list[RowError]
+
+    def text(self, column: str) -> str:
+        """The cell stripped; a row cut short has empty cells (``DictReader`` gives None)."""
+        return str(self.row.get(column) or "").strip()
+
+    def reject(self, column: str, reason: str) -> None:
+        self.errors.append(RowError(self.line, column, reason))
+
+    def moment(self, column: str) -> datetime | None:
+        """The cell as an aware date-time, or None after naming what is wrong with it."""
+        text = self.text(column)
+        if not text:
+            self.reject(column, f"is empty; give a date-time such as {_EXAMPLE_TIME}")
+            return None
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            self.reject(
+                column, f"{text!r} is not an ISO 8601 date-time; write e.g. {_EXAMPLE_TIME}"
+            )
+            return None
+        if value.utcoffset() is None:
+            self.reject(column, f"{text!r} has no UTC offset; write e.g. {_EXAMPLE_TIME}")
+            return None
+        return value
+
+    def span(
+        self, start_column: str, end_column: str, what: str
+    ) -> tuple[datetime, datetime] | None:
+        """Start and end, the end after the start, or None after naming what is wrong."""
+        start, end = self.moment(start_column), self.moment(end_column)
+        if start is None or end is None:
+            return None
+        if end <= start:
+            ends, starts = self.text(end_column), self.text(start_column)
+            self.reject(end_column, f"{ends} is not after the {what}'s start {starts}")
+            return None
+        return start, end
+
+
+def _schedule_row(
+    cells: _Cells, known: _KnownNames
+) -> tuple[tuple[str, datetime, datetime], str, Activity | None] | None:
+    """One row as (shift key, shift name, activity or None), or None when it is bad."""
+    bad = len(cells.errors)
+    agent = cells.text("agent_id")
+    if not agent:
+        cells.reject("agent_id", "is empty; give the agent's id as in the problem file")
+    elif known.agents is not None and agent not in known.agents:
+        cells.reject(
+            "agent_id", f"unknown agent {agent!r}; the problem's agents are {_listed(known.agents)}"
+        )
+    shift = cells.span("shift_start", "shift_end", "shift")
+    activity: Activity | None = None
+    kind_text = cells.text("activity")
+    if kind_text:
+        kind = _activity_kind(cells, kind_text)
+        group = cells.text("skill_group")
+        if group and known.skill_groups is not None and group not in known.skill_groups:
+            cells.reject(
+                "skill_group",
+                f"unknown skill group {group!r}; the problem's groups are "
+                f"{_listed(known.skill_groups)}",
+            )
+        span = cells.span("activity_start", "activity_end", "activity")
+        if kind is not None and span is not None:
+            activity = Activity(kind, *span, group, cells.text("label"))
+    if len(cells.errors) > bad or shift is None:
+        return None
+    return (agent, *shift), cells.text("shift_name"), activity
+
+
+def _activity_kind(cells: _Cells, text: str) -> ActivityKind | None:
+    try:
+        return ActivityKind(text)
+    except ValueError:
+        kinds = [k.value for k in ActivityKind]
+        cells.reject(
+            "activity", f"{text!r} is not an activity; use {', '.join(kinds[:-1])} or {kinds[-1]}"
+        )
+        return None
+
+
+def _listed(names: frozenset[str], *, shown: int = 10) -> str:
+    """Sorted names, the first ``shown`` of them (a problem may have hundreds of agents)."""
+    ordered = sorted(names)
+    more = f", ... ({len(ordered)} in all)" if len(ordered) > shown else ""
+    return (", ".join(ordered[:shown]) or "none") + more
 
 
 def schedule_ics(schedule: Schedule, agent_id: str) -> bytes:
