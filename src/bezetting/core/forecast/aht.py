@@ -5,8 +5,8 @@ mean), so one slot's mean handle time, even pooled over the same weekday of eigh
 mostly noise: forecast as it stands it makes the staffing jump from one interval to the next.
 The forecast here separates what is well measured from what is not:
 
-* the level: each weekday's mean handle time over recent days (thousands of contacts),
-  weighted by contacts and by recency, shrunk towards the level of all weekdays;
+* the level: the mean handle time of recent days (thousands of contacts), weighted by
+  contacts and by recency; optionally one per weekday, shrunk towards that of all days;
 * the profile: how each slot's handle time relates to its day's level, pooled over all recent
   days, averaged over the neighbouring slots (a Gaussian kernel over the clock, weighted by
   contacts) and shrunk towards 1 (the day's mean) where few contacts back it.
@@ -33,10 +33,10 @@ _MINUTES_PER_DAY = 1440
 class AhtSettings:
     """How much history the handle-time forecast reads and how hard it smooths.
 
-    The defaults are the best of a search on the Anonymous Bank's February 1999 call records
-    (one day ahead from origins 15-21, before the days the benchmark scores; the search was
-    flat: every setting within 0.8 points, all 1.2 to 2 points better than the same weekday and
-    slot); see docs/benchmarks/forecast.md, "Stop 17".
+    The defaults were chosen on windows the benchmark does not score (``bench/forecast.py
+    --aht``; docs/benchmarks/forecast.md, "Stop 17"): among the settings that tie on the
+    Anonymous Bank's February records (a quarter hour's actual AHT is too noisy to tell most
+    apart), the one closest to the demo generator's known expected AHT.
 
     Attributes:
         history_days: recent days read.
@@ -46,7 +46,8 @@ class AhtSettings:
             a slot's profile with its neighbours' (0: each slot on its own; the pooling over
             all days and the shrinking already remove most of the noise).
         profile_prior_contacts: weight, in contacts, of the day's mean (a profile of 1) in each
-            slot's profile: a slot backed by this many contacts is halfway to the day's mean.
+            slot's profile: a slot whose kernel-weighted contacts number this many is halfway
+            to the day's mean.
         weekday_prior_contacts: weight, in contacts, of the all-weekdays level in each
             weekday's level; None: one level for every weekday.
     """
