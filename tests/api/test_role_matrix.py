@@ -94,10 +94,10 @@ RULES: dict[tuple[str, str], Rule] = {
         (*STAFF, "agent"), lambda w, r: Call(f"{V1}/agents"), notes="an agent: only themself"
     ),
     ("GET", f"{V1}/agents/{{agent_id}}"): Rule(
-        STAFF,
+        ("admin", "planner"),
         lambda w, r: Call(f"{V1}/agents/{w.agent_ids['1002']}"),
-        not_found=("agent",),
-        notes="agent 1001 asks for 1002",
+        not_found=("team_lead", "agent"),
+        notes="agent 1001 asks for 1002; the team lead of Noord for Zuid's 1002",
     ),
     ("GET", f"{V1}/me/schedule"): Rule(("agent",), lambda w, r: Call(f"{V1}/me/schedule")),
     ("GET", f"{V1}/me/availability"): Rule(("agent",), lambda w, r: Call(f"{V1}/me/availability")),

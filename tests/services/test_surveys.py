@@ -4,10 +4,12 @@ sees the mean only from five answers on."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import OperationalError
 
@@ -20,6 +22,7 @@ from bezetting.services.surveys import (
     answer_survey,
     open_survey,
     pulse_questions,
+    released_answers,
     surveys,
 )
 from bezetting.services.users import Principal
@@ -30,12 +33,14 @@ from tests.services.conftest import NOW
 from tests.services.conftest import principal as _who
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+NEXT_DAY = NOW + timedelta(days=1)
 QUESTION = "How well can you do your work from home this week?"
 
 
-@pytest.fixture
-def team(sessions: SessionFactory, organisation: OrganisationRef) -> tuple[int, list[int]]:
-    """Team Noord with six agents: its id and the agents' ids."""
+def _make_team(
+    sessions: SessionFactory, organisation: OrganisationRef, *, size: int
+) -> tuple[int, list[int]]:
+    """Team Noord with ``size`` agents: its id and the agents' ids."""
     with transaction(sessions, writes=True) as session:
         noord = Team(organisation_id=organisation.id, name="Noord")
         session.add(noord)
@@ -52,11 +57,23 @@ def team(sessions: SessionFactory, organisation: OrganisationRef) -> tuple[int, 
                 contract_hours_max=36,
                 active=True,
             )
-            for n in range(6)
+            for n in range(size)
         ]
         session.add_all(agents)
         session.flush()
         return noord.id, [a.id for a in agents]
+
+
+@pytest.fixture
+def team(sessions: SessionFactory, organisation: OrganisationRef) -> tuple[int, list[int]]:
+    """Team Noord with six agents: its id and the agents' ids."""
+    return _make_team(sessions, organisation, size=6)
+
+
+@pytest.fixture
+def large_team(sessions: SessionFactory, organisation: OrganisationRef) -> tuple[int, list[int]]:
+    """Team Noord with twelve agents: its id and the agents' ids."""
+    return _make_team(sessions, organisation, size=12)
 
 
 def _open(sessions: SessionFactory, organisation: OrganisationRef) -> SurveyView:
@@ -236,9 +253,11 @@ def _answer_all(
     organisation: OrganisationRef,
     survey: SurveyView,
     answers: dict[int, int],
+    *,
+    now: datetime = NOW,
 ) -> None:
     for agent_id, value in answers.items():
-        answer_survey(sessions, _agent(organisation, agent_id), survey.id, value=value, now=NOW)
+        answer_survey(sessions, _agent(organisation, agent_id), survey.id, value=value, now=now)
 
 
 def test_a_question_counts_for_the_team_only_once_five_of_its_people_answered_it(
@@ -250,11 +269,11 @@ def test_a_question_counts_for_the_team_only_once_five_of_its_people_answered_it
     _answer_all(sessions, organisation, first, dict(zip(agents[:4], [5, 4, 4, 3], strict=True)))
     _answer_all(sessions, organisation, second, dict(zip(agents[:4], [1, 1, 1, 1], strict=True)))
 
-    figures = team_overview(sessions, lead, now=NOW, zone=AMSTERDAM).figures
+    figures = team_overview(sessions, lead, now=NEXT_DAY, zone=AMSTERDAM).figures
     assert (figures.engagement_share, figures.engagement_answers) == (None, 0)  # 8 answers, 4+4
 
     _answer_all(sessions, organisation, first, {agents[4]: 2})
-    figures = team_overview(sessions, lead, now=NOW, zone=AMSTERDAM).figures
+    figures = team_overview(sessions, lead, now=NEXT_DAY, zone=AMSTERDAM).figures
     # Only the first question has five people: the second's four answers of 1 do not count.
     assert figures.engagement_answers == MIN_ANSWERS_SHOWN
     assert figures.engagement_share == pytest.approx((4 + 3 + 3 + 2 + 1) / 4 / 5)
@@ -277,5 +296,80 @@ def test_an_organisation_wide_lead_counts_a_question_per_team(
     survey = _open(sessions, organisation)
     _answer_all(sessions, organisation, survey, dict.fromkeys(noord, 4))
     organisation_lead = _who(organisation, Role.TEAM_LEAD)
-    figures = team_overview(sessions, organisation_lead, now=NOW, zone=AMSTERDAM).figures
+    figures = team_overview(sessions, organisation_lead, now=NEXT_DAY, zone=AMSTERDAM).figures
     assert (figures.engagement_share, figures.engagement_answers) == (None, 0)
+
+
+def _figure(sessions: SessionFactory, lead: Principal, at: datetime) -> tuple[float | None, int]:
+    figures = team_overview(sessions, lead, now=at, zone=AMSTERDAM).figures
+    return figures.engagement_share, figures.engagement_answers
+
+
+def test_one_more_answer_never_moves_the_figure_so_it_cannot_be_worked_out_by_difference(
+    sessions: SessionFactory, organisation: OrganisationRef, large_team: tuple[int, list[int]]
+) -> None:
+    """The attack: read the figure, let one agent answer, read again, and the difference would
+    be that agent's answer. Answers count only in batches of five or more, from the day after."""
+    team_id, agents = large_team
+    lead = _who(organisation, Role.TEAM_LEAD, team_id=team_id)
+    survey = _open(sessions, organisation)
+    first_five = dict(zip(agents[:5], [5, 4, 4, 3, 2], strict=True))
+    _answer_all(sessions, organisation, survey, first_five)
+    assert _figure(sessions, lead, NOW) == (None, 0)  # not on the day they were given
+    first = _figure(sessions, lead, NEXT_DAY)
+    assert first == (pytest.approx((4 + 3 + 3 + 2 + 1) / 4 / 5), 5)
+
+    _answer_all(sessions, organisation, survey, {agents[5]: 1}, now=NEXT_DAY)
+    assert _figure(sessions, lead, NEXT_DAY) == first  # right after the answer
+    assert _figure(sessions, lead, NEXT_DAY + timedelta(days=2)) == first  # and days later
+
+    day_three = NOW + timedelta(days=3)
+    _answer_all(sessions, organisation, survey, dict.fromkeys(agents[6:10], 1), now=day_three)
+    assert _figure(sessions, lead, day_three) == first  # five new answers, but still today
+    # From the next day the five new answers count together: the change is their mean.
+    assert _figure(sessions, lead, day_three + timedelta(days=1)) == (
+        pytest.approx((4 + 3 + 3 + 2 + 1 + 0 * 5) / 4 / 10),
+        10,
+    )
+
+
+def test_a_question_leaves_the_figure_whole_not_one_day_of_answers_at_a_time(
+    sessions: SessionFactory, organisation: OrganisationRef, team: tuple[int, list[int]]
+) -> None:
+    """Three answers on its first day and three on its last: when the first day's are 28 days
+    old the question still counts all six, until it closed 28 days ago."""
+    team_id, agents = team
+    lead = _who(organisation, Role.TEAM_LEAD, team_id=team_id)
+    survey = _open(sessions, organisation)  # open until NOW + 6 days
+    _answer_all(sessions, organisation, survey, dict.fromkeys(agents[:3], 5))
+    last_day = NOW + timedelta(days=5)
+    _answer_all(sessions, organisation, survey, dict.fromkeys(agents[3:], 1), now=last_day)
+    assert _figure(sessions, lead, NOW + timedelta(days=30)) == (pytest.approx(0.5), 6)
+    assert _figure(sessions, lead, survey.closes_at + timedelta(days=28, hours=1)) == (None, 0)
+
+
+@given(
+    answer_days=st.lists(st.integers(min_value=0, max_value=20), max_size=40),
+    readings=st.tuples(st.integers(0, 22), st.integers(0, 22)),
+)
+def test_between_any_two_readings_the_figure_takes_in_no_answer_or_five_at_once(
+    answer_days: list[int], readings: tuple[int, int]
+) -> None:
+    """Whatever days the answers come in, two readings differ by no answer or by five or more,
+    and a reading never loses an answer it counted (so no difference isolates one person)."""
+    first_day = date(2020, 3, 16)
+    earlier, later = sorted(readings)
+
+    def counted_on(reading: int) -> list[float]:
+        # The database on that day holds the answers given up to and including it.
+        held = [
+            (first_day + timedelta(days=day), float(n))
+            for n, day in enumerate(sorted(answer_days))
+            if day <= reading
+        ]
+        return released_answers(held, today=first_day + timedelta(days=reading))
+
+    before, after = counted_on(earlier), counted_on(later)
+    assert set(before) <= set(after)
+    assert len(after) - len(before) == 0 or len(after) - len(before) >= MIN_ANSWERS_SHOWN
+    assert len(before) == 0 or len(before) >= MIN_ANSWERS_SHOWN

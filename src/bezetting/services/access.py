@@ -1,5 +1,13 @@
 """What a principal may see: agents, their own published shifts and queues, scoped by role.
 
+Which agents a principal reaches is one rule, here, for every page and API route that names
+agents (the agents themselves, requests, swaps, absences):
+
+* an admin or planner: every agent of the organisation;
+* a team lead with a team: that team's agents only; without a team (a lead over the whole
+  organisation): every agent of the organisation, as on their team page;
+* an agent: themself; a client viewer: nobody.
+
 Each use case answers NotFoundError for a record outside the caller's reach, so a denied read
 carries no data.
 """
@@ -22,6 +30,7 @@ __all__ = [
     "AgentView",
     "QueueView",
     "ShiftView",
+    "agent_ids_in_reach",
     "check_agent_reach",
     "merged_blocks",
     "published_shift_views",
@@ -33,7 +42,8 @@ __all__ = [
 ]
 
 STAFF_ROLES = (Role.ADMIN, Role.PLANNER, Role.TEAM_LEAD)
-"""Roles that see every agent, request and queue of their organisation."""
+"""Roles that see every queue of their organisation, and agents beyond their own record (a
+team lead with a team: only that team's, see the module docstring)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,8 +95,29 @@ def _agent_view(agent: Agent) -> AgentView:
     )
 
 
+def _agents_in_reach(
+    session: Session, who: Principal, *, agent_id: int | None = None
+) -> list[Agent]:
+    """The agents ``who`` reaches (the rule in the module docstring), by id; only ``agent_id``
+    when given."""
+    query = session.query(Agent).filter(Agent.organisation_id == who.organisation_id)
+    if who.role is Role.TEAM_LEAD and who.team_id is not None:
+        query = query.filter(Agent.team_id == who.team_id)
+    elif who.role not in STAFF_ROLES:
+        query = query.filter(Agent.id == (who.agent_id if who.agent_id is not None else -1))
+    if agent_id is not None:
+        query = query.filter(Agent.id == agent_id)
+    return list(query.order_by(Agent.id).all())
+
+
+def agent_ids_in_reach(session: Session, who: Principal) -> frozenset[int]:
+    """The ids of the agents ``who`` reaches, to scope other records that name agents
+    (requests, swaps) by the same rule as the agents themselves."""
+    return frozenset(a.id for a in _agents_in_reach(session, who))
+
+
 def visible_agents(sessions: SessionFactory, who: Principal) -> list[AgentView]:
-    """Staff see every agent of the organisation; an agent sees only themself; others nothing.
+    """The agents ``who`` reaches (see the module docstring), by id.
 
     Raises:
         PermissionDeniedError: a client viewer (agents are not theirs to see).
@@ -94,39 +125,32 @@ def visible_agents(sessions: SessionFactory, who: Principal) -> list[AgentView]:
     if who.role is Role.CLIENT_VIEWER:
         raise PermissionDeniedError("client viewers do not see agents")
     with transaction(sessions) as session:
-        query = session.query(Agent).filter(Agent.organisation_id == who.organisation_id)
-        if who.role not in STAFF_ROLES:
-            query = query.filter(Agent.id == (who.agent_id if who.agent_id is not None else -1))
-        return [_agent_view(a) for a in query.order_by(Agent.id).all()]
+        return [_agent_view(a) for a in _agents_in_reach(session, who)]
 
 
 def visible_agent(sessions: SessionFactory, who: Principal, agent_id: int) -> AgentView:
-    """One agent, when ``who`` may see them.
+    """One agent, when ``who`` reaches them.
 
     Raises:
         PermissionDeniedError: a client viewer.
-        NotFoundError: no such agent, or not the caller's own record.
+        NotFoundError: no such agent, or one outside the caller's reach (another team's, for a
+            team lead with a team; anyone else, for an agent).
     """
-    for agent in visible_agents(sessions, who):
-        if agent.id == agent_id:
-            return agent
-    raise NotFoundError(f"no agent with id {agent_id}")
+    if who.role is Role.CLIENT_VIEWER:
+        raise PermissionDeniedError("client viewers do not see agents")
+    with transaction(sessions) as session:
+        found = _agents_in_reach(session, who, agent_id=agent_id)
+        if not found:
+            raise NotFoundError(f"no agent with id {agent_id}")
+        return _agent_view(found[0])
 
 
 def check_agent_reach(sessions: SessionFactory, who: Principal, agent_id: int) -> None:
-    """Raise NotFoundError unless ``who`` may act for ``agent_id`` (self, or their team lead).
-
-    A team lead with a team reaches the agents of that team; without one, every agent of the
-    organisation.
-    """
+    """Raise NotFoundError unless ``who`` may act for ``agent_id``: themself, or a team lead
+    who reaches them (their team's agent; any agent, for a team lead without a team)."""
     with transaction(sessions) as session:
-        agent = session.get(Agent, agent_id)
-        reachable = agent is not None and agent.organisation_id == who.organisation_id
-        if reachable and agent is not None and who.role is Role.TEAM_LEAD:
-            reachable = who.team_id is None or agent.team_id == who.team_id
-        elif reachable and who.role is not Role.TEAM_LEAD:
-            reachable = who.agent_id == agent_id
-        if not reachable:
+        acts_for = who.role is Role.TEAM_LEAD or who.agent_id == agent_id
+        if not (acts_for and _agents_in_reach(session, who, agent_id=agent_id)):
             raise NotFoundError(f"no agent with id {agent_id}")
 
 

@@ -15,9 +15,12 @@ Figures and their definitions (shown on the pages next to the numbers):
   overlaps the day, divided by agent-days, over the last 28 days; calendar days, no part-time
   correction.
 * **absence frequency** (meldingsfrequentie): absences that began in the window per agent.
-* **engagement**: the mean pulse answer as a share of the scale. A question counts for a team
-  only once at least five people of that team answered it (fewer could identify a person), so a
-  question with four answers never moves the mean, however many other answers there are.
+* **engagement**: the mean pulse answer as a share of the scale, over the questions open in
+  the window. A question counts per team, its answers from the day after they were given and
+  only in batches of at least five people of that team (fewer could identify a person, and so
+  could the difference of two readings): a question with four answers never moves the mean,
+  nor does one more answer to a question already counted
+  (:func:`~bezetting.services.surveys.engagement`).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from bezetting.services.planning_settings import (
     read_planning_settings,
 )
 from bezetting.services.requests import RequestView, decide_request
+from bezetting.services.surveys import MIN_ANSWERS_SHOWN, engagement
 from bezetting.services.users import Principal
 from bezetting.store import Session, SessionFactory, transaction
 from bezetting.store.enums import ActivityKind, RequestStatus, Role, ScheduleStatus
@@ -64,8 +68,6 @@ from bezetting.store.models import (
     RequirementInterval,
     Schedule,
     Shift,
-    Survey,
-    SurveyAnswer,
     Team,
     User,
 )
@@ -91,9 +93,6 @@ __all__ = [
     "schedule_summaries",
     "team_overview",
 ]
-
-MIN_ANSWERS_SHOWN = 5
-"""Pulse answers are shown only aggregated over at least this many (anonymity)."""
 
 _FIGURE_WINDOW = timedelta(days=28)
 
@@ -273,36 +272,6 @@ def _absence_figures(
     return absent_agent_days / (agent_count * days), began / agent_count
 
 
-def _engagement(session: Session, who: Principal, *, now: datetime) -> tuple[float | None, int]:
-    """The mean share and the number of answers it is over, counting each question per team
-    only from :data:`MIN_ANSWERS_SHOWN` answers of that team on (privacy: survey answers are
-    shown only aggregated over at least five people, and one agent answers a question once)."""
-    query = (
-        session.query(SurveyAnswer.survey_id, SurveyAnswer.team_id, SurveyAnswer.value)
-        .add_columns(Survey.scale_max)
-        .join(Survey, SurveyAnswer.survey_id == Survey.id)
-        .filter(
-            Survey.organisation_id == who.organisation_id,
-            SurveyAnswer.answered_on >= (now - _FIGURE_WINDOW).date(),
-        )
-    )
-    if who.team_id is not None:
-        query = query.filter(SurveyAnswer.team_id == who.team_id)
-    shares_per_question_and_team: dict[tuple[int, int | None], list[float]] = {}
-    for survey_id, team_id, value, scale_max in query:
-        share = (value - 1) / (scale_max - 1) if scale_max > 1 else 1.0
-        shares_per_question_and_team.setdefault((survey_id, team_id), []).append(share)
-    shares = [
-        share
-        for group in shares_per_question_and_team.values()
-        if len(group) >= MIN_ANSWERS_SHOWN
-        for share in group
-    ]
-    if not shares:
-        return None, 0
-    return sum(shares) / len(shares), len(shares)
-
-
 def team_overview(
     sessions: SessionFactory, who: Principal, *, now: datetime, zone: ZoneInfo
 ) -> TeamOverview:
@@ -354,7 +323,13 @@ def team_overview(
             .all()
         )
         percentage, frequency = _absence_figures(recent, len(agents), today=today, zone=zone)
-        engagement, answers = _engagement(session, who, now=now)
+        pulse = engagement(
+            session,
+            organisation_id=who.organisation_id,
+            team_id=who.team_id,
+            now=now,
+            since=now - _FIGURE_WINDOW,
+        )
         return TeamOverview(
             team_name=team.name if team is not None else None,
             agents=tuple(
@@ -387,8 +362,8 @@ def team_overview(
                 window_days=_FIGURE_WINDOW.days,
                 absence_percentage=percentage,
                 absence_frequency=frequency,
-                engagement_share=engagement,
-                engagement_answers=answers,
+                engagement_share=pulse.share,
+                engagement_answers=pulse.answers,
             ),
         )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bezetting.core.errors import ConflictError, InputError
-from bezetting.services.access import STAFF_ROLES
+from bezetting.services.access import agent_ids_in_reach
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.users import Principal
 from bezetting.store import SessionFactory, transaction
@@ -42,7 +42,8 @@ def _request_view(r: Request) -> RequestView:
 
 
 def visible_requests(sessions: SessionFactory, who: Principal) -> list[RequestView]:
-    """Staff see the organisation's requests; an agent their own.
+    """The requests of the agents ``who`` reaches: an admin or planner the organisation's, a
+    team lead their team's (:mod:`bezetting.services.access`), an agent their own.
 
     Raises:
         PermissionDeniedError: a client viewer.
@@ -50,13 +51,9 @@ def visible_requests(sessions: SessionFactory, who: Principal) -> list[RequestVi
     if who.role is Role.CLIENT_VIEWER:
         raise PermissionDeniedError("client viewers do not see requests")
     with transaction(sessions) as session:
-        query = (
-            session.query(Request)
-            .join(Agent, Request.agent_id == Agent.id)
-            .filter(Agent.organisation_id == who.organisation_id)
+        query = session.query(Request).filter(
+            Request.agent_id.in_(agent_ids_in_reach(session, who))
         )
-        if who.role not in STAFF_ROLES:
-            query = query.filter(Request.agent_id == (who.agent_id or -1))
         return [_request_view(r) for r in query.order_by(Request.id).all()]
 
 

@@ -4,15 +4,17 @@ An answer is stored without a person: only the survey, the agent's team and the 
 (:class:`~bezetting.store.models.SurveyAnswer`). That the agent answered is stored apart, with no
 value (:class:`~bezetting.store.models.SurveyParticipation`), in the same transaction, so a
 second answer is refused without linking the first to anyone. Nothing here returns single
-answers: results are read only aggregated, on the team page, and a question counts there for a
-team only once at least :data:`~bezetting.services.overview.MIN_ANSWERS_SHOWN` people of that
-team answered it.
+answers: results are read only aggregated (:func:`engagement`, on the team page), and only so
+that no reading, nor the difference of two readings, rests on fewer than
+:data:`MIN_ANSWERS_SHOWN` people: a question counts per team, its answers from the day after
+they were given and in batches of at least five (:func:`released_answers`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bezetting.core.errors import InputError
@@ -25,13 +27,20 @@ from bezetting.store.models import Agent, Organisation, Survey, SurveyAnswer, Su
 __all__ = [
     "DEFAULT_SCALE",
     "MAX_QUESTION_LENGTH",
+    "MIN_ANSWERS_SHOWN",
+    "Engagement",
     "PulseQuestion",
     "SurveyView",
     "answer_survey",
+    "engagement",
     "open_survey",
     "pulse_questions",
+    "released_answers",
     "surveys",
 ]
+
+MIN_ANSWERS_SHOWN = 5
+"""Pulse answers are shown only aggregated over at least this many people (anonymity)."""
 
 DEFAULT_SCALE = 5
 MAX_QUESTION_LENGTH = 400
@@ -49,6 +58,15 @@ class SurveyView:
     scale_max: int
     opens_at: datetime
     closes_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Engagement:
+    """The mean pulse answer as a share of its scale (None when no answer counts yet), and how
+    many answers it is over."""
+
+    share: float | None
+    answers: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -218,3 +236,84 @@ def answer_survey(
                 value=value,
             )
         )
+
+
+def released_answers(answers: Iterable[tuple[date, float]], *, today: date) -> list[float]:
+    """The answers of one question and team that a figure may count on ``today``.
+
+    ``answers`` are (local day answered, value). Only days before today count, in batches: a
+    batch closes at the end of the first day that brings it to :data:`MIN_ANSWERS_SHOWN`
+    answers, and a batch still open counts for nothing. A day that has passed gets no more
+    answers, so a closed batch never changes: between any two readings the figure takes in no
+    answer or a whole batch of five or more, and a difference of two readings is never one
+    person's answer. (Within a day the answers keep no order on purpose, so a batch can only
+    end where a day does.)
+
+    >>> from datetime import date
+    >>> monday, tuesday, wednesday = date(2020, 3, 16), date(2020, 3, 17), date(2020, 3, 18)
+    >>> released_answers([(monday, 1.0)] * 4 + [(tuesday, 0.0)], today=tuesday)
+    []
+    >>> released_answers([(monday, 1.0)] * 4 + [(tuesday, 0.0)], today=wednesday)
+    [1.0, 1.0, 1.0, 1.0, 0.0]
+    """
+    by_day: dict[date, list[float]] = {}
+    for day, value in answers:
+        if day < today:
+            by_day.setdefault(day, []).append(value)
+    released: list[float] = []
+    batch: list[float] = []
+    for day in sorted(by_day):
+        batch.extend(by_day[day])
+        if len(batch) >= MIN_ANSWERS_SHOWN:
+            released.extend(batch)
+            batch = []
+    return released
+
+
+def engagement(
+    session: Session,
+    *,
+    organisation_id: int,
+    team_id: int | None,
+    now: datetime,
+    since: datetime,
+) -> Engagement:
+    """Engagement over the questions open at some time from ``since`` to ``now``.
+
+    Each question counts per team, with only its :func:`released_answers` (whole batches of
+    five or more, from the day after), so neither one more answer nor the window moving on
+    shifts the figure by one person: a question leaves the window whole, once it closed before
+    ``since``, rather than one day of answers at a time. ``team_id`` None is the whole
+    organisation, each team still counted on its own (so no team's small group shows by
+    difference). The caller has checked who may see it.
+    """
+    organisation = session.get(Organisation, organisation_id)
+    zone = ZoneInfo(organisation.timezone) if organisation is not None else UTC
+    today = now.astimezone(zone).date()
+    query = (
+        session.query(
+            SurveyAnswer.survey_id,
+            SurveyAnswer.team_id,
+            SurveyAnswer.answered_on,
+            SurveyAnswer.value,
+            Survey.scale_max,
+        )
+        .join(Survey, SurveyAnswer.survey_id == Survey.id)
+        .filter(Survey.organisation_id == organisation_id, Survey.closes_at > since)
+    )
+    if team_id is not None:
+        query = query.filter(SurveyAnswer.team_id == team_id)
+    per_question_and_team: dict[tuple[int, int | None], list[tuple[date, float]]] = {}
+    for survey_id, answer_team_id, answered_on, value, scale_max in query:
+        share = (value - 1) / (scale_max - 1)
+        per_question_and_team.setdefault((survey_id, answer_team_id), []).append(
+            (answered_on, share)
+        )
+    shares = [
+        share
+        for answers in per_question_and_team.values()
+        for share in released_answers(answers, today=today)
+    ]
+    if not shares:
+        return Engagement(share=None, answers=0)
+    return Engagement(share=sum(shares) / len(shares), answers=len(shares))

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from bezetting.core import schedule as core
 from bezetting.core.errors import BezettingError, ConflictError, InputError
-from bezetting.services.access import STAFF_ROLES
+from bezetting.services.access import STAFF_ROLES, agent_ids_in_reach
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.planning_settings import read_planning_settings
 from bezetting.services.users import Principal
@@ -172,7 +172,8 @@ def offer_swap(
 
 
 def visible_swaps(sessions: SessionFactory, who: Principal, *, now: datetime) -> list[SwapView]:
-    """Staff see every swap of the organisation; an agent their own, those they took, and the
+    """Staff see the swaps whose every agent they reach (a team lead with a team: swaps within
+    the team, see :mod:`bezetting.services.access`); an agent their own, those they took, and the
     open offers they may take (a colleague's shift that has not started, whose skills they have).
 
     Raises:
@@ -189,7 +190,9 @@ def visible_swaps(sessions: SessionFactory, who: Principal, *, now: datetime) ->
             .all()
         )
         if who.role in STAFF_ROLES:
-            return [_view(session, r) for r in swaps]
+            reach = agent_ids_in_reach(session, who)
+            named = ((r, {r.agent_id, r.counterpart_agent_id} - {None}) for r in swaps)
+            return [_view(session, r) for r, agents in named if agents <= reach]
         me = who.agent_id if who.agent_id is not None else -1
         mine_or_taken = [r for r in swaps if me in (r.agent_id, r.counterpart_agent_id)]
         takeable = [

@@ -1,4 +1,8 @@
-"""``/agents``: staff see every agent; an agent only themself; a client viewer none."""
+"""``/agents``: an admin or planner sees every agent, a team lead with a team only that team's
+(another's is 404), an agent only themself, a client viewer none.
+
+The rule is :mod:`bezetting.services.access`'s, the same as on the pages.
+"""
 
 from __future__ import annotations
 

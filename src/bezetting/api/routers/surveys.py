@@ -1,6 +1,8 @@
 """``/surveys``: pulse questions. A planner or admin opens one; an agent answers it once.
 
-No route returns single answers: results are shown only aggregated, on the team page.
+No route returns single answers, nor any figure over them: results are shown only aggregated,
+on the team page, by :func:`bezetting.services.surveys.engagement` (whole batches of five or
+more, so no reading nor difference of two readings gives one person's answer away).
 """
 
 from __future__ import annotations
