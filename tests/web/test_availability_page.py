@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import WebWorld, log_in
@@ -116,3 +118,29 @@ def test_a_long_run_of_times_folds_away_after_the_next_six(
     assert "avond 11" in folded  # the latest is folded away, the earliest stay in view
     shown = section[: section.index('class="more-windows"')]
     assert [f"avond {d}" in shown for d in range(4, 12)] == [d < 10 - before for d in range(4, 12)]
+
+
+def test_the_wish_forms_defaults_are_a_wish_it_takes_and_a_day_off_needs_its_weekday(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    page = browser_client.get("/my/schedule", headers=NL).text
+    form = page[page.index('action="/my/wishes"') :]
+    form = form[: form.index("</form>")]
+    chosen = {
+        name: re.search(r'<option value="([^"]*)"[^>]*selected', select).group(1)  # type: ignore[union-attr]
+        if "selected" in select
+        else re.search(r'<option value="([^"]*)"', select).group(1)  # type: ignore[union-attr]
+        for name, select in re.findall(r'<select name="(\w+)">(.*?)</select>', form, flags=re.S)
+    }
+    assert chosen == {"kind": "day_off", "weekday": "0", "weight": "1"}
+    htmx = {"HX-Request": "true", **NL}
+    every_day = browser_client.post(
+        "/my/wishes",
+        data={"kind": "day_off", "weekday": "every", "weight": "1", "csrf_token": csrf},
+        headers=htmx,
+    )
+    assert every_day.status_code == 422
+    assert "Wanneer: een vrije dag valt op één weekdag; kies die" in every_day.text
+    added = browser_client.post("/my/wishes", data={**chosen, "csrf_token": csrf}, headers=htmx)
+    assert added.status_code == 200, added.text

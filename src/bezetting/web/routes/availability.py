@@ -139,6 +139,11 @@ def add_wish(request: Request, context: Context, access: Agent) -> Response:
         weekday = (
             None if raw_day == _EVERY_DAY else form_whole(form, "weekday", low=0, high=6, default=0)
         )
+        if weekday is None and kind is PreferenceKind.DAY_OFF:
+            # The page has no date field: say which of its fields to change.
+            raise FormError(
+                _n("%(field)s: a day off is on one weekday; choose it"), field="weekday"
+            )
         add_standing_wish(
             context.sessions,
             viewer.who,
