@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -116,3 +117,12 @@ def test_create_app_alone_has_no_pages_and_the_site_keeps_api_errors_json() -> N
 def test_bezetting_serve_runs_the_site() -> None:
     module, _, name = APP_FACTORY.partition(":")
     assert (module, name) == ("bezetting.web", "create_site")
+
+
+def test_the_dutch_catalogue_translates_each_text_once() -> None:
+    # Babel keeps the last of two entries for one text without a word: a second translation
+    # added later would silently replace the first.
+    catalogue = (WEB / "locale" / "nl" / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    texts = re.findall(r'^msgid (".*"(?:\n".*")*)', catalogue, flags=re.M)
+    texts = [t for t in texts if t != '""']
+    assert sorted({t for t in texts if texts.count(t) > 1}) == []
