@@ -223,6 +223,8 @@ def test_a_client_viewer_sees_only_its_own_queues_with_figures(
     assert "25.0%" in page  # abandoned 1/4
     assert ">15<" in page  # mean wait of the answered: (10 + 30 + 5) / 3
     assert ">8.0<" in page  # satisfaction
+    # The window runs to yesterday (16 March); the data stop on 12 March: the page says so.
+    assert "Contacts recorded up to Mar 12, 2020, 10:03: the days after it count none." in page
 
 
 def test_the_client_page_writes_numbers_and_channels_in_the_pages_language(

@@ -211,6 +211,8 @@ class QueueFigures:
     abandon_share: float | None
     asa_seconds: float | None
     csat_mean: float | None
+    last_arrival: datetime | None = None
+    """The window's last contact: where the figures stop when the data do before the window."""
 
 
 def _absence_view(a: Absence) -> AbsenceView:
@@ -679,6 +681,7 @@ def queue_figures(
                     abandon_share=abandoned / offered if offered else None,
                     asa_seconds=sum(waits) / len(waits) if waits else None,
                     csat_mean=sum(scores) / len(scores) if scores else None,
+                    last_arrival=max((arrived for arrived, *_ in rows), default=None),
                 )
             )
     return figures

@@ -39,6 +39,8 @@ def client(request: Request, context: Context, access: ClientViewer) -> Response
             "figures": queue_figures(context.sessions, viewer.who, since=since, until=until),
             "since": since,
             "until": until - timedelta(days=1),
+            # A queue whose last contact came before the window's last day is said to stop there.
+            "data_complete_from": until - timedelta(days=1),
         },
     )
 
