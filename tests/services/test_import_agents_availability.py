@@ -96,6 +96,9 @@ def test_bad_agent_rows_are_reported(
         (6, "name"),
         (8, "external_id"),
     ]
+    unknown = next(e for e in report.rejected if e.column == "employment_type")
+    assert "'freelance' is not one of permanent, temp, on_call" in unknown.reason
+    assert "oproepkracht" in unknown.reason, "the Dutch words the file may use are named too"
     assert list(agents_of(sessions)) == ["6"]
 
 

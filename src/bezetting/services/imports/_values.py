@@ -149,6 +149,10 @@ def parse_enum(text: str, enum: type[E], *, aliases: Mapping[str, E] | None = No
         return enum(raw)
     except ValueError:
         allowed = ", ".join(m.value for m in enum)
+        if aliases:
+            # The file may use either word: name the accepted aliases too (Dutch ones, say).
+            also = ", ".join(sorted(a for a in aliases if a not in {m.value for m in enum}))
+            allowed += f" (or {also})" if also else ""
         raise ValueError(f"{text!r} is not one of {allowed}") from None
 
 
