@@ -66,6 +66,7 @@ def test_interval_series_in_forecast_and_report_out(app, tmp_path):
     page = report.read_text()
     assert page.count("data:image/png;base64,") == 4
     assert page.count("Why this model: ") == 2  # the choice explains itself per queue
+    assert "img{max-width:100%" in page  # a wide legend never widens the page past the window
     # Self-contained: nothing fetched from the network (embedded images may hold any text).
     text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
     assert "http" not in text.replace("http-equiv", "")

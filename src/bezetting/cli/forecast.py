@@ -369,7 +369,8 @@ def render_report(histories: Sequence[IntervalSeries], results: Sequence[QueueFo
     backtest errors of every candidate, and what events, shifts and overrides did."""
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>bezetting forecast</title>",
-        "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:"
+        "<style>body{font-family:sans-serif;margin:2em;max-width:70em}img{max-width:100%;"
+        "height:auto}table{border-collapse:"
         "collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
         "td:first-child,th:first-child{text-align:left}</style></head><body>",
         "<h1>Forecast</h1>",
@@ -407,7 +408,8 @@ def render_report(histories: Sequence[IntervalSeries], results: Sequence[QueueFo
         for applied in result.day_forecast.event_factors:
             ev = applied.event
             parts.append(
-                f"<li>Event {e(ev.name)} {e(ev.note)} {ev.first_day}..{ev.last_day}: volume x "
+                f"<li>Event: {e(ev.name)}{f' ({e(ev.note)})' if ev.note else ''}, "
+                f"{ev.first_day}..{ev.last_day}: volume x "
                 f"{applied.factor:.2f} ({e(applied.source)})</li>"
             )
         for item, added in zip(result.overrides, result.override_changes, strict=True):
