@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
-
 from bezetting.services.access import (
     ShiftView,
     published_shift_views,
@@ -71,7 +69,7 @@ from bezetting.store.models import (
     Team,
     User,
 )
-from bezetting.store.planning_queries import contact_times
+from bezetting.store.planning_queries import absences_between, contact_times
 
 __all__ = [
     "MIN_ANSWERS_SHOWN",
@@ -457,14 +455,9 @@ def _scheduled_activities(
             a for (a,) in session.query(AgentSkill.agent_id).filter(AgentSkill.skill_id.in_(skills))
         }
     absent: dict[int, list[tuple[datetime, datetime]]] = {}
-    for agent_id, away_from, away_until in session.query(
-        Absence.agent_id, Absence.starts_at, Absence.ends_at
-    ).filter(
-        Absence.agent_id.in_({agent_id for *_, agent_id in rows}),
-        Absence.starts_at < end,
-        or_(Absence.ends_at.is_(None), Absence.ends_at > start),
-    ):
-        absent.setdefault(agent_id, []).append((away_from, away_until or end))
+    agents = {agent_id for *_, agent_id in rows}
+    for away in absences_between(session, agents, starts=start, ends=end):
+        absent.setdefault(away.agent_id, []).append((away.starts_at, away.ends_at or end))
     counted = []
     for starts_at, ends_at, skill_id, agent_id in rows:
         counts = (
