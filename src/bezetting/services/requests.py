@@ -1,7 +1,21 @@
-"""Requests of agents (time off, swaps, ...) as the caller may see them; a planner's decision."""
+"""Requests of agents (time off, swaps, ...) as the caller may see them; a planner's decision.
+
+Approving time off gives the shifts back: every published shift of the agent that the time off
+overlaps and that has not started leaves the published schedule, in the same transaction as
+the approval (:func:`decide_request`). A shift is given back whole, also when the time off
+covers only part of it (a night shift that runs into a day off, a half day asked through the
+API): the rest of a cut shift would be a shift nobody planned or checked against the labour
+rules (breaks, rest, length), so the planner plans a shorter one if the time is still needed.
+A given-back shift is kept, never shown to agents, in a draft "<schedule> (given back)" of its
+schedule, so the planner sees what to fill; pending swaps that named it are withdrawn. A shift
+that has started when the time off is approved stays (it is being or was worked). Before
+deciding, a pending request carries the shifts approving would give back (:class:`Clash`),
+so the coverage it costs is visible to whoever decides.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,16 +23,39 @@ from bezetting.core.errors import ConflictError, InputError
 from bezetting.services.access import agent_ids_in_reach
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.users import Principal
-from bezetting.store import SessionFactory, transaction
-from bezetting.store.enums import RequestKind, RequestStatus, Role
-from bezetting.store.models import Agent, Request
+from bezetting.store import Session, SessionFactory, queries, transaction
+from bezetting.store.enums import RequestKind, RequestStatus, Role, ScheduleStatus
+from bezetting.store.models import Agent, Request, Schedule, Shift
 
-__all__ = ["RequestView", "decide_request", "visible_requests"]
+__all__ = ["Clash", "RequestView", "decide_request", "time_off_clashes", "visible_requests"]
+
+GIVEN_BACK_SUFFIX = " (given back)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Clash:
+    """A published shift of the agent that a time-off request overlaps.
+
+    ``whole``: the time off covers all of the shift (else part of it; the shift is given back
+    whole all the same). ``started``: the shift had started at the moment asked, so it stays.
+    """
+
+    shift_id: int
+    schedule_id: int
+    starts_at: datetime
+    ends_at: datetime
+    whole: bool
+    started: bool
 
 
 @dataclass(frozen=True, kw_only=True)
 class RequestView:
-    """A request and where it stands."""
+    """A request and where it stands.
+
+    ``clashes``: for a pending time-off request (when asked with a moment), the published
+    shifts approving it now would give back (and started ones that would stay); for a request
+    just approved by :func:`decide_request`, those it gave back. Empty otherwise.
+    """
 
     id: int
     agent_id: int
@@ -27,9 +64,10 @@ class RequestView:
     starts_at: datetime | None
     ends_at: datetime | None
     reason: str | None
+    clashes: tuple[Clash, ...] = ()
 
 
-def _request_view(r: Request) -> RequestView:
+def _request_view(r: Request, clashes: Sequence[Clash] = ()) -> RequestView:
     return RequestView(
         id=r.id,
         agent_id=r.agent_id,
@@ -38,12 +76,64 @@ def _request_view(r: Request) -> RequestView:
         starts_at=r.starts_at,
         ends_at=r.ends_at,
         reason=r.reason,
+        clashes=tuple(clashes),
     )
 
 
-def visible_requests(sessions: SessionFactory, who: Principal) -> list[RequestView]:
+def _overlapping_shifts(session: Session, request: Request) -> list[Shift]:
+    """The agent's published shifts that the time off of ``request`` overlaps (touching at an
+    end is no overlap)."""
+    if (
+        request.kind is not RequestKind.TIME_OFF
+        or request.starts_at is None
+        or request.ends_at is None
+    ):
+        return []
+    agent = session.get(Agent, request.agent_id)
+    if agent is None:
+        return []
+    return list(
+        session.query(Shift)
+        .join(Schedule, Shift.schedule_id == Schedule.id)
+        .filter(
+            Schedule.organisation_id == agent.organisation_id,
+            Schedule.status == ScheduleStatus.PUBLISHED,
+            Shift.agent_id == request.agent_id,
+            Shift.starts_at < request.ends_at,
+            Shift.ends_at > request.starts_at,
+        )
+        .order_by(Shift.starts_at, Shift.id)
+        .all()
+    )
+
+
+def _clashes(session: Session, request: Request, now: datetime) -> list[Clash]:
+    shifts = _overlapping_shifts(session, request)
+    if not shifts:
+        return []
+    assert request.starts_at is not None
+    assert request.ends_at is not None
+    start, end = request.starts_at, request.ends_at
+    return [
+        Clash(
+            shift_id=s.id,
+            schedule_id=s.schedule_id,
+            starts_at=s.starts_at,
+            ends_at=s.ends_at,
+            whole=start <= s.starts_at and s.ends_at <= end,
+            started=s.starts_at <= now,
+        )
+        for s in shifts
+    ]
+
+
+def visible_requests(
+    sessions: SessionFactory, who: Principal, *, now: datetime | None = None
+) -> list[RequestView]:
     """The requests of the agents ``who`` reaches: an admin or planner the organisation's, a
-    team lead their team's (:mod:`bezetting.services.access`), an agent their own.
+    team lead their team's (:mod:`bezetting.services.access`), an agent their own. With
+    ``now``, a pending time-off request carries the shifts approving it would give back
+    (``clashes``).
 
     Raises:
         PermissionDeniedError: a client viewer.
@@ -54,7 +144,51 @@ def visible_requests(sessions: SessionFactory, who: Principal) -> list[RequestVi
         query = session.query(Request).filter(
             Request.agent_id.in_(agent_ids_in_reach(session, who))
         )
-        return [_request_view(r) for r in query.order_by(Request.id).all()]
+        return [
+            _request_view(
+                r,
+                _clashes(session, r, now)
+                if now is not None and r.status is RequestStatus.PENDING
+                else (),
+            )
+            for r in query.order_by(Request.id).all()
+        ]
+
+
+def time_off_clashes(
+    sessions: SessionFactory, who: Principal, request_ids: Iterable[int], *, now: datetime
+) -> dict[int, tuple[Clash, ...]]:
+    """For each pending time-off request among ``request_ids`` that the caller may decide and
+    that overlaps published shifts: those shifts (what approving it now would give back, and
+    started ones that would stay). Other ids are left out.
+
+    Raises:
+        PermissionDeniedError: the caller decides no requests.
+    """
+    if who.role not in _DECIDERS:
+        raise PermissionDeniedError("requests are decided by planners and team leads")
+    ids = list(request_ids)
+    found: dict[int, tuple[Clash, ...]] = {}
+    if not ids:
+        return found
+    with transaction(sessions) as session:
+        rows = (
+            session.query(Request)
+            .join(Agent, Request.agent_id == Agent.id)
+            .filter(
+                Request.id.in_(ids),
+                Request.kind == RequestKind.TIME_OFF,
+                Request.status == RequestStatus.PENDING,
+                Agent.organisation_id == who.organisation_id,
+            )
+        )
+        if who.role is Role.TEAM_LEAD and who.team_id is not None:
+            rows = rows.filter(Agent.team_id == who.team_id)
+        for request in rows:
+            clashes = _clashes(session, request, now)
+            if clashes:
+                found[request.id] = tuple(clashes)
+    return found
 
 
 _DECIDERS = frozenset({Role.ADMIN, Role.PLANNER, Role.TEAM_LEAD})
@@ -66,11 +200,14 @@ def decide_request(
     """A planner (any agent of the organisation) or a team lead (their team) decides a request.
 
     A team lead without a team decides for the whole organisation, as they see it all.
+    Approving time off gives back, in the same transaction, the agent's published shifts it
+    overlaps that have not started (see the module docstring); the answer's ``clashes`` are
+    those shifts.
 
     Raises:
         PermissionDeniedError: the caller is neither admin, planner nor team lead.
         NotFoundError: no such request within the caller's reach.
-        ConflictError: the request was decided already.
+        ConflictError: the request was decided already; a schedule changed at the same moment.
     """
     if who.role not in _DECIDERS:
         raise PermissionDeniedError("requests are decided by planners and team leads")
@@ -91,4 +228,58 @@ def decide_request(
         request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
         request.decided_at = now
         request.decided_by_user_id = who.user_id
-        return _request_view(request)
+        given_back: list[Clash] = []
+        if approve and request.kind is RequestKind.TIME_OFF:
+            given_back = [c for c in _clashes(session, request, now) if not c.started]
+            _give_back(session, who, [c.shift_id for c in given_back], now)
+        session.flush()
+        return _request_view(request, given_back)
+
+
+def _give_back(session: Session, who: Principal, shift_ids: Sequence[int], now: datetime) -> None:
+    """Take the shifts out of their published schedules into each schedule's "(given back)"
+    draft (made when missing), and withdraw the pending swaps that named them."""
+    if not shift_ids:
+        return
+    for swap in session.query(Request).filter(
+        Request.kind == RequestKind.SWAP,
+        Request.status == RequestStatus.PENDING,
+        Request.shift_id.in_(shift_ids) | Request.counterpart_shift_id.in_(shift_ids),
+    ):
+        swap.status = RequestStatus.CANCELLED
+        swap.decided_at = now
+        swap.decided_by_user_id = who.user_id
+    shifts = session.query(Shift).filter(Shift.id.in_(shift_ids)).all()
+    for source_id in sorted({s.schedule_id for s in shifts}):
+        source = session.get(Schedule, source_id)
+        assert source is not None  # the shifts were read through it
+        name = source.name[: 200 - len(GIVEN_BACK_SUFFIX)] + GIVEN_BACK_SUFFIX
+        kept = (
+            session.query(Schedule)
+            .filter(
+                Schedule.organisation_id == source.organisation_id,
+                Schedule.status == ScheduleStatus.DRAFT,
+                Schedule.name == name,
+            )
+            .order_by(Schedule.id)
+            .first()
+        )
+        if kept is None:
+            kept = Schedule(
+                organisation_id=source.organisation_id,
+                name=name,
+                period_start=source.period_start,
+                period_end=source.period_end,
+                status=ScheduleStatus.DRAFT,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(kept)
+            session.flush()
+        else:
+            queries.touch_schedule(kept, now)
+        for shift in shifts:
+            if shift.schedule_id == source_id:
+                shift.schedule = kept
+        queries.touch_schedule(source, now)
+    session.flush()

@@ -174,7 +174,9 @@ def offer_swap(
 def visible_swaps(sessions: SessionFactory, who: Principal, *, now: datetime) -> list[SwapView]:
     """Staff see the swaps whose every agent they reach (a team lead with a team: swaps within
     the team, see :mod:`bezetting.services.access`); an agent their own, those they took, and the
-    open offers they may take (a colleague's shift that has not started, whose skills they have).
+    open offers they may take (a colleague's shift that has not started, whose skills they have,
+    and that overlaps none of their approved time off or declared unavailability: taking such
+    a shift would be refused, so it is not offered; taking still checks every rule).
 
     Raises:
         PermissionDeniedError: a client viewer.
@@ -203,6 +205,7 @@ def visible_swaps(sessions: SessionFactory, who: Principal, *, now: datetime) ->
             and r.starts_at is not None
             and r.starts_at > now
             and _has_skills_for(session, me, r.shift_id)
+            and _free_for(session, me, r)
         ]
         chosen = {r.id: r for r in [*mine_or_taken, *takeable]}
         return [_view(session, chosen[i]) for i in sorted(chosen)]
@@ -465,6 +468,15 @@ def _has_skills_for(session: Session, agent_id: int, shift_id: int | None) -> bo
         .all()
     }
     return needed <= have
+
+
+def _free_for(session: Session, agent_id: int, request: Request) -> bool:
+    """Whether the offered shift lies outside the agent's approved time off and declared
+    unavailability (what the labour-rule check on taking would refuse as unavailability)."""
+    shift = session.get(Shift, request.shift_id) if request.shift_id is not None else None
+    if shift is None:
+        return False
+    return not _unavailable(session, agent_id, shift.starts_at, shift.ends_at)
 
 
 def _view(session: Session, request: Request) -> SwapView:

@@ -1,4 +1,9 @@
-"""``/requests``: an agent asks for time off; a planner decides."""
+"""``/requests``: an agent asks for time off; a planner decides.
+
+Approving time off gives back the agent's published shifts it overlaps (the same service
+function as the team page, :func:`bezetting.services.requests.decide_request`); a pending
+time-off request lists them in ``clashes`` beforehand, the decision those it gave back.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,11 @@ from bezetting.api.deps import Caller, Context, require_roles
 from bezetting.api.routers.users import ID
 from bezetting.services.absence import request_time_off
 from bezetting.services.errors import PermissionDeniedError
-from bezetting.services.requests import RequestView, decide_request, visible_requests
+from bezetting.services.requests import Clash, RequestView, decide_request, visible_requests
 from bezetting.services.users import Principal
 from bezetting.store.enums import Role
 
-__all__ = ["DecisionIn", "RequestOut", "TimeOffIn", "router"]
+__all__ = ["ClashOut", "DecisionIn", "RequestOut", "TimeOffIn", "router"]
 
 router = APIRouter(prefix="/requests", tags=["requests"])
 AgentCaller = Annotated[Principal, Depends(require_roles(Role.AGENT))]
@@ -41,8 +46,32 @@ class DecisionIn(BaseModel):
     approve: bool
 
 
+class ClashOut(BaseModel):
+    """A published shift of the agent that the time off overlaps: approving gives it back
+    (whole, also when ``whole`` is false), unless it had ``started`` (then it stays)."""
+
+    shift_id: int
+    schedule_id: int
+    starts_at: datetime
+    ends_at: datetime
+    whole: bool
+    started: bool
+
+    @classmethod
+    def of(cls, c: Clash) -> ClashOut:
+        return cls(
+            shift_id=c.shift_id,
+            schedule_id=c.schedule_id,
+            starts_at=c.starts_at,
+            ends_at=c.ends_at,
+            whole=c.whole,
+            started=c.started,
+        )
+
+
 class RequestOut(BaseModel):
-    """A request and where it stands."""
+    """A request and where it stands. ``clashes``: for a pending time-off request the shifts
+    approving it now would give back; in a decision's answer those it gave back."""
 
     id: int
     agent_id: int
@@ -51,6 +80,7 @@ class RequestOut(BaseModel):
     starts_at: datetime | None
     ends_at: datetime | None
     reason: str | None
+    clashes: list[ClashOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, r: RequestView) -> RequestOut:
@@ -62,12 +92,13 @@ class RequestOut(BaseModel):
             starts_at=r.starts_at,
             ends_at=r.ends_at,
             reason=r.reason,
+            clashes=[ClashOut.of(c) for c in r.clashes],
         )
 
 
 @router.get("", response_model=list[RequestOut], summary="Requests the caller may see")
 def requests(who: Caller, context: Context) -> list[RequestOut]:
-    return [RequestOut.of(r) for r in visible_requests(context.sessions, who)]
+    return [RequestOut.of(r) for r in visible_requests(context.sessions, who, now=context.clock())]
 
 
 @router.post("/time-off", response_model=RequestOut, status_code=201, summary="Ask for time off")

@@ -12,6 +12,7 @@ from bezetting.api.deps import AppContext, Context
 from bezetting.services.absence import report_better, report_sick
 from bezetting.services.access import check_agent_reach
 from bezetting.services.overview import TeamOverview, decide_team_request, team_overview
+from bezetting.services.requests import time_off_clashes
 from bezetting.services.swaps import SwapStage, visible_swaps
 from bezetting.web.i18n import LOCAL_ZONE
 from bezetting.web.rendering import is_htmx, render
@@ -34,9 +35,11 @@ def _values(
 ) -> dict[str, Any]:
     """The page's values. Swaps are decided in their own section (the labour rules and the
     schedule version), so the open requests leave them out; a swap is the team's when both
-    agents are in the team."""
+    agents are in the team. ``clashes``: per pending time-off request, the published shifts
+    approving it would give back."""
     overview = _overview(context, viewer)
     names = {a.id: a.name for a in overview.agents}
+    requests = [t for t in overview.pending if t.request.kind != "swap"]
     swaps = [
         s
         for s in visible_swaps(context.sessions, viewer.who, now=context.clock())
@@ -47,7 +50,10 @@ def _values(
     return {
         "overview": overview,
         "names": names,
-        "requests": [t for t in overview.pending if t.request.kind != "swap"],
+        "requests": requests,
+        "clashes": time_off_clashes(
+            context.sessions, viewer.who, [t.request.id for t in requests], now=context.clock()
+        ),
         "swaps": swaps,
         "refused": refused or {},
         "swap_base": "/team/swaps",
