@@ -10,9 +10,11 @@ Requirements::
     queue,interval_start,agents,agents_fractional,service_level,asa_seconds,abandon_rate,occupancy
 
 Every row of an input file is validated; all bad rows are collected and reported together
-(line, column, reason) and nothing is returned or written when any row is bad. Writing goes
-to a temporary file that replaces the target only when complete, so a failed run never leaves
-half a file behind.
+(line, column, reason) and nothing is returned or written when any row is bad. A line is
+the one an editor shows (the reader's own count, so blank lines and quoted fields that span
+lines do not shift it). Every output file is written to a temporary file beside it that
+replaces the target only when complete, so an error or Ctrl-C mid-way leaves the previous
+file as it was and no half file behind.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from __future__ import annotations
 import csv
 import math
 import os
-import tempfile
-from collections.abc import Iterable, Sequence
+import secrets
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,8 +39,12 @@ __all__ = [
     "INTERVAL_SERIES_COLUMNS",
     "REQUIREMENTS_COLUMNS",
     "IntervalSeries",
+    "numbered_rows",
+    "open_atomically",
     "read_interval_series",
+    "write_bytes_atomically",
     "write_csv_atomically",
+    "write_text_atomically",
 ]
 
 INTERVAL_SERIES_COLUMNS = ("queue", "interval_start", "volume", "aht_seconds")
@@ -98,6 +106,34 @@ class IntervalSeries:
         return float(step)
 
 
+def numbered_rows(
+    lines: Iterable[str], *, source: str, delimiter: str = ","
+) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank records of CSV text, each with the line it starts on (1-based), header
+    first: the line an editor shows, for error messages.
+
+    The CSV reader counts the lines itself (``line_num``); counting records instead would shift
+    every later line by each blank line and each quoted field that spans lines.
+
+    Args:
+        lines: the text line by line, e.g. a file opened with ``newline=""``.
+        source: the file's name, for the error below.
+        delimiter: the field separator.
+
+    Raises:
+        InputError: the ``csv`` module gives up on a line (a NUL byte, say).
+    """
+    reader = csv.reader(lines, delimiter=delimiter)
+    last = 0
+    try:
+        for cells in reader:
+            first, last = last + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                yield first, cells
+    except csv.Error as exc:
+        raise InputError(f"{source}: line {reader.line_num}: {exc}") from None
+
+
 def _parse_number(text: str, *, line: int, column: str, allow_empty: bool = False) -> float:
     text = text.strip()
     if text == "" and allow_empty:
@@ -137,7 +173,7 @@ def read_interval_series(path: str | os.PathLike[str]) -> IntervalSeries:
     name = os.fspath(path)
     try:
         with open(name, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
+            rows = list(numbered_rows(handle, source=name))
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except UnicodeDecodeError as exc:
@@ -146,7 +182,7 @@ def read_interval_series(path: str | os.PathLike[str]) -> IntervalSeries:
         raise InputError(
             f"{name}: the file is empty; expected a header {','.join(INTERVAL_SERIES_COLUMNS)}"
         )
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
     missing = [c for c in INTERVAL_SERIES_COLUMNS if c not in header]
     if missing:
         raise InputError(
@@ -161,9 +197,7 @@ def read_interval_series(path: str | os.PathLike[str]) -> IntervalSeries:
     ahts: list[float] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, np.datetime64], int] = {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    for line, row in rows[1:]:
         if len(row) < len(header):
             errors.append(
                 RowError(
@@ -211,19 +245,76 @@ def read_interval_series(path: str | os.PathLike[str]) -> IntervalSeries:
     )
 
 
+@contextmanager
+def open_atomically(path: str | os.PathLike[str]) -> Iterator[TextIO]:
+    """A text file (UTF-8, newlines as written) that replaces ``path`` only when the block
+    ends without an error; until then ``path`` keeps its previous content.
+
+    Example::
+
+        with open_atomically("forecast.csv") as handle:
+            write_forecast(forecasts, handle)
+    """
+    with _replacing(path) as fd, os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+        yield handle
+        _to_disk(handle)
+
+
+def write_text_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` all at once or not at all; see :func:`open_atomically`."""
+    with open_atomically(path) as handle:
+        handle.write(text)
+
+
+def write_bytes_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once or not at all (see :func:`open_atomically`)."""
+    with _replacing(path) as fd, os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        _to_disk(handle)
+
+
 def write_csv_atomically(
     path: str | os.PathLike[str], header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> None:
-    """Write a CSV through a temporary file in the same folder, replacing ``path`` at the end."""
+    """Write a CSV (header, then ``rows``) to ``path`` all at once or not at all: an error while
+    ``rows`` is consumed keeps the previous file (see :func:`open_atomically`)."""
+    with open_atomically(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+@contextmanager
+def _replacing(path: str | os.PathLike[str]) -> Iterator[int]:
+    """A descriptor of a new temporary file beside ``path`` (same folder, so the final rename
+    is atomic) that replaces ``path`` when the block ends, or is removed when it raises.
+
+    The caller closes the descriptor inside the block. A new file gets the mode ``open`` would
+    give it (0o666 less the umask); a replaced file keeps its own mode.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    while True:
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(temporary, _NEW_FILE_FLAGS, 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
-        os.replace(tmp, target)
+        yield fd
+        with suppress(FileNotFoundError):  # a new file keeps the mode it was created with
+            os.chmod(temporary, os.stat(target).st_mode)
+        os.replace(temporary, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def _to_disk(handle: TextIO | BinaryIO) -> None:
+    """Flush to the disk before the rename, so a crash cannot leave the new name empty."""
+    handle.flush()
+    os.fsync(handle.fileno())

@@ -158,3 +158,19 @@ def test_a_history_without_handle_times_needs_an_aht(app, tmp_path):
     assert accepted.exit_code == 0, accepted.output
     rows = (tmp_path / "f.csv").read_text().splitlines()[1:]
     assert {row.split(",")[3] for row in rows} == {"240.0"}
+
+
+def test_a_forecast_that_fails_while_written_keeps_the_previous_file(app, tmp_path, monkeypatch):
+    out, report = tmp_path / "forecast.csv", tmp_path / "forecast.html"
+    out.write_text("earlier forecast\n", encoding="utf-8")
+
+    def fails_half_way(forecasts, handle):
+        handle.write("queue,interval_start,volume,aht_seconds\nsales,2020-04-0")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("bezetting.cli.forecast.write_forecast", fails_half_way)
+    result = CliRunner().invoke(app, _week_of_example_history(out, report))
+    assert result.exit_code == 2
+    assert "No space left on device" in result.output
+    assert out.read_text(encoding="utf-8") == "earlier forecast\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forecast.csv"]

@@ -7,10 +7,12 @@ import io
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
 
 from bezetting.cli import app
+from bezetting.core.errors import InputError
 
 runner = CliRunner()
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "schedule" / "problem.yaml"
@@ -138,3 +140,35 @@ def test_a_bad_break_policy_is_named(tmp_path: Path) -> None:
         result = runner.invoke(app, ["schedule", str(bad)])
         assert result.exit_code == 2, (policy, result.output)
         assert reason in result.output, (policy, result.output)
+
+
+def test_a_failure_while_writing_results_keeps_the_previous_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The calendar of the second agent fails: nothing of this run is written (every output is
+    # made before the first is written), the earlier files stay whole, no temporary file stays.
+    out, report, ics = tmp_path / "s.csv", tmp_path / "s.html", tmp_path / "ics"
+    ics.mkdir()
+    out.write_text("earlier schedule\n", encoding="utf-8")
+    report.write_text("earlier report\n", encoding="utf-8")
+    (ics / "anouk.ics").write_bytes(b"earlier calendar\r\n")
+    calendars: list[str] = []
+
+    def failing_ics(schedule: object, agent_id: str) -> bytes:
+        calendars.append(agent_id)
+        if len(calendars) == 2:
+            raise InputError(f"cannot make the calendar of {agent_id}")
+        return b"BEGIN:VCALENDAR\r\n"
+
+    monkeypatch.setattr("bezetting.cli.schedule.schedule_ics", failing_ics)
+    result = runner.invoke(
+        app,
+        ["schedule", str(EXAMPLE), "--time-limit", "2", "--out", str(out), "--report",
+         str(report), "--ics-dir", str(ics)],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "cannot make the calendar of" in result.output
+    assert out.read_text(encoding="utf-8") == "earlier schedule\n"
+    assert report.read_text(encoding="utf-8") == "earlier report\n"
+    assert {p.name: p.read_bytes() for p in ics.iterdir()} == {"anouk.ics": b"earlier calendar\r\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ics", "s.csv", "s.html"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import BinaryIO
 
+import pytest
 from typer.testing import CliRunner
 
 from bezetting.cli import app
@@ -103,3 +105,26 @@ def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 2
     assert "cannot read" in result.output
+
+
+def test_a_plot_that_fails_while_written_keeps_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plot = tmp_path / "kpi.png"
+    plot.write_bytes(b"earlier plot")
+
+    def fails_half_way(figure: object, target: str | Path | BinaryIO, **options: object) -> None:
+        if isinstance(target, str | Path):
+            with open(target, "wb") as handle:
+                handle.write(b"\x89PNG half")
+        else:
+            target.write(b"\x89PNG half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("matplotlib.figure.Figure.savefig", fails_half_way)
+    result = runner.invoke(
+        app, ["simulate", str(EXAMPLES / "schedule-check.yaml"), "-r", "2", "--plot", str(plot)]
+    )
+    assert result.exit_code != 0
+    assert plot.read_bytes() == b"earlier plot"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kpi.png"]

@@ -102,3 +102,24 @@ def test_contacts_are_counted_by_arrival_interval_with_the_aht_of_the_answered()
     assert np.isnan(series.aht_seconds[nine + 1])
     assert series.volume.sum() == 4
     assert len(series.starts_utc) == 10 * 4 + 3  # from midnight up to the last arrival
+
+
+def test_a_bad_row_is_named_by_the_line_an_editor_shows_it_on():
+    # Line 3 is blank and the outcome note of lines 4-5 spans two lines inside quotes: the bad
+    # arrival on line 6 must still be reported as line 6 (counting rows would say 4).
+    text = (
+        "id,queue,arrived_at,outcome\n"  # 1
+        "1,q,2020-03-02 09:00,solved\n"  # 2
+        "\n"  # 3
+        '2,q,2020-03-02 09:05,"called back;\n'  # 4
+        'customer satisfied"\n'  # 5
+        "3,q,yesterday,solved\n"  # 6
+    )
+    with pytest.raises(IngestError) as caught:
+        read(text)
+    assert [(r.line, r.column) for r in caught.value.rows] == [(6, "arrived_at")]
+
+
+def test_a_note_over_several_lines_is_kept_whole():
+    records = read('id,queue,arrived_at,outcome\n1,q,2020-03-02 09:00,"called back;\nsolved"\n')
+    assert records.outcome.tolist() == ["called back;\nsolved"]

@@ -65,3 +65,42 @@ def test_bad_rows_are_all_reported():
 def test_headers_tell_series_from_contact_records():
     assert is_interval_series_header(["queue", "interval_start", "volume", "aht_seconds"])
     assert not is_interval_series_header(["id", "queue", "arrived_at"])
+
+
+def test_a_bad_row_is_named_by_the_line_an_editor_shows_it_on():
+    # Line 3 is blank and the model label of lines 5-6 spans two lines inside quotes: the bad
+    # volume on line 7 must still be reported as line 7 (counting rows would say 5).
+    text = (
+        "queue,interval_start,volume,aht_seconds,model\n"  # 1
+        "q,2020-03-16T08:00:00+01:00,1,200,ets\n"  # 2
+        "\n"  # 3
+        "q,2020-03-16T08:15:00+01:00,2,200,ets\n"  # 4
+        'q,2020-03-16T08:30:00+01:00,3,200,"ets;\n'  # 5
+        'planner: +10% for the mailing"\n'  # 6
+        "q,2020-03-16T08:45:00+01:00,many,200,ets\n"  # 7
+    )
+    with pytest.raises(IngestError) as caught:
+        read_interval_series(io.StringIO(text), interval_minutes=15)
+    assert [(r.line, r.column) for r in caught.value.rows] == [(7, "volume")]
+
+
+def test_a_bad_row_that_spans_lines_is_named_by_its_first_line():
+    text = (
+        "queue,interval_start,volume,aht_seconds,model\n"
+        "\n"
+        'q,2020-03-16T08:00:00+01:00,-1,200,"two\nlines"\n'
+    )
+    with pytest.raises(IngestError) as caught:
+        read_interval_series(io.StringIO(text), interval_minutes=15)
+    assert [(r.line, r.column) for r in caught.value.rows] == [(3, "volume")]
+
+
+def test_header_names_are_read_without_surrounding_spaces():
+    text = (
+        "queue, interval_start, volume, aht_seconds\n"
+        "q,2020-03-16T08:00:00+01:00,4,100\n"
+        "q,2020-03-16T08:15:00+01:00,6,200\n"
+    )
+    (series,) = read_interval_series(io.StringIO(text), interval_minutes=15)
+    assert series.volume.tolist() == [4.0, 6.0]
+    assert series.aht_seconds.tolist() == [100.0, 200.0]

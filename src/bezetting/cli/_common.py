@@ -1,12 +1,16 @@
-"""Shared bits of the command line: parsing durations and percentages, reporting errors."""
+"""Shared bits of the command line: parsing durations and percentages, reporting errors,
+drawing charts for files."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -14,9 +18,13 @@ from rich.text import Text
 
 from bezetting.core.errors import BezettingError
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = [
     "console_for",
     "err_console",
+    "figure_bytes",
     "parse_duration_seconds",
     "parse_service_level",
     "parse_share",
@@ -100,3 +108,11 @@ def reports_errors() -> Iterator[None]:
 def progress_enabled() -> bool:
     """Animate progress only for a person at a terminal."""
     return sys.stderr.isatty()
+
+
+def figure_bytes(figure: Figure, path: Path, *, dpi: float | None = None) -> bytes:
+    """A chart drawn in memory in the format ``path``'s suffix names (``.png``, ``.svg``,
+    ``.pdf``; PNG without one), so that it can be written whole or not at all."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=path.suffix.lstrip(".").lower() or None, dpi=dpi)
+    return buffer.getvalue()

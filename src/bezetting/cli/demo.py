@@ -21,11 +21,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bezetting.cli._common import console_for, reports_errors
+from bezetting.cli._common import console_for, figure_bytes, reports_errors
 from bezetting.config import Environment, Settings, load_settings
 from bezetting.core.errors import InputError
 from bezetting.demo import DemoDay, build_demo_day
-from bezetting.interchange import INTERVAL_SERIES_COLUMNS, write_csv_atomically
+from bezetting.interchange import (
+    INTERVAL_SERIES_COLUMNS,
+    write_bytes_atomically,
+    write_csv_atomically,
+)
 from bezetting.services.demo_organisation import DemoOrganisation, seed_demo_organisation
 from bezetting.services.planning import build_schedule, compute_requirements, run_forecast
 from bezetting.services.schedules import list_schedules, publish_schedule
@@ -324,7 +328,7 @@ def _plot(day: DemoDay, path: Path) -> None:
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path)
+    write_bytes_atomically(path, figure_bytes(fig, path))
     plt.close(fig)
 
 

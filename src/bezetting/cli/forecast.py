@@ -52,6 +52,7 @@ from bezetting.ingest import (
     write_forecast,
 )
 from bezetting.ingest.timestamps import parse_timestamp
+from bezetting.interchange import open_atomically, write_text_atomically
 
 __all__ = ["parse_duration", "parse_event", "parse_interval", "parse_override", "register"]
 
@@ -279,10 +280,13 @@ def forecast_command(
                     f"queue {result.queue!r}: the history has no handle times, and "
                     "`bezetting staff` needs them; pass --aht-seconds (e.g. --aht-seconds 240)"
                 )
-        with out.open("w", newline="", encoding="utf-8") as handle:
+        # The report is made before either file is written; each replaces its previous
+        # version only when whole.
+        page = render_report(series, results) if report is not None else ""
+        with open_atomically(out) as handle:
             rows = write_forecast(results, handle)
         if report is not None:
-            report.write_text(render_report(series, results), encoding="utf-8")
+            write_text_atomically(report, page)
     except BezettingError as exc:
         console.print(f"[bold red]error:[/] {html.escape(str(exc), quote=False)}", highlight=False)
         raise typer.Exit(code=2) from exc

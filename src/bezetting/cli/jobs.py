@@ -27,6 +27,7 @@ from bezetting.cli._common import (
 )
 from bezetting.cli.worker import BROKER_ENV, require_broker_url
 from bezetting.core.errors import BezettingError, InputError
+from bezetting.interchange import write_text_atomically
 from bezetting.jobs import (
     JSON,
     InProcessRunner,
@@ -239,7 +240,7 @@ def _finish(
     if final.state is JobState.SUCCEEDED:
         result_text = json.dumps(final.result, indent=2)
         if out is not None:
-            out.write_text(result_text + "\n", encoding="utf-8")
+            write_text_atomically(out, result_text + "\n")
         elif not as_json:
             typer.echo(result_text)
         err_console.print(

@@ -20,6 +20,7 @@ from bezetting.core.schedule.files import (
     schedule_ics,
     schedule_to_csv,
 )
+from bezetting.interchange import write_bytes_atomically
 
 __all__ = ["register"]
 
@@ -105,14 +106,18 @@ def schedule(
 
             result = solve(problem, parameters=params, on_progress=show)
             bar.update(task, completed=time_limit)
+        # Every file is made before the first is written, and each replaces its previous
+        # version only when whole: a failure leaves the earlier results as they were.
+        files: dict[Path, bytes] = {}
         if out is not None:
-            out.write_text(schedule_to_csv(result.schedule), encoding="utf-8")
+            files[out] = schedule_to_csv(result.schedule).encode("utf-8")
         if report is not None:
-            report.write_text(result_html(problem, result), encoding="utf-8")
+            files[report] = result_html(problem, result).encode("utf-8")
         if ics_dir is not None:
-            ics_dir.mkdir(parents=True, exist_ok=True)
             for agent in problem.agents:
-                (ics_dir / f"{agent.id}.ics").write_bytes(schedule_ics(result.schedule, agent.id))
+                files[ics_dir / f"{agent.id}.ics"] = schedule_ics(result.schedule, agent.id)
+        for path, content in files.items():
+            write_bytes_atomically(path, content)
         console.print(
             f"status {result.status.value}; cost {result.objective:.1f}, lower bound "
             f"{result.bound:.1f}; {len(result.schedule.shifts)} shifts; under-coverage "

@@ -12,7 +12,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bezetting.cli._common import console_for, err_console, progress_enabled, reports_errors
+from bezetting.cli._common import (
+    console_for,
+    err_console,
+    figure_bytes,
+    progress_enabled,
+    reports_errors,
+)
 from bezetting.core.errors import InputError
 from bezetting.core.simulate import (
     ReplicationResult,
@@ -22,7 +28,7 @@ from bezetting.core.simulate import (
     scenario_from_yaml,
 )
 from bezetting.core.simulate.scenario_file import ReplayReader
-from bezetting.interchange import write_csv_atomically
+from bezetting.interchange import write_bytes_atomically, write_csv_atomically
 
 __all__ = ["RESULT_COLUMNS", "read_replay_file", "register"]
 
@@ -153,8 +159,7 @@ def _plot(result: ReplicationResult, path: Path) -> None:
         ax.legend(loc="upper right", fontsize="small")
         ax.grid(alpha=0.3)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    write_bytes_atomically(path, figure_bytes(fig, path, dpi=110))
     plt.close(fig)
 
 

@@ -21,7 +21,6 @@ outcome        reason or outcome code                                      no
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
@@ -35,6 +34,7 @@ from bezetting.core.errors import InputError, RowError
 from bezetting.core.forecast.series import ContactRecords
 from bezetting.ingest.errors import IngestError
 from bezetting.ingest.timestamps import parse_timestamp
+from bezetting.interchange import numbered_rows
 
 __all__ = ["CONTACT_COLUMNS", "pseudonymise", "read_contact_records"]
 
@@ -92,18 +92,17 @@ def read_contact_records(
             f"column_map names unknown columns {sorted(unknown)}; known: {list(CONTACT_COLUMNS)}"
         )
     mapping.update(column_map or {})
-    reader = csv.DictReader(lines, delimiter=delimiter)
-    header = reader.fieldnames or []
+    rows = numbered_rows(lines, source=source, delimiter=delimiter)
+    header_line, header = next(rows, (1, []))
     present = {name for name, column in mapping.items() if column in header}
     if "arrived_at" not in present:
-        raise IngestError(
-            source,
-            [RowError(1, mapping["arrived_at"], f"required column missing; header is {header}")],
-        )
+        reason = f"required column missing; header is {header}"
+        raise IngestError(source, [RowError(header_line, mapping["arrived_at"], reason)])
 
     errors: list[RowError] = []
     columns: dict[str, list[object]] = {name: [] for name in CONTACT_COLUMNS}
-    for line_number, row in enumerate(reader, start=2):
+    for line_number, cells in rows:
+        row = dict(zip(header, cells, strict=False))
         values = {name: (row.get(mapping[name]) or "").strip() for name in present}
         parsed: dict[str, object] = {}
         times: dict[str, datetime | None] = {}

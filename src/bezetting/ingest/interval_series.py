@@ -23,6 +23,7 @@ from bezetting.core.forecast.auto import QueueForecast
 from bezetting.core.forecast.series import IntervalSeries
 from bezetting.ingest.errors import IngestError
 from bezetting.ingest.timestamps import parse_timestamp
+from bezetting.interchange import numbered_rows
 
 __all__ = [
     "FORECAST_HEADER",
@@ -72,13 +73,17 @@ def read_interval_series(
         InputError: the file's grid does not divide ``interval_minutes``.
     """
     tz = zone(timezone)
-    reader = csv.DictReader(lines)
-    header = [name.strip() for name in reader.fieldnames or []]
+    rows = numbered_rows(lines, source=source)
+    header_line, header_cells = next(rows, (1, []))
+    header = [name.strip() for name in header_cells]
     missing = [name for name in HISTORY_HEADER[:3] if name not in header]
     if missing:
         raise IngestError(
             source,
-            [RowError(1, name, f"required column missing; header is {header}") for name in missing],
+            [
+                RowError(header_line, name, f"required column missing; header is {header}")
+                for name in missing
+            ],
         )
     errors: list[RowError] = []
     queues: list[str] = []
@@ -86,7 +91,8 @@ def read_interval_series(
     volumes: list[float] = []
     ahts: list[float] = []
     seen: set[tuple[str, int]] = set()
-    for line, row in enumerate(reader, start=2):
+    for line, cells in rows:
+        row = dict(zip(header, cells, strict=False))
         queue = (row.get("queue") or "").strip()
         if not queue:
             errors.append(RowError(line, "queue", "empty; need a queue name"))
