@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 
 from bezetting import __version__
 from bezetting.api.deps import AppContext, Caller, LoginRateLimiter, running_from
+from bezetting.api.docs import install_docs
 from bezetting.api.errors import install_error_handlers
 from bezetting.api.routers import (
     absences,
@@ -48,6 +49,10 @@ _ROUTERS = (
     surveys,
     planning_settings,
 )
+
+
+_OPENAPI_URL = "/api/v1/openapi.json"
+_DOCS_URL = "/api/v1/docs"
 
 
 def _any_person(who: Caller) -> None:
@@ -93,10 +98,11 @@ def create_app(
         title="bezetting",
         version=__version__,
         summary="Open-source workforce management for customer-service teams",
-        openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        openapi_url=_OPENAPI_URL,
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN; install_docs serves it
         redoc_url=None,
     )
+    install_docs(app, docs_url=_DOCS_URL, openapi_url=_OPENAPI_URL)
     app.state.bezetting = context
     install_error_handlers(app)
     for module in _ROUTERS:
