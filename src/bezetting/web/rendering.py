@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from bezetting.api.docs import DOCS_HEADERS
 from bezetting.services.users import Principal
 from bezetting.store.enums import Role
 from bezetting.web.error_text import message_text, progress_text
@@ -40,16 +41,7 @@ __all__ = [
     "render",
 ]
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+SECURITY_HEADERS = {**DOCS_HEADERS, "Cache-Control": "no-store"}
 """Sent with every page: no inline script or style, no framing, no caching of personal data."""
 
 
