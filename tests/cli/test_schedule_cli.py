@@ -172,3 +172,15 @@ def test_a_failure_while_writing_results_keeps_the_previous_files(
     assert report.read_text(encoding="utf-8") == "earlier report\n"
     assert {p.name: p.read_bytes() for p in ics.iterdir()} == {"anouk.ics": b"earlier calendar\r\n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ics", "s.csv", "s.html"]
+
+
+def test_an_output_that_cannot_be_written_is_named_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "report.txt"  # a file where the output's folder would have to be
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(
+        app, ["schedule", str(EXAMPLE), "--time-limit", "2", "--out", str(blocker / "s.csv")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output
+    assert "report.txt" in " ".join(result.output.split())
+    assert isinstance(result.exception, SystemExit), "a message, not a traceback"

@@ -91,6 +91,23 @@ def test_a_replay_file_next_to_the_scenario_is_read(tmp_path: Path) -> None:
     assert float(first["asa_seconds"]) == 25.0
 
 
+def test_a_bad_replay_row_is_named_by_the_line_an_editor_shows_blank_lines_skipped(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "calls.csv").write_text(
+        "arrived,queue\n2020-03-16T08:00:10+01:00,general\n\n\nyesterday,general\n"
+    )
+    (tmp_path / "replay.yaml").write_text(
+        'start: "2020-03-16T08:00:00+01:00"\ninterval_minutes: 15\nintervals: 2\n'
+        "queues:\n  - name: general\n    arrivals: {replay: calls.csv}\n"
+        "    handle_time: {distribution: fixed, seconds: 60}\n"
+        "agent_groups:\n  - {name: desk, skills: [general], staffing: {agents: 1}}\n"
+    )
+    result = runner.invoke(app, ["simulate", str(tmp_path / "replay.yaml"), "-r", "1"])
+    assert result.exit_code == 2, result.output
+    assert "calls.csv, line 5: not a timestamp" in " ".join(result.output.split())
+
+
 def test_a_bad_scenario_names_the_field_and_exits_2(tmp_path: Path) -> None:
     text = (EXAMPLES / "surge-march-2020.yaml").read_text()
     bad = tmp_path / "bad.yaml"

@@ -95,12 +95,21 @@ def parse_service_level(text: str) -> tuple[float, float]:
 
 @contextmanager
 def reports_errors() -> Iterator[None]:
-    """Turn bezetting's own errors into a clear message on stderr and exit code 2."""
+    """Turn bezetting's own errors, and files that cannot be read or written, into a clear
+    message on stderr and exit code 2."""
     try:
         yield
     except BezettingError as exc:
         message = Text("error: ", style="bold red")
         message.append(str(exc))  # plain text: brackets in values must not read as markup
+        err_console.print(message, highlight=False, soft_wrap=True)
+        raise typer.Exit(code=2) from None
+    except OSError as exc:
+        # A file that cannot be read or written (no such folder, no permission, disk full):
+        # say which and why, not a traceback.
+        message = Text("error: ", style="bold red")
+        where = f"{exc.filename}: " if exc.filename else ""
+        message.append(f"{where}{exc.strerror or exc}")
         err_console.print(message, highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +18,7 @@ from bezetting.cli._common import (
     progress_enabled,
     reports_errors,
 )
+from bezetting.core.csv_rows import numbered_rows
 from bezetting.core.errors import InputError
 from bezetting.core.simulate import (
     ReplicationResult,
@@ -60,12 +60,12 @@ def read_replay_file(folder: Path) -> ReplayReader:
         path = folder / name
         try:
             with path.open(newline="", encoding="utf-8") as handle:
-                rows = list(csv.reader(handle))
+                rows = list(numbered_rows(handle, source=path.name))
         except OSError as exc:
             raise InputError(f"cannot read the replay file {str(path)!r}: {exc.strerror}") from None
         if not rows:
             raise InputError(f"the replay file {str(path)!r} is empty")
-        header = [h.strip() for h in rows[0]]
+        header = [h.strip() for h in rows[0][1]]
         if "arrived" in header:
             column = header.index("arrived")
         elif len(header) == 1:
@@ -73,7 +73,7 @@ def read_replay_file(folder: Path) -> ReplayReader:
         else:
             raise InputError(f"the replay file {str(path)!r} needs a column named 'arrived'")
         moments = []
-        for line, row in enumerate(rows[1:], start=2):
+        for line, row in rows[1:]:  # the line an editor shows, blank lines counted
             try:
                 moment = datetime.fromisoformat(row[column].strip())
             except (ValueError, IndexError):

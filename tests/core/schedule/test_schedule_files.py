@@ -110,3 +110,16 @@ def test_missing_columns_are_named_from_the_header() -> None:
         (1, "activity_start"),
         (1, "activity_end"),
     ]
+
+
+def test_a_row_with_a_label_over_two_lines_is_named_by_its_first_line_and_extra_cells_too() -> None:
+    text = HEADER + (
+        f'{SHIFT},work,2020-03-16T08:00:00+01:00,2020-03-16T12:00:00+01:00,voice,"call\n'
+        'back"\n'  # a quoted label over two lines: lines 2 and 3
+        f"{SHIFT},work,2020-03-16T12:00:00+01:00,2020-03-16T11:00:00+01:00,voice,\n"  # line 4
+        f"{SHIFT},work,2020-03-16T12:00:00+01:00,2020-03-16T16:30:00+01:00,voice,a,b\n"  # line 5
+    )
+    with pytest.raises(BadRowsError) as caught:
+        schedule_from_csv(text)
+    assert where(caught.value) == [(4, "activity_end"), (5, "label")]
+    assert "quote a value that holds a comma" in caught.value.rows[1].reason

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from icalendar import Calendar, Event
 
+from bezetting.core.csv_rows import numbered_rows
 from bezetting.core.errors import BadRowsError, InputError, RowError
 from bezetting.core.schedule._chart import coverage_svg
 from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
@@ -315,31 +316,38 @@ def schedule_from_csv(
         BadRowsError: a required column is missing, or any row is bad; every one is listed.
         InputError: the text is not CSV at all (the ``csv`` module gives up on a line).
     """
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or ()]
+    rows = numbered_rows(io.StringIO(text, newline=""), source=source)
+    header_line, header_cells = next(rows, (1, []))
+    header = [name.strip() for name in header_cells]
     missing = [name for name in _REQUIRED_COLUMNS if name not in header]
     if missing:
         raise BadRowsError(
             source,
             [
-                RowError(1, name, f"required column missing; the header is {header}")
+                RowError(header_line, name, f"required column missing; the header is {header}")
                 for name in missing
             ],
         )
-    reader.fieldnames = header
     known = _KnownNames.of(problem)
     errors: list[RowError] = []
     shifts: dict[tuple[str, datetime, datetime], tuple[str, list[Activity]]] = {}
-    try:
-        for row in reader:
-            read = _schedule_row(_Cells(row, reader.line_num, errors), known)
-            if read is not None:
-                key, name, activity = read
-                _, activities = shifts.setdefault(key, (name, []))
-                if activity is not None:
-                    activities.append(activity)
-    except csv.Error as exc:
-        raise InputError(f"{source}: line {reader.line_num}: {exc}") from None
+    for line, cells in rows:
+        if len(cells) > len(header):
+            errors.append(
+                RowError(
+                    line,
+                    header[-1],
+                    f"the row has {len(cells)} cells and the header {len(header)}; quote a "
+                    "value that holds a comma",
+                )
+            )
+            continue
+        read = _schedule_row(_Cells(dict(zip(header, cells, strict=False)), line, errors), known)
+        if read is not None:
+            key, name, activity = read
+            _, activities = shifts.setdefault(key, (name, []))
+            if activity is not None:
+                activities.append(activity)
     if errors:
         raise BadRowsError(source, errors)
     return Schedule(
@@ -374,12 +382,12 @@ class _KnownNames:
 class _Cells:
     """One CSV row being read: its cells by column, its line, and where its errors go."""
 
-    row: Mapping[str | None, Any]
+    row: Mapping[str, str]
     line: int
     errors: list[RowError]
 
     def text(self, column: str) -> str:
-        """The cell stripped; a row cut short has empty cells (``DictReader`` gives None)."""
+        """The cell stripped; a row cut short has empty cells."""
         return str(self.row.get(column) or "").strip()
 
     def reject(self, column: str, reason: str) -> None:
