@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bezetting.core.errors import ConflictError
 from bezetting.services.absence import report_sick, request_time_off
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
-from bezetting.services.organisations import OrganisationRef
+from bezetting.services.organisations import OrganisationRef, create_organisation
 from bezetting.services.overview import (
     decide_team_request,
     feed_shifts,
@@ -281,3 +281,72 @@ def test_the_feed_is_only_for_active_agent_users(
         user.active = False
     with pytest.raises(NotFoundError):
         feed_shifts(sessions, anouk.id, **window)
+
+
+def test_coverage_of_one_schedule_counts_its_contact_work_draft_or_published(
+    sessions: SessionFactory,
+    organisation: OrganisationRef,
+    agent_ids: dict[str, int],
+    queues: dict[str, int],
+) -> None:
+    # Published: Anouk 09:00-10:00 UTC. A draft of the same day: Bram 09:00-11:00 UTC, who is
+    # reported sick from 10:00 (a draft is judged by the same rules as the published plan).
+    start = datetime(2020, 3, 17, 9, 0, tzinfo=UTC)
+    published = _publish(sessions, [_work(agent_ids["1001"], start, 60)])
+    draft = _publish(sessions, [_work(agent_ids["1002"], start, 120)], publish=False)
+    sick_at = start + timedelta(hours=1)
+    report_sick(sessions, agent_id=agent_ids["1002"], since=sick_at, now=sick_at)
+    planner = _who(organisation, Role.PLANNER)
+    day = date(2020, 3, 17)
+
+    def scheduled(schedule_id: int | None) -> list[float]:
+        coverage = queue_coverage(
+            sessions, planner, queues["general"], day=day, zone=AMSTERDAM, schedule_id=schedule_id
+        )
+        assert coverage.schedule_id == schedule_id
+        by_start = {i.starts_at: i.scheduled_agents for i in coverage.intervals}
+        return [by_start[start + timedelta(minutes=30 * k)] for k in range(4)]
+
+    assert scheduled(None) == [1.0, 1.0, 0.0, 0.0], "every published schedule: Anouk"
+    assert scheduled(draft) == [1.0, 1.0, 0.0, 0.0], "the draft: Bram, until he is sick"
+    assert scheduled(published) == [1.0, 1.0, 0.0, 0.0]
+    admin = _who(organisation, Role.ADMIN)
+    also = queue_coverage(
+        sessions, admin, queues["chat"], day=day, zone=AMSTERDAM, schedule_id=draft
+    )
+    assert sum(i.scheduled_agents for i in also.intervals) == 2.0, "Bram has chat too"
+    anouk_only = queue_coverage(
+        sessions, planner, queues["chat"], day=day, zone=AMSTERDAM, schedule_id=published
+    )
+    assert sum(i.scheduled_agents for i in anouk_only.intervals) == 0.0
+
+
+def test_a_schedules_coverage_is_for_planners_of_its_own_organisation(
+    sessions: SessionFactory,
+    organisation: OrganisationRef,
+    agent_ids: dict[str, int],
+    queues: dict[str, int],
+) -> None:
+    start = datetime(2020, 3, 17, 9, 0, tzinfo=UTC)
+    draft = _publish(sessions, [_work(agent_ids["1002"], start, 60)], publish=False)
+    create_organisation(sessions, "buren", name="Gemeente Buren", now=NOW)
+    foreign = create_schedule(
+        sessions,
+        name="theirs",
+        period_start=date(2020, 3, 16),
+        period_end=date(2020, 3, 22),
+        now=NOW,
+        organisation="buren",
+    ).id
+    day = date(2020, 3, 17)
+    general = queues["general"]
+    for role in (Role.TEAM_LEAD, Role.CLIENT_VIEWER):
+        with pytest.raises(PermissionDeniedError):
+            queue_coverage(
+                sessions, _who(organisation, role), general, day=day, zone=AMSTERDAM,
+                schedule_id=draft,
+            )  # fmt: skip
+    planner = _who(organisation, Role.PLANNER)
+    for unknown in (foreign, foreign + 1000):
+        with pytest.raises(NotFoundError, match=f"no schedule with id {unknown}"):
+            queue_coverage(sessions, planner, general, day=day, zone=AMSTERDAM, schedule_id=unknown)

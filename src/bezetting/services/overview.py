@@ -162,7 +162,8 @@ class CoverageInterval:
 
 @dataclass(frozen=True, kw_only=True)
 class CoverageDay:
-    """A queue's day: which forecast and requirement were used, and the intervals."""
+    """A queue's day: which forecast, requirement and schedule were used (``schedule_id``
+    None: every published schedule), and the intervals."""
 
     queue_id: int
     queue_name: str
@@ -171,6 +172,7 @@ class CoverageDay:
     forecast_version: int | None
     requirement_id: int | None
     intervals: tuple[CoverageInterval, ...]
+    schedule_id: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -427,22 +429,35 @@ def _newest_requirement(
 
 
 def _scheduled_activities(
-    session: Session, organisation_id: int, queue_id: int, start: datetime, end: datetime
+    session: Session,
+    organisation_id: int,
+    queue_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    schedule_id: int | None = None,
 ) -> list[tuple[datetime, datetime]]:
-    """Contact work in published schedules that counts for the queue, less the time its agent
-    is reported absent (sick: a team lead running the day sees the hole it leaves).
+    """Contact work that counts for the queue, in every published schedule or in the one
+    ``schedule_id`` (a draft, to judge before publishing), less the time its agent is reported
+    absent (sick: a team lead running the day sees the hole it leaves, a planner the hole a
+    draft would have).
 
     An activity counts when its skill is one the queue needs; an activity without a skill
     counts when its agent has such a skill, or when the queue needs no skill at all.
     """
     skills = _queue_skill_ids(session, queue_id)
+    which = (
+        Schedule.status == ScheduleStatus.PUBLISHED
+        if schedule_id is None
+        else Schedule.id == schedule_id
+    )
     rows = (
         session.query(Activity.starts_at, Activity.ends_at, Activity.skill_id, Shift.agent_id)
         .join(Shift, Activity.shift_id == Shift.id)
         .join(Schedule, Shift.schedule_id == Schedule.id)
         .filter(
             Schedule.organisation_id == organisation_id,
-            Schedule.status == ScheduleStatus.PUBLISHED,
+            which,
             Activity.kind == ActivityKind.CONTACT_WORK,
             Activity.starts_at < end,
             Activity.ends_at > start,
@@ -499,22 +514,35 @@ def _offered_per_interval(
 
 
 def queue_coverage(
-    sessions: SessionFactory, who: Principal, queue_id: int, *, day: date, zone: ZoneInfo
+    sessions: SessionFactory,
+    who: Principal,
+    queue_id: int,
+    *,
+    day: date,
+    zone: ZoneInfo,
+    schedule_id: int | None = None,
 ) -> CoverageDay:
-    """Forecast, requirement and published coverage per interval of one local day.
+    """Forecast, requirement and scheduled coverage per interval of one local day.
 
     Uses the queue's newest forecast version overlapping the day and the newest requirement
     with intervals on that day (preferring one computed from that forecast). Scheduled agents
     are the share of each interval covered by contact work (two agents for half an interval
-    count as one).
+    count as one): of every published schedule, or of the schedule ``schedule_id`` alone (a
+    draft or a published one), so that a planner can judge a draft before publishing it.
 
     Raises:
-        PermissionDeniedError: an agent.
-        NotFoundError: a queue the caller may not see.
+        PermissionDeniedError: an agent; a ``schedule_id`` from anyone but a planner or admin.
+        NotFoundError: a queue the caller may not see; a schedule of another organisation.
     """
+    if schedule_id is not None and who.role not in (Role.ADMIN, Role.PLANNER):
+        raise PermissionDeniedError("a schedule's coverage is for planners")
     queue = visible_queue(sessions, who, queue_id)
     start, end = _local_day_bounds(day, zone)
     with transaction(sessions) as session:
+        if schedule_id is not None:
+            schedule = session.get(Schedule, schedule_id)
+            if schedule is None or schedule.organisation_id != who.organisation_id:
+                raise NotFoundError(f"no schedule with id {schedule_id}")
         row = session.get(Queue, queue_id)
         interval_minutes = row.interval_minutes if row is not None else 30
         forecast = _newest_forecast(session, queue_id, start, end)
@@ -539,7 +567,9 @@ def queue_coverage(
                     RequirementInterval.interval_start < end,
                 )
             }
-        activities = _scheduled_activities(session, who.organisation_id, queue_id, start, end)
+        activities = _scheduled_activities(
+            session, who.organisation_id, queue_id, start, end, schedule_id=schedule_id
+        )
         arrivals = [c.arrived_at for c in contact_times(session, queue_id, since=start, until=end)]
         step = timedelta(minutes=interval_minutes)
         intervals = []
@@ -569,6 +599,7 @@ def queue_coverage(
             forecast_version=forecast.version if forecast is not None else None,
             requirement_id=requirement.id if requirement is not None else None,
             intervals=tuple(intervals),
+            schedule_id=schedule_id,
         )
 
 
