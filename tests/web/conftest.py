@@ -58,7 +58,16 @@ from bezetting.store.models import (
 from bezetting.web import create_site
 from tests.api.conftest import NOW, PASSWORD, World, _build, writes_take_the_lock_first
 
-__all__ = ["NOW", "PASSWORD", "CasShifts", "Clock", "WebWorld", "log_in", "version_shown"]
+__all__ = [
+    "NOW",
+    "PASSWORD",
+    "CasShifts",
+    "Clock",
+    "WebWorld",
+    "draft_with_work",
+    "log_in",
+    "version_shown",
+]
 
 SHIFT_DAY = date(2020, 3, 17)
 
@@ -402,6 +411,29 @@ def log_in(client: TestClient, web_world: WebWorld, who: str) -> str:
     csrf = client.cookies.get("bezetting_csrf")
     assert csrf
     return csrf
+
+
+def draft_with_work(
+    sessions: SessionFactory,
+    agent_id: int,
+    *,
+    name: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    period: tuple[date, date],
+) -> int:
+    """A draft of gemeente over ``period`` with one shift of contact work; its id."""
+    work = ActivityPlan(kind=ActivityKind.CONTACT_WORK, starts_at=starts_at, ends_at=ends_at)
+    shift = ShiftPlan(agent_id=agent_id, starts_at=starts_at, ends_at=ends_at, activities=(work,))
+    return create_schedule(
+        sessions,
+        name=name,
+        period_start=period[0],
+        period_end=period[1],
+        now=starts_at,
+        organisation="gemeente",
+        shifts=[shift],
+    ).id
 
 
 def version_shown(client: TestClient, path: str, swap_id: int) -> str:

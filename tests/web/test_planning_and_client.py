@@ -10,11 +10,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bezetting.services.schedules import ActivityPlan, ShiftPlan, create_schedule
 from bezetting.store import transaction
-from bezetting.store.enums import ActivityKind, Channel
+from bezetting.store.enums import Channel
 from bezetting.store.models import ContactRecord, Schedule
-from tests.web.conftest import WebWorld, log_in
+from tests.web.conftest import WebWorld, draft_with_work, log_in
 
 EN = {"Accept-Language": "en"}
 NL = {"Accept-Language": "nl"}
@@ -108,46 +107,36 @@ def test_a_draft_that_double_books_an_agent_is_refused_with_the_agent_and_times(
 ) -> None:
     # Anouk works 08:00-16:00 (Amsterdam) on Tuesday 24 March in the published week 14.
     start = datetime(2020, 3, 24, 11, 0, tzinfo=UTC)  # 12:00-20:00 Amsterdam
-    end = start + timedelta(hours=8)
-    work = ActivityPlan(kind=ActivityKind.CONTACT_WORK, starts_at=start, ends_at=end)
-    draft = create_schedule(
+    draft = draft_with_work(
         site.state.bezetting.sessions,
+        web_world.base.agent_ids["1001"],
         name="week 14, second try",
-        period_start=date(2020, 3, 23),
-        period_end=date(2020, 3, 29),
-        now=start,
-        organisation="gemeente",
-        shifts=[
-            ShiftPlan(
-                agent_id=web_world.base.agent_ids["1001"],
-                starts_at=start,
-                ends_at=end,
-                activities=(work,),
-            )
-        ],
+        starts_at=start,
+        ends_at=start + timedelta(hours=8),
+        period=(date(2020, 3, 23), date(2020, 3, 29)),
     )
     csrf = log_in(browser_client, web_world, "planner")
     refused = browser_client.post(
-        f"/planning/schedules/{draft.id}/publish",
-        data={"version": str(draft.version), "csrf_token": csrf},
+        f"/planning/schedules/{draft}/publish",
+        data={"version": "1", "csrf_token": csrf},
         headers={"HX-Request": "true", **NL},
     )
     assert refused.status_code == 409
     with transaction(site.state.bezetting.sessions) as session:
         week_14 = session.scalars(select(Schedule.id).where(Schedule.name == "week 14")).one()
     assert html.unescape(refused.text).strip() == (
-        f'<p class="error" role="alert">rooster {draft.id} kan niet gepubliceerd worden: Anouk de '
+        f'<p class="error" role="alert">rooster {draft} kan niet gepubliceerd worden: Anouk de '
         "Vries werkt daarin 24-03-2020, 12:00 – 20:00 en in gepubliceerd rooster "
         f"{week_14} 24-03-2020, 08:00 – 16:00; overlappende diensten in totaal: 1; publiceer "
         "het ter vervanging van wat nog niet begonnen is, of verplaats of verwijder ze eerst</p>"
     )
     page = browser_client.get("/planning", headers=EN).text
-    assert f"/planning/schedules/{draft.id}/publish" in page  # still a draft
+    assert f"/planning/schedules/{draft}/publish" in page  # still a draft
     assert "in place of published shifts not yet started" in page
     # The server's clock is before week 14: the re-plan may take the published week's place.
     replaced = browser_client.post(
-        f"/planning/schedules/{draft.id}/publish",
-        data={"version": str(draft.version), "replace": "1", "csrf_token": csrf},
+        f"/planning/schedules/{draft}/publish",
+        data={"version": "1", "replace": "1", "csrf_token": csrf},
         headers={"HX-Request": "true", **EN},
     )
     assert replaced.status_code == 200, replaced.text
@@ -155,7 +144,7 @@ def test_a_draft_that_double_books_an_agent_is_refused_with_the_agent_and_times(
     with transaction(site.state.bezetting.sessions) as session:
         statuses = dict(session.execute(select(Schedule.name, Schedule.status)).all())
     assert statuses["week 14, second try"] == "published"
-    assert statuses[f"week 14 (replaced by schedule {draft.id})"] == "draft"
+    assert statuses[f"week 14 (replaced by schedule {draft})"] == "draft"
 
 
 def test_the_jobs_list_shows_progress_and_polls_while_a_job_runs(

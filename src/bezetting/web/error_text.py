@@ -389,6 +389,7 @@ BY_CODE = {
 FIELDS = {
     "day": _n("Day"),
     "queue": _n("Queue"),
+    "schedule": _n("Scheduled"),
     "question": _n("Question"),
     "name": _n("Name (optional)"),
     "first_day": _n("First day"),

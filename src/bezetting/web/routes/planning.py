@@ -1,11 +1,16 @@
 """The planner's page: coverage per queue and day (chart), schedules to publish, swaps to
 decide, forecast and schedule jobs to start, the jobs list, pulse questions to open, and the
-planning settings (a collective agreement's rules, breaks and weights) to see and change."""
+planning settings (a collective agreement's rules, breaks and weights) to see and change.
+
+The chart counts the published schedules, or with ``?schedule=ID`` that one schedule alone: a
+draft is judged against the requirement there, and published from there, before anyone sees it.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,6 +19,7 @@ from bezetting.api.deps import AppContext, Context
 from bezetting.core.errors import InputError
 from bezetting.jobs import UnknownJobError
 from bezetting.services.access import visible_agents, visible_queues
+from bezetting.services.errors import NotFoundError
 from bezetting.services.overview import (
     CoverageInterval,
     ScheduleSummary,
@@ -74,16 +80,21 @@ def planning(
     access: Planner,
     queue: Annotated[int | None, Query(ge=1)] = None,
     day: Annotated[str | None, Query(max_length=10)] = None,
+    schedule: Annotated[str | None, Query(max_length=12)] = None,
 ) -> Response:
-    """Coverage of one queue on one day, the schedules, the swaps to decide and the jobs."""
+    """Coverage of one queue on one day (by the published schedules, or by ``schedule``
+    alone: empty means the published ones), the schedules, the swaps to decide and the jobs."""
     viewer, _ = access
     chosen_day = form_day({"day": day}, "day") if day else None
+    chosen_schedule = form_id({"schedule": schedule or ""}, "schedule")
     return render(
         request,
         "planning.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values=_page_values(request, context, viewer, queue=queue, day=chosen_day),
+        values=_page_values(
+            request, context, viewer, queue=queue, day=chosen_day, schedule=chosen_schedule
+        ),
     )
 
 
@@ -94,27 +105,39 @@ def _page_values(
     *,
     queue: int | None = None,
     day: date | None = None,
+    schedule: int | None = None,
     refused: Refusals | None = None,
 ) -> dict[str, Any]:
     queues = visible_queues(context.sessions, viewer.who)
-    chosen_day = day or context.clock().astimezone(LOCAL_ZONE).date()
+    schedules = schedule_summaries(context.sessions, viewer.who)
+    shown_schedule = _shown_schedule(schedules, schedule)
+    chosen_day = (
+        day
+        or (shown_schedule.period_start if shown_schedule is not None else None)
+        or context.clock().astimezone(LOCAL_ZONE).date()
+    )
     chosen = queue if queue is not None else (queues[0].id if queues else None)
     coverage = chart = chart_legend = None
     shown: tuple[CoverageInterval, ...] = ()
     if chosen is not None:
         coverage = queue_coverage(
-            context.sessions, viewer.who, chosen, day=chosen_day, zone=LOCAL_ZONE
+            context.sessions,
+            viewer.who,
+            chosen,
+            day=chosen_day,
+            zone=LOCAL_ZONE,
+            schedule_id=schedule,
         )
         language = language_of(request)
         labels = _labels(language)
         chart = coverage_svg(coverage, Formats(language), labels)
         chart_legend = coverage_legend(labels)
         shown = shown_intervals(coverage)
-    schedules = schedule_summaries(context.sessions, viewer.who)
     return {
         "queues": queues,
         "queue_id": chosen,
         "day": chosen_day,
+        "shown_schedule": shown_schedule,
         "coverage": coverage,
         "chart": chart,
         "chart_legend": chart_legend,
@@ -127,6 +150,22 @@ def _page_values(
         **_pulse_values(context, viewer, today=context.clock().astimezone(LOCAL_ZONE).date()),
         **_settings_values(request, context, viewer),
     }
+
+
+def _shown_schedule(
+    schedules: list[ScheduleSummary], schedule_id: int | None
+) -> ScheduleSummary | None:
+    """The schedule whose coverage the page shows; None for the published ones together.
+
+    Raises:
+        NotFoundError: ``schedule_id`` is not one of the organisation's schedules.
+    """
+    if schedule_id is None:
+        return None
+    for summary in schedules:
+        if summary.id == schedule_id:
+            return summary
+    raise NotFoundError(f"no schedule with id {schedule_id}")
 
 
 def _settings_values(request: Request, context: AppContext, viewer: Viewer) -> dict[str, Any]:
@@ -335,7 +374,8 @@ def publish(
     schedule_id: Annotated[int, Path(ge=1)],
 ) -> Response:
     """Publish a draft at the version the planner saw (a newer version is a conflict); with
-    ``replace`` ticked, in place of the published shifts of its period not yet started."""
+    ``replace`` ticked, in place of the published shifts of its period not yet started. A form
+    that names ``queue`` and ``day`` (the coverage view's) returns to that schedule's view."""
     viewer, form = access
     version = form_id(form, "version")
     if version is None:
@@ -344,6 +384,7 @@ def publish(
     if schedule_id not in visible:
         raise InputError(f"no schedule with id {schedule_id}")
     replace = form.get("replace") == "1"
+    back = _back_from_publishing(form, schedule_id)  # a bad field refuses before publishing
     publish_schedule(
         context.sessions,
         schedule_id,
@@ -352,7 +393,7 @@ def publish(
         replace_published=replace,
     )
     if not is_htmx(request):
-        return RedirectResponse("/planning", status_code=303)
+        return RedirectResponse(back, status_code=303)
     if replace:  # other rows changed too (shift counts, versions, a draft of what was replaced)
         return Response(status_code=200, headers={"HX-Redirect": "/planning"})
     row = next(s for s in schedule_summaries(context.sessions, viewer.who) if s.id == schedule_id)
@@ -363,6 +404,15 @@ def publish(
         csrf_token=viewer.csrf_token,
         values={"schedule": row},
     )
+
+
+def _back_from_publishing(form: FormData, schedule_id: int) -> str:
+    """Where a plain publish form returns: the coverage view it was sent from, if any."""
+    queue, day = form_id(form, "queue"), form.get("day", "").strip()
+    if queue is None or not day:
+        return "/planning"
+    shown_day = form_day(form, "day").isoformat()
+    return "/planning?" + urlencode({"schedule": schedule_id, "queue": queue, "day": shown_day})
 
 
 @router.post("/planning/swaps/{swap_id}/decision")
