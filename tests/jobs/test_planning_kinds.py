@@ -143,3 +143,23 @@ def test_a_schedule_job_cancelled_while_solving_stops_before_saving(
     assert max(solving) < 0.97  # raised in place of the report before saving
     with committing_sessions() as session:
         assert session.scalars(select(Schedule)).all() == []
+
+
+def test_a_draft_without_a_name_is_named_by_its_period_alone(
+    world: tuple[int, int], committing_sessions: SessionFactory
+) -> None:
+    # The name is shown as it is on a page in any language: the solver's status, an English
+    # word, is in the job's result (and its message on the page, translated) instead.
+    org_id, queue_id = world
+    params = {"organisation_id": org_id, "queue_id": queue_id, "first_day": "2020-03-16"}
+    forecast_job({**params, "days": 7}, _Recorder())
+    built = schedule_job(
+        {"organisation_id": org_id, "first_day": "2020-03-16", "weeks": 1,
+         "time_limit_seconds": 3},
+        _Recorder(),
+    )  # fmt: skip
+    assert isinstance(built, dict)
+    assert built["solver_status"] in ("optimal", "feasible", "heuristic")
+    assert isinstance(built["shortfall_hours"], float)
+    with committing_sessions() as session:
+        assert session.scalars(select(Schedule.name)).all() == ["2020-03-16 +1w"]

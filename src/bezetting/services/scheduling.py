@@ -119,6 +119,13 @@ def _shift_plans(planning: PlanningProblem, result: ScheduleResult) -> list[Shif
     return plans
 
 
+def _default_name(first_day: date, weeks: int) -> str:
+    """A draft's name when the caller gives none: its period, ``2020-03-16 +2w``. The solver's
+    status stays out: a name is shown as stored on a page in any language, the status is in
+    :class:`BuiltSchedule` (and the job's message, translated)."""
+    return f"{first_day.isoformat()} +{weeks}w"
+
+
 def build_schedule(
     sessions: SessionFactory,
     *,
@@ -184,7 +191,7 @@ def build_schedule(
         code = organisation.code
     ref = create_schedule(
         sessions,
-        name=name or f"{first_day.isoformat()} +{weeks}w ({result.status.value})",
+        name=name or _default_name(first_day, weeks),
         period_start=first_day,
         period_end=last_day,
         now=now,
