@@ -17,7 +17,14 @@ import bezetting.core.simulate
 import bezetting.ingest
 import bezetting.jobs
 from bezetting.core.errors import BezettingError, ConflictError, InputError
-from bezetting.web.error_text import BY_CODE, FIXED, FormError, error_text, message_text
+from bezetting.web.error_text import (
+    BY_CODE,
+    FIXED,
+    FormError,
+    error_text,
+    message_text,
+    progress_text,
+)
 from bezetting.web.i18n import translations
 from tests.web.conftest import Clock, WebWorld, log_in
 
@@ -166,3 +173,16 @@ def test_every_fixed_message_is_still_raised_word_for_word() -> None:
     ]
     missing = [m for m in FIXED if not any(f'"{m}"' in text for text in texts)]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("message", "dutch"),
+    [
+        ("reading agents and requirements", "medewerkers en behoefte lezen"),
+        ("part 2 of 4: cost 1250, bound -3", "deel 2 van 4: kosten 1250, grens -3"),
+        ("schedule 7 saved as a draft", "rooster 7 als concept bewaard"),
+    ],
+)
+def test_a_schedule_jobs_progress_is_said_in_dutch_to_its_end(message: str, dutch: str) -> None:
+    assert progress_text(message, "nl") == dutch
+    assert progress_text(message, "en") == message

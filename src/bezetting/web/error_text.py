@@ -428,6 +428,9 @@ PROGRESS_PATTERNS = (
         r"part (?P<part>\d+) of (?P<parts>\d+): cost (?P<cost>\d+), bound (?P<bound>-?\d+)",
         _n("part %(part)s of %(parts)s: cost %(cost)s, bound %(bound)s"),
     ),
+    _known(
+        r"schedule (?P<schedule>\d+) saved as a draft", _n("schedule %(schedule)s saved as a draft")
+    ),
 )
 """Progress messages with figures."""
 
