@@ -320,6 +320,13 @@ def main() -> None:
         "0: off)",
     )
     parser.add_argument(
+        "--fairness-in-search",
+        choices=("on", "off"),
+        default="on",
+        help="the search prices each move's change of the fairness spread, earlier weeks "
+        "counted (SolveParameters.fairness_in_search)",
+    )
+    parser.add_argument(
         "--compare-old", action="store_true", help="also run CP-SAT alone on the same problem"
     )
     parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
@@ -485,6 +492,7 @@ def run(
             seam_matching=args.seam_matching == "on",
             relabel=args.relabel == "on",
             rebuild_agents=args.rebuild_agents,
+            fairness_in_search=args.fairness_in_search == "on",
         ),
         on_progress=progress,
     )
@@ -511,6 +519,13 @@ def run(
         print(f"per part (week): {', '.join(weeks)}")
     print(f"wish hit rate {100 * result.wish_hit_rate:.1f}% of {len(result.wishes)}")
     print(f"weekend shifts per FTE: min {min(shares):.2f} max {max(shares):.2f}")
+    evenings = [f.evenings_per_fte for f in result.fairness] or [float("nan")]
+    print(f"evening shifts per FTE: min {min(evenings):.2f} max {max(evenings):.2f}")
+    spreads = {p.ref: p.amount for p in result.penalties if p.name == "unfair_share"}
+    print(
+        f"fairness cost {result.penalty_total('unfair_share'):.0f}; spread per 40 h: "
+        + (", ".join(f"{k} {v:.2f}" for k, v in sorted(spreads.items())) or "none")
+    )
     print(f"rule violations {len(result.violations)}")
     return result
 

@@ -191,6 +191,7 @@ def _two_agent_state() -> tuple[_State, dict[int, int]]:
         breaks=[{0: [1]}, {0: [2]}],
         contrib=contrib,
         staffed=contrib.sum(axis=0),
+        counts=np.zeros((2, 3), dtype=np.int64),
     )
     return state, {0: 10, 1: 10}
 

@@ -1,12 +1,13 @@
 """Agent by agent best response: re-plan one agent's whole week against everyone else's.
 
-Coverage is the only cost that ties agents together (fairness aside, a few units). With every
-other agent fixed, one agent's best week is a small problem: each candidate shift is worth the
-demand it would cover that nobody else covers (100 x impact per short slot, less 2 per surplus
-slot), with its breaks where they hurt least, and the agent's own rules (rest, weekly rest,
-working time, contract, wishes) are the model's builders for that agent alone; wishes the
-start keeps stay kept. CP-SAT solves
-it to optimality in milliseconds; repeated over the agents, the schedule descends.
+Coverage and fairness are the costs that tie agents together. With every other agent fixed,
+one agent's best week is a small problem: each candidate shift is worth the demand it would
+cover that nobody else covers (100 x impact per short slot, less 2 per surplus slot), with its
+breaks where they hurt least; each more evening shift, weekend shift or broken wish costs
+what it adds to that category's spread (:mod:`._fairness`, exact given the others); and the
+agent's own rules (rest, weekly rest, working time, contract, wishes) are the model's builders
+for that agent alone; wishes the start keeps stay kept. CP-SAT solves it to optimality in
+milliseconds; repeated over the agents, the schedule descends on the whole objective.
 
 Why not CP-SAT on the whole week: at 200 agents its search barely moves the greedy start in
 minutes (gap 69% to the relaxation bound), while one pass of best responses halves the week's
@@ -19,6 +20,7 @@ by the same builders, and checked by the validator in ``solve`` like any other.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,17 +31,24 @@ from ortools.sat.python import cp_model
 
 from bezetting.core.schedule import builders
 from bezetting.core.schedule._candidates import Candidate
+from bezetting.core.schedule._fairness import (
+    AgentCategories,
+    Fairness,
+    FairnessSoFar,
+    nothing_yet,
+)
 from bezetting.core.schedule._labels import best_labels, coverage_cost
 from bezetting.core.schedule._neighbourhoods import worst_neighbourhood
-from bezetting.core.schedule.builders import COST_SCALE, ModelContext
+from bezetting.core.schedule.builders import COST_SCALE, ModelContext, PenaltyTerm
 from bezetting.core.schedule.greedy import GreedySchedule, assemble_shifts
 from bezetting.core.schedule.plan import ActivityKind
 from bezetting.core.schedule.problem import Demand, MaxDaysPerWeekWish, Problem, open_slots
 
-__all__ = ["OWN_RULES", "best_breaks", "improve_by_agents", "keep_wishes"]
+__all__ = ["OWN_RULES", "best_breaks", "exact_wishes", "improve_by_agents", "keep_wishes"]
 
 # The agent's own rules: everything but breaks (placed here, see ``best_breaks``), coverage
-# (its value is the objective) and fairness (a spread over all agents; one agent has none).
+# (its value is the objective) and fairness (a spread over all agents, priced apart: see
+# ``_Own``).
 OWN_RULES = (
     builders.add_shift_choice,
     builders.add_rest,
@@ -73,10 +82,74 @@ def keep_wishes(ctx: ModelContext, b: int, start: set[int]) -> None:
             m.add(var == 0)
 
 
-class _Own:
-    """One agent's rules as a CP-SAT model whose objective is set anew at every step."""
+def exact_wishes(ctx: ModelContext, b: int) -> None:
+    """Every wish variable of agent ``b`` is exactly its wish's breach, as ``explain``
+    counts it: a wish broken only when a chosen shift breaks it, days over a wished maximum
+    only as many as there are.
 
-    def __init__(self, ctx: ModelContext, a: int, start: set[int]) -> None:
+    The model bounds them from below only (their cost keeps them down). Once broken wishes
+    count in the fairness spread, a count below the others' least share is worth raising,
+    and a small contract's share (per 40 h) can be worth more than the wish's cost: the
+    variable would rise with no shift breaking it.
+    """
+    m = ctx.model
+    for wish in ctx.problem.agents[b].wishes:
+        if isinstance(wish, MaxDaysPerWeekWish):
+            for week in range(ctx.problem.week_count()):
+                var = ctx.wish_vars.get((b, f"{wish.id}#{week}"))
+                if var is None:
+                    continue
+                days = range(7 * week, min(ctx.grid.days, 7 * week + 7))
+                worked = sum((ctx.day_sum(b, d) for d in days), start=0)
+                m.add_max_equality(var, [worked - wish.days, 0])
+            continue
+        var = ctx.wish_vars.get((b, wish.id))
+        if var is not None:
+            breaking = builders.wish_broken_by(ctx, b, wish)
+            m.add(var <= sum((ctx.x[b][i] for i in breaking), start=0))
+
+
+def _category_items(
+    ctx: ModelContext, b: int, cats: AgentCategories, kept: list[int]
+) -> list[tuple[list[cp_model.IntVar], int]]:
+    """Per fairness category, the variables that add up to agent ``b``'s count in
+    ``ctx`` and the count's largest value. ``kept[j]``: candidate j's index in ``cats``."""
+    out: list[tuple[list[cp_model.IntVar], int]] = []
+    cands = ctx.candidates[b]
+    for k in range(2):  # evenings, weekends: at most one shift a day
+        picked = [j for j, i in enumerate(kept) if cats.flags[i, k]]
+        out.append(([ctx.x[b][j] for j in picked], len({cands[j].day for j in picked})))
+    # Broken wishes: the single wishes not broken before the part, each 0 or 1; the days
+    # over a wished maximum per week, at most 7 each.
+    items: list[cp_model.IntVar] = []
+    top = 0
+    for wish in ctx.problem.agents[b].wishes:
+        if isinstance(wish, MaxDaysPerWeekWish):
+            for week in range(ctx.problem.week_count()):
+                var = ctx.wish_vars.get((b, f"{wish.id}#{week}"))
+                if var is not None:
+                    items.append(var)
+                    top += 7
+            continue
+        var = ctx.wish_vars.get((b, wish.id))
+        if var is not None and wish.id in cats.open_wishes:
+            items.append(var)
+            top += 1
+    out.append((items, top))
+    return out
+
+
+class _Own:
+    """One agent's rules as a CP-SAT model whose objective is set anew at every step.
+
+    With ``cats`` its counts of evening shifts, weekend shifts and broken wishes are
+    ladders of booleans (``ladders[k][j]``: the count is more than j), so that any convex or
+    not cost of a count is a linear objective set at each step.
+    """
+
+    def __init__(
+        self, ctx: ModelContext, a: int, start: set[int], cats: AgentCategories | None
+    ) -> None:
         alone = dataclasses.replace(ctx.problem, agents=(ctx.problem.agents[a],))
         self.ctx = ModelContext(alone, ctx.grid, [ctx.candidates[a]])
         self.tie = ctx.grid.days + 1  # more than the shifts of a horizon: see ``best``
@@ -84,15 +157,33 @@ class _Own:
         for build in OWN_RULES:
             self.terms += build(self.ctx)
         keep_wishes(self.ctx, 0, start)
+        self.ladders: list[list[cp_model.IntVar]] = [[], [], []]
+        if cats is None:
+            return
+        m = self.ctx.model
+        exact_wishes(self.ctx, 0)
+        everyone = list(range(len(ctx.candidates[a])))
+        for k, (items, top) in enumerate(_category_items(self.ctx, 0, cats, everyone)):
+            ladder = [m.new_bool_var(f"count[{k}]>{j}") for j in range(top)]
+            m.add(sum(items, start=0) == sum(ladder, start=0))
+            for lower, upper in itertools.pairwise(ladder):
+                m.add_implication(upper, lower)
+            self.ladders[k] = ladder
 
     def best(
-        self, value: list[int], current: set[int], seconds: float, seed: int
+        self,
+        value: list[int],
+        current: set[int],
+        seconds: float,
+        seed: int,
+        fair: list[list[int]] | None = None,
     ) -> tuple[set[int], int] | None:
         """The candidates (indices) of the agent's best week and its own cost (its rules'
         penalties, scaled); None when not proven in time.
 
         ``value`` is each candidate's worth in scaled cost units; ``current`` the week now
-        chosen, given as the solver's hint.
+        chosen, given as the solver's hint; ``fair[k][j]`` what the count of category k
+        adds to the fairness cost by going from j to j + 1 (``_fairness.increments``).
         """
         m, x = self.ctx.model, self.ctx.x[0]
         rules = [t.expr for t in self.terms]
@@ -100,7 +191,16 @@ class _Own:
         # different week is chosen only when it is strictly better, so passes end.
         weights = [self.tie * t.weight for t in self.terms]
         worth = [self.tie * v + (i in current) for i, v in enumerate(value)]
-        m.minimize(cp_model.LinearExpr.weighted_sum(rules + list(x), weights + [-v for v in worth]))
+        steps: list[cp_model.IntVar] = []
+        step_costs: list[int] = []
+        for ladder, costs in zip(self.ladders, fair or [[], [], []], strict=True):
+            steps += ladder[: len(costs)]
+            step_costs += [self.tie * c for c in costs[: len(ladder)]]
+        m.minimize(
+            cp_model.LinearExpr.weighted_sum(
+                rules + list(x) + steps, weights + [-v for v in worth] + step_costs
+            )
+        )
         m.clear_hints()  # type: ignore[no-untyped-call]
         for i, var in enumerate(x):
             m.add_hint(var, i in current)
@@ -168,6 +268,8 @@ def improve_by_agents(
     class_day_agents: int = 20,
     relabel: bool = True,
     rebuild_agents: int = 2,
+    fairness: FairnessSoFar | None = None,
+    price_fairness: bool = True,
 ) -> GreedySchedule:
     """Best responses in random agent order until a pass changes nothing, then blocks of
     ``rebuild_agents`` agents emptied and rebuilt by best responses (:func:`_rebuild_blocks`)
@@ -178,10 +280,15 @@ def improve_by_agents(
     other days kept. With ``relabel`` the groups the agents on duty serve are chosen anew
     for all at once at the end (:mod:`._labels`).
 
+    With ``price_fairness`` every move is priced with its change of the fairness spread
+    (:mod:`._fairness`), counting what ``fairness`` says came before this part (None: the
+    part is the whole horizon, eligibility from its own candidates).
+
     Agents with fixed events keep their shifts (their event slots are not coverage). The
-    answer is never worse in coverage, contract and wish cost than ``start``: a step is taken
-    only when CP-SAT proves it the agent's best (the current week is one of its options), a
-    joint move only when it costs less than the current weeks of its agents.
+    answer is never worse in coverage, contract, wish and (priced) fairness cost than
+    ``start``: a step is taken only when CP-SAT proves it the agent's best (the current week
+    is one of its options), a joint move only when it costs less than the current weeks of
+    its agents.
     """
     deadline = clock() + seconds
     prob, grid = ctx.problem, ctx.grid
@@ -209,7 +316,12 @@ def improve_by_agents(
             if g in index and g in opened:
                 mask[index[g]] = opened[g]
         usable.append(mask)
-    state = _state_of(ctx, start)
+    fair, cats = None, None
+    if price_fairness:
+        before = fairness if fairness is not None else nothing_yet(prob, ctx.candidates)
+        fair = Fairness.of(prob, before)
+        cats = [AgentCategories.of(ctx, a, before.broken[a]) for a in range(len(prob.agents))]
+    state = _state_of(ctx, start, cats)
     chosen, breaks, contrib, staffed = state.chosen, state.breaks, state.contrib, state.staffed
     movable = [a for a, agent in enumerate(prob.agents) if not agent.events]
     own: dict[int, _Own] = {}
@@ -232,11 +344,19 @@ def improve_by_agents(
             value.append(round(float(gain[c.first : c.last].sum()) - loss))
             places.append(starts)
         if a not in own:
-            own[a] = _Own(ctx, a, set(chosen[a].values()))
-        answer = own[a].best(value, current, seconds, rng.randrange(1 << 30))
+            own[a] = _Own(ctx, a, set(chosen[a].values()), cats[a] if cats else None)
+        steps = None
+        if fair is not None:
+            steps = [
+                fair.increments(state.counts, a, k, len(ladder))
+                for k, ladder in enumerate(own[a].ladders)
+            ]
+        answer = own[a].best(value, current, seconds, rng.randrange(1 << 30), steps)
         if answer is None:
             return None
         week, own_cost[a] = answer
+        if cats is not None:
+            state.counts[a] = cats[a].counts(ctx, a, week)
         new_chosen = {cands[i].day: i for i in week}
         new_breaks = {cands[i].day: places[i] for i in week}
         if new_chosen == chosen[a] and new_breaks == breaks[a]:
@@ -272,7 +392,10 @@ def improve_by_agents(
             state,
             movable,
             respond,
-            lambda: coverage_cost(staffed, required, short_worth, surplus_cost),
+            lambda: (
+                coverage_cost(staffed, required, short_worth, surplus_cost)
+                + (fair.cost(state.counts) if fair is not None else 0)
+            ),
             own_cost,
             deadline=deadline,
             clock=clock,
@@ -308,6 +431,8 @@ def improve_by_agents(
             workers,
             free_days=free_days,
             solve_seconds=seconds_per_move,
+            cats=cats,
+            fair=fair,
         ):
             failures = 0
         else:
@@ -329,7 +454,7 @@ def _rebuild_blocks(
     state: _State,
     movable: list[int],
     respond: Callable[[int, set[int], float], bool | None],
-    coverage: Callable[[], float],
+    shared: Callable[[], float],
     own_cost: dict[int, int],
     *,
     deadline: float,
@@ -340,7 +465,8 @@ def _rebuild_blocks(
 ) -> None:
     """Ruin and recreate: ``agents`` related agents (:func:`_block`) lose their weeks and
     take them back by best responses one after the other, in random order; kept when the
-    block's own costs and the coverage cost less than before, else undone.
+    block's own costs and the ``shared`` ones (coverage and the fairness spread) cost less
+    than before, else undone.
 
     A best response moves one agent given all others; emptying a block first lets its agents
     share the block's work out anew (who covers which day), which no single agent's move
@@ -354,14 +480,22 @@ def _rebuild_blocks(
         if any(a not in own_cost for a in block):
             failures += 1
             continue
-        before = coverage() + sum(own_cost[a] for a in block)
+        before = shared() + sum(own_cost[a] for a in block)
         saved = [
-            (a, state.chosen[a], state.breaks[a], state.contrib[a].copy(), own_cost[a])
+            (
+                a,
+                state.chosen[a],
+                state.breaks[a],
+                state.contrib[a].copy(),
+                state.counts[a].copy(),
+                own_cost[a],
+            )
             for a in block
         ]
         for a in block:
             state.staffed -= state.contrib[a]
             state.contrib[a] = 0
+            state.counts[a] = 0
             state.chosen[a], state.breaks[a] = {}, {}
         order = block[:]
         rng.shuffle(order)
@@ -371,29 +505,34 @@ def _rebuild_blocks(
             if left <= 0 or respond(a, set(), min(step_seconds, left)) is None:
                 rebuilt = False
                 break
-        if rebuilt and coverage() + sum(own_cost[a] for a in block) < before - 0.5:
+        if rebuilt and shared() + sum(own_cost[a] for a in block) < before - 0.5:
             failures = 0
             continue
         failures += 1
-        for a, chosen, breaks, contrib, cost in saved:
+        for a, chosen, breaks, contrib, counts, cost in saved:
             state.staffed += contrib - state.contrib[a]
-            state.contrib[a] = contrib
+            state.contrib[a], state.counts[a] = contrib, counts
             state.chosen[a], state.breaks[a], own_cost[a] = chosen, breaks, cost
 
 
 @dataclass
 class _State:
     """The schedule under search: per agent its candidates and break starts by day, what it
-    covers per group and slot, and the coverage of all agents together."""
+    covers per group and slot, and the coverage of all agents together; per agent its
+    evening shifts, weekend shifts and broken wishes in the part (``_fairness``)."""
 
     chosen: list[dict[int, int]]
     breaks: list[dict[int, list[int]]]
     contrib: NDArray[np.int16]
     staffed: NDArray[np.int16]
+    counts: NDArray[np.int64]
 
 
-def _state_of(ctx: ModelContext, start: GreedySchedule) -> _State:
-    """The search's view of a schedule: candidate indices, break starts, group labels."""
+def _state_of(
+    ctx: ModelContext, start: GreedySchedule, cats: list[AgentCategories] | None = None
+) -> _State:
+    """The search's view of a schedule: candidate indices, break starts, group labels,
+    fairness counts (zeros without ``cats``)."""
     prob, grid = ctx.problem, ctx.grid
     index = {d.skill_group: i for i, d in enumerate(prob.demand)}
     chosen: list[dict[int, int]] = []  # per agent: day -> candidate index
@@ -414,7 +553,11 @@ def _state_of(ctx: ModelContext, start: GreedySchedule) -> _State:
                 lo = grid.slot_of(int(act.start.timestamp()))
                 hi = grid.slot_of(int(act.end.timestamp()))
                 contrib[a, index[act.skill_group], lo:hi] += 1
-    return _State(chosen, breaks, contrib, contrib.sum(axis=0))
+    counts = np.zeros((len(prob.agents), 3), dtype=np.int64)
+    for a, days in enumerate(chosen):
+        if cats is not None:
+            counts[a] = cats[a].counts(ctx, a, set(days.values()))
+    return _State(chosen, breaks, contrib, contrib.sum(axis=0), counts)
 
 
 def _block(prob: Problem, movable: list[int], k: int, rng: random.Random) -> list[int]:
@@ -448,6 +591,8 @@ def _joint_move(
     *,
     free_days: frozenset[int] | None = None,
     solve_seconds: float = 2.0,
+    cats: list[AgentCategories] | None = None,
+    fair: Fairness | None = None,
 ) -> bool:
     """Re-plan ``block`` together against everyone else's coverage; True when it improved.
 
@@ -455,7 +600,8 @@ def _joint_move(
     under- and over-coverage change exactly as the whole schedule's do. Its cost now is found
     by solving it with the current weeks fixed; a better answer replaces them. With
     ``free_days`` only those days' shifts may change (the model holds just the current
-    shifts of the other days, kept; their breaks may move).
+    shifts of the other days, kept; their breaks may move). With ``fair`` (and ``cats``) the
+    fairness spread is in the small model too, the others' shares fixed (:func:`_spreads`).
     """
     prob, grid = ctx.problem, ctx.grid
     # kept[b]: the block agent's candidates in the small model (indices into its own list)
@@ -483,6 +629,8 @@ def _joint_move(
     terms: list[builders.PenaltyTerm] = []
     for build in _JOINT_RULES:
         terms += build(sub)
+    if fair is not None and cats is not None:
+        terms += _spreads(sub, block, kept, state, cats, fair)
     m = sub.model
     m.minimize(cp_model.LinearExpr.weighted_sum([t.expr for t in terms], [t.weight for t in terms]))
     for b, a in enumerate(block):
@@ -564,7 +712,50 @@ def _joint_move(
     for b, a in enumerate(block):
         state.staffed += mine[b] - state.contrib[a]
         state.contrib[a] = mine[b]
+        if cats is not None:
+            state.counts[a] = cats[a].counts(ctx, a, set(state.chosen[a].values()))
     return True
+
+
+def _spreads(
+    sub: ModelContext,
+    block: list[int],
+    kept: list[list[int]],
+    state: _State,
+    cats: list[AgentCategories],
+    fair: Fairness,
+) -> list[builders.PenaltyTerm]:
+    """The fairness spread of each category in a joint move's small model: max - min over
+    the block's shares (variables) and the others' (fixed), as ``builders.add_fairness``
+    counts it on the whole model."""
+    m = sub.model
+    eligible = fair.before.eligible
+    terms: list[builders.PenaltyTerm] = []
+    items = []
+    for b, a in enumerate(block):
+        exact_wishes(sub, b)
+        items.append(_category_items(sub, b, cats[a], kept[b]))
+    for k in range(eligible.shape[1]):
+        others = fair.others(state.counts, block, k)
+        # The others' widest shares stand for all of them.
+        shares: list[cp_model.LinearExprT] = (
+            [int(others.max()), int(others.min())] if others.size else []
+        )
+        top = int(others.max()) if others.size else 0
+        for b, a in enumerate(block):
+            if eligible[a, k]:
+                variables, most = items[b][k]
+                base, per_fte = int(fair.before.counts[a, k]), int(fair.per_fte[a])
+                shares.append(per_fte * (base + sum(variables, start=0)))
+                top = max(top, per_fte * (base + most))
+        if int(eligible[:, k].sum()) < 2:
+            continue
+        hi = m.new_int_var(0, top, f"max_share[{k}]")
+        lo = m.new_int_var(0, top, f"min_share[{k}]")
+        m.add_max_equality(hi, shares)
+        m.add_min_equality(lo, shares)
+        terms.append(PenaltyTerm("unfair_share", hi - lo, fair.weight, "count per 40 h x 100"))
+    return terms
 
 
 def _assembled(

@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 
-from bezetting.core.schedule._candidates import build_candidates, night_minutes
+from bezetting.core.schedule._candidates import Candidate, build_candidates, night_minutes
 from bezetting.core.schedule._time import Grid, epoch_seconds, from_epoch
 from bezetting.core.schedule.plan import ActivityKind, Schedule, Shift
 from bezetting.core.schedule.problem import (
@@ -28,6 +28,8 @@ from bezetting.core.schedule.rules import RulePack
 __all__ = ["coverage_of", "fairness_of", "penalties_of", "wishes_of"]
 
 _COST_SCALE = 100
+# The categories of the fairness spread, in the order of ``fairness_eligible``.
+FAIRNESS_CATEGORIES = ("evenings", "weekends", "unwanted")
 
 
 def coverage_of(problem: Problem, schedule: Schedule) -> Coverage:
@@ -239,27 +241,40 @@ def penalties_of(problem: Problem, schedule: Schedule) -> tuple[Penalty, ...]:
     return tuple(out)
 
 
+def fairness_eligible(
+    problem: Problem, candidates: list[list[Candidate]]
+) -> tuple[frozenset[str], ...]:
+    """Per category (``FAIRNESS_CATEGORIES``), the agents counted in its spread: those with
+    a contract target who could get such a shift at all (one of ``candidates``, the whole
+    horizon's) or, for broken wishes, who have a wish."""
+    grid = problem.horizon.grid()
+    paid = [a.contract.target_minutes_per_week > 0 for a in problem.agents]
+    agents = list(zip(problem.agents, candidates, paid, strict=True))
+    return (
+        frozenset(
+            a.id
+            for a, cs, p in agents
+            if p and any(is_evening(grid, problem.rules, c.start, c.end) for c in cs)
+        ),
+        frozenset(a.id for a, cs, p in agents if p and any(is_weekend(grid, c.start) for c in cs)),
+        frozenset(a.id for a, _, p in agents if p and a.wishes),
+    )
+
+
 def _fairness_penalties(problem: Problem, schedule: Schedule) -> list[Penalty]:
     """Spread of per-40-h shares among the agents who could get such a shift at all."""
     shares = fairness_of(problem, schedule)
     grid = problem.horizon.grid()
-    cands = build_candidates(problem, grid)
-    eligible = {
-        "evenings": {
-            a.id
-            for a, cs in zip(problem.agents, cands, strict=True)
-            if any(is_evening(grid, problem.rules, c.start, c.end) for c in cs)
-        },
-        "weekends": {
-            a.id
-            for a, cs in zip(problem.agents, cands, strict=True)
-            if any(is_weekend(grid, c.start) for c in cs)
-        },
-        "unwanted": {a.id for a in problem.agents if a.wishes},
-    }
+    eligible = dict(
+        zip(
+            FAIRNESS_CATEGORIES,
+            fairness_eligible(problem, build_candidates(problem, grid)),
+            strict=True,
+        )
+    )
     weight = max(1, round(problem.weights.unfair_share)) / _COST_SCALE
     out = []
-    for category in ("evenings", "weekends", "unwanted"):
+    for category in FAIRNESS_CATEGORIES:
         values = []
         for agent, share in zip(problem.agents, shares, strict=True):
             target = agent.contract.target_minutes_per_week

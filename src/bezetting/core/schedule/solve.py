@@ -28,6 +28,7 @@ from bezetting.core.schedule._agent_search import improve_by_agents
 from bezetting.core.schedule._bound import lp_lower_bound
 from bezetting.core.schedule._candidates import Candidate, build_candidates
 from bezetting.core.schedule._columns import agents_per_alike_set, column_generation_bound
+from bezetting.core.schedule._fairness import FairnessSoFar, fairness_so_far
 from bezetting.core.schedule._seam import seam_context, whole_weeks_across_seam
 from bezetting.core.schedule._time import Grid, from_epoch
 from bezetting.core.schedule.explain import coverage_of, fairness_of, penalties_of, wishes_of
@@ -180,6 +181,10 @@ class SolveParameters:
         rebuild_agents: after the best responses, the search empties this many related
             agents at a time and lets them take their weeks back one by one (ruin and
             recreate, kept when cheaper); 0 or 1 switches it off.
+        fairness_in_search: the search prices every move with its change of the fairness
+            spread (:mod:`._fairness`); in a decomposed horizon counting the earlier weeks'
+            shifts and broken wishes, so that it lowers the spread reported for the whole
+            horizon. Off, the search prices coverage and the agents' own costs only.
     """
 
     time_limit_seconds: float = 60.0
@@ -199,6 +204,7 @@ class SolveParameters:
     seam_matching: bool = False
     relabel: bool = True
     rebuild_agents: int = 2
+    fairness_in_search: bool = True
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
@@ -664,10 +670,13 @@ def _search_part(
     by_week: bool,
     setup_started: float,
     on_progress: ProgressCallback | None,
+    fairness: FairnessSoFar | None = None,
 ) -> _Searched | None:
     """Greedy start, relaxation bound and agent-by-agent search of one part, on the budget.
 
     None when the greedy start is not legal (then the CP-SAT path has to find a schedule).
+    ``fairness``: what the horizon's earlier parts count in the fairness spread (None: the
+    part is the whole horizon).
     """
     plain = builders.ModelContext(sub, grid, candidates)
     start = known if known is not None else greedy_schedule(plain)
@@ -706,6 +715,8 @@ def _search_part(
             workers=params.num_workers,
             relabel=params.relabel,
             rebuild_agents=params.rebuild_agents,
+            fairness=fairness,
+            price_fairness=params.fairness_in_search,
         )
     explaining = budget.elapsed()
     cost = sum(p.cost for p in penalties_of(sub, Schedule(found.shifts)))
@@ -826,6 +837,7 @@ def solve(
     shifts: list[Shift] = []
     objective = bound = 0.0
     statuses: list[SolveStatus] = []
+    whole_candidates: list[list[Candidate]] | None = None  # for fairness, built when needed
     for part in range(n_parts):
         reuse = part == 0 and greedy_pass.candidates is not None
         if part == 0 and fallback is not None:
@@ -854,6 +866,13 @@ def solve(
         _precheck(sub, grid, candidates)
         searched = None
         if params.agent_search and params.greedy_hint:
+            before = None
+            if by_week and params.fairness_in_search:
+                # The spread reported is the whole horizon's: the search counts the weeks
+                # before this one, and who is eligible over all weeks (``_fairness``).
+                if whole_candidates is None:
+                    whole_candidates = build_candidates(problem, problem.horizon.grid())
+                before = fairness_so_far(problem, Schedule(tuple(shifts)), whole_candidates)
             searched = _search_part(
                 sub,
                 grid,
@@ -866,6 +885,7 @@ def solve(
                 by_week=by_week,
                 on_progress=on_progress,
                 setup_started=setup_started - (greedy_pass.seconds if reuse else 0.0),
+                fairness=before,
             )
         if searched is not None and not _worth_solving_on(
             searched, budget, part=part, n_parts=n_parts, by_week=by_week
