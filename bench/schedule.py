@@ -322,7 +322,7 @@ def main() -> None:
     parser.add_argument(
         "--fairness-in-search",
         choices=("on", "off"),
-        default="on",
+        default="off",
         help="the search prices each move's change of the fairness spread, earlier weeks "
         "counted (SolveParameters.fairness_in_search)",
     )

@@ -179,8 +179,14 @@ def unassigned_work_minutes(prob: object, schedule: object) -> int:
             column_start=True,
         ),
         SolveParameters(time_limit_seconds=5, num_workers=1, agent_search=False),
+        SolveParameters(
+            time_limit_seconds=5,
+            num_workers=1,
+            decomposition=Decomposition.WEEKS,
+            fairness_in_search=True,
+        ),
     ],
-    ids=["whole", "by-week", "by-week-seam", "cp-sat-from-greedy"],
+    ids=["whole", "by-week", "by-week-seam", "cp-sat-from-greedy", "by-week-fairness-priced"],
 )
 def test_every_minute_of_work_serves_a_group_so_surplus_is_counted(path: SolveParameters) -> None:
     # Six agents for one agent's demand: much of their work is surplus. Work that served no

@@ -184,7 +184,9 @@ class SolveParameters:
         fairness_in_search: the search prices every move with its change of the fairness
             spread (:mod:`._fairness`); in a decomposed horizon counting the earlier weeks'
             shifts and broken wishes, so that it lowers the spread reported for the whole
-            horizon. Off, the search prices coverage and the agents' own costs only.
+            horizon. Off (the default: in two quiet wall-clock pairs at 200 agents x 4 weeks
+            it ended 2.3% and 2.7% higher, its steps 2-6% slower), the search prices coverage
+            and the agents' own costs only.
     """
 
     time_limit_seconds: float = 60.0
@@ -204,7 +206,7 @@ class SolveParameters:
     seam_matching: bool = False
     relabel: bool = True
     rebuild_agents: int = 2
-    fairness_in_search: bool = True
+    fairness_in_search: bool = False  # two quiet 300-s pairs: +2.3% and +2.7% with it
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds <= 0:
