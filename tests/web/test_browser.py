@@ -241,7 +241,7 @@ def test_a_planner_decides_a_swap_and_starts_a_schedule_job_with_htmx(
     # The earlier message is gone (waits: the jobs list and the flash are separate swaps).
     sync_api.expect(page.locator("#flash")).to_have_text("", timeout=10_000)
     row.locator(".badge-failed").wait_for(timeout=60_000)  # it polled until the job ended
-    assert "geen wachtrij heeft benodigde medewerkers van 2020-04-06 tot en met 2020-04-12" in (
+    assert "geen wachtrij heeft benodigde medewerkers van 6 apr 2020 tot en met 12 apr 2020" in (
         row.inner_text()
     )
     assert navigations == []

@@ -67,6 +67,11 @@ def test_every_error_code_has_a_dutch_sentence() -> None:
         ("conflict", "a message no pattern knows",
          "Iemand heeft dit intussen gewijzigd; laad de pagina opnieuw en probeer het nog eens."),
         ("a_code_added_later", "something new", "Dat lukte niet."),
+        ("invalid_input",
+         "no queue of 'stadsbrug' has a requirement between 2020-03-30 and 2020-04-05: "
+         "forecast and compute requirements first",
+         "geen wachtrij heeft benodigde medewerkers van 30 mrt 2020 tot en met 5 apr 2020: "
+         "start eerst een voorspelling"),
     ],
 )  # fmt: skip
 def test_a_service_message_in_dutch(code: str, message: str, dutch: str) -> None:
@@ -91,6 +96,9 @@ def test_a_service_message_in_dutch(code: str, message: str, dutch: str) -> None
          "a message no pattern knows, Mar 16, 2020, 08:00 – 16:00"),
         ("across midnight 2020-03-16T22:00:00+00:00 .. 2020-03-17T01:00:00+00:00",
          "across midnight Mar 16, 2020, 23:00 – Mar 17, 2020, 02:00"),
+        ("no queue of 'stadsbrug' has a requirement between 2020-03-30 and 2020-04-05: "
+         "forecast and compute requirements first",
+         "no queue has agents needed from Mar 30, 2020 to Apr 5, 2020: start a forecast first"),
     ],
 )  # fmt: skip
 def test_an_english_page_shows_moments_in_local_time(message: str, english: str) -> None:

@@ -436,10 +436,16 @@ PROGRESS_PATTERNS = (
 
 
 def _figure(name: str, value: str, language: str) -> str:
-    """A matched figure as the page shows it: a moment in local time, a state as a word."""
+    """A matched figure as the page shows it: a moment in local time, a day as the page writes
+    dates, a state as a word."""
     if name == "at" or name.endswith("_at") or name == "since":
         try:
             return Formats(language).datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if name in ("first", "last"):  # the days of a period, written as the page writes dates
+        try:
+            return Formats(language).date(date.fromisoformat(value))
         except ValueError:
             return value
     gettext = translations(language).gettext
