@@ -103,7 +103,9 @@ def test_a_missing_folder_is_made(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "week" / "s.csv").read_text(encoding="utf-8") == "a\n"
 
 
-@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.skipif(
+    os.name != "posix", reason="Windows files have no Unix permission bits (umask, mode) to keep"
+)
 def test_a_new_file_gets_the_usual_mode_and_a_replaced_one_keeps_its_own(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     try:

@@ -172,18 +172,12 @@ def time_off_clashes(
     if not ids:
         return found
     with transaction(sessions) as session:
-        rows = (
-            session.query(Request)
-            .join(Agent, Request.agent_id == Agent.id)
-            .filter(
-                Request.id.in_(ids),
-                Request.kind == RequestKind.TIME_OFF,
-                Request.status == RequestStatus.PENDING,
-                Agent.organisation_id == who.organisation_id,
-            )
+        rows = session.query(Request).filter(
+            Request.id.in_(ids),
+            Request.kind == RequestKind.TIME_OFF,
+            Request.status == RequestStatus.PENDING,
+            Request.agent_id.in_(agent_ids_in_reach(session, who)),
         )
-        if who.role is Role.TEAM_LEAD and who.team_id is not None:
-            rows = rows.filter(Agent.team_id == who.team_id)
         for request in rows:
             clashes = _clashes(session, request, now)
             if clashes:

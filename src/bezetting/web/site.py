@@ -54,6 +54,33 @@ def _logged_in(request: Request) -> Viewer | None:
         return None
 
 
+def _error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """The error as a page with the viewer's navigation; for HTMX the message alone, into the
+    page's message area, leaving the row or form that was clicked intact."""
+    values = {"status": status, "message": message}
+    if is_htmx(request):
+        return render(
+            request,
+            "_error.html",
+            viewer=None,
+            status_code=status,
+            values=values,
+            headers={**(headers or {}), "HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+        )
+    viewer = _logged_in(request)
+    return render(
+        request,
+        "error.html",
+        viewer=viewer.who if viewer else None,
+        csrf_token=viewer.csrf_token if viewer else "",
+        status_code=status,
+        values=values,
+        headers=headers,
+    )
+
+
 def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
     async def handle(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/api/"):
@@ -67,27 +94,7 @@ def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
             if is_htmx(request):
                 return Response(status_code=401, headers={"HX-Redirect": target})
             return RedirectResponse(target, status_code=303)
-        status = _status(exc)
-        values = {"status": status, "message": error_text(exc, language_of(request))}
-        if is_htmx(request):
-            # Into the page's message area, leaving the row or form that was clicked intact.
-            return render(
-                request,
-                "_error.html",
-                viewer=None,
-                status_code=status,
-                values=values,
-                headers={"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
-            )
-        viewer = _logged_in(request)
-        return render(
-            request,
-            "error.html",
-            viewer=viewer.who if viewer else None,
-            csrf_token=viewer.csrf_token if viewer else "",
-            status_code=status,
-            values=values,
-        )
+        return _error_page(request, _status(exc), error_text(exc, language_of(request)))
 
     return handle
 
@@ -104,24 +111,8 @@ def _page_http_errors(api_handlers: dict[type, Callable[..., object]]) -> PageEr
             return response
         http = exc if isinstance(exc, StarletteHTTPException) else None
         status = http.status_code if http is not None else 422
-        headers = dict(http.headers) if http is not None and http.headers else {}
-        values = {"status": status, "message": ""}  # the page says it by its status
-        if is_htmx(request):
-            headers.update({"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"})
-            return render(
-                request, "_error.html", viewer=None, status_code=status, values=values,
-                headers=headers,
-            )  # fmt: skip
-        viewer = _logged_in(request)
-        return render(
-            request,
-            "error.html",
-            viewer=viewer.who if viewer else None,
-            csrf_token=viewer.csrf_token if viewer else "",
-            status_code=status,
-            values=values,
-            headers=headers,
-        )
+        headers = dict(http.headers) if http is not None and http.headers else None
+        return _error_page(request, status, "", headers)  # the page says it by its status
 
     return handle
 
