@@ -30,6 +30,7 @@ from bezetting.services.absence import request_time_off
 from bezetting.services.availability import add_standing_wish, declare_window
 from bezetting.services.imports import ImportOptions, import_agents
 from bezetting.services.organisations import QueueSpec, create_organisation, create_queue
+from bezetting.services.requests import decide_request
 from bezetting.services.schedules import (
     ActivityPlan,
     ShiftPlan,
@@ -334,3 +335,39 @@ def client(app: FastAPI) -> TestClient:
 def bearer(world: World, who: str) -> dict[str, str]:
     """The Authorization header of a role's token (``anonymous``: no header)."""
     return {} if who == "anonymous" else {"Authorization": f"Bearer {world.tokens[who]}"}
+
+
+TUESDAY_APRIL_7 = datetime(2020, 4, 7, 7, 0, tzinfo=UTC)
+"""09:00 in Amsterdam, in a week the world plans nothing."""
+
+
+def draft_on_approved_leave(app: FastAPI, world: World, *agents: str) -> int:
+    """A draft "week 16" with a shift on Tuesday 7 April 09:00-17:00 (Amsterdam) for each of
+    ``agents`` (employee numbers); Anouk (1001) has that whole Tuesday off, approved."""
+    sessions = app.state.bezetting.sessions
+    leave = request_time_off(
+        sessions,
+        agent_id=world.agent_ids["1001"],
+        starts_at=TUESDAY_APRIL_7 - timedelta(hours=9),
+        ends_at=TUESDAY_APRIL_7 + timedelta(hours=15),
+        now=NOW,
+    )
+    planner = principal_for_token(sessions, world.tokens["planner"], now=NOW)
+    decide_request(sessions, planner, leave.id, approve=True, now=NOW)
+    first_day = TUESDAY_APRIL_7.date() - timedelta(days=1)
+    return create_schedule(
+        sessions,
+        name="week 16",
+        period_start=first_day,
+        period_end=first_day + timedelta(days=6),
+        now=NOW,
+        organisation="gemeente",
+        shifts=[
+            ShiftPlan(
+                agent_id=world.agent_ids[agent],
+                starts_at=TUESDAY_APRIL_7,
+                ends_at=TUESDAY_APRIL_7 + timedelta(hours=8),
+            )
+            for agent in agents
+        ],
+    ).id

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from bezetting.api.deps import AppContext
 from bezetting.services.planning_settings import PLANNING_BREAKS, set_planning_settings
 from bezetting.services.schedules import ShiftPlan, create_schedule
-from tests.api.conftest import NOW, World, bearer
+from tests.api.conftest import NOW, World, bearer, draft_on_approved_leave
 
 
 def _draft_over_the_published_week(app: FastAPI, world: World) -> tuple[int, int]:
@@ -149,3 +149,52 @@ def test_a_re_plan_over_published_shifts_is_refused_unless_it_replaces_them(
     assert (set_aside["status"], set_aside["shift_count"]) == ("draft", 5)
     offers = {s["id"]: s["stage"] for s in client.get("/api/v1/swaps", headers=planner).json()}
     assert offers[world.open_swap_id] == "withdrawn"
+
+
+def test_publishing_lists_the_shifts_left_out_for_approved_time_off(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    planner = bearer(world, "planner")
+    draft_id = draft_on_approved_leave(app, world, "1001", "1002")
+
+    published = client.post(
+        f"/api/v1/schedules/{draft_id}/publish", json={"version": 1}, headers=planner
+    )
+
+    assert published.status_code == 200, published.text
+    body = published.json()
+    assert (body["status"], body["shift_count"]) == ("published", 1)
+    by_name = {s["name"]: s for s in client.get("/api/v1/schedules", headers=planner).json()}
+    given_back = by_name["week 16 (given back)"]
+    assert (given_back["status"], given_back["shift_count"]) == ("draft", 1)
+    (left_out,) = body["left_out"]
+    assert left_out == {
+        "shift_id": left_out["shift_id"],
+        "agent_id": world.agent_ids["1001"],
+        "agent_name": "Anouk de Vries",
+        "starts_at": "2020-04-07T07:00:00Z",
+        "ends_at": "2020-04-07T15:00:00Z",
+        "time_off_request_id": left_out["time_off_request_id"],
+        "time_off_starts_at": "2020-04-06T22:00:00Z",
+        "time_off_ends_at": "2020-04-07T22:00:00Z",
+        "given_back_schedule_id": given_back["id"],
+        "given_back_schedule_name": "week 16 (given back)",
+    }
+
+
+def test_a_draft_whose_every_shift_is_on_approved_time_off_is_refused(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    planner = bearer(world, "planner")
+    draft_id = draft_on_approved_leave(app, world, "1001")
+
+    refused = client.post(
+        f"/api/v1/schedules/{draft_id}/publish", json={"version": 1}, headers=planner
+    )
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "shifts_on_time_off"
+    assert "Anouk de Vries" in refused.json()["error"]["message"]
+    by_name = {s["name"]: s for s in client.get("/api/v1/schedules", headers=planner).json()}
+    assert (by_name["week 16"]["status"], by_name["week 16"]["version"]) == ("draft", 1)
+    assert "week 16 (given back)" not in by_name

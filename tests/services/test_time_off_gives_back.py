@@ -39,7 +39,7 @@ def _published_shift_ids(world: World, agent: str) -> set[int]:
         return set(rows)
 
 
-def _day_off(world: World, agent: str, day: int) -> int:
+def day_off(world: World, agent: str, day: int) -> int:
     return request_time_off(
         world.sessions,
         agent_id=world.agents[agent],
@@ -53,7 +53,7 @@ def test_the_request_names_the_shifts_approving_would_give_back(
     sessions: SessionFactory,
 ) -> None:
     world = build(sessions, {("1001", 2): at(2, 11), ("1001", 3): at(3, 11)})
-    leave = _day_off(world, "1001", 2)
+    leave = day_off(world, "1001", 2)
     planner = person(world, Role.PLANNER)
     clashes = time_off_clashes(sessions, planner, [leave], now=NOW)[leave]
     assert [(c.shift_id, c.whole, c.started) for c in clashes] == [
@@ -73,7 +73,7 @@ def test_approving_time_off_gives_back_the_overlapping_shift_and_keeps_it_in_a_d
     sessions: SessionFactory,
 ) -> None:
     world = build(sessions, {("1001", 2): at(2, 11), ("1001", 3): at(3, 11)})
-    leave = _day_off(world, "1001", 2)
+    leave = day_off(world, "1001", 2)
     version = world.version()
     decided = decide_request(sessions, person(world, Role.PLANNER), leave, approve=True, now=NOW)
     assert decided.status == "approved"
@@ -92,7 +92,7 @@ def test_a_second_approval_reuses_the_given_back_draft(sessions: SessionFactory)
     world = build(sessions, {("1001", 2): at(2, 11), ("1002", 2): at(2, 11)})
     planner = person(world, Role.PLANNER)
     for agent in ("1001", "1002"):
-        decide_request(sessions, planner, _day_off(world, agent, 2), approve=True, now=NOW)
+        decide_request(sessions, planner, day_off(world, agent, 2), approve=True, now=NOW)
     with transaction(sessions) as session:
         drafts = session.scalars(
             select(Schedule).where(Schedule.status == ScheduleStatus.DRAFT)
@@ -134,7 +134,7 @@ def test_a_shift_that_only_touches_the_time_off_stays(sessions: SessionFactory) 
 
 def test_rejecting_gives_nothing_back(sessions: SessionFactory) -> None:
     world = build(sessions, {("1001", 2): at(2, 11)})
-    leave = _day_off(world, "1001", 2)
+    leave = day_off(world, "1001", 2)
     decided = decide_request(sessions, person(world, Role.PLANNER), leave, approve=False, now=NOW)
     assert (decided.status, decided.clashes) == ("rejected", ())
     assert _published_shift_ids(world, "1001") == {world.shifts[("1001", 2)]}
@@ -142,7 +142,7 @@ def test_rejecting_gives_nothing_back(sessions: SessionFactory) -> None:
 
 def test_a_shift_that_has_started_at_approval_stays(sessions: SessionFactory) -> None:
     world = build(sessions, {("1001", 2): at(2, 11)})
-    leave = _day_off(world, "1001", 2)
+    leave = day_off(world, "1001", 2)
     planner = person(world, Role.PLANNER)
     during = at(2, 12)
     (clash,) = time_off_clashes(sessions, planner, [leave], now=during)[leave]
@@ -167,7 +167,7 @@ def test_approving_withdraws_a_pending_offer_of_the_given_back_shift(
     )  # Chris gives his day-2 shift in return
     planner = person(world, Role.PLANNER)
     for agent in ("1001", "1003"):
-        decide_request(sessions, planner, _day_off(world, agent, 2), approve=True, now=NOW)
+        decide_request(sessions, planner, day_off(world, agent, 2), approve=True, now=NOW)
     stages = {s.id: s.stage for s in visible_swaps(sessions, person(world, Role.PLANNER), now=NOW)}
     assert stages == {open_offer.id: SwapStage.WITHDRAWN, taken.id: SwapStage.WITHDRAWN}
     with transaction(sessions) as session:
@@ -188,7 +188,7 @@ def test_the_leave_day_no_longer_counts_as_work_when_taking_a_shift(
     with pytest.raises(SwapRefusedError, match="contract_max"):
         accept_swap(sessions, chris, offer.id, shift_in_return_id=None, now=NOW)
     decide_request(
-        sessions, person(world, Role.PLANNER), _day_off(world, "1003", 2), approve=True, now=NOW
+        sessions, person(world, Role.PLANNER), day_off(world, "1003", 2), approve=True, now=NOW
     )
     taken = accept_swap(sessions, chris, offer.id, shift_in_return_id=None, now=NOW)
     assert taken.stage is SwapStage.ACCEPTED
@@ -202,7 +202,7 @@ def test_an_offer_over_ones_time_off_or_unavailability_is_not_offered(
     on_leave = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 2)], now=NOW, note=None)
     free = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 3)], now=NOW, note=None)
     decide_request(
-        sessions, person(world, Role.PLANNER), _day_off(world, "1002", 2), approve=True, now=NOW
+        sessions, person(world, Role.PLANNER), day_off(world, "1002", 2), approve=True, now=NOW
     )
     assert [s.id for s in visible_swaps(sessions, bram, now=NOW)] == [free.id]
     with pytest.raises(SwapRefusedError, match="unavailable"):  # the rule stays on taking
@@ -213,7 +213,7 @@ def test_a_pending_request_that_is_not_time_off_or_already_decided_has_no_clashe
     sessions: SessionFactory,
 ) -> None:
     world = build(sessions, {("1001", 2): at(2, 11)})
-    leave = _day_off(world, "1001", 2)
+    leave = day_off(world, "1001", 2)
     planner = person(world, Role.PLANNER)
     decide_request(sessions, planner, leave, approve=True, now=NOW)
     assert time_off_clashes(sessions, planner, [leave], now=NOW) == {}
@@ -225,7 +225,7 @@ def test_a_pending_request_that_is_not_time_off_or_already_decided_has_no_clashe
 
 def test_a_team_lead_sees_clashes_only_of_their_team(sessions: SessionFactory) -> None:
     world = build(sessions, {("1003", 2): at(2, 11)})  # Chris: team Zuid
-    leave = _day_off(world, "1003", 2)
+    leave = day_off(world, "1003", 2)
     noord = person(world, Role.TEAM_LEAD, team="Noord")
     assert time_off_clashes(sessions, noord, [leave], now=NOW) == {}
     assert leave in time_off_clashes(

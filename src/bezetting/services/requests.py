@@ -22,14 +22,13 @@ from datetime import datetime
 from bezetting.core.errors import ConflictError, InputError
 from bezetting.services.access import agent_ids_in_reach
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
+from bezetting.services.given_back import give_back
 from bezetting.services.users import Principal
-from bezetting.store import Session, SessionFactory, queries, transaction
+from bezetting.store import Session, SessionFactory, transaction
 from bezetting.store.enums import RequestKind, RequestStatus, Role, ScheduleStatus
 from bezetting.store.models import Agent, Request, Schedule, Shift
 
 __all__ = ["Clash", "RequestView", "decide_request", "time_off_clashes", "visible_requests"]
-
-GIVEN_BACK_SUFFIX = " (given back)"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -225,55 +224,6 @@ def decide_request(
         given_back: list[Clash] = []
         if approve and request.kind is RequestKind.TIME_OFF:
             given_back = [c for c in _clashes(session, request, now) if not c.started]
-            _give_back(session, who, [c.shift_id for c in given_back], now)
+            give_back(session, [c.shift_id for c in given_back], now=now, by_user_id=who.user_id)
         session.flush()
         return _request_view(request, given_back)
-
-
-def _give_back(session: Session, who: Principal, shift_ids: Sequence[int], now: datetime) -> None:
-    """Take the shifts out of their published schedules into each schedule's "(given back)"
-    draft (made when missing), and withdraw the pending swaps that named them."""
-    if not shift_ids:
-        return
-    for swap in session.query(Request).filter(
-        Request.kind == RequestKind.SWAP,
-        Request.status == RequestStatus.PENDING,
-        Request.shift_id.in_(shift_ids) | Request.counterpart_shift_id.in_(shift_ids),
-    ):
-        swap.status = RequestStatus.CANCELLED
-        swap.decided_at = now
-        swap.decided_by_user_id = who.user_id
-    shifts = session.query(Shift).filter(Shift.id.in_(shift_ids)).all()
-    for source_id in sorted({s.schedule_id for s in shifts}):
-        source = session.get(Schedule, source_id)
-        assert source is not None  # the shifts were read through it
-        name = source.name[: 200 - len(GIVEN_BACK_SUFFIX)] + GIVEN_BACK_SUFFIX
-        kept = (
-            session.query(Schedule)
-            .filter(
-                Schedule.organisation_id == source.organisation_id,
-                Schedule.status == ScheduleStatus.DRAFT,
-                Schedule.name == name,
-            )
-            .order_by(Schedule.id)
-            .first()
-        )
-        if kept is None:
-            kept = Schedule(
-                organisation_id=source.organisation_id,
-                name=name,
-                period_start=source.period_start,
-                period_end=source.period_end,
-                status=ScheduleStatus.DRAFT,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(kept)
-            session.flush()
-        else:
-            queries.touch_schedule(kept, now)
-        for shift in shifts:
-            if shift.schedule_id == source_id:
-                shift.schedule = kept
-        queries.touch_schedule(source, now)
-    session.flush()

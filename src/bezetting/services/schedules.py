@@ -12,6 +12,15 @@ at the same time. A re-plan of a published period is published *replacing* it: t
 shifts that start in the new schedule's period and have not started yet move to a draft named
 after the replacement (kept, never shown to agents; swaps that named them keep their history,
 pending ones are cancelled), and what has started stays.
+
+Publishing never puts a shift on an agent's approved time off, as approving time off gives such a
+shift back (:mod:`bezetting.services.requests`): a draft may have been made before the time off
+was approved, or be the "(given back)" draft itself. Its shifts that overlap the same agent's
+approved time off and have not started are left out, into the schedule's "(given back)" draft
+(:mod:`bezetting.services.given_back`), in the same transaction; the answer names each with the
+time off (:class:`LeftOutShift`). Pending, rejected or cancelled time off leaves out nothing, so
+a "(given back)" draft publishes again once its time off is gone. A draft whose every shift
+would be left out is refused (:class:`ShiftsOnTimeOffError`) rather than published empty.
 """
 
 from __future__ import annotations
@@ -24,22 +33,24 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bezetting.core.errors import ConflictError, InputError
+from bezetting.services.given_back import give_back, withdraw_pending_swaps
 from bezetting.services.organisations import resolve_organisation
 from bezetting.store import Session, SessionFactory, queries, transaction
 from bezetting.store.enums import (
     ActivityKind,
     Location,
-    RequestKind,
-    RequestStatus,
     ScheduleStatus,
 )
 from bezetting.store.models import Activity, Agent, Organisation, Request, Schedule, Shift
 
 __all__ = [
     "ActivityPlan",
+    "LeftOutShift",
     "OverlappingShiftsError",
+    "PublishedSchedule",
     "ScheduleRef",
     "ShiftPlan",
+    "ShiftsOnTimeOffError",
     "create_schedule",
     "list_schedules",
     "publish_schedule",
@@ -54,6 +65,14 @@ class OverlappingShiftsError(ConflictError):
     code = "overlapping_shifts"
 
 
+class ShiftsOnTimeOffError(ConflictError):
+    """Every shift of the draft falls on its agent's approved time off: publishing it would
+    publish nothing. The message names one such shift and its time off, and how many there are;
+    nothing has changed."""
+
+    code = "shifts_on_time_off"
+
+
 @dataclass(frozen=True)
 class ScheduleRef:
     """A schedule's id, status and the version to send back with the next change."""
@@ -61,6 +80,31 @@ class ScheduleRef:
     id: int
     status: ScheduleStatus
     version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeftOutShift:
+    """A shift of a draft that publishing left out: it overlaps its agent's approved time off
+    (request ``time_off_request_id``, ``time_off_starts_at`` up to ``time_off_ends_at``), so it
+    went to the draft ``given_back_schedule_id``, as approving the time off gives it back."""
+
+    shift_id: int
+    agent_id: int
+    agent_name: str
+    starts_at: datetime
+    ends_at: datetime
+    time_off_request_id: int
+    time_off_starts_at: datetime
+    time_off_ends_at: datetime
+    given_back_schedule_id: int
+    given_back_schedule_name: str
+
+
+@dataclass(frozen=True)
+class PublishedSchedule(ScheduleRef):
+    """A schedule just published, and the shifts of the draft left out of it (earliest first)."""
+
+    left_out: tuple[LeftOutShift, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,12 +260,14 @@ def publish_schedule(
     expected_version: int,
     now: datetime,
     replace_published: bool = False,
-) -> ScheduleRef:
-    """Publish a draft to its agents; with ``replace_published``, in place of the published
-    shifts of its period that have not started (see the module's docstring).
+) -> PublishedSchedule:
+    """Publish a draft to its agents, but its shifts on approved time off (``left_out``, moved
+    to its "(given back)" draft); with ``replace_published``, in place of the published shifts
+    of its period that have not started (see the module's docstring).
 
     Raises:
         ConflictError: the schedule is no longer at ``expected_version``.
+        ShiftsOnTimeOffError: every shift falls on its agent's approved time off.
         OverlappingShiftsError: a shift overlaps one of the same agent in another published
             schedule.
         InputError: unknown schedule, already published, or without shifts.
@@ -232,6 +278,7 @@ def publish_schedule(
             raise InputError(f"schedule {schedule_id} is already published")
         if not schedule.shifts:
             raise InputError(f"schedule {schedule_id} has no shifts to publish")
+        left_out = _leave_out_time_off(session, schedule, now)
         if replace_published:
             _set_aside_replaced(session, schedule, now)
         _refuse_overlaps(session, schedule)
@@ -239,7 +286,86 @@ def publish_schedule(
         schedule.published_at = now
         queries.touch_schedule(schedule, now)
         session.flush()
-        return _ref(schedule)
+        return PublishedSchedule(schedule.id, schedule.status, schedule.version, left_out)
+
+
+def _on_approved_time_off(
+    session: Session, schedule: Schedule, now: datetime
+) -> list[tuple[Shift, Request]]:
+    """The schedule's shifts that have not started by ``now`` and overlap their agent's
+    approved time off (touching at an end is no overlap), each with the earliest such time off."""
+    waiting = sorted(
+        (s for s in schedule.shifts if s.starts_at > now), key=lambda s: (s.starts_at, s.id)
+    )
+    if not waiting:
+        return []
+    time_off = queries.approved_time_off(
+        session,
+        {s.agent_id for s in waiting},
+        starts_before=max(s.ends_at for s in waiting),
+        ends_after=min(s.starts_at for s in waiting),
+    )
+    found = []
+    for shift in waiting:
+        for leave in time_off:
+            if (
+                leave.agent_id == shift.agent_id
+                and leave.starts_at is not None
+                and leave.ends_at is not None
+                and leave.starts_at < shift.ends_at
+                and shift.starts_at < leave.ends_at
+            ):
+                found.append((shift, leave))
+                break
+    return found
+
+
+def _leave_out_time_off(
+    session: Session, schedule: Schedule, now: datetime
+) -> tuple[LeftOutShift, ...]:
+    """Give back the draft's shifts on approved time off (see the module docstring); refuse
+    when that would leave nothing to publish."""
+    clashing = _on_approved_time_off(session, schedule, now)
+    if not clashing:
+        return ()
+    names = {
+        agent.id: agent.name
+        for agent in (session.get(Agent, i) for i in {s.agent_id for s, _ in clashing})
+        if agent is not None
+    }
+    if len(clashing) == len(schedule.shifts):
+        shift, leave = clashing[0]
+        assert leave.starts_at is not None  # matched on it
+        assert leave.ends_at is not None
+        raise ShiftsOnTimeOffError(
+            f"schedule {schedule.id} cannot be published: each of its shifts falls on its "
+            f"agent's approved time off ({len(clashing)} in all), such as agent {shift.agent_id} "
+            f"({names.get(shift.agent_id, '?')}) working {shift.starts_at.isoformat()} .. "
+            f"{shift.ends_at.isoformat()} on time off {leave.starts_at.isoformat()} .. "
+            f"{leave.ends_at.isoformat()}; nothing was published: plan other agents for them, "
+            "or publish once the time off is withdrawn"
+        )
+    went_to = give_back(session, [s.id for s, _ in clashing], now=now, by_user_id=None)
+    left_out = []
+    for shift, leave in clashing:
+        assert leave.starts_at is not None  # matched on it
+        assert leave.ends_at is not None
+        draft = went_to[shift.id]
+        left_out.append(
+            LeftOutShift(
+                shift_id=shift.id,
+                agent_id=shift.agent_id,
+                agent_name=names.get(shift.agent_id, "?"),
+                starts_at=shift.starts_at,
+                ends_at=shift.ends_at,
+                time_off_request_id=leave.id,
+                time_off_starts_at=leave.starts_at,
+                time_off_ends_at=leave.ends_at,
+                given_back_schedule_id=draft.id,
+                given_back_schedule_name=draft.name,
+            )
+        )
+    return tuple(left_out)
 
 
 def _period_bounds(session: Session, schedule: Schedule) -> tuple[datetime, datetime]:
@@ -264,14 +390,7 @@ def _set_aside_replaced(session: Session, schedule: Schedule, now: datetime) -> 
     )
     if not replaced:
         return
-    ids = [s.id for s in replaced]
-    for request in session.query(Request).filter(
-        Request.kind == RequestKind.SWAP,
-        Request.status == RequestStatus.PENDING,
-        Request.shift_id.in_(ids) | Request.counterpart_shift_id.in_(ids),
-    ):
-        request.status = RequestStatus.CANCELLED
-        request.decided_at = now
+    withdraw_pending_swaps(session, [s.id for s in replaced], now=now, by_user_id=None)
     for source_id, group in groupby(replaced, key=lambda s: s.schedule_id):
         moved = list(group)
         source = session.get(Schedule, source_id)

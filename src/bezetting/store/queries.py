@@ -19,6 +19,7 @@ from bezetting.store.enums import (
     Channel,
     ImportKind,
     RequestKind,
+    RequestStatus,
     ScheduleStatus,
 )
 from bezetting.store.models import (
@@ -45,6 +46,7 @@ __all__ = [
     "agent_skill_levels",
     "agent_state_event",
     "agents_by_external_id",
+    "approved_time_off",
     "clients_by_code",
     "existing_availability",
     "existing_contacts",
@@ -230,6 +232,26 @@ def time_off_requests(session: Session, agent_id: int) -> list[Request]:
             select(Request).where(
                 Request.agent_id == agent_id, Request.kind == RequestKind.TIME_OFF
             )
+        )
+    )
+
+
+def approved_time_off(
+    session: Session, agent_ids: Iterable[int], *, starts_before: datetime, ends_after: datetime
+) -> list[Request]:
+    """The agents' approved time off that overlaps the window (touching at an end is no
+    overlap), earliest first."""
+    return list(
+        session.scalars(
+            select(Request)
+            .where(
+                Request.agent_id.in_(list(agent_ids)),
+                Request.kind == RequestKind.TIME_OFF,
+                Request.status == RequestStatus.APPROVED,
+                Request.starts_at < starts_before,
+                Request.ends_at > ends_after,
+            )
+            .order_by(Request.starts_at, Request.id)
         )
     )
 

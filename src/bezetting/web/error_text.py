@@ -192,6 +192,26 @@ PATTERNS = (
         ),
     ),
     _known(
+        r"schedule (?P<schedule>\d+) cannot be published: each of its shifts falls on its "
+        r"agent's approved time off \((?P<count>\d+) in all\), such as agent \d+ "
+        r"\((?P<agent>.+)\) working "
+        + _MOMENT.format("from_at")
+        + r" \.\. "
+        + _MOMENT.format("until_at")
+        + r" on time off "
+        + _MOMENT.format("off_from_at")
+        + r" \.\. "
+        + _MOMENT.format("off_until_at")
+        + r"; nothing was published: plan other agents for them, or publish once the time off "
+        r"is withdrawn",
+        _n(
+            "schedule %(schedule)s is not published: each of its shifts falls on its agent's "
+            "approved time off (%(count)s in all), such as %(agent)s working %(from_at)s "
+            "\u2013 %(until_at)s on time off %(off_from_at)s \u2013 %(off_until_at)s; plan other "
+            "agents for them, or publish once the time off is withdrawn"
+        ),
+    ),
+    _known(
         r"schedule (?P<schedule>\d+) has no shifts to publish",
         _n("schedule %(schedule)s has no shifts to publish"),
     ),
@@ -361,6 +381,9 @@ BY_CODE = {
     "conflict": _n("Someone changed this in the meantime; reload the page and try again."),
     "overlapping_shifts": _n(
         "The schedule is not published: an agent would have two shifts at the same time."
+    ),
+    "shifts_on_time_off": _n(
+        "The schedule is not published: all its shifts fall on approved time off of their agents."
     ),
     "infeasible": _n("No answer meets these conditions."),
     "forbidden": _n("You may not do this."),

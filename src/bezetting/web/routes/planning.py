@@ -31,7 +31,7 @@ from bezetting.services.planning_settings import (
     planning_settings,
     set_planning_settings,
 )
-from bezetting.services.schedules import publish_schedule
+from bezetting.services.schedules import PublishedSchedule, publish_schedule
 from bezetting.services.surveys import DEFAULT_SCALE, MAX_QUESTION_LENGTH, open_survey, surveys
 from bezetting.services.swaps import SwapStage, visible_swaps
 from bezetting.web.charts import ChartLabels, coverage_legend, coverage_svg, shown_intervals
@@ -385,13 +385,15 @@ def publish(
         raise InputError(f"no schedule with id {schedule_id}")
     replace = form.get("replace") == "1"
     back = _back_from_publishing(form, schedule_id)  # a bad field refuses before publishing
-    publish_schedule(
+    published = publish_schedule(
         context.sessions,
         schedule_id,
         expected_version=version,
         now=context.clock(),
         replace_published=replace,
     )
+    if published.left_out:
+        return _left_out_answer(request, context, viewer, form, published)
     if not is_htmx(request):
         return RedirectResponse(back, status_code=303)
     if replace:  # other rows changed too (shift counts, versions, a draft of what was replaced)
@@ -403,6 +405,48 @@ def publish(
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
         values={"schedule": row},
+    )
+
+
+def _left_out_answer(
+    request: Request,
+    context: AppContext,
+    viewer: Viewer,
+    form: FormData,
+    published: PublishedSchedule,
+) -> Response:
+    """Say which shifts publishing left out (on approved time off) and where they went: the
+    schedule list with the message (a new "(given back)" draft is in it), or the whole page
+    for a plain post, so the message is not lost in a redirect."""
+    schedules = schedule_summaries(context.sessions, viewer.who)
+    message = {
+        "left_out": published.left_out,
+        "published_name": next(s.name for s in schedules if s.id == published.id),
+    }
+    if is_htmx(request):
+        return render(
+            request,
+            "_schedules.html",
+            viewer=viewer.who,
+            csrf_token=viewer.csrf_token,
+            values={"schedules": schedules, **message},
+            headers={"HX-Retarget": "#schedules", "HX-Reswap": "outerHTML"},
+        )
+    queue, day = form_id(form, "queue"), form.get("day", "").strip()
+    values = _page_values(
+        request,
+        context,
+        viewer,
+        queue=queue,
+        day=form_day(form, "day") if queue is not None and day else None,
+        schedule=published.id if queue is not None and day else None,
+    )
+    return render(
+        request,
+        "planning.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values={**values, **message},
     )
 
 
