@@ -1,7 +1,8 @@
 """What a principal may see: agents, their own published shifts and queues, scoped by role.
 
 Which agents a principal reaches is one rule, here, for every page and API route that names
-agents (the agents themselves, requests, swaps, absences):
+agents (the agents themselves, requests, swaps, absences, decisions on requests and swaps, the
+team overview: :func:`agent_ids_in_reach`, :func:`reaches_agent`):
 
 * an admin or planner: every agent of the organisation;
 * a team lead with a team: that team's agents only; without a team (a lead over the whole
@@ -35,6 +36,7 @@ __all__ = [
     "merged_blocks",
     "published_shift_views",
     "published_shifts",
+    "reaches_agent",
     "visible_agent",
     "visible_agents",
     "visible_queue",
@@ -116,6 +118,12 @@ def agent_ids_in_reach(session: Session, who: Principal) -> frozenset[int]:
     return frozenset(a.id for a in _agents_in_reach(session, who))
 
 
+def reaches_agent(session: Session, who: Principal, agent_id: int) -> bool:
+    """Whether ``who`` reaches the agent (the rule in the module docstring), for a use case
+    that acts on one agent's record (a request, a swap) inside its own transaction."""
+    return bool(_agents_in_reach(session, who, agent_id=agent_id))
+
+
 def visible_agents(sessions: SessionFactory, who: Principal) -> list[AgentView]:
     """The agents ``who`` reaches (see the module docstring), by id.
 
@@ -150,7 +158,7 @@ def check_agent_reach(sessions: SessionFactory, who: Principal, agent_id: int) -
     who reaches them (their team's agent; any agent, for a team lead without a team)."""
     with transaction(sessions) as session:
         acts_for = who.role is Role.TEAM_LEAD or who.agent_id == agent_id
-        if not (acts_for and _agents_in_reach(session, who, agent_id=agent_id)):
+        if not (acts_for and reaches_agent(session, who, agent_id)):
             raise NotFoundError(f"no agent with id {agent_id}")
 
 

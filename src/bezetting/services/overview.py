@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 from bezetting.services.access import (
     ShiftView,
+    agent_ids_in_reach,
     published_shift_views,
     visible_queue,
     visible_queues,
@@ -240,11 +241,9 @@ def own_absences(sessions: SessionFactory, who: Principal) -> list[AbsenceView]:
 
 
 def _team_agents(session: Session, who: Principal) -> list[Agent]:
-    query = session.query(Agent).filter(
-        Agent.organisation_id == who.organisation_id, Agent.active.is_(True)
-    )
-    if who.team_id is not None:
-        query = query.filter(Agent.team_id == who.team_id)
+    """The active agents the team lead reaches (:mod:`bezetting.services.access`), by name."""
+    reach = agent_ids_in_reach(session, who)
+    query = session.query(Agent).filter(Agent.id.in_(reach), Agent.active.is_(True))
     return list(query.order_by(Agent.name).all())
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bezetting.core.errors import ConflictError, InputError
-from bezetting.services.access import agent_ids_in_reach
+from bezetting.services.access import agent_ids_in_reach, reaches_agent
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.given_back import give_back
 from bezetting.services.users import Principal
@@ -190,9 +190,9 @@ _DECIDERS = frozenset({Role.ADMIN, Role.PLANNER, Role.TEAM_LEAD})
 def decide_request(
     sessions: SessionFactory, who: Principal, request_id: int, *, approve: bool, now: datetime
 ) -> RequestView:
-    """A planner (any agent of the organisation) or a team lead (their team) decides a request.
-
-    A team lead without a team decides for the whole organisation, as they see it all.
+    """A planner (any agent of the organisation) or a team lead (their team) decides a request:
+    the agents they reach by :mod:`bezetting.services.access` (a team lead without a team
+    reaches the whole organisation, as they see it all).
     Approving time off gives back, in the same transaction, the agent's published shifts it
     overlaps that have not started (see the module docstring); the answer's ``clashes`` are
     those shifts.
@@ -206,10 +206,7 @@ def decide_request(
         raise PermissionDeniedError("requests are decided by planners and team leads")
     with transaction(sessions, writes=True) as session:
         request = session.get(Request, request_id)
-        agent = session.get(Agent, request.agent_id) if request is not None else None
-        if request is None or agent is None or agent.organisation_id != who.organisation_id:
-            raise NotFoundError(f"no request with id {request_id}")
-        if who.role is Role.TEAM_LEAD and who.team_id is not None and agent.team_id != who.team_id:
+        if request is None or not reaches_agent(session, who, request.agent_id):
             raise NotFoundError(f"no request with id {request_id}")
         if request.kind is RequestKind.SWAP:
             raise InputError(

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from bezetting.core import schedule as core
 from bezetting.core.errors import BezettingError, ConflictError, InputError
-from bezetting.services.access import STAFF_ROLES, agent_ids_in_reach
+from bezetting.services.access import STAFF_ROLES, agent_ids_in_reach, reaches_agent
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.planning_settings import read_planning_settings
 from bezetting.services.users import Principal
@@ -392,11 +392,10 @@ def _swap(session: Session, who: Principal, swap_id: int) -> Request:
 
 
 def _check_team_reach(session: Session, who: Principal, request: Request) -> None:
-    if who.role is not Role.TEAM_LEAD or who.team_id is None:
-        return
+    """The decider reaches both agents of the swap (:mod:`bezetting.services.access`: a team
+    lead with a team, that team's)."""
     for agent_id in (request.agent_id, request.counterpart_agent_id):
-        agent = session.get(Agent, agent_id) if agent_id is not None else None
-        if agent is not None and agent.team_id != who.team_id:
+        if agent_id is not None and not reaches_agent(session, who, agent_id):
             raise NotFoundError(f"no swap with id {request.id} in your team")
 
 
