@@ -22,11 +22,17 @@ HTMX = {"HX-Request": "true"}
 
 
 def _publish(
-    client: TestClient, schedule_id: int, *, version: int, csrf: str, headers: dict[str, str]
+    client: TestClient,
+    schedule_id: int,
+    *,
+    version: int,
+    csrf: str,
+    headers: dict[str, str],
+    **fields: str,
 ) -> Any:  # the test client's response
     return client.post(
         f"/planning/schedules/{schedule_id}/publish",
-        data={"version": str(version), "csrf_token": csrf},
+        data={"version": str(version), "csrf_token": csrf, **fields},
         headers=headers,
     )
 
@@ -74,10 +80,15 @@ def test_a_plain_publish_says_it_in_dutch_and_an_all_clashing_draft_is_refused(
     draft = draft_on_approved_leave(site, web_world.base, "1001", "1002")
     csrf = log_in(browser_client, web_world, "planner")
 
-    answer = _publish(browser_client, draft, version=1, csrf=csrf, headers=NL)
+    queue = str(web_world.base.queue_ids["general"])
+    answer = _publish(
+        browser_client, draft, version=1, csrf=csrf, headers=NL, queue=queue, day="2020-04-07"
+    )  # from the draft's coverage view: a plain post
 
     assert answer.status_code == 200, answer.text  # the page itself: a redirect would lose it
     text = _text(answer.text)
+    assert f'action="/planning/schedules/{draft}/publish"' not in answer.text  # published
+    assert 'id="coverage"' in answer.text
     assert (
         "\u201cweek 16\u201d is gepubliceerd zonder 1 dienst in goedgekeurd verlof, want "
         "goedgekeurd verlof geeft een dienst terug. Die staat in het concept "

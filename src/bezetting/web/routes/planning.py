@@ -418,35 +418,31 @@ def _left_out_answer(
     """Say which shifts publishing left out (on approved time off) and where they went: the
     schedule list with the message (a new "(given back)" draft is in it), or the whole page
     for a plain post, so the message is not lost in a redirect."""
-    schedules = schedule_summaries(context.sessions, viewer.who)
-    message = {
-        "left_out": published.left_out,
-        "published_name": next(s.name for s in schedules if s.id == published.id),
-    }
     if is_htmx(request):
-        return render(
-            request,
+        template, headers = (
             "_schedules.html",
-            viewer=viewer.who,
-            csrf_token=viewer.csrf_token,
-            values={"schedules": schedules, **message},
-            headers={"HX-Retarget": "#schedules", "HX-Reswap": "outerHTML"},
+            {"HX-Retarget": "#schedules", "HX-Reswap": "outerHTML"},
         )
-    queue, day = form_id(form, "queue"), form.get("day", "").strip()
-    values = _page_values(
-        request,
-        context,
-        viewer,
-        queue=queue,
-        day=form_day(form, "day") if queue is not None and day else None,
-        schedule=published.id if queue is not None and day else None,
-    )
+        values: dict[str, Any] = {"schedules": schedule_summaries(context.sessions, viewer.who)}
+    else:
+        template, headers = "planning.html", {}
+        from_coverage = form_id(form, "queue") is not None and form.get("day", "").strip() != ""
+        values = _page_values(
+            request,
+            context,
+            viewer,
+            queue=form_id(form, "queue"),
+            day=form_day(form, "day") if from_coverage else None,
+            schedule=published.id if from_coverage else None,
+        )
+    name = next(s.name for s in values["schedules"] if s.id == published.id)
     return render(
         request,
-        "planning.html",
+        template,
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values={**values, **message},
+        values={**values, "left_out": published.left_out, "published_name": name},
+        headers=headers,
     )
 
 
