@@ -45,7 +45,7 @@ def test_sick_and_better_within_a_second_is_taken_back_and_leaves_nothing(
     assert own_absences(sessions, agent, now=clicked + timedelta(minutes=5)) == []
     lead = _who(organisation, Role.TEAM_LEAD)
     overview = team_overview(sessions, lead, now=clicked + timedelta(minutes=5), zone=AMSTERDAM)
-    assert (overview.absent_now, overview.absent_today) == (0, ())
+    assert (overview.absent_now_count, overview.absent_today) == (0, ())
     next_day = team_overview(sessions, lead, now=clicked + timedelta(days=1), zone=AMSTERDAM)
     assert next_day.figures.absence_percentage == 0.0
     assert next_day.figures.absence_frequency == 0.0

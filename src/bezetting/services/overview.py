@@ -175,7 +175,7 @@ class TeamOverview:
     figures: TeamFigures
 
     @property
-    def absent_now(self) -> int:
+    def absent_now_count(self) -> int:
         """How many agents of the team are absent now."""
         return sum(1 for a in self.absent_today if a.absent_now)
 
