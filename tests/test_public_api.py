@@ -10,6 +10,7 @@ import pytest
 
 MODULES = [
     "bezetting",
+    "bezetting.core.absence",
     "bezetting.core.errors",
     "bezetting.core.queueing",
     "bezetting.core.simulate",

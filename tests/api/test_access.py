@@ -133,6 +133,24 @@ def test_an_agent_cannot_report_for_a_colleague(client: TestClient, world: World
     assert own.json()["agent_id"] == world.agent_ids["1001"]
 
 
+def test_a_sick_report_undone_or_ended_at_once_is_withdrawn(
+    client: TestClient, world: World
+) -> None:
+    agent = bearer(world, "agent")
+    sick = client.post("/api/v1/absences/sick", json={}, headers=agent)
+    undone = client.post("/api/v1/absences/undo", json={}, headers=agent)
+    assert undone.status_code == 200
+    assert undone.json()["withdrawn"] is True
+    assert undone.json()["id"] == sick.json()["id"]
+    assert client.post("/api/v1/absences/undo", json={}, headers=agent).status_code == 422
+    client.post("/api/v1/absences/sick", json={}, headers=agent)
+    better = client.post("/api/v1/absences/better", json={}, headers=agent)  # the same moment
+    assert better.status_code == 422, "better is not after the start"
+    later = (NOW + timedelta(hours=2)).isoformat()
+    kept = client.post("/api/v1/absences/better", json={"at": later}, headers=agent)
+    assert kept.json()["withdrawn"] is False
+
+
 def test_agent_state_events_are_idempotent_by_event_id(client: TestClient, world: World) -> None:
     event = {
         "event_id": "acd-42",

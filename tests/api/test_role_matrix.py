@@ -182,6 +182,15 @@ RULES: dict[tuple[str, str], Rule] = {
             ),
         ),
     ),
+    ("POST", f"{V1}/absences/undo"): Rule(
+        ("team_lead", "agent"),
+        lambda w, r: Call(
+            f"{V1}/absences/undo",
+            {"agent_id": w.agent_ids["1001"]},
+            setup=Call(f"{V1}/absences/sick", {"agent_id": w.agent_ids["1001"]}),
+        ),
+        notes="undone right after reporting, within the 10 minutes",
+    ),
     ("POST", f"{V1}/events/agent-state"): Rule(
         ("integration",),
         lambda w, r: Call(

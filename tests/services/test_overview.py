@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bezetting.core.errors import ConflictError
-from bezetting.services.absence import report_sick, request_time_off
+from bezetting.services.absence import report_better, report_sick, request_time_off
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
+from bezetting.services.imports import import_agents
 from bezetting.services.organisations import OrganisationRef, create_organisation
 from bezetting.services.overview import (
     decide_team_request,
@@ -137,6 +138,24 @@ def test_coverage_leaves_out_work_after_its_agent_is_reported_sick(
     assert scheduled() == [2.0, 1.5, 1.0, 1.0], "Anouk's work from 09:45 is gone"
 
 
+def test_coverage_loses_nothing_to_a_sick_report_taken_back(
+    sessions: SessionFactory,
+    organisation: OrganisationRef,
+    agent_ids: dict[str, int],
+    queues: dict[str, int],
+) -> None:
+    start = datetime(2020, 3, 17, 9, 0, tzinfo=UTC)
+    _publish(sessions, [_work(agent_ids["1001"], start, 120)])
+    clicked = start + timedelta(minutes=32, seconds=36)
+    report_sick(sessions, agent_id=agent_ids["1001"], now=clicked)
+    report_better(sessions, agent_id=agent_ids["1001"], now=clicked + timedelta(seconds=1))
+    planner = _who(organisation, Role.PLANNER)
+    day = queue_coverage(
+        sessions, planner, queues["general"], day=date(2020, 3, 17), zone=AMSTERDAM
+    )
+    assert sum(i.scheduled_agents for i in day.intervals) == 4.0, "two hours, no second lost"
+
+
 def test_coverage_counts_the_contacts_offered_up_to_the_last_one_recorded(
     sessions: SessionFactory, organisation: OrganisationRef, queues: dict[str, int]
 ) -> None:
@@ -214,7 +233,7 @@ def test_a_team_lead_without_a_team_sees_every_agent_and_decides(
     lead = _who(organisation, Role.TEAM_LEAD, user_id=user.id)
     overview = team_overview(sessions, lead, now=NOW, zone=AMSTERDAM)
     assert [a.name for a in overview.agents] == ["Anouk de Vries", "Bram Jansen"]
-    assert [a.absent_today for a in overview.agents] == [True, False]
+    assert [a.absent_now for a in overview.agents] == [True, False]
     assert [p.request.id for p in overview.pending] == [pending.id]
     assert overview.figures.absence_percentage == 0.0  # today is not in the 28 days before
     assert overview.figures.engagement_share is None
@@ -223,6 +242,71 @@ def test_a_team_lead_without_a_team_sees_every_agent_and_decides(
     assert decided.agent_name == "Bram Jansen"
     with pytest.raises(ConflictError):
         decide_team_request(sessions, lead, pending.id, approve=True, now=NOW)
+
+
+def test_absent_today_names_each_agent_once_and_counts_only_who_is_absent_now(
+    sessions: SessionFactory, organisation: OrganisationRef, agent_ids: dict[str, int]
+) -> None:
+    # The review: sick and better twice (for an hour each, real absences), and the other agent
+    # too; at 11:00 everyone is back at work.
+    anouk, bram = agent_ids["1001"], agent_ids["1002"]
+    eight = datetime(2020, 3, 17, 7, 0, tzinfo=UTC)  # 08:00 in Amsterdam
+    for start in (eight, eight + timedelta(hours=2)):
+        report_sick(sessions, agent_id=anouk, now=start)
+        report_better(sessions, agent_id=anouk, now=start + timedelta(hours=1))
+    report_sick(sessions, agent_id=bram, now=eight)
+    report_better(sessions, agent_id=bram, now=eight + timedelta(hours=1))
+    lead = _who(organisation, Role.TEAM_LEAD)
+    eleven = eight + timedelta(hours=3)
+    overview = team_overview(sessions, lead, now=eleven, zone=AMSTERDAM)
+    assert overview.absent_now_count == 0
+    assert [(r.agent_name, r.absent_now) for r in overview.absent_today] == [
+        ("Anouk de Vries", False),
+        ("Bram Jansen", False),
+    ]
+    assert [len(r.absences) for r in overview.absent_today] == [2, 1]
+    assert [a.absent_now for a in overview.agents] == [False, False]
+    # Bram falls ill again at 11:00: he alone is absent now, listed first, and his report can
+    # be undone until 11:10.
+    report_sick(sessions, agent_id=bram, now=eleven)
+    later = team_overview(sessions, lead, now=eleven + timedelta(minutes=2), zone=AMSTERDAM)
+    assert later.absent_now_count == 1
+    assert [(r.agent_name, r.absent_now) for r in later.absent_today] == [
+        ("Bram Jansen", True),
+        ("Anouk de Vries", False),
+    ]
+    assert [a.absent_now for a in later.agents] == [False, True]
+    assert [a.undo_until for a in later.agents] == [None, eleven + timedelta(minutes=10)]
+
+
+def test_an_agent_counts_in_the_absence_figures_from_their_start_date(
+    sessions: SessionFactory, organisation: OrganisationRef, agent_ids: dict[str, int]
+) -> None:
+    # Anouk was sick on 10 and 11 March (local): 2 of the 2 x 28 agent-days before 17 March.
+    report_sick(
+        sessions,
+        agent_id=agent_ids["1001"],
+        since=datetime(2020, 3, 10, 7, 0, tzinfo=UTC),
+        now=datetime(2020, 3, 10, 7, 0, tzinfo=UTC),
+    )
+    report_better(
+        sessions, agent_id=agent_ids["1001"], now=datetime(2020, 3, 11, 17, 0, tzinfo=UTC)
+    )
+    lead = _who(organisation, Role.TEAM_LEAD)
+    today = datetime(2020, 3, 17, 8, 30, tzinfo=UTC)
+    before = team_overview(sessions, lead, now=today, zone=AMSTERDAM).figures
+    assert before.absence_percentage == 2 / 56
+    assert before.absence_frequency == 1 / 2
+    # A newcomer who started yesterday adds one agent-day, not 28.
+    import_agents(
+        sessions,
+        b"external_id,name,contract_hours,start_date\n1003,Cas Nieuw,32,2020-03-16\n",
+        file_name="agents.csv",
+        now=today,
+    )
+    after = team_overview(sessions, lead, now=today, zone=AMSTERDAM).figures
+    assert after.absence_percentage == 2 / 57
+    assert after.absence_frequency == 1 / (57 / 28)
 
 
 def test_a_team_lead_of_another_team_cannot_decide(

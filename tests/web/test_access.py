@@ -24,8 +24,10 @@ class Rule:
     """Who may use a page route, and the request to send (path, form fields).
 
     ``first`` is a post an allowed role makes before (reporting better needs a report of
-    sickness first); the refused roles never get that far. A path with :data:`QUEUED_JOB` names
-    a job of the world's organisation that waits in the queue (cancelled after the test).
+    sickness first); the refused roles never get that far. The clock then moves on by ``then``
+    (half an hour: reporting better is no undo; a minute: undoing is). A path with
+    :data:`QUEUED_JOB` names a job of the world's organisation that waits in the queue
+    (cancelled after the test).
     """
 
     method: str
@@ -33,6 +35,7 @@ class Rule:
     path: Callable[[WebWorld], str]
     form: dict[str, str] | Callable[[WebWorld], dict[str, str]] | None = None
     first: Callable[[WebWorld], str] | None = None
+    then: timedelta = timedelta(minutes=30)
 
 
 QUEUED_JOB = "{queued_job}"
@@ -76,6 +79,14 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("POST", "/my/better"): Rule(
         "POST", ("agent",), lambda w: "/my/better", {}, first=lambda w: "/my/sick"
     ),
+    ("POST", "/my/sick/undo"): Rule(
+        "POST",
+        ("agent",),
+        lambda w: "/my/sick/undo",
+        {},
+        first=lambda w: "/my/sick",
+        then=timedelta(minutes=1),
+    ),
     ("POST", "/my/pulse/{survey_id}"): Rule(
         "POST", ("agent",), lambda w: f"/my/pulse/{w.base.open_survey_id}", {"value": "3"}
     ),
@@ -95,6 +106,14 @@ PAGES: dict[tuple[str, str], Rule] = {
         lambda w: f"/team/agents/{w.base.agent_ids['1001']}/better",
         {},
         first=lambda w: f"/team/agents/{w.base.agent_ids['1001']}/sick",
+    ),
+    ("POST", "/team/agents/{agent_id}/undo"): Rule(
+        "POST",
+        ("team_lead",),
+        lambda w: f"/team/agents/{w.base.agent_ids['1001']}/undo",
+        {},
+        first=lambda w: f"/team/agents/{w.base.agent_ids['1001']}/sick",
+        then=timedelta(minutes=1),
     ),
     ("POST", "/team/requests/{request_id}/decision"): Rule(
         "POST",
@@ -199,7 +218,7 @@ def test_a_page_answers_its_roles_and_refuses_the_others(
         if rule.first is not None and who in rule.allowed:
             before = browser_client.post(rule.first(web_world), data={"csrf_token": csrf})
             assert before.status_code == 303, before.text
-            clock.advance(timedelta(minutes=30))
+            clock.advance(rule.then)
         response = browser_client.post(
             path,
             data={**_form(rule, web_world), "csrf_token": csrf},

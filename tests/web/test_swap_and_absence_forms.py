@@ -184,6 +184,28 @@ def test_sick_then_better_shows_and_hides_the_open_absence(
     assert 'action="/my/sick"' in page
 
 
+def test_an_agent_undoes_a_mis_click_within_ten_minutes(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    csrf = _as(browser_client, web_world, "agent")
+    sick = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers=HTMX)
+    assert "Undo until 08:10" in sick.text
+    assert 'action="/my/sick/undo"' in sick.text
+    clock.advance(timedelta(minutes=2))
+    undone = browser_client.post("/my/sick/undo", data={"csrf_token": csrf}, headers=HTMX)
+    assert undone.status_code == 200
+    assert "Your sick report was taken back" in undone.text
+    assert "still absent" not in undone.text
+    assert 'action="/my/sick"' in undone.text
+    browser_client.post("/my/sick", data={"csrf_token": csrf}, headers=HTMX)
+    clock.advance(timedelta(minutes=10))
+    assert 'action="/my/sick/undo"' not in _page(browser_client)
+    late = browser_client.post("/my/sick/undo", data={"csrf_token": csrf}, headers=HTMX)
+    assert late.status_code == 422
+    assert "can no longer be undone (only within 10 minutes)" in late.text
+    assert "still absent" in late.text
+
+
 def test_a_team_lead_reports_a_team_member_sick_and_better_but_no_other_team(
     browser_client: TestClient, web_world: WebWorld, clock: Clock
 ) -> None:

@@ -107,3 +107,83 @@ def test_the_team_list_shows_who_works_when_today(
     assert "not scheduled" in cas
     dutch = browser_client.get("/team", headers=NL).text
     assert "niet ingeroosterd" in _row(dutch, web_world.cas.agent_id)
+
+
+def _absent_now(page: str, label: str) -> int:
+    match = re.search(
+        rf'<span class="value">(\d+)</span>\s*<span class="name">{label}</span>', page
+    )
+    assert match is not None
+    return int(match.group(1))
+
+
+def _absent_today(page: str) -> str:
+    return page[
+        page.index('id="absent-today"') : page.index("</ul>", page.index('id="absent-today"'))
+    ]
+
+
+def test_absent_now_counts_who_is_absent_and_lists_each_agent_once(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    # The review: the agent reports sick and better a second later, twice; the team lead
+    # reports Cas sick and, an hour later, better.
+    csrf = log_in(browser_client, web_world, "agent")
+    htmx = {"HX-Request": "true", **EN}
+    for _ in range(2):
+        assert browser_client.post("/my/sick", data={"csrf_token": csrf}, headers=htmx).is_success
+        clock.advance(timedelta(seconds=1))
+        better = browser_client.post("/my/better", data={"csrf_token": csrf}, headers=htmx)
+        assert "Your sick report was taken back" in better.text
+        assert "No absences recorded." not in better.text  # the one of 6-8 March stays
+        clock.advance(timedelta(minutes=1))
+    csrf = log_in(browser_client, web_world, "team_lead")
+    cas = web_world.cas.agent_id
+    browser_client.post(f"/team/agents/{cas}/sick", data={"csrf_token": csrf})
+    sick_page = browser_client.get("/team", headers=EN).text
+    assert _absent_now(sick_page, "absent now") == 1
+    assert "absent" in _row(sick_page, cas)
+    assert f'action="/team/agents/{cas}/undo"' in _row(sick_page, cas)
+    clock.advance(timedelta(hours=1))
+    browser_client.post(f"/team/agents/{cas}/better", data={"csrf_token": csrf})
+
+    page = browser_client.get("/team", headers=EN).text
+    assert _absent_now(page, "absent now") == 0
+    listed = _absent_today(page)
+    assert listed.count("<li>") == 1
+    assert "Cas Bakker" in listed
+    assert "back" in listed
+    assert "Anouk" not in listed, "reports taken back are no absences"
+    assert "Mar 16, 2020, 08:02–09:02" in listed  # two minutes of clicking, then an hour
+    for agent_id in (cas, web_world.base.agent_ids["1001"]):
+        row = _row(page, agent_id)
+        assert "badge-rejected" not in row
+        assert f'action="/team/agents/{agent_id}/sick"' in row
+        assert "/undo" not in row
+    dutch = browser_client.get("/team", headers=NL).text
+    assert _absent_now(dutch, "nu afwezig") == 0
+    assert "terug" in _absent_today(dutch)
+
+
+def test_a_team_lead_undoes_a_sick_report_within_ten_minutes_only(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    csrf = log_in(browser_client, web_world, "team_lead")
+    cas = web_world.cas.agent_id
+    browser_client.post(f"/team/agents/{cas}/sick", data={"csrf_token": csrf})
+    clock.advance(timedelta(minutes=3))
+    undone = browser_client.post(
+        f"/team/agents/{cas}/undo", data={"csrf_token": csrf}, headers={"HX-Request": "true"}
+    )
+    assert undone.status_code == 200
+    assert f'action="/team/agents/{cas}/sick"' in undone.text
+    assert "Nobody is absent today." in browser_client.get("/team", headers=EN).text
+    browser_client.post(f"/team/agents/{cas}/sick", data={"csrf_token": csrf})
+    clock.advance(timedelta(minutes=10))
+    assert "/undo" not in _row(browser_client.get("/team", headers=EN).text, cas)
+    late = browser_client.post(
+        f"/team/agents/{cas}/undo", data={"csrf_token": csrf}, headers={"HX-Request": "true", **NL}
+    )
+    assert late.status_code == 422
+    assert "kan niet meer ongedaan worden gemaakt" in late.text
+    assert _absent_now(browser_client.get("/team", headers=EN).text, "absent now") == 1

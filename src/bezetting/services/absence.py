@@ -1,16 +1,33 @@
-"""Agents' own requests and reports: time off, reporting sick and better."""
+"""Agents' own requests and reports: time off, reporting sick and better, undoing a mis-click.
+
+A sick report taken back within ten minutes (:data:`~bezetting.core.absence.CORRECTION_WINDOW`)
+of being made is a mistake, not an absence: it is deleted, so it counts in no figure, no
+coverage and no list. "Undo" does so explicitly (:func:`undo_sick_report`); "Report better"
+does so when the absence would also have lasted less than that
+(:func:`~bezetting.core.absence.is_correction`): the one-second absence of a mis-click.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
+from bezetting.core.absence import CORRECTION_WINDOW, is_correction
 from bezetting.core.errors import InputError
 from bezetting.store import Session, SessionFactory, queries, transaction
 from bezetting.store.enums import AbsenceKind, RequestKind, RequestStatus
 from bezetting.store.models import Absence, Agent, Request
 
-__all__ = ["AbsenceRef", "RequestRef", "report_better", "report_sick", "request_time_off"]
+__all__ = [
+    "AbsenceRef",
+    "AbsenceReport",
+    "RequestRef",
+    "report_better",
+    "report_sick",
+    "request_time_off",
+    "undo_sick_report",
+]
 
 
 @dataclass(frozen=True)
@@ -23,11 +40,19 @@ class RequestRef:
 
 @dataclass(frozen=True)
 class AbsenceRef:
-    """A stored absence: open while ``ends_at`` is None."""
+    """A stored absence: open while ``ends_at`` is None; ``withdrawn`` when it was taken back
+    as a mistake and is no longer stored."""
 
     id: int
     starts_at: datetime
     ends_at: datetime | None
+    withdrawn: bool = False
+
+
+class AbsenceReport(Protocol):
+    """Report an agent sick or better now, or undo a sick report: what a page's button does."""
+
+    def __call__(self, sessions: SessionFactory, *, agent_id: int, now: datetime) -> AbsenceRef: ...
 
 
 def _aware(name: str, value: datetime) -> None:
@@ -128,7 +153,9 @@ def report_sick(
 def report_better(
     sessions: SessionFactory, *, agent_id: int, now: datetime, at: datetime | None = None
 ) -> AbsenceRef:
-    """Close the agent's open absence at ``at`` (default: now).
+    """Close the agent's open absence at ``at`` (default: now); a report made less than ten
+    minutes ago that would last less than that is withdrawn instead (see the module
+    docstring).
 
     Raises:
         InputError: the agent has no open absence, or ``at`` is not after its start.
@@ -144,6 +171,32 @@ def report_better(
                 f"better at {ends_at.isoformat()} is not after the start "
                 f"{absence.starts_at.isoformat()}"
             )
+        if is_correction(
+            starts_at=absence.starts_at, ends_at=ends_at, reported_at=absence.reported_at, now=now
+        ):
+            session.delete(absence)
+            return AbsenceRef(absence.id, absence.starts_at, ends_at, withdrawn=True)
         absence.ends_at = ends_at
         absence.better_reported_at = now
         return AbsenceRef(absence.id, absence.starts_at, ends_at)
+
+
+def undo_sick_report(sessions: SessionFactory, *, agent_id: int, now: datetime) -> AbsenceRef:
+    """Take back the agent's open sick report as a mistake, within ten minutes of making it:
+    it is deleted, as if never made.
+
+    Raises:
+        InputError: the agent has no open absence, or it was reported ten minutes ago or more
+            (then it is an absence: report better instead).
+    """
+    with transaction(sessions, writes=True) as session:
+        absence = queries.open_absence(session, agent_id)
+        if absence is None:
+            raise InputError(f"agent {agent_id} is not reported absent")
+        if now - absence.reported_at >= CORRECTION_WINDOW:
+            raise InputError(
+                f"the report of {absence.reported_at.isoformat()} can no longer be undone "
+                f"(only within {CORRECTION_WINDOW.seconds // 60} minutes); report better instead"
+            )
+        session.delete(absence)
+        return AbsenceRef(absence.id, absence.starts_at, absence.ends_at, withdrawn=True)

@@ -11,10 +11,15 @@ Figures and their definitions (shown on the pages next to the numbers):
 * **service level**: contacts answered within the queue's target seconds, divided by all
   offered contacts (abandoned ones included), over the window.
 * **abandonment**: abandoned contacts divided by offered contacts.
+* **absent now**: agents whose absence has begun and not ended; **absent today** lists each
+  agent absent at some time today once, with today's absences, whether they are back or not.
 * **absence percentage** (verzuimpercentage, simplified): agent-days with an absence that
-  overlaps the day, divided by agent-days, over the last 28 days; calendar days, no part-time
-  correction.
-* **absence frequency** (meldingsfrequentie): absences that began in the window per agent.
+  overlaps the day, divided by agent-days, over the 28 days before today; calendar days, no
+  part-time correction; an agent counts from their start date on
+  (:func:`~bezetting.core.absence.absence_rates`).
+* **absence frequency** (meldingsfrequentie): absences that began in the window per agent
+  employed over it on average. A sick report undone as a mistake is deleted and so counts
+  nowhere (:func:`~bezetting.core.absence.is_correction`).
 * **engagement**: the mean pulse answer as a share of the scale, over the questions open in
   the window. A question counts per team, its answers from the day after they were given and
   only in batches of at least five people of that team (fewer could identify a person, and so
@@ -32,6 +37,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bezetting.core.absence import (
+    CORRECTION_WINDOW,
+    AbsencePeriod,
+    absence_rates,
+    local_day_bounds,
+)
 from bezetting.services.access import (
     ShiftView,
     agent_ids_in_reach,
@@ -75,6 +86,7 @@ from bezetting.store.planning_queries import absences_between, contact_times
 __all__ = [
     "MIN_ANSWERS_SHOWN",
     "AbsenceView",
+    "AbsentToday",
     "CoverageDay",
     "CoverageInterval",
     "QueueFigures",
@@ -98,24 +110,39 @@ _FIGURE_WINDOW = timedelta(days=28)
 
 @dataclass(frozen=True, kw_only=True)
 class AbsenceView:
-    """An absence: open while ``ends_at`` is None."""
+    """An absence: open while ``ends_at`` is None. ``undo_until``: until when its sick report
+    can still be undone as a mistake (None: no longer, or it has ended)."""
 
     id: int
     agent_id: int
     kind: str
     starts_at: datetime
     ends_at: datetime | None
+    undo_until: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AbsentToday:
+    """An agent absent at some time today, once: today's absences (oldest first) and whether
+    the agent is absent now or back."""
+
+    agent_id: int
+    agent_name: str
+    absences: tuple[AbsenceView, ...]
+    absent_now: bool
 
 
 @dataclass(frozen=True, kw_only=True)
 class TeamAgent:
-    """An agent of the team, whether they are absent today, and today's published shifts."""
+    """An agent of the team, whether they are absent now (and until when that report can be
+    undone as a mistake), and today's published shifts."""
 
     id: int
     external_id: str
     name: str
-    absent_today: bool
+    absent_now: bool
     shifts_today: tuple[tuple[datetime, datetime], ...] = ()
+    undo_until: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,13 +166,19 @@ class TeamFigures:
 
 @dataclass(frozen=True, kw_only=True)
 class TeamOverview:
-    """What a team lead sees: the team, today's absences, pending requests, figures."""
+    """What a team lead sees: the team, who is absent today (each agent once: absent now
+    first), pending requests, figures."""
 
     team_name: str | None
     agents: tuple[TeamAgent, ...]
-    absences_today: tuple[AbsenceView, ...]
+    absent_today: tuple[AbsentToday, ...]
     pending: tuple[TeamRequest, ...]
     figures: TeamFigures
+
+    @property
+    def absent_now_count(self) -> int:
+        """How many agents of the team are absent now."""
+        return sum(1 for a in self.absent_today if a.absent_now)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,14 +249,29 @@ class QueueFigures:
     """The window's last contact: where the figures stop when the data do before the window."""
 
 
-def _absence_view(a: Absence) -> AbsenceView:
+def _undo_until(a: Absence, now: datetime) -> datetime | None:
+    """Until when an open absence's sick report can be undone (services.absence)."""
+    until = a.reported_at + CORRECTION_WINDOW
+    return until if a.ends_at is None and now < until else None
+
+
+def _absence_view(a: Absence, *, now: datetime) -> AbsenceView:
     return AbsenceView(
-        id=a.id, agent_id=a.agent_id, kind=a.kind.value, starts_at=a.starts_at, ends_at=a.ends_at
+        id=a.id,
+        agent_id=a.agent_id,
+        kind=a.kind.value,
+        starts_at=a.starts_at,
+        ends_at=a.ends_at,
+        undo_until=_undo_until(a, now),
     )
 
 
-def own_absences(sessions: SessionFactory, who: Principal) -> list[AbsenceView]:
-    """The caller's own absences, newest first.
+def _absent_at(a: Absence, now: datetime) -> bool:
+    return a.starts_at <= now and (a.ends_at is None or a.ends_at > now)
+
+
+def own_absences(sessions: SessionFactory, who: Principal, *, now: datetime) -> list[AbsenceView]:
+    """The caller's own absences, newest first (``now``: for the undo window).
 
     Raises:
         PermissionDeniedError: the caller is not linked to an agent.
@@ -237,7 +285,7 @@ def own_absences(sessions: SessionFactory, who: Principal) -> list[AbsenceView]:
             .order_by(Absence.starts_at.desc())
             .all()
         )
-        return [_absence_view(a) for a in rows]
+        return [_absence_view(a, now=now) for a in rows]
 
 
 def _team_agents(session: Session, who: Principal) -> list[Agent]:
@@ -251,32 +299,36 @@ def _overlaps(a: Absence, start: datetime, end: datetime) -> bool:
     return a.starts_at < end and (a.ends_at is None or a.ends_at > start)
 
 
-def _local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    start = datetime(day.year, day.month, day.day, tzinfo=zone)
-    following = day + timedelta(days=1)
-    return start, datetime(following.year, following.month, following.day, tzinfo=zone)
-
-
-def _absence_figures(
-    absences: Sequence[Absence], agent_count: int, *, today: date, zone: ZoneInfo
-) -> tuple[float | None, float | None]:
-    if agent_count == 0:
-        return None, None
-    days = _FIGURE_WINDOW.days
-    absent_agent_days = 0
-    for offset in range(1, days + 1):
-        start, end = _local_day_bounds(today - timedelta(days=offset), zone)
-        absent_agent_days += len({a.agent_id for a in absences if _overlaps(a, start, end)})
-    window_start, _ = _local_day_bounds(today - timedelta(days=days), zone)
-    window_end, _ = _local_day_bounds(today, zone)
-    began = sum(1 for a in absences if window_start <= a.starts_at < window_end)
-    return absent_agent_days / (agent_count * days), began / agent_count
+def _absent_today(
+    absences: Sequence[Absence],
+    names: dict[int, str],
+    *,
+    day_start: datetime,
+    day_end: datetime,
+    now: datetime,
+) -> tuple[AbsentToday, ...]:
+    """Each agent absent at some time today once: absent now first, then by the first start."""
+    by_agent: dict[int, list[Absence]] = {}
+    for a in sorted(absences, key=lambda a: a.starts_at):
+        if _overlaps(a, day_start, day_end) and a.starts_at <= now:
+            by_agent.setdefault(a.agent_id, []).append(a)
+    rows = [
+        AbsentToday(
+            agent_id=agent_id,
+            agent_name=names[agent_id],
+            absences=tuple(_absence_view(a, now=now) for a in own),
+            absent_now=any(_absent_at(a, now) for a in own),
+        )
+        for agent_id, own in by_agent.items()
+    ]
+    return tuple(sorted(rows, key=lambda r: (not r.absent_now, r.absences[0].starts_at)))
 
 
 def team_overview(
     sessions: SessionFactory, who: Principal, *, now: datetime, zone: ZoneInfo
 ) -> TeamOverview:
-    """The team lead's day: their agents, who is absent today, pending requests, figures.
+    """The team lead's day: their agents, who is absent now or was earlier today, pending
+    requests, figures.
 
     Raises:
         PermissionDeniedError: the caller is not a team lead.
@@ -284,8 +336,8 @@ def team_overview(
     if who.role is not Role.TEAM_LEAD:
         raise PermissionDeniedError("the team overview is for team leads")
     today = now.astimezone(zone).date()
-    day_start, day_end = _local_day_bounds(today, zone)
-    window_start, _ = _local_day_bounds(today - timedelta(days=_FIGURE_WINDOW.days), zone)
+    day_start, day_end = local_day_bounds(today, zone)
+    window_start, _ = local_day_bounds(today - timedelta(days=_FIGURE_WINDOW.days), zone)
     with transaction(sessions) as session:
         team = session.get(Team, who.team_id) if who.team_id is not None else None
         agents = _team_agents(session, who)
@@ -299,10 +351,9 @@ def team_overview(
             .all()
         )
         recent = [a for a in absences if a.ends_at is None or a.ends_at > window_start]
-        today_absences = sorted(
-            (a for a in recent if _overlaps(a, day_start, day_end)), key=lambda a: a.starts_at
-        )
-        absent_ids = {a.agent_id for a in today_absences}
+        names = {a.id: a.name for a in agents}
+        absent_today = _absent_today(recent, names, day_start=day_start, day_end=day_end, now=now)
+        open_now = {a.agent_id: a for a in recent if _absent_at(a, now)}
         shifts_today: dict[int, list[tuple[datetime, datetime]]] = {}
         for shift in (
             session.query(Shift)
@@ -316,14 +367,18 @@ def team_overview(
             .order_by(Shift.starts_at)
         ):
             shifts_today.setdefault(shift.agent_id, []).append((shift.starts_at, shift.ends_at))
-        names = {a.id: a.name for a in agents}
         pending = (
             session.query(Request)
             .filter(Request.agent_id.in_(ids), Request.status == RequestStatus.PENDING)
             .order_by(Request.starts_at, Request.id)
             .all()
         )
-        percentage, frequency = _absence_figures(recent, len(agents), today=today, zone=zone)
+        rates = absence_rates(
+            (AbsencePeriod(a.agent_id, a.starts_at, a.ends_at) for a in recent),
+            employed_from={a.id: a.start_date for a in agents},
+            days=[today - timedelta(days=k) for k in range(_FIGURE_WINDOW.days, 0, -1)],
+            zone=zone,
+        )
         pulse = engagement(
             session,
             organisation_id=who.organisation_id,
@@ -338,12 +393,13 @@ def team_overview(
                     id=a.id,
                     external_id=a.external_id,
                     name=a.name,
-                    absent_today=a.id in absent_ids,
+                    absent_now=a.id in open_now,
                     shifts_today=tuple(shifts_today.get(a.id, ())),
+                    undo_until=_undo_until(open_now[a.id], now) if a.id in open_now else None,
                 )
                 for a in agents
             ),
-            absences_today=tuple(_absence_view(a) for a in today_absences),
+            absent_today=absent_today,
             pending=tuple(
                 TeamRequest(
                     request=RequestView(
@@ -361,8 +417,8 @@ def team_overview(
             ),
             figures=TeamFigures(
                 window_days=_FIGURE_WINDOW.days,
-                absence_percentage=percentage,
-                absence_frequency=frequency,
+                absence_percentage=rates.percentage,
+                absence_frequency=rates.frequency,
                 engagement_share=pulse.share,
                 engagement_answers=pulse.answers,
             ),
@@ -536,7 +592,7 @@ def queue_coverage(
     if schedule_id is not None and who.role not in (Role.ADMIN, Role.PLANNER):
         raise PermissionDeniedError("a schedule's coverage is for planners")
     queue = visible_queue(sessions, who, queue_id)
-    start, end = _local_day_bounds(day, zone)
+    start, end = local_day_bounds(day, zone)
     with transaction(sessions) as session:
         if schedule_id is not None:
             schedule = session.get(Schedule, schedule_id)

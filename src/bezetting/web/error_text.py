@@ -234,6 +234,16 @@ PATTERNS = (
     ),
     _known(r"agent (?P<agent>\d+) is not reported absent", _n("not reported absent")),
     _known(
+        r"the report of "
+        + _MOMENT.format("at")
+        + r" can no longer be undone \(only within (?P<minutes>\d+) minutes\); report better "
+        r"instead",
+        _n(
+            "the sick report of %(at)s can no longer be undone (only within %(minutes)s "
+            "minutes): report better instead"
+        ),
+    ),
+    _known(
         r"better at "
         + _MOMENT.format("at")
         + r" is not after the start "

@@ -10,12 +10,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bezetting.api.deps import Context, require_roles
 from bezetting.core.errors import InputError
-from bezetting.services.absence import AbsenceRef, report_better, report_sick
+from bezetting.services.absence import AbsenceRef, report_better, report_sick, undo_sick_report
 from bezetting.services.access import check_agent_reach
 from bezetting.services.users import Principal
 from bezetting.store.enums import AbsenceKind, Role
 
-__all__ = ["AbsenceOut", "BetterIn", "SickIn", "router"]
+__all__ = ["AbsenceOut", "BetterIn", "SickIn", "UndoIn", "router"]
 
 router = APIRouter(prefix="/absences", tags=["absences"])
 Reporter = Annotated[Principal, Depends(require_roles(Role.AGENT, Role.TEAM_LEAD))]
@@ -41,17 +41,33 @@ class BetterIn(BaseModel):
     at: AwareDatetime | None = None
 
 
+class UndoIn(BaseModel):
+    """Undo the open sick report as a mistake; a team lead names the agent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent_id: AgentId | None = None
+
+
 class AbsenceOut(BaseModel):
-    """An absence: open while ``ends_at`` is null."""
+    """An absence: open while ``ends_at`` is null; ``withdrawn`` when it was taken back as a
+    mistake (within 10 minutes) and is no longer stored."""
 
     id: int
     agent_id: int
     starts_at: datetime
     ends_at: datetime | None
+    withdrawn: bool = False
 
     @classmethod
     def of(cls, agent_id: int, ref: AbsenceRef) -> AbsenceOut:
-        return cls(id=ref.id, agent_id=agent_id, starts_at=ref.starts_at, ends_at=ref.ends_at)
+        return cls(
+            id=ref.id,
+            agent_id=agent_id,
+            starts_at=ref.starts_at,
+            ends_at=ref.ends_at,
+            withdrawn=ref.withdrawn,
+        )
 
 
 def _target(who: Principal, agent_id: int | None, context: Context) -> int:
@@ -76,4 +92,13 @@ def sick(body: SickIn, who: Reporter, context: Context) -> AbsenceOut:
 def better(body: BetterIn, who: Reporter, context: Context) -> AbsenceOut:
     agent_id = _target(who, body.agent_id, context)
     ref = report_better(context.sessions, agent_id=agent_id, now=context.clock(), at=body.at)
+    return AbsenceOut.of(agent_id, ref)
+
+
+@router.post("/undo", response_model=AbsenceOut, summary="Undo a sick report made by mistake")
+def undo(body: UndoIn, who: Reporter, context: Context) -> AbsenceOut:
+    """Within 10 minutes of reporting sick the report can be taken back: it is deleted and
+    counts nowhere. Later it is an absence: report better instead (422)."""
+    agent_id = _target(who, body.agent_id, context)
+    ref = undo_sick_report(context.sessions, agent_id=agent_id, now=context.clock())
     return AbsenceOut.of(agent_id, ref)

@@ -15,7 +15,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from bezetting.api.deps import AppContext, Context
 from bezetting.core.errors import ConflictError, InputError
-from bezetting.services.absence import report_better, report_sick, request_time_off
+from bezetting.services.absence import (
+    AbsenceReport,
+    report_better,
+    report_sick,
+    request_time_off,
+    undo_sick_report,
+)
 from bezetting.services.access import ShiftView, published_shifts
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.overview import calendar_feed_key, feed_shifts, own_absences
@@ -174,8 +180,14 @@ def _swap_values(
     }
 
 
-def _absence_values(context: AppContext, viewer: Viewer, *, error: str | None) -> dict[str, Any]:
-    return {"absences": own_absences(context.sessions, viewer.who), "absence_error": error}
+def _absence_values(
+    context: AppContext, viewer: Viewer, *, error: str | None, withdrawn: bool = False
+) -> dict[str, Any]:
+    return {
+        "absences": own_absences(context.sessions, viewer.who, now=context.clock()),
+        "absence_error": error,
+        "absence_withdrawn": withdrawn,
+    }
 
 
 def _swap_answer(
@@ -266,13 +278,16 @@ def withdraw(request: Request, context: Context, access: Agent, swap_id: SwapId)
 
 
 def _absence_answer(
-    request: Request, context: AppContext, viewer: Viewer, action: Callable[[int], object]
+    request: Request, context: AppContext, viewer: Viewer, report: AbsenceReport
 ) -> Response:
+    """Report for myself now and answer with the absence section; it says so when the report
+    was taken back as a mistake (services.absence)."""
     if viewer.who.agent_id is None:
         raise PermissionDeniedError("this user is not linked to an agent")
-    error, status = None, 200
+    error, status, withdrawn = None, 200, False
     try:
-        action(viewer.who.agent_id)
+        ref = report(context.sessions, agent_id=viewer.who.agent_id, now=context.clock())
+        withdrawn = ref.withdrawn
     except InputError as exc:
         if not is_htmx(request):
             raise
@@ -285,32 +300,26 @@ def _absence_answer(
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
         status_code=status,
-        values=_absence_values(context, viewer, error=error),
+        values=_absence_values(context, viewer, error=error, withdrawn=withdrawn),
     )
 
 
 @router.post("/my/sick")
 def sick(request: Request, context: Context, access: Agent) -> Response:
     """Report myself sick from now until I report better."""
-    viewer, _ = access
-    return _absence_answer(
-        request,
-        context,
-        viewer,
-        lambda agent_id: report_sick(context.sessions, agent_id=agent_id, now=context.clock()),
-    )
+    return _absence_answer(request, context, access[0], report_sick)
 
 
 @router.post("/my/better")
 def better(request: Request, context: Context, access: Agent) -> Response:
     """Report myself better now: the open absence ends."""
-    viewer, _ = access
-    return _absence_answer(
-        request,
-        context,
-        viewer,
-        lambda agent_id: report_better(context.sessions, agent_id=agent_id, now=context.clock()),
-    )
+    return _absence_answer(request, context, access[0], report_better)
+
+
+@router.post("/my/sick/undo")
+def undo_sick(request: Request, context: Context, access: Agent) -> Response:
+    """Take back my sick report as a mistake, within ten minutes of making it."""
+    return _absence_answer(request, context, access[0], undo_sick_report)
 
 
 @router.post("/my/pulse/{survey_id}")

@@ -9,7 +9,12 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bezetting.api.deps import AppContext, Context
-from bezetting.services.absence import report_better, report_sick
+from bezetting.services.absence import (
+    AbsenceReport,
+    report_better,
+    report_sick,
+    undo_sick_report,
+)
 from bezetting.services.access import check_agent_reach
 from bezetting.services.overview import TeamOverview, decide_team_request, team_overview
 from bezetting.services.requests import time_off_clashes
@@ -57,7 +62,6 @@ def _values(
         "swaps": swaps,
         "refused": refused or {},
         "swap_base": "/team/swaps",
-        "open_absent": {a.agent_id for a in overview.absences_today if a.ends_at is None},
     }
 
 
@@ -121,15 +125,12 @@ def decide_a_swap(
 
 
 def _report(
-    request: Request, context: AppContext, viewer: Viewer, agent_id: int, *, sick: bool
+    request: Request, context: AppContext, viewer: Viewer, agent_id: int, *, report: AbsenceReport
 ) -> Response:
-    """Report an agent of the team sick or better now (the reach check as in the API)."""
+    """Report an agent of the team sick or better now, or undo a sick report made by mistake
+    (the reach check as in the API)."""
     check_agent_reach(context.sessions, viewer.who, agent_id)
-    now = context.clock()
-    if sick:
-        report_sick(context.sessions, agent_id=agent_id, now=now)
-    else:
-        report_better(context.sessions, agent_id=agent_id, now=now)
+    report(context.sessions, agent_id=agent_id, now=context.clock())
     if not is_htmx(request):
         return RedirectResponse("/team", status_code=303)
     values = _values(context, viewer)
@@ -148,8 +149,7 @@ def report_agent_sick(
     request: Request, context: Context, access: TeamLead, agent_id: RecordId
 ) -> Response:
     """Report an agent of the team sick from now."""
-    viewer, _ = access
-    return _report(request, context, viewer, agent_id, sick=True)
+    return _report(request, context, access[0], agent_id, report=report_sick)
 
 
 @router.post("/team/agents/{agent_id}/better")
@@ -157,5 +157,12 @@ def report_agent_better(
     request: Request, context: Context, access: TeamLead, agent_id: RecordId
 ) -> Response:
     """Report an agent of the team better now."""
-    viewer, _ = access
-    return _report(request, context, viewer, agent_id, sick=False)
+    return _report(request, context, access[0], agent_id, report=report_better)
+
+
+@router.post("/team/agents/{agent_id}/undo")
+def undo_agent_sick_report(
+    request: Request, context: Context, access: TeamLead, agent_id: RecordId
+) -> Response:
+    """Take back a sick report of an agent of the team as a mistake, within ten minutes."""
+    return _report(request, context, access[0], agent_id, report=undo_sick_report)
