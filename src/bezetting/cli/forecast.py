@@ -23,6 +23,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from bezetting.cli._common import console_for
 from bezetting.core.calendar import (
@@ -288,7 +289,9 @@ def forecast_command(
         if report is not None:
             write_text_atomically(report, page)
     except BezettingError as exc:
-        console.print(f"[bold red]error:[/] {html.escape(str(exc), quote=False)}", highlight=False)
+        # Plain text, not markup: brackets in a bad value must print as written, and no HTML
+        # escaping here (that belongs to the report page).
+        console.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False)
         raise typer.Exit(code=2) from exc
     except OSError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False)
