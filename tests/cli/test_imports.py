@@ -16,7 +16,8 @@ CONTACTS = (
     "Wachtrij;Call ID;Aangeboden;Beantwoord;Beller\n"
     "algemeen;1;2020-03-16 08:00:05;2020-03-16 08:00:35;0612345678\n"
     "algemeen;2;2020-03-16 08:01:10;;0687654321\n"
-    "algemeen;3;16-03-2020 08:02;;0611111111\n"
+    "algemeen;3;16-03-2020 08:02;;0611111111\n"  # as Dutch Excel writes it
+    "algemeen;4;16-03-20 08:03;;0622222222\n"  # a two-digit year: which is the year?
 )
 
 
@@ -35,9 +36,13 @@ def test_contacts_import_with_mapping_reports_rows_and_is_idempotent(tmp_path: P
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output  # one row rejected
     report = json.loads(result.output)
-    assert (report["accepted"], report["rejected_rows"], report["written"]) == (2, 1, True)
-    assert report["rejected"][0]["line"] == 4
+    assert (report["accepted"], report["rejected_rows"], report["written"]) == (3, 1, True)
+    assert report["rejected"][0]["line"] == 5
     assert report["rejected"][0]["column"] == "arrived_at"
+    assert (
+        "write 2020-03-16T08:15:00+01:00, 2020-03-16 08:15 or 16-03-2020 08:15"
+        in (report["rejected"][0]["reason"])
+    )
     again = runner.invoke(app, args)
     assert json.loads(again.output)["already_imported"] is True
 

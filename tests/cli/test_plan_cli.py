@@ -84,6 +84,17 @@ def test_checking_names_each_agent_by_employee_number_and_name() -> None:
     assert re.search(bram_too_long, result.output, re.MULTILINE), result.output
 
 
+def test_the_first_day_is_typed_as_the_imports_read_it_and_a_month_first_date_refused() -> None:
+    dutch = runner.invoke(app, ["plan", "forecast", "--queue", "nope", "--from", "16-03-2020"])
+    assert dutch.exit_code == 2
+    assert "no queue 'nope'" in dutch.output  # the day was read; the queue is what is wrong
+    american = runner.invoke(
+        app, ["plan", "forecast", "--queue", "general", "--from", "03/16/2020"]
+    )
+    assert american.exit_code == 2
+    assert "dates are read day first" in " ".join(american.output.replace("│", " ").split())
+
+
 def test_unknown_queue_and_forecast_are_clear_errors() -> None:
     result = runner.invoke(app, ["plan", "forecast", "--queue", "nope", "--from", "2020-03-16"])
     assert result.exit_code == 2

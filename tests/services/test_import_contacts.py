@@ -180,7 +180,7 @@ def test_bad_rows_are_all_reported_and_the_good_ones_stored(
 ) -> None:
     text = (
         HEADER
-        + "general,c1,16/03/2020 8:15,,,,,\n"  # not ISO 8601
+        + "general,c1,16/03/20 8:15,,,,,\n"  # a two-digit year: neither ISO nor Dutch
         + "general,c2,2020-03-16 08:16:00,2020-03-16 08:15:00,,,,\n"  # answered before arrival
         + "general,c3,2020-03-16 08:17:00,,,,,11\n"  # csat out of range
         + "nowhere,c4,2020-03-16 08:18:00,,,,,\n"  # unknown queue
@@ -202,7 +202,7 @@ def test_bad_rows_are_all_reported_and_the_good_ones_stored(
         (10, ""),
     ]
     reasons = {e.line: e.reason for e in report.rejected}
-    assert "ISO 8601" in reasons[2]
+    assert "is not a date and time; write 2020-03-16T08:15:00+01:00" in reasons[2]
     assert "before arrived_at" in reasons[3]
     assert "outside 1..10" in reasons[4]
     assert "unknown queue 'nowhere'" in reasons[5]

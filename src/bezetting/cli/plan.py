@@ -34,6 +34,7 @@ from bezetting.cli._common import (
     reports_errors,
 )
 from bezetting.cli.plan_settings import settings_app
+from bezetting.core.dates import parse_date
 from bezetting.core.errors import InputError
 from bezetting.services.planning import (
     BuiltSchedule,
@@ -60,15 +61,16 @@ OrgOption = Annotated[
     str | None, typer.Option("--org", help="Organisation code (default: the only one).")
 ]
 FromOption = Annotated[
-    str, typer.Option("--from", help="First local day, e.g. 2020-03-16.", show_default=False)
+    str,
+    typer.Option("--from", help="First local day: 2020-03-16 or 16-03-2020.", show_default=False),
 ]
 
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date; write e.g. 2020-03-16") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--from") from None
 
 
 @contextmanager
