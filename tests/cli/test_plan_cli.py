@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bezetting.cli import app
-from bezetting.services.schedules import ShiftPlan
+from bezetting.services.schedules import ShiftPlan, create_schedule, publish_schedule
 from bezetting.store import configured_sessions, transaction
 from bezetting.store.models import Agent
 from tests.services.planning_world import AMSTERDAM, FIRST_DAY, draft_by_hand
@@ -105,3 +105,36 @@ def test_unknown_queue_and_forecast_are_clear_errors() -> None:
     result = runner.invoke(app, ["plan", "schedule", "--from", "2020-03-16", "--weeks", "1"])
     assert result.exit_code == 2
     assert "compute requirements first" in result.output
+
+
+def test_a_published_schedule_is_checked_with_the_other_published_shifts_and_says_so() -> None:
+    for command in (
+        ["plan", "forecast", "--queue", "general", "--from", "2020-03-16", "--days", "7"],
+        ["plan", "requirements", "--forecast", "1"],
+    ):
+        assert runner.invoke(app, command).exit_code == 0
+    monday = datetime.combine(FIRST_DAY, time(0), AMSTERDAM)
+    with configured_sessions() as sessions:
+        with transaction(sessions) as session:
+            bram = session.scalar(select(Agent.id).where(Agent.external_id == "B2"))
+        assert bram is not None
+        for day in (0, 2):  # Monday in one published schedule, Wednesday in another
+            start = monday + timedelta(days=day, hours=8)
+            draft = create_schedule(
+                sessions,
+                name=f"day {day}",
+                period_start=FIRST_DAY,
+                period_end=FIRST_DAY + timedelta(days=6),
+                now=datetime.now(UTC),
+                organisation="planbureau",
+                shifts=[
+                    ShiftPlan(agent_id=bram, starts_at=start, ends_at=start + timedelta(hours=5))
+                ],
+            )
+            publish_schedule(
+                sessions, draft.id, expected_version=draft.version, now=datetime.now(UTC)
+            )
+    result = runner.invoke(app, ["plan", "check", "--schedule", "1"])
+    said = " ".join(result.output.split())
+    assert "is checked with the agents' 1 shift(s) of published schedule(s) 2" in said
+    assert not re.search(r"^B2 \(Bram\)\s+contract_min_per_week", result.output, re.MULTILINE)

@@ -41,11 +41,11 @@ from bezetting.services.planning import (
     ForecastRef,
     RequirementRef,
     build_schedule,
+    check_schedule,
     compute_requirements,
     planning_target,
     run_forecast,
     schedule_settings,
-    validate_schedule,
 )
 from bezetting.store import configured_sessions
 
@@ -255,8 +255,9 @@ def check_command(
     """Check a stored schedule against the labour rules, availability, skills and hours."""
     console = console_for()
     with reports_errors(), configured_sessions() as sessions:
-        violations = validate_schedule(sessions, schedule_id=schedule)
+        checked = check_schedule(sessions, schedule_id=schedule)
         settings = schedule_settings(sessions, schedule_id=schedule)
+    violations = checked.violations
     if settings.changed_since:
         built = settings.built_with.rules.get("name") if settings.built_with else None
         console.print(
@@ -264,6 +265,15 @@ def check_command(
             + (f" ({built})" if built else "")
             + " than those stored now; it is checked by those stored now "
             "(bezetting plan settings show).",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if checked.counted_with:
+        others = ", ".join(str(i) for i in checked.counted_with)
+        console.print(
+            f"Schedule {schedule} is checked with the agents' {checked.other_shifts} shift(s) "
+            f"of published schedule(s) {others} in the same period, as they work them; "
+            "violations that lie in those shifts alone are left to their own schedule.",
             highlight=False,
             soft_wrap=True,
         )
