@@ -26,7 +26,6 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -34,6 +33,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bezetting.core.csv_rows import numbered_rows
+from bezetting.core.dates import parse_wall_clock
 from bezetting.core.errors import BadRowsError, InputError, RowError
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "IntervalSeries",
     "numbered_rows",
     "open_atomically",
+    "read_interval_rows",
     "read_interval_series",
     "write_bytes_atomically",
     "write_csv_atomically",
@@ -70,7 +71,7 @@ class IntervalSeries:
         interval_start: the timestamp text as written (kept to echo it back unchanged).
         start_utc: interval start as UTC ``datetime64[s]``.
         volume: contacts per interval.
-        aht_seconds: mean handle time per row (NaN where volume is 0 and no AHT was given).
+        aht_seconds: mean handle time per row (NaN where none was given).
     """
 
     queue: NDArray[np.str_]
@@ -107,62 +108,73 @@ class IntervalSeries:
         return float(step)
 
 
-def _parse_number(text: str, *, line: int, column: str, allow_empty: bool = False) -> float:
-    text = text.strip()
-    if text == "" and allow_empty:
-        return math.nan
+def _number(text: str, *, line: int, column: str, errors: list[RowError]) -> float:
+    """A finite number, or NaN with the reason added to ``errors``."""
     try:
         value = float(text)
     except ValueError:
-        raise RowError(line, column, f"{text!r} is not a number") from None
+        errors.append(RowError(line, column, f"{text!r} is not a number"))
+        return math.nan
     if not math.isfinite(value):
-        raise RowError(line, column, f"{text!r} is not a finite number")
+        errors.append(RowError(line, column, f"{text!r} is not a finite number"))
+        return math.nan
     return value
 
 
-def _parse_start(text: str, *, line: int) -> np.datetime64:
+def _start(text: str, *, line: int, errors: list[RowError]) -> np.datetime64 | None:
+    """The interval start as UTC, or None with the reason added to ``errors``: a date and time
+    as :mod:`bezetting.core.dates` reads them, with its UTC offset (DESIGN.md), because a
+    local time alone is an hour off around a DST change or in another zone's file."""
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise RowError(
-            line,
-            "interval_start",
-            f"{text!r} is not an ISO 8601 timestamp (e.g. 2020-03-16T08:15:00+01:00)",
-        ) from None
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise RowError(
-            line, "interval_start", f"{text!r} has no UTC offset (write e.g. +01:00 or Z)"
+        moment = parse_wall_clock(text)
+    except ValueError as exc:
+        errors.append(RowError(line, "interval_start", str(exc)))
+        return None
+    if moment.tzinfo is None:
+        errors.append(
+            RowError(
+                line,
+                "interval_start",
+                f"{text!r} has no UTC offset; write it as e.g. 2020-03-16T08:15:00+01:00 "
+                "(+01:00 in winter and +02:00 in summer for Amsterdam, or Z for UTC)",
+            )
         )
+        return None
     return np.datetime64(int(moment.timestamp()), "s")
 
 
-def read_interval_series(path: str | os.PathLike[str]) -> IntervalSeries:
-    """Read and validate an interval-series CSV (see the module docstring).
+def read_interval_rows(lines: Iterable[str], *, source: str, aht_required: bool) -> IntervalSeries:
+    """Read and validate the rows of an interval-series file: the one reading rule that
+    ``bezetting staff`` and ``bezetting forecast`` share, so both name the same bad cells.
+
+    Per column: ``queue`` not empty; ``interval_start`` a date and time with its UTC offset;
+    ``volume`` a finite number >= 0; ``aht_seconds`` empty (unknown) or a finite number >= 0
+    (0: no handle time measured, as when every contact was abandoned); a queue and instant
+    at most once; a row as many fields as the header. Every bad cell of every row is
+    reported. Other columns (a forecast's ``volume_lo``, ``model``, ...) are not read.
+
+    Args:
+        lines: the file's text lines (an open file).
+        source: the file's name in messages.
+        aht_required: the command needs handle times (``staff``): the ``aht_seconds`` column
+            must exist, and a row with contacts must give one above 0. ``forecast`` can do
+            without (it learns AHT from the rows that have one, or takes ``--aht-seconds``).
 
     Raises:
-        InputError: the file is missing, empty, not UTF-8 or lacks a required column.
-        BadRowsError: any row is bad; every bad row is listed.
+        InputError: the file is empty, lacks a required column or has no rows.
+        BadRowsError: any row is bad; every bad cell is listed.
     """
-    name = os.fspath(path)
-    try:
-        with open(name, newline="", encoding="utf-8-sig") as handle:
-            rows = list(numbered_rows(handle, source=name))
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    if not rows:
-        raise InputError(
-            f"{name}: the file is empty; expected a header {','.join(INTERVAL_SERIES_COLUMNS)}"
-        )
-    header = [h.strip() for h in rows[0][1]]
-    missing = [c for c in INTERVAL_SERIES_COLUMNS if c not in header]
+    rows = numbered_rows(lines, source=source)
+    header_line, header_cells = next(rows, (1, []))
+    header = [name.strip() for name in header_cells]
+    required = INTERVAL_SERIES_COLUMNS if aht_required else INTERVAL_SERIES_COLUMNS[:3]
+    missing = [name for name in required if name not in header]
     if missing:
         raise InputError(
-            f"{name}: missing column(s) {', '.join(missing)}; the header must contain "
-            f"{','.join(INTERVAL_SERIES_COLUMNS)}"
+            f"{source}, line {header_line}: missing column(s) {', '.join(missing)}; the header "
+            f"must contain {','.join(required)} (it is {','.join(header) or 'empty'})"
         )
-    at = {c: header.index(c) for c in INTERVAL_SERIES_COLUMNS}
+    at = {name: header.index(name) for name in INTERVAL_SERIES_COLUMNS if name in header}
     queues: list[str] = []
     starts_text: list[str] = []
     starts: list[np.datetime64] = []
@@ -170,45 +182,64 @@ def read_interval_series(path: str | os.PathLike[str]) -> IntervalSeries:
     ahts: list[float] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, np.datetime64], int] = {}
-    for line, row in rows[1:]:
-        if len(row) < len(header):
+    for line, row in rows:
+        found = len(errors)
+        if len(row) != len(header):
             errors.append(
                 RowError(
-                    line, header[len(row)], f"row has {len(row)} fields, header has {len(header)}"
+                    line,
+                    header[min(len(row), len(header) - 1)],
+                    f"row has {len(row)} fields, header has {len(header)}",
                 )
             )
-            continue
-        try:
-            queue = row[at["queue"]].strip()
-            if not queue:
-                raise RowError(line, "queue", "empty queue name")
-            start = _parse_start(row[at["interval_start"]], line=line)
-            volume = _parse_number(row[at["volume"]], line=line, column="volume")
-            if volume < 0:
-                raise RowError(line, "volume", f"{volume:g} is negative; volume must be >= 0")
-            aht = _parse_number(
-                row[at["aht_seconds"]], line=line, column="aht_seconds", allow_empty=volume == 0
-            )
-            if not math.isnan(aht) and aht <= 0:
-                raise RowError(line, "aht_seconds", f"{aht:g} must be > 0 (seconds per contact)")
-            key = (queue, start)
-            if key in seen:
-                raise RowError(
-                    line, "interval_start", f"duplicate of line {seen[key]} for queue {queue!r}"
+        cells = {name: row[i].strip() if i < len(row) else "" for name, i in at.items()}
+        queue = cells["queue"]
+        if not queue:
+            errors.append(RowError(line, "queue", "empty; need a queue name"))
+        start = _start(cells["interval_start"], line=line, errors=errors)
+        volume = _number(cells["volume"], line=line, column="volume", errors=errors)
+        if volume < 0:
+            errors.append(RowError(line, "volume", f"{volume:g} is negative; volume must be >= 0"))
+        aht_text = cells.get("aht_seconds", "")
+        aht = math.nan
+        before_aht = len(errors)
+        if aht_text:
+            aht = _number(aht_text, line=line, column="aht_seconds", errors=errors)
+            if aht < 0:
+                errors.append(
+                    RowError(line, "aht_seconds", f"{aht:g} is negative; seconds must be >= 0")
                 )
-            seen[key] = line
-        except RowError as exc:
-            errors.append(exc)
+        # A row cut short is reported once (above), not again for each cell it lacks.
+        cut_short = at.get("aht_seconds", 0) >= len(row)
+        aht_read = len(errors) == before_aht  # a bad cell is reported once
+        if aht_required and volume > 0 and not aht > 0 and aht_read and not cut_short:
+            errors.append(
+                RowError(
+                    line,
+                    "aht_seconds",
+                    f"{aht_text or 'empty'}: a row with contacts needs a handle time > 0 "
+                    "seconds to be staffed",
+                )
+            )
+        if start is not None and queue:
+            earlier = seen.setdefault((queue, start), line)
+            if earlier != line:
+                errors.append(
+                    RowError(
+                        line, "interval_start", f"duplicate of line {earlier} for queue {queue!r}"
+                    )
+                )
+        if start is None or len(errors) > found:
             continue
         queues.append(queue)
-        starts_text.append(row[at["interval_start"]].strip())
+        starts_text.append(cells["interval_start"])
         starts.append(start)
         volumes.append(volume)
         ahts.append(aht)
     if errors:
-        raise BadRowsError(name, errors)
+        raise BadRowsError(source, errors)
     if not queues:
-        raise InputError(f"{name}: no data rows below the header")
+        raise InputError(f"{source}: no data rows below the header")
     return IntervalSeries(
         queue=np.asarray(queues, dtype=np.str_),
         interval_start=np.asarray(starts_text, dtype=np.str_),
@@ -216,6 +247,24 @@ def read_interval_series(path: str | os.PathLike[str]) -> IntervalSeries:
         volume=np.asarray(volumes, dtype=np.float64),
         aht_seconds=np.asarray(ahts, dtype=np.float64),
     )
+
+
+def read_interval_series(path: str | os.PathLike[str]) -> IntervalSeries:
+    """Read and validate an interval-series CSV whose rows need handle times (``staff``); see
+    :func:`read_interval_rows`.
+
+    Raises:
+        InputError: the file is missing, empty, not UTF-8 or lacks a required column.
+        BadRowsError: any row is bad; every bad cell is listed.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, newline="", encoding="utf-8-sig") as handle:
+            return read_interval_rows(handle, source=name, aht_required=True)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 @contextmanager

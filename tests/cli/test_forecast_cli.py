@@ -119,13 +119,20 @@ def test_contact_records_in(app, tmp_path):
     assert len(lines) == 1 + 2 * 96
 
 
-def test_a_bad_file_exits_with_code_2_naming_line_and_column(app, tmp_path):
+def test_a_bad_file_exits_with_code_2_naming_line_and_column_in_plain_text(app, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("queue,interval_start,volume\nq,2020-03-16T08:00:00+01:00,minus one\n")
+    bad.write_text(
+        "queue,interval_start,volume\n"
+        "q,2020-03-16T08:00:00+01:00,minus one\n"
+        "[q],2020-03-16T08:15:00+01:00,-4\n"
+    )
     result = CliRunner().invoke(app, ["forecast", str(bad), "--out", str(tmp_path / "f.csv")])
     assert result.exit_code == 2
     assert "line 2" in result.output
     assert "volume" in result.output
+    # A terminal shows the reason as written: no HTML entities, brackets not read as markup.
+    assert ">= 0" in result.output
+    assert "&gt;" not in result.output
 
 
 @pytest.mark.parametrize(("text", "days"), [("28d", 28), ("2w", 14)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bezetting.cli import app
-from bezetting.services.schedules import ShiftPlan
+from bezetting.services.schedules import ShiftPlan, create_schedule, publish_schedule
 from bezetting.store import configured_sessions, transaction
 from bezetting.store.models import Agent
 from tests.services.planning_world import AMSTERDAM, FIRST_DAY, draft_by_hand
@@ -84,6 +84,17 @@ def test_checking_names_each_agent_by_employee_number_and_name() -> None:
     assert re.search(bram_too_long, result.output, re.MULTILINE), result.output
 
 
+def test_the_first_day_is_typed_as_the_imports_read_it_and_a_month_first_date_refused() -> None:
+    dutch = runner.invoke(app, ["plan", "forecast", "--queue", "nope", "--from", "16-03-2020"])
+    assert dutch.exit_code == 2
+    assert "no queue 'nope'" in dutch.output  # the day was read; the queue is what is wrong
+    american = runner.invoke(
+        app, ["plan", "forecast", "--queue", "general", "--from", "03/16/2020"]
+    )
+    assert american.exit_code == 2
+    assert "dates are read day first" in " ".join(american.output.replace("│", " ").split())
+
+
 def test_unknown_queue_and_forecast_are_clear_errors() -> None:
     result = runner.invoke(app, ["plan", "forecast", "--queue", "nope", "--from", "2020-03-16"])
     assert result.exit_code == 2
@@ -94,3 +105,36 @@ def test_unknown_queue_and_forecast_are_clear_errors() -> None:
     result = runner.invoke(app, ["plan", "schedule", "--from", "2020-03-16", "--weeks", "1"])
     assert result.exit_code == 2
     assert "compute requirements first" in result.output
+
+
+def test_a_published_schedule_is_checked_with_the_other_published_shifts_and_says_so() -> None:
+    for command in (
+        ["plan", "forecast", "--queue", "general", "--from", "2020-03-16", "--days", "7"],
+        ["plan", "requirements", "--forecast", "1"],
+    ):
+        assert runner.invoke(app, command).exit_code == 0
+    monday = datetime.combine(FIRST_DAY, time(0), AMSTERDAM)
+    with configured_sessions() as sessions:
+        with transaction(sessions) as session:
+            bram = session.scalar(select(Agent.id).where(Agent.external_id == "B2"))
+        assert bram is not None
+        for day in (0, 2):  # Monday in one published schedule, Wednesday in another
+            start = monday + timedelta(days=day, hours=8)
+            draft = create_schedule(
+                sessions,
+                name=f"day {day}",
+                period_start=FIRST_DAY,
+                period_end=FIRST_DAY + timedelta(days=6),
+                now=datetime.now(UTC),
+                organisation="planbureau",
+                shifts=[
+                    ShiftPlan(agent_id=bram, starts_at=start, ends_at=start + timedelta(hours=5))
+                ],
+            )
+            publish_schedule(
+                sessions, draft.id, expected_version=draft.version, now=datetime.now(UTC)
+            )
+    result = runner.invoke(app, ["plan", "check", "--schedule", "1"])
+    said = " ".join(result.output.split())
+    assert "is checked with the agents' 1 shift(s) of published schedule(s) 2" in said
+    assert not re.search(r"^B2 \(Bram\)\s+contract_min_per_week", result.output, re.MULTILINE)

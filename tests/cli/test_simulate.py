@@ -105,7 +105,9 @@ def test_a_bad_replay_row_is_named_by_the_line_an_editor_shows_blank_lines_skipp
     )
     result = runner.invoke(app, ["simulate", str(tmp_path / "replay.yaml"), "-r", "1"])
     assert result.exit_code == 2, result.output
-    assert "calls.csv, line 5: not a timestamp" in " ".join(result.output.split())
+    assert "calls.csv, line 5: 'yesterday' is not a date and time" in " ".join(
+        result.output.split()
+    )
 
 
 def test_a_bad_scenario_names_the_field_and_exits_2(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,35 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(tmp_path: Path) -> Non
     assert "duplicate of line 2" in message
     assert out.read_text(encoding="utf-8") == "keep me"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_staff_and_forecast_name_the_same_bad_cells_of_one_file(tmp_path: Path) -> None:
+    history = tmp_path / "history.csv"
+    history.write_text(
+        "queue,interval_start,volume,aht_seconds\n"
+        "a,2020-03-16T08:00:00+01:00,10,240\n"
+        "a,2020-03-16T08:30:00,12,240\n"  # no UTC offset
+        "a,2020-03-16T09:00:00+01:00,-4,abc\n"  # two bad cells in one row
+        "a,2020-03-16T09:30:00+01:00,0,\n"  # no contacts, no handle time: fine for both
+        "a,2020-03-16T10:00:00+01:00,3\n",  # a cell short
+        encoding="utf-8",
+    )
+    cells = re.compile(r"line (\d+), column '(\w+)'")
+    found = {}
+    for command in ("staff", "forecast"):
+        result = runner.invoke(app, [command, str(history), "--out", str(tmp_path / "out.csv")])
+        assert result.exit_code == 2, result.output
+        found[command] = cells.findall(" ".join(result.output.split()))
+    assert (
+        found["staff"]
+        == found["forecast"]
+        == [
+            ("3", "interval_start"),
+            ("4", "volume"),
+            ("4", "aht_seconds"),
+            ("6", "aht_seconds"),
+        ]
+    )
 
 
 def test_a_missing_column_is_named(tmp_path: Path) -> None:

@@ -43,8 +43,10 @@ def test_local_and_offset_timestamps_mean_the_same_instant():
     assert np.isnan(records.handle_seconds[1])
 
 
-def test_the_repeated_hour_is_read_as_its_first_pass():
-    records = read(HEADER + "1,q,2020-10-25 02:30,,,false,\n")
+def test_the_repeated_hour_needs_its_offset_as_in_the_imports():
+    with pytest.raises(IngestError, match="happens twice"):
+        read(HEADER + "1,q,2020-10-25 02:30,,,false,\n")
+    records = read(HEADER + "1,q,2020-10-25 02:30+02:00,,,false,\n")
     assert records.arrived_utc[0] == np.datetime64("2020-10-25T00:30", "s")
 
 
@@ -68,7 +70,7 @@ def test_every_bad_row_is_reported_by_line_column_and_reason():
         (6, "queue"),
     ]
     assert "does not exist" in caught.value.rows[1].reason
-    assert str(caught.value).startswith("calls.csv: 5 bad row(s)")
+    assert str(caught.value).startswith("calls.csv: 4 bad row(s)")  # 5 bad cells
 
 
 def test_columns_are_mappable():

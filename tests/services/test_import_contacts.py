@@ -89,6 +89,38 @@ def test_the_same_file_twice_changes_nothing(
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 1
 
 
+def test_the_same_file_with_rejected_rows_twice_names_them_again_and_stores_nothing(
+    sessions: SessionFactory, organisation: OrganisationRef
+) -> None:
+    bad = GOOD + "general,c3,yesterday,,,,,\n"
+    first = run(sessions, bad)
+    assert [(e.line, e.column) for e in first.rejected] == [(5, "arrived_at")]
+    again = run(sessions, bad)
+    assert again.already_imported
+    assert not again.written
+    assert again.batch_id == first.batch_id
+    assert again.earlier_rejected_rows == 1
+    assert [(e.line, e.column) for e in again.rejected] == [(5, "arrived_at")]
+    assert not again.complete
+    assert count(sessions) == 3
+
+
+def test_rows_rejected_before_that_pass_now_are_still_not_stored_by_the_same_file(
+    sessions: SessionFactory, organisation: OrganisationRef
+) -> None:
+    text = HEADER + "new-queue,n1,2020-03-16 08:15:00,,,,,\n"
+    with sessions() as session:
+        queues = session.scalar(select(func.count()).select_from(Queue))
+    first = run(sessions, text)
+    assert [e.column for e in first.rejected] == ["queue"]
+    again = run(sessions, text, create_missing_queues=True)  # the check alone would pass
+    assert (again.already_imported, again.rejected, again.earlier_rejected_rows) == (True, (), 1)
+    assert not again.complete
+    assert count(sessions) == 0
+    with sessions() as session:  # the second look was rolled back: no queue created either
+        assert session.scalar(select(func.count()).select_from(Queue)) == queues
+
+
 def test_rows_stored_from_another_file_count_as_unchanged(
     sessions: SessionFactory, organisation: OrganisationRef
 ) -> None:
@@ -148,7 +180,7 @@ def test_bad_rows_are_all_reported_and_the_good_ones_stored(
 ) -> None:
     text = (
         HEADER
-        + "general,c1,16/03/2020 8:15,,,,,\n"  # not ISO 8601
+        + "general,c1,16/03/20 8:15,,,,,\n"  # a two-digit year: neither ISO nor Dutch
         + "general,c2,2020-03-16 08:16:00,2020-03-16 08:15:00,,,,\n"  # answered before arrival
         + "general,c3,2020-03-16 08:17:00,,,,,11\n"  # csat out of range
         + "nowhere,c4,2020-03-16 08:18:00,,,,,\n"  # unknown queue
@@ -170,7 +202,7 @@ def test_bad_rows_are_all_reported_and_the_good_ones_stored(
         (10, ""),
     ]
     reasons = {e.line: e.reason for e in report.rejected}
-    assert "ISO 8601" in reasons[2]
+    assert "is not a date and time; write 2020-03-16T08:15:00+01:00" in reasons[2]
     assert "before arrived_at" in reasons[3]
     assert "outside 1..10" in reasons[4]
     assert "unknown queue 'nowhere'" in reasons[5]

@@ -23,6 +23,7 @@ from bezetting.services.imports import import_availability
 from bezetting.services.organisations import QueueSpec, create_queue
 from bezetting.services.planning import (
     build_schedule,
+    check_schedule,
     compute_requirements,
     planning_problem,
     run_forecast,
@@ -531,3 +532,46 @@ def test_checking_names_each_agent_by_employee_number_and_name(
         "D4 (Dewi) is not among the agents planned for this period: inactive, or without "
         "the skills of any queue with requirements"
     )
+
+
+def test_a_published_schedule_is_checked_with_the_other_published_shifts_of_its_weeks(
+    sessions: SessionFactory, world: tuple[int, int]
+) -> None:
+    # After a publish that replaced the shifts still to come, Bram's week lies in two
+    # published schedules: 4 h in the first, 13 h in the second (too long a shift). Alone,
+    # neither reaches his contract minimum of 8 h a week; together they do.
+    _, queue_id = world
+    bram = _agents_by_code(sessions)["B2"]
+    _plan_demand_for_a_week(sessions, queue_id)
+    monday, wednesday = FIRST_DAY, FIRST_DAY + timedelta(days=2)
+    ids = []
+    for start, end in (
+        (_local(monday, 8), _local(monday, 12)),
+        (_local(wednesday, 7), _local(wednesday, 20)),
+    ):
+        draft = create_schedule(
+            sessions,
+            name=f"from {start:%a}",
+            period_start=FIRST_DAY,
+            period_end=FIRST_DAY + timedelta(days=6),
+            now=NOW,
+            organisation="planbureau",
+            shifts=[ShiftPlan(agent_id=bram, starts_at=start, ends_at=end)],
+        )
+        publish_schedule(sessions, draft.id, expected_version=draft.version, now=NOW)
+        ids.append(draft.id)
+    first, second = ids
+
+    def bram_breaks(schedule_id: int) -> set[Rule]:
+        return {
+            v.rule
+            for v in validate_schedule(sessions, schedule_id=schedule_id)
+            if v.agent_id == bram
+        }
+
+    assert Rule.CONTRACT_MIN not in bram_breaks(first)
+    assert Rule.SHIFT_MAX_WORK not in bram_breaks(first)  # the second schedule's own shift
+    assert Rule.SHIFT_MAX_WORK in bram_breaks(second)
+    assert Rule.CONTRACT_MIN not in bram_breaks(second)
+    check = check_schedule(sessions, schedule_id=first)
+    assert (check.counted_with, check.other_shifts) == ((second,), 1)

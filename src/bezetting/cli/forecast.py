@@ -23,6 +23,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from bezetting.cli._common import console_for
 from bezetting.core.calendar import (
@@ -32,6 +33,7 @@ from bezetting.core.calendar import (
     to_local_naive,
     zone,
 )
+from bezetting.core.dates import DateInputError, parse_date
 from bezetting.core.errors import BezettingError, InputError
 from bezetting.core.forecast import (
     BACKTEST_ORIGINS,
@@ -75,7 +77,7 @@ def parse_interval(text: str) -> int:
 
 
 def parse_event(text: str) -> Event:
-    """``NAME:FIRST..LAST`` or ``NAME:FIRST..LAST:FACTOR`` (dates as YYYY-MM-DD)."""
+    """``NAME:FIRST..LAST`` or ``NAME:FIRST..LAST:FACTOR`` (days as 2020-03-16 or 16-03-2020)."""
     parts = text.rsplit(":", 2) if text.count(":") >= 2 else text.rsplit(":", 1)
     try:
         name, span = parts[0], parts[1]
@@ -83,10 +85,12 @@ def parse_event(text: str) -> Event:
         factor = float(parts[2]) if len(parts) == 3 else None
         return Event(
             name=name.strip(),
-            first_day=date.fromisoformat(first.strip()),
-            last_day=date.fromisoformat((last or first).strip()),
+            first_day=parse_date(first),
+            last_day=parse_date(last or first),
             volume_factor=factor,
         )
+    except DateInputError as exc:
+        raise InputError(f"event {text!r}: {exc}") from exc
     except (IndexError, ValueError) as exc:
         raise InputError(
             f"event {text!r} is not understood; write NAME:2020-03-16..2020-04-30 or "
@@ -99,7 +103,8 @@ _OVERRIDE = re.compile(r"^(?:(?P<queue>[^@]+)@)?(?P<start>[^.]+)\.\.(?P<end>[^=]
 
 def parse_override(text: str, *, timezone: str) -> Override:
     """``[QUEUE@]START..END=+10%`` or ``[QUEUE@]START..END=+5`` (contacts per interval);
-    START and END are ISO 8601 timestamps or dates (local midnight)."""
+    START and END are days (local midnight) or local times, as :mod:`bezetting.core.dates`
+    reads them."""
     match = _OVERRIDE.match(text.strip())
     if not match:
         raise InputError(
@@ -164,8 +169,8 @@ def _opening_hours(specs: Sequence[str]) -> OpeningHours:
     by_date: dict[date, str] = {}
     for spec in specs:
         key, _, value = spec.partition("=")
-        if re.match(r"^\d{4}-\d{2}-\d{2}$", key.strip()):
-            by_date[date.fromisoformat(key.strip())] = value
+        if re.match(r"^\d", key.strip()):  # weekdays are names; a day starts with a digit
+            by_date[parse_date(key)] = value
         else:
             weekly[key] = value
     return OpeningHours.weekly(weekly, by_date=by_date)
@@ -288,7 +293,9 @@ def forecast_command(
         if report is not None:
             write_text_atomically(report, page)
     except BezettingError as exc:
-        console.print(f"[bold red]error:[/] {html.escape(str(exc), quote=False)}", highlight=False)
+        # Plain text, not markup: brackets in a bad value must print as written, and no HTML
+        # escaping here (that belongs to the report page).
+        console.print(Text("error: ", style="bold red") + Text(str(exc)), highlight=False)
         raise typer.Exit(code=2) from exc
     except OSError as exc:
         console.print(f"[bold red]error:[/] {exc}", highlight=False)

@@ -142,7 +142,7 @@ def _run(
 
             report = run(sessions, content, options, advance, settings)
     _render(report, as_json=as_json)
-    if report.rejected:
+    if not report.complete:
         raise typer.Exit(code=1)
 
 
@@ -159,6 +159,7 @@ def _render(report: ImportReport, *, as_json: bool) -> None:
             "written": report.written,
             "already_imported": report.already_imported,
             "batch_id": report.batch_id,
+            "earlier_rejected_rows": report.earlier_rejected_rows,
             "rejected": [
                 {"line": e.line, "column": e.column, "reason": e.reason} for e in report.rejected
             ],
@@ -166,21 +167,41 @@ def _render(report: ImportReport, *, as_json: bool) -> None:
         typer.echo(json.dumps(payload, indent=2))
         return
     console = console_for()
-    if report.already_imported:
-        console.print(
-            f"{report.file_name}: imported before (batch {report.batch_id}, same SHA-256); "
-            "nothing changed"
-        )
-        return
     if report.rejected:
-        table = Table("line", "column", "reason", title="Rejected rows", title_justify="left")
+        title = "Rejected rows" + (" (checked again)" if report.already_imported else "")
+        table = Table("line", "column", "reason", title=title, title_justify="left")
         for error in report.rejected[:_SHOWN_ERRORS]:
             table.add_row(str(error.line), error.column or "-", error.reason)
         console.print(table)
         if len(report.rejected) > _SHOWN_ERRORS:
             console.print(f"... and {len(report.rejected) - _SHOWN_ERRORS} more (use --json)")
-    verdict = "written" if report.written else "nothing written (--strict)"
-    console.print(
+    console.print(_summary_line(report), highlight=False, soft_wrap=True)
+
+
+def _summary_line(report: ImportReport) -> str:
+    """One line that says what the import did, and nothing it did not (no "written" when no
+    row was stored)."""
+    if report.already_imported:
+        line = (
+            f"{report.file_name}: imported before as batch {report.batch_id} (same SHA-256): "
+            f"{report.rows_total} rows, {report.unchanged} stored, "
+            f"{report.earlier_rejected_rows} rejected; nothing changed now"
+        )
+        if report.earlier_rejected_rows and not report.rejected:
+            line += "; the rows rejected then pass the checks now"
+        if report.earlier_rejected_rows:
+            line += (
+                ". The same file is not imported twice: to store the rejected rows, "
+                "import a file with those rows corrected"
+            )
+        return line
+    if not report.written:
+        verdict = "nothing written (--strict)"
+    elif report.accepted:
+        verdict = f"{report.accepted} row(s) stored as batch {report.batch_id}"
+    else:
+        verdict = f"no new rows to store (recorded as batch {report.batch_id})"
+    return (
         f"{report.file_name}: {report.rows_total} rows: {report.accepted} accepted, "
         f"{report.unchanged} already stored, {report.rejected_rows} rejected; {verdict}"
     )

@@ -34,17 +34,18 @@ from bezetting.cli._common import (
     reports_errors,
 )
 from bezetting.cli.plan_settings import settings_app
+from bezetting.core.dates import parse_date
 from bezetting.core.errors import InputError
 from bezetting.services.planning import (
     BuiltSchedule,
     ForecastRef,
     RequirementRef,
     build_schedule,
+    check_schedule,
     compute_requirements,
     planning_target,
     run_forecast,
     schedule_settings,
-    validate_schedule,
 )
 from bezetting.store import configured_sessions
 
@@ -60,15 +61,16 @@ OrgOption = Annotated[
     str | None, typer.Option("--org", help="Organisation code (default: the only one).")
 ]
 FromOption = Annotated[
-    str, typer.Option("--from", help="First local day, e.g. 2020-03-16.", show_default=False)
+    str,
+    typer.Option("--from", help="First local day: 2020-03-16 or 16-03-2020.", show_default=False),
 ]
 
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date; write e.g. 2020-03-16") from None
+        return parse_date(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--from") from None
 
 
 @contextmanager
@@ -253,8 +255,9 @@ def check_command(
     """Check a stored schedule against the labour rules, availability, skills and hours."""
     console = console_for()
     with reports_errors(), configured_sessions() as sessions:
-        violations = validate_schedule(sessions, schedule_id=schedule)
+        checked = check_schedule(sessions, schedule_id=schedule)
         settings = schedule_settings(sessions, schedule_id=schedule)
+    violations = checked.violations
     if settings.changed_since:
         built = settings.built_with.rules.get("name") if settings.built_with else None
         console.print(
@@ -262,6 +265,15 @@ def check_command(
             + (f" ({built})" if built else "")
             + " than those stored now; it is checked by those stored now "
             "(bezetting plan settings show).",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if checked.counted_with:
+        others = ", ".join(str(i) for i in checked.counted_with)
+        console.print(
+            f"Schedule {schedule} is checked with the agents' {checked.other_shifts} shift(s) "
+            f"of published schedule(s) {others} in the same period, as they work them; "
+            "violations that lie in those shifts alone are left to their own schedule.",
             highlight=False,
             soft_wrap=True,
         )

@@ -19,6 +19,7 @@ from bezetting.cli._common import (
     reports_errors,
 )
 from bezetting.core.csv_rows import numbered_rows
+from bezetting.core.dates import parse_wall_clock
 from bezetting.core.errors import InputError
 from bezetting.core.simulate import (
     ReplicationResult,
@@ -75,11 +76,11 @@ def read_replay_file(folder: Path) -> ReplayReader:
         moments = []
         for line, row in rows[1:]:  # the line an editor shows, blank lines counted
             try:
-                moment = datetime.fromisoformat(row[column].strip())
-            except (ValueError, IndexError):
-                raise InputError(
-                    f"{path.name}, line {line}: not a timestamp like 2020-03-16T08:00:00+01:00"
-                ) from None
+                moment = parse_wall_clock(row[column])
+            except IndexError:
+                raise InputError(f"{path.name}, line {line}: no 'arrived' cell") from None
+            except ValueError as exc:
+                raise InputError(f"{path.name}, line {line}: {exc}") from None
             if moment.tzinfo is None:
                 raise InputError(f"{path.name}, line {line}: the timestamp needs a UTC offset")
             moments.append(moment)

@@ -97,4 +97,5 @@ class BadRowsError(InputError):
         lines = [f"  {row}" for row in self.rows[: self._SHOWN]]
         if len(self.rows) > self._SHOWN:
             lines.append(f"  ... and {len(self.rows) - self._SHOWN} more")
-        super().__init__(f"{source}: {len(self.rows)} bad row(s):\n" + "\n".join(lines))
+        bad_rows = len({row.line for row in self.rows})  # a row may have several bad cells
+        super().__init__(f"{source}: {bad_rows} bad row(s):\n" + "\n".join(lines))

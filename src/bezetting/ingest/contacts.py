@@ -116,13 +116,7 @@ def read_contact_records(
             try:
                 times[name] = parse_timestamp(text, tz)
             except ValueError as exc:
-                errors.append(
-                    RowError(
-                        line_number,
-                        mapping[name],
-                        f"{text!r} is not an ISO 8601 timestamp ({exc})",
-                    )
-                )
+                errors.append(RowError(line_number, mapping[name], str(exc)))
                 times[name] = None
         arrived, answered, ended = times["arrived_at"], times["answered_at"], times["ended_at"]
         if arrived and answered and answered < arrived:

@@ -3,7 +3,7 @@
 History: ``queue,interval_start,volume,aht_seconds`` (``aht_seconds`` may be empty or absent).
 Forecast: the same plus ``volume_lo,volume_hi`` (prediction interval), ``volume_override``
 (the planners' change, already included in ``volume``) and a trailing ``model``.
-``interval_start`` is ISO 8601 with the UTC offset of the queue's local time.
+``interval_start`` is a date and time with the UTC offset of the queue's local time.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ from typing import TextIO
 import numpy as np
 
 from bezetting.core.calendar import DEFAULT_TIMEZONE, floor_to_interval, local_minute_of_day, zone
-from bezetting.core.errors import InputError, RowError
+from bezetting.core.errors import BadRowsError, InputError
 from bezetting.core.forecast.auto import QueueForecast
 from bezetting.core.forecast.series import IntervalSeries
 from bezetting.ingest.errors import IngestError
-from bezetting.ingest.timestamps import parse_timestamp
-from bezetting.interchange import numbered_rows
+from bezetting.interchange import read_interval_rows
 
 __all__ = [
     "FORECAST_HEADER",
@@ -43,18 +42,6 @@ def is_interval_series_header(header: Sequence[str]) -> bool:
     return {"queue", "interval_start", "volume"} <= names
 
 
-def _number(text: str, *, line: int, column: str, errors: list[RowError]) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        errors.append(RowError(line, column, f"{text!r} is not a number"))
-        return math.nan
-    if not math.isfinite(value) or value < 0:
-        errors.append(RowError(line, column, f"{text!r} must be a finite number >= 0"))
-        return math.nan
-    return value
-
-
 def read_interval_series(
     lines: Iterable[str],
     *,
@@ -64,66 +51,23 @@ def read_interval_series(
 ) -> tuple[IntervalSeries, ...]:
     """Read an interval-series file into one series per queue (sorted by queue name).
 
-    Rows on a finer grid than ``interval_minutes`` (6-minute counts for a 30-minute forecast,
-    say) are added up: volumes summed, AHT weighted by volume. A finer ``interval_minutes``
-    than the file's own grid is refused.
+    The rows are read by the rule ``bezetting staff`` reads them by
+    (:func:`bezetting.interchange.read_interval_rows`), except that handle times may be
+    missing. Rows on a finer grid than ``interval_minutes`` (6-minute counts for a 30-minute
+    forecast, say) are added up: volumes summed, AHT weighted by volume. A finer
+    ``interval_minutes`` than the file's own grid is refused.
 
     Raises:
-        IngestError: listing every bad row; nothing is returned then.
-        InputError: the file's grid does not divide ``interval_minutes``.
+        IngestError: listing every bad cell; nothing is returned then.
+        InputError: a required column is missing, or the file's grid does not divide
+            ``interval_minutes``.
     """
-    tz = zone(timezone)
-    rows = numbered_rows(lines, source=source)
-    header_line, header_cells = next(rows, (1, []))
-    header = [name.strip() for name in header_cells]
-    missing = [name for name in HISTORY_HEADER[:3] if name not in header]
-    if missing:
-        raise IngestError(
-            source,
-            [
-                RowError(header_line, name, f"required column missing; header is {header}")
-                for name in missing
-            ],
-        )
-    errors: list[RowError] = []
-    queues: list[str] = []
-    starts: list[int] = []
-    volumes: list[float] = []
-    ahts: list[float] = []
-    seen: set[tuple[str, int]] = set()
-    for line, cells in rows:
-        row = dict(zip(header, cells, strict=False))
-        queue = (row.get("queue") or "").strip()
-        if not queue:
-            errors.append(RowError(line, "queue", "empty; need a queue name"))
-        text = (row.get("interval_start") or "").strip()
-        try:
-            start = int(parse_timestamp(text, tz).timestamp())
-        except ValueError as exc:
-            errors.append(RowError(line, "interval_start", f"{text!r}: {exc}"))
-            start = 0
-        volume = _number(
-            (row.get("volume") or "").strip(), line=line, column="volume", errors=errors
-        )
-        aht_text = (row.get("aht_seconds") or "").strip()
-        aht = (
-            _number(aht_text, line=line, column="aht_seconds", errors=errors)
-            if aht_text
-            else math.nan
-        )
-        if (queue, start) in seen and start:
-            errors.append(RowError(line, "interval_start", f"{text!r} repeats for queue {queue!r}"))
-        seen.add((queue, start))
-        queues.append(queue)
-        starts.append(start)
-        volumes.append(volume)
-        ahts.append(aht)
-    if errors:
-        raise IngestError(source, errors)
-    if not starts:
-        raise IngestError(source, [RowError(2, "interval_start", "the file has no rows")])
-
-    instants = np.array(starts, dtype="datetime64[s]")
+    try:
+        rows = read_interval_rows(lines, source=source, aht_required=False)
+    except BadRowsError as exc:
+        raise IngestError(exc.source, exc.rows) from None
+    queues = rows.queue.tolist()
+    instants = rows.start_utc
     minutes = local_minute_of_day(instants, timezone=timezone)
     grid = reduce(math.gcd, np.unique(minutes).tolist(), 0) or 1440
     if interval_minutes % grid:
@@ -132,9 +76,9 @@ def read_interval_series(
             f"{interval_minutes}-minute intervals; choose a multiple of {grid}"
         )
     floored = floor_to_interval(instants, interval_minutes=interval_minutes, timezone=timezone)
-    queue_array = np.array(queues)
-    volume_array = np.array(volumes)
-    aht_array = np.array(ahts)
+    queue_array = rows.queue
+    volume_array = rows.volume
+    aht_array = rows.aht_seconds
     result = []
     for queue in sorted(set(queues)):
         mine = queue_array == queue

@@ -1,27 +1,22 @@
-"""ISO 8601 timestamps with or without a UTC offset; local ones are read in a time zone."""
+"""Timestamps of contact records and options, by the one rule of :mod:`bezetting.core.dates`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from bezetting.core.dates import parse_datetime
 
 __all__ = ["parse_timestamp"]
 
 
 def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
-    """Parse ``2020-03-16T08:15:00+01:00``, ``2020-03-16 08:15:00Z`` or a local
-    ``2020-03-16 08:15`` (read in ``tz``) into an aware UTC datetime.
+    """Parse ``2020-03-16T08:15:00+01:00``, ``2020-03-16 08:15:00Z``, a local
+    ``2020-03-16 08:15`` or ``16-03-2020 08:15`` (read in ``tz``) into an aware UTC datetime.
 
-    A local time in the repeated hour of the autumn switch is read as its first occurrence;
-    one in the skipped hour of the spring switch does not exist and raises ``ValueError``.
+    A local time skipped or repeated at a DST change is refused, as the imports refuse it.
+
+    Raises:
+        DateInputError: see :func:`bezetting.core.dates.parse_datetime` (a ``ValueError``).
     """
-    value = datetime.fromisoformat(text.strip())
-    if value.tzinfo is None:
-        local = value.replace(tzinfo=tz)
-        utc = local.astimezone(UTC)
-        if utc.astimezone(tz).replace(tzinfo=None) != value:
-            raise ValueError(
-                f"{text.strip()!r} does not exist in {tz.key} (the clock skips that hour)"
-            )
-        return utc
-    return value.astimezone(UTC)
+    return parse_datetime(text, zone=tz)

@@ -29,9 +29,11 @@ from bezetting.services.requirements import RequirementRef, compute_requirements
 from bezetting.services.schedule_problem import PlanningProblem, planning_problem
 from bezetting.services.scheduling import (
     BuiltSchedule,
+    ScheduleCheck,
     ScheduleSettings,
     ScheduleViolation,
     build_schedule,
+    check_schedule,
     schedule_settings,
     validate_schedule,
 )
@@ -44,9 +46,11 @@ __all__ = [
     "PlanningProblem",
     "PlanningTarget",
     "RequirementRef",
+    "ScheduleCheck",
     "ScheduleSettings",
     "ScheduleViolation",
     "build_schedule",
+    "check_schedule",
     "compute_requirements",
     "planning_problem",
     "planning_target",

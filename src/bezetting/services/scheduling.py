@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bezetting.core.errors import InfeasibleError, InputError
 from bezetting.core.schedule import Activity as CoreActivity
 from bezetting.core.schedule import ActivityKind as CoreActivityKind
-from bezetting.core.schedule import Progress as SolveProgress
 from bezetting.core.schedule import (
+    Horizon,
     Rule,
     ScheduleResult,
     SolveParameters,
@@ -26,6 +27,7 @@ from bezetting.core.schedule import (
     solve,
     validate,
 )
+from bezetting.core.schedule import Progress as SolveProgress
 from bezetting.core.schedule import Schedule as CoreSchedule
 from bezetting.core.schedule import Shift as CoreShift
 from bezetting.services.planning_settings import (
@@ -40,15 +42,17 @@ from bezetting.services.schedule_problem import (
     read_planning_problem,
 )
 from bezetting.services.schedules import ActivityPlan, ShiftPlan, create_schedule
-from bezetting.store import SessionFactory, queries, transaction
+from bezetting.store import SessionFactory, planning_queries, queries, transaction
 from bezetting.store.enums import ActivityKind, ScheduleStatus
-from bezetting.store.models import Organisation, Schedule
+from bezetting.store.models import Organisation, Schedule, Shift
 
 __all__ = [
     "BuiltSchedule",
+    "ScheduleCheck",
     "ScheduleSettings",
     "ScheduleViolation",
     "build_schedule",
+    "check_schedule",
     "schedule_settings",
     "validate_schedule",
 ]
@@ -242,12 +246,33 @@ class ScheduleViolation:
     message: str
 
 
-def validate_schedule(
-    sessions: SessionFactory, *, schedule_id: int
-) -> tuple[ScheduleViolation, ...]:
+@dataclass(frozen=True, kw_only=True)
+class ScheduleCheck:
+    """What checking a stored schedule found, and what it counted besides its own shifts.
+
+    Attributes:
+        violations: the rules broken, by the schedule's own shifts or together with the
+            shifts counted beside them; none that lie in another schedule's shift alone.
+        counted_with: the other published schedules whose shifts in this schedule's period
+            were counted (empty for a draft, which is checked alone).
+        other_shifts: how many shifts of those schedules were counted.
+    """
+
+    violations: tuple[ScheduleViolation, ...]
+    counted_with: tuple[int, ...]
+    other_shifts: int
+
+
+def check_schedule(sessions: SessionFactory, *, schedule_id: int) -> ScheduleCheck:
     """Check a stored schedule (a built draft, hand-edited or published) against the labour
     rules, availability, skills and opening hours of its period, read from the database now;
     each violation names its agent by employee number and name.
+
+    A published schedule is checked as its agents work: with their shifts of the other
+    published schedules in the same period. After a publish that replaced the shifts still
+    to come, an agent's week lies in two schedules, and either one alone falls short of the
+    contract's weekly minimum that the two together meet. A violation that lies within
+    another schedule's shift and none of this one's is that schedule's to report.
 
     Raises:
         InputError: unknown schedule; see :func:`planning_problem`.
@@ -274,30 +299,79 @@ def validate_schedule(
         group_by_skill = {
             skill: name for name, skill in planning.group_skill.items() if skill is not None
         }
-        core = CoreSchedule(
-            tuple(
-                CoreShift(
-                    str(shift.agent_id),
-                    shift.starts_at,
-                    shift.ends_at,
-                    tuple(
-                        CoreActivity(
-                            CoreActivityKind.BREAK
-                            if a.kind in (ActivityKind.BREAK, ActivityKind.LUNCH)
-                            else CoreActivityKind.WORK
-                            if a.kind is ActivityKind.CONTACT_WORK
-                            else CoreActivityKind.EVENT,
-                            a.starts_at,
-                            a.ends_at,
-                            skill_group=group_by_skill.get(a.skill_id or -1, ""),
-                        )
-                        for a in shift.activities
-                    ),
+        others: list[Shift] = []
+        if schedule.status is ScheduleStatus.PUBLISHED:
+            starts, ends = _horizon_bounds(planning.problem.horizon)
+            others = [
+                shift
+                for shift in planning_queries.published_shifts_between(
+                    session, schedule.organisation_id, starts=starts, ends=ends
                 )
-                for shift in schedule.shifts
+                if shift.schedule_id != schedule.id
+            ]
+        own = [_core_shift(shift, group_by_skill) for shift in schedule.shifts]
+        counted = [_core_shift(shift, group_by_skill) for shift in others]
+    found = validate(planning.problem, CoreSchedule((*own, *counted)))
+    return ScheduleCheck(
+        violations=tuple(_named(v, people) for v in found if not _in_others_alone(v, own, counted)),
+        counted_with=tuple(sorted({shift.schedule_id for shift in others})),
+        other_shifts=len(others),
+    )
+
+
+def validate_schedule(
+    sessions: SessionFactory, *, schedule_id: int
+) -> tuple[ScheduleViolation, ...]:
+    """The violations of :func:`check_schedule`."""
+    return check_schedule(sessions, schedule_id=schedule_id).violations
+
+
+def _horizon_bounds(horizon: Horizon) -> tuple[datetime, datetime]:
+    """The horizon as UTC moments: its first local midnight and the one after its last day."""
+    zone = ZoneInfo(horizon.timezone)
+    last = horizon.first_day + timedelta(days=horizon.days)
+    return (
+        datetime.combine(horizon.first_day, time(), zone).astimezone(UTC),
+        datetime.combine(last, time(), zone).astimezone(UTC),
+    )
+
+
+def _core_shift(shift: Shift, group_by_skill: Mapping[int, str]) -> CoreShift:
+    """A stored shift as the validator reads it (breaks and lunches as breaks, contact work as
+    work on its skill's group, the rest as events)."""
+    return CoreShift(
+        str(shift.agent_id),
+        shift.starts_at,
+        shift.ends_at,
+        tuple(
+            CoreActivity(
+                CoreActivityKind.BREAK
+                if a.kind in (ActivityKind.BREAK, ActivityKind.LUNCH)
+                else CoreActivityKind.WORK
+                if a.kind is ActivityKind.CONTACT_WORK
+                else CoreActivityKind.EVENT,
+                a.starts_at,
+                a.ends_at,
+                skill_group=group_by_skill.get(a.skill_id or -1, ""),
             )
+            for a in shift.activities
+        ),
+    )
+
+
+def _in_others_alone(
+    violation: Violation, own: Sequence[CoreShift], others: Sequence[CoreShift]
+) -> bool:
+    """Whether the violation lies within one of the agent's shifts of another schedule and
+    none of the checked schedule's (a week's or a rest's violation, dated between shifts, is
+    the checked schedule's too)."""
+
+    def within(shifts: Sequence[CoreShift]) -> bool:
+        return any(
+            s.agent_id == violation.agent_id and s.start <= violation.at <= s.end for s in shifts
         )
-    return tuple(_named(v, people) for v in validate(planning.problem, core))
+
+    return within(others) and not within(own)
 
 
 def _named(violation: Violation, people: Mapping[str, tuple[int, str]]) -> ScheduleViolation:

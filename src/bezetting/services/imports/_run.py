@@ -87,6 +87,14 @@ class _StrictRollbackError(Exception):
     """Raised inside the transaction to undo a strict import with bad rows."""
 
 
+class _RecheckRollbackError(Exception):
+    """Raised inside the transaction to undo the second look at a file imported before."""
+
+    def __init__(self, earlier: ImportReport) -> None:
+        super().__init__()
+        self.report = earlier
+
+
 def run_import(
     sessions: SessionFactory,
     *,
@@ -101,7 +109,10 @@ def run_import(
 ) -> ImportReport:
     """Read, map, and hand the rows to ``handle_rows`` inside one transaction.
 
-    A file whose SHA-256 was imported before (same organisation and kind) changes nothing.
+    A file whose SHA-256 was imported before (same organisation and kind) changes nothing:
+    importing it again must not store a row twice nor overwrite what was changed since. When
+    that earlier import rejected rows, the rows are checked again (and the check rolled back)
+    so the report names them once more, rather than reading as a success.
     """
     sha256 = hashlib.sha256(content).hexdigest()
     table = read_table(content, file_name=file_name, encoding=options.encoding, sheet=options.sheet)
@@ -112,12 +123,24 @@ def run_import(
         with transaction(sessions, writes=True) as session:
             organisation = resolve_organisation(session, options.organisation)
             earlier = queries.import_batch(session, organisation.id, kind, sha256)
-            if earlier is not None:
-                return _already_imported(kind, file_name, sha256, earlier)
             try:
                 zone = zone_of(options.timezone or organisation.timezone)
             except ValueError as exc:
                 raise InputError(str(exc)) from None
+            if earlier is not None:
+                if not earlier.rejected:
+                    return _already_imported(kind, file_name, sha256, earlier, rejected=())
+                context = ImportContext(organisation, zone, earlier.id, now, progress)
+                again = handle_rows(session, context, rows)
+                raise _RecheckRollbackError(
+                    _already_imported(
+                        kind,
+                        file_name,
+                        sha256,
+                        earlier,
+                        rejected=_in_file_order(table, again.errors),
+                    )
+                )
             batch = ImportBatch(
                 organisation_id=organisation.id,
                 kind=kind,
@@ -141,6 +164,8 @@ def run_import(
             batch.unchanged = outcome.unchanged
             batch.rejected = len({e.line for e in errors})
             batch_id = batch.id
+    except _RecheckRollbackError as recheck:
+        return recheck.report
     except _StrictRollbackError:
         return ImportReport(
             kind=kind,
@@ -170,7 +195,12 @@ def _in_file_order(table: Table, errors: Sequence[RowError]) -> tuple[RowError, 
 
 
 def _already_imported(
-    kind: ImportKind, file_name: str, sha256: str, earlier: ImportBatch
+    kind: ImportKind,
+    file_name: str,
+    sha256: str,
+    earlier: ImportBatch,
+    *,
+    rejected: tuple[RowError, ...],
 ) -> ImportReport:
     return ImportReport(
         kind=kind,
@@ -179,8 +209,9 @@ def _already_imported(
         rows_total=earlier.rows_total,
         accepted=0,
         unchanged=earlier.accepted + earlier.unchanged,
-        rejected=(),
+        rejected=rejected,
         written=False,
         already_imported=True,
         batch_id=earlier.id,
+        earlier_rejected_rows=earlier.rejected,
     )

@@ -143,6 +143,10 @@ def _cell_text(cell: object) -> str:
         return ""
     if isinstance(cell, bool):
         return "true" if cell else "false"
+    if isinstance(cell, datetime) and cell.tzinfo is None and cell.time() == time():
+        # Excel stores a date cell as midnight of that day: write the day, which a date field
+        # and a date-and-time field (as midnight) both read.
+        return cell.date().isoformat()
     if isinstance(cell, datetime | date | time):
         return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():

@@ -1,6 +1,8 @@
 """Parsing one cell: each parser returns a typed value or raises ``ValueError`` with the reason.
 
-Times without an offset are read in the given zone; a local time that does not exist (the hour
+Dates and times are read by the one rule of :mod:`bezetting.core.dates` (ISO or Dutch
+day-month-year, with or without a time), as every command-line option reads them. Times
+without an offset are read in the given zone; a local time that does not exist (the hour
 skipped when clocks go forward) or exists twice (the hour repeated when they go back) is
 refused, because guessing would shift a contact by an hour.
 """
@@ -8,12 +10,13 @@ refused, because guessing would shift a contact by an hour.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
+
+from bezetting.core.dates import localise, parse_date, parse_datetime
 
 __all__ = [
     "day_end",
@@ -32,7 +35,6 @@ E = TypeVar("E", bound=StrEnum)
 
 _TRUE = frozenset({"1", "true", "yes", "y", "ja", "j", "waar", "x"})
 _FALSE = frozenset({"0", "false", "no", "n", "nee", "onwaar", ""})
-_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
 def zone_of(name: str) -> ZoneInfo:
@@ -43,52 +45,6 @@ def zone_of(name: str) -> ZoneInfo:
         raise ValueError(
             f"unknown time zone {name!r}; use an IANA name like Europe/Amsterdam"
         ) from None
-
-
-def localise(naive: datetime, zone: ZoneInfo) -> datetime:
-    """Attach ``zone`` to a wall-clock time, refusing skipped and repeated local times."""
-    first = naive.replace(tzinfo=zone, fold=0)
-    second = naive.replace(tzinfo=zone, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-        if round_trip != naive:
-            raise ValueError(
-                f"{naive.isoformat(sep=' ')} does not exist in {zone.key} (clocks moved forward)"
-            )
-        raise ValueError(
-            f"{naive.isoformat(sep=' ')} happens twice in {zone.key} (clocks moved back); "
-            "write it with its UTC offset, e.g. +02:00 or +01:00"
-        )
-    return first
-
-
-def parse_datetime(text: str, *, zone: ZoneInfo) -> datetime:
-    """ISO 8601 (``2020-03-16T08:15:00+01:00``, ``2020-03-16 08:15``) -> aware UTC datetime."""
-    raw = text.strip()
-    if raw.endswith(("Z", "z")):
-        raw = raw[:-1] + "+00:00"
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not a date and time; write ISO 8601, e.g. 2020-03-16T08:15:00+01:00"
-        ) from None
-    if value.tzinfo is None:
-        value = localise(value, zone)
-    return value.astimezone(UTC)
-
-
-def parse_date(text: str) -> date:
-    """``2020-03-16`` or ``16-03-2020`` (day first, as written in the Netherlands)."""
-    raw = text.strip()
-    match = _DUTCH_DATE.match(raw)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        return date.fromisoformat(raw[:10] if "T" in raw else raw)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date; write 2020-03-16 or 16-03-2020") from None
 
 
 def parse_local_time(text: str) -> time | None:

@@ -21,12 +21,16 @@ class ImportReport:
         rows_total: data rows read (blank rows not counted).
         accepted: rows written: new records, or changed agents.
         unchanged: rows already stored with the same values (nothing written).
-        rejected: every bad row, in file order, with line, column and reason.
+        rejected: every bad row, in file order, with line, column and reason (for a file
+            imported before: its rows as they are rejected when checked again now).
         written: whether anything was committed (False for a strict import with bad rows, and
             for a file imported before).
-        already_imported: the same file was imported before; nothing was read or changed.
+        already_imported: the same file was imported before; nothing was changed. ``unchanged``
+            then counts the rows that import stored.
         batch_id: the import batch recorded for this file (the earlier one when already
             imported), or None when nothing was written.
+        earlier_rejected_rows: for a file imported before, how many rows that import rejected
+            (they were not stored, and importing the same file again does not store them).
     """
 
     kind: ImportKind
@@ -39,8 +43,15 @@ class ImportReport:
     written: bool
     already_imported: bool = False
     batch_id: int | None = None
+    earlier_rejected_rows: int = 0
 
     @property
     def rejected_rows(self) -> int:
         """How many distinct rows were rejected (a row may have several bad cells)."""
         return len({error.line for error in self.rejected})
+
+    @property
+    def complete(self) -> bool:
+        """Whether every row of the file is stored: none rejected now, nor by an earlier
+        import of the same file."""
+        return not self.rejected and not self.earlier_rejected_rows
