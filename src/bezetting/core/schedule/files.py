@@ -24,6 +24,7 @@ from bezetting.core.csv_rows import numbered_rows
 from bezetting.core.errors import BadRowsError, RowError
 from bezetting.core.schedule._chart import coverage_svg
 from bezetting.core.schedule._problem_file import break_policy, problem_from_mapping
+from bezetting.core.schedule.explain import FAIRNESS_CATEGORIES
 from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
 from bezetting.core.schedule.problem import Problem
 from bezetting.core.schedule.result import ScheduleResult
@@ -269,6 +270,11 @@ def schedule_ics(schedule: Schedule, agent_id: str) -> bytes:
     return bytes(cal.to_ical())
 
 
+def _share_cell(count: int, per_fte: float, counted: bool) -> str:
+    share = f"{per_fte:.2f} per 40 h" if counted else "not counted"
+    return f"<td>{count} <small>({share})</small></td>"
+
+
 def result_html(problem: Problem, result: ScheduleResult) -> str:
     """A self-contained page: summary, coverage against demand per group, board per agent."""
     cov = result.coverage
@@ -317,12 +323,19 @@ def result_html(problem: Problem, result: ScheduleResult) -> str:
     if not missed:
         parts.append(f"<li>None: all {len(result.wishes)} wishes are met.</li>")
     parts.append(
-        "</ul><h2>Fairness</h2><table><tr><th>agent</th><th>evenings</th><th>weekends</th>"
-        "<th>unwanted</th></tr>"
+        "</ul><h2>Fairness</h2><p>Evening shifts, weekend shifts and broken wishes per agent, "
+        "and per 40 contract hours: the spread (highest less lowest) of each column is "
+        "penalised among the agents it counts, those with contract hours who could get such a "
+        "shift (or have a wish a shift could break); it does not count the others.</p>"
+        "<table><tr><th>agent</th><th>evenings</th><th>weekends</th><th>unwanted</th></tr>"
     )
     parts += [
-        f"<tr><td>{e(f.agent_id)}</td><td>{f.evenings}</td><td>{f.weekends}</td>"
-        f"<td>{f.unwanted}</td></tr>"
+        f"<tr><td>{e(f.agent_id)}</td>"
+        + "".join(
+            _share_cell(getattr(f, c), getattr(f, f"{c}_per_fte"), c in f.counted_in)
+            for c in FAIRNESS_CATEGORIES
+        )
+        + "</tr>"
         for f in result.fairness
     ]
     parts.append("</table><h2>Violations</h2><ul>")
