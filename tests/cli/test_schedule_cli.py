@@ -106,6 +106,30 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     assert "first_day" in result.output
 
 
+def test_every_bad_field_of_a_problem_file_is_named_at_once(tmp_path: Path) -> None:
+    text = (
+        EXAMPLE.read_text()
+        .replace(
+            "max_hours: 40}\n    skills: [voice]\n    events:",
+            "max_hours: forty}\n    skills: [voice]\n    events:",
+        )
+        .replace('start: "12:30"', 'start: "12:70"')
+        .replace("agents: 3,", "agents: -1,")
+    )
+    bad = tmp_path / "problem.yaml"
+    bad.write_text(text)
+    edited = tmp_path / "edited.csv"
+    edited.write_text("agent_id\n")
+    for extra in ([], ["--check", str(edited)]):
+        result = runner.invoke(app, ["schedule", str(bad), *extra])
+        assert result.exit_code == 2, result.output
+        output = " ".join(result.output.split())  # the console wraps long lines
+        assert "problem.yaml: 3 bad field(s):" in output
+        assert "skill_groups[0].demand[1].agents (skill group 'voice'): must be a whole" in output
+        assert "shifts[1].start (shift 'late'): '12:70' is not a clock time" in output
+        assert "agents[3].contract.max_hours (agent 'daan'): must be a number of hours" in output
+
+
 def test_the_house_break_policy_places_one_lunch_mid_shift(tmp_path: Path) -> None:
     out = tmp_path / "s.csv"
     result = runner.invoke(app, ["schedule", str(EXAMPLE), "--time-limit", "5", "--out", str(out)])

@@ -5,8 +5,9 @@ Every error response has the same body::
     {"error": {"code": "invalid_input", "message": "...", "details": [...]}}
 
 ``code`` is machine-readable (the exception's ``code``); ``details`` lists bad rows when an
-import names them, the broken rules of a refused swap, or ``{"reason", "stored"}`` when the
-stored planning settings no longer parse.
+import names them, the bad fields of a schedule problem (``{"field", "label", "reason"}``),
+the broken rules of a refused swap, or ``{"reason", "stored"}`` when the stored planning
+settings no longer parse.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bezetting.core.errors import (
+    BadFieldsError,
     BadRowsError,
     BezettingError,
     ConflictError,
@@ -70,6 +72,8 @@ async def _bezetting_error(request: Request, exc: Exception) -> JSONResponse:
         {"line": e.line, "column": e.column, "reason": e.reason}
         for e in (exc.rows if isinstance(exc, BadRowsError) else ())
     ]
+    if isinstance(exc, BadFieldsError):
+        details = [{"field": f.path, "label": f.label, "reason": f.reason} for f in exc.fields]
     if isinstance(exc, SwapRefusedError):
         details = [
             {

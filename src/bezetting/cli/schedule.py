@@ -34,7 +34,7 @@ def _load(problem_file: Path) -> Problem:
         raise InputError(f"{problem_file} is not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise InputError(f"{problem_file} must hold a mapping (horizon, skill_groups, agents, ...)")
-    return problem_from_mapping(data)
+    return problem_from_mapping(data, source=str(problem_file))
 
 
 def _read_text(path: Path) -> str:

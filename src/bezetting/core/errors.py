@@ -8,6 +8,9 @@ core does not know about jobs or accounts), and every one of them is drawn here:
     │   ├── RowError               one row of an input file is bad (names line, column, reason)
     │   ├── BadRowsError           a file has bad rows: every one of them, in ``rows``
     │   │   └── ingest.IngestError             a contact-record or interval-series file
+    │   ├── FieldError             one field of a structured file is bad (names its path, reason)
+    │   ├── BadFieldsError         a file (a schedule problem) has bad fields: every one, in
+    │   │                          ``fields``
     │   ├── core.simulate.ScenarioError        a scenario field, named by its path
     │   ├── jobs.UnknownJobKindError / UnknownJobError / InvalidJobParamsError
     │   └── services.errors.NotFoundError    out of reach or absent (HTTP 404)
@@ -30,9 +33,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "BadFieldsError",
     "BadRowsError",
     "BezettingError",
     "ConflictError",
+    "FieldError",
     "InfeasibleError",
     "InputError",
     "RowError",
@@ -89,13 +94,60 @@ class BadRowsError(InputError):
     """
 
     code = "invalid_rows"
-    _SHOWN = 20
 
     def __init__(self, source: str, rows: Sequence[RowError]) -> None:
         self.source = source
         self.rows = tuple(rows)
-        lines = [f"  {row}" for row in self.rows[: self._SHOWN]]
-        if len(self.rows) > self._SHOWN:
-            lines.append(f"  ... and {len(self.rows) - self._SHOWN} more")
         bad_rows = len({row.line for row in self.rows})  # a row may have several bad cells
-        super().__init__(f"{source}: {bad_rows} bad row(s):\n" + "\n".join(lines))
+        super().__init__(_listing(source, "row", self.rows, count=bad_rows))
+
+
+class FieldError(InputError):
+    """One field of a structured file (a mapping read from YAML) is bad.
+
+    Args:
+        path: where the field sits, e.g. ``agents[3].contract.max_hours`` (list items counted
+            from 0); empty for the file as a whole.
+        reason: why the value is rejected and what would be valid.
+        label: the list item the path points into, by its own name (``"agent 'dirk'"``), so
+            a user finds it without counting.
+    """
+
+    code = "invalid_field"
+
+    def __init__(self, path: str, reason: str, *, label: str = "") -> None:
+        self.path = path
+        self.reason = reason
+        self.label = label
+        where = f"{path} ({label})" if path and label else path
+        super().__init__(f"{where}: {reason}" if where else reason)
+
+
+class BadFieldsError(InputError):
+    """A file has one or more bad fields; ``fields`` holds every :class:`FieldError`.
+
+    As :class:`BadRowsError` for rows: readers collect every bad field before raising, so a
+    user fixes a file in one pass, and nothing is built when any field is bad.
+    """
+
+    code = "invalid_fields"
+
+    def __init__(self, source: str, fields: Sequence[FieldError]) -> None:
+        self.source = source
+        self.fields = tuple(fields)
+        super().__init__(_listing(source, "field", self.fields))
+
+
+_SHOWN = 20
+
+
+def _listing(
+    source: str, what: str, errors: Sequence[InputError], *, count: int | None = None
+) -> str:
+    """``source: n bad row(s):`` and the first errors, one a line (a file may have thousands);
+    ``count`` when the errors are not one per row (a row may have several bad cells)."""
+    lines = [f"  {error}" for error in errors[:_SHOWN]]
+    if len(errors) > _SHOWN:
+        lines.append(f"  ... and {len(errors) - _SHOWN} more")
+    total = len(errors) if count is None else count
+    return f"{source}: {total} bad {what}(s):\n" + "\n".join(lines)

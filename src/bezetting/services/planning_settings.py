@@ -38,7 +38,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from bezetting.core.errors import BezettingError, InputError
+from bezetting.core.errors import BadFieldsError, BezettingError, InputError
 from bezetting.core.schedule import BreakPolicy, RulePack, Weights
 from bezetting.core.schedule.files import break_policy, problem_from_mapping
 from bezetting.core.schedule.rules import DUTCH_RULES, less_protective
@@ -325,14 +325,19 @@ def parse_planning_settings(data: Any) -> PlanningSections:
         if isinstance(value, int | float) and value > _MAX_RULE:
             raise InputError(f"breaks: {key} must be at most {_MAX_RULE}, got {value}")
     break_policy(breaks or None)
-    problem_from_mapping(
-        {
-            "horizon": {"first_day": _CHECK_DAY, "days": 1},
-            "rules": rules,
-            "weights": weights,
-            "breaks": breaks or dict(PLANNING_BREAKS),
-        }
-    )
+    try:
+        problem_from_mapping(
+            {
+                "horizon": {"first_day": _CHECK_DAY, "days": 1},
+                "rules": rules,
+                "weights": weights,
+                "breaks": breaks or dict(PLANNING_BREAKS),
+            }
+        )
+    except BadFieldsError as exc:
+        # Each section was read above: what is left holds between sections, said as the
+        # settings' own message (no problem file here).
+        raise InputError("; ".join(str(field) for field in exc.fields)) from None
     return PlanningSections(rules=rules, breaks=breaks, weights=weights)
 
 

@@ -386,6 +386,8 @@ BY_CODE = {
     "invalid_input": _n("A value is not valid; check the form and try again."),
     "invalid_row": _n("A row of the file is not valid."),
     "invalid_rows": _n("The file has rows that are not valid."),
+    "invalid_field": _n("A field of the file is not valid."),
+    "invalid_fields": _n("The file has fields that are not valid."),
     "invalid_scenario": _n("The scenario is not valid."),
     "not_found": _n("That is not there, or it is not yours to see."),
     "conflict": _n("Someone changed this in the meantime; reload the page and try again."),

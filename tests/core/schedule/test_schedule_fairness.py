@@ -11,13 +11,19 @@ from datetime import time as clock_time
 import numpy as np
 import pytest
 from _schedule_factory import agent, at, contract, problem, shift
+from ortools.sat.python import cp_model
 from test_schedule_greedy import _pressed, _required
 
 from bezetting.core.schedule import (
+    DayOffWish,
+    FairnessShare,
     MaxDaysPerWeekWish,
     ShiftTemplate,
+    SolveParameters,
+    SolveStatus,
     TimeWindow,
     UnwantedTimeWish,
+    solve,
     validate,
 )
 from bezetting.core.schedule._agent_search import (
@@ -35,12 +41,19 @@ from bezetting.core.schedule._fairness import (
     nothing_yet,
     spread_cost,
 )
-from bezetting.core.schedule.builders import ModelContext
-from bezetting.core.schedule.explain import penalties_of
+from bezetting.core.schedule._time import from_epoch
+from bezetting.core.schedule.builders import COST_SCALE, ModelContext
+from bezetting.core.schedule.explain import (
+    FAIRNESS_CATEGORIES,
+    fairness_eligible,
+    fairness_of,
+    penalties_of,
+)
+from bezetting.core.schedule.files import result_html
 from bezetting.core.schedule.greedy import GreedySchedule, greedy_schedule
 from bezetting.core.schedule.plan import Schedule
 from bezetting.core.schedule.problem import Problem
-from bezetting.core.schedule.solve import _week_part
+from bezetting.core.schedule.solve import _build, _week_part
 
 SATURDAY, SUNDAY = 5, 6
 
@@ -199,3 +212,107 @@ def test_a_joint_move_carries_the_spread_in_its_small_model(price: bool) -> None
     assert moved is price
     assert [len(days) for days in state.chosen] == ([1, 1] if price else [2, 0])
     assert state.counts[:, 1].tolist() == ([1, 1] if price else [2, 0])
+
+
+def _three_days_with_moot_wishes() -> Problem:
+    """Three days, one agent wanted 08:00-20:30 (an early and a late shift a day). Ann's
+    Monday late breaks her wish, for only she can work then; bob is away on Monday, so his
+    wish for Monday off cannot be broken; cas works early shifts only, so never an evening;
+    dan's light wish could be broken but need not be."""
+    late_monday = TimeWindow(at(0, "12:00"), at(0, "20:30"))
+    return problem(
+        agent(
+            "ann",
+            contract=contract(0, 16, 40),
+            wishes=(UnwantedTimeWish("no-late-monday", late_monday),),
+        ),
+        agent(
+            "bob",
+            contract=contract(0, 16, 40),
+            unavailable=(TimeWindow(at(0, "00:00"), at(1, "00:00")),),
+            wishes=(DayOffWish("monday-off", at(0, "00:00").date()),),
+        ),
+        agent("cas", contract=contract(0, 16, 40), templates=("early",)),
+        agent(
+            "dan",
+            contract=contract(0, 40, 40),
+            unavailable=(TimeWindow(at(0, "00:00"), at(1, "00:00")),),
+            wishes=(
+                UnwantedTimeWish("no-tuesday", TimeWindow(at(1, "06:00"), at(1, "23:00")), 0.1),
+            ),
+        ),
+        days=3,
+        required=_required(3, ("08:00", "20:30"), 1, range(7)),
+        shifts=(
+            ShiftTemplate("early", clock_time(8), 510),
+            ShiftTemplate("late", clock_time(12), 510),
+        ),
+        open_from="07:00",
+        open_to="22:00",
+    )
+
+
+def _model_fairness(prob: Problem, schedule: Schedule) -> dict[str, float]:
+    """The model's fairness terms (cost units, per category) with its shifts fixed to
+    ``schedule``'s: what the objective charges for that schedule. Only the wish and fairness
+    terms are minimised: with the shifts fixed no other term moves them."""
+    grid = prob.horizon.grid()
+    ctx = _build(prob, grid, build_candidates(prob, grid))
+    worked = {(s.agent_id, s.start, s.end) for s in schedule.shifts}
+    for a, cands in enumerate(ctx.candidates):
+        for i, c in enumerate(cands):
+            key = (prob.agents[a].id, from_epoch(c.start, grid.tz), from_epoch(c.end, grid.tz))
+            ctx.model.add(ctx.x[a][i] == int(key in worked))
+    moving = [t for t in ctx.terms if t.name in ("wish_not_met", "unfair_share")]
+    ctx.model.minimize(
+        cp_model.LinearExpr.weighted_sum([t.expr for t in moving], [t.weight for t in moving])
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 60
+    assert solver.solve(ctx.model) == cp_model.OPTIMAL
+    return {
+        t.ref: solver.value(t.expr) * t.weight / COST_SCALE
+        for t in moving
+        if t.name == "unfair_share" and solver.value(t.expr)
+    }
+
+
+def test_the_fairness_penalty_reported_is_the_one_the_model_charges() -> None:
+    prob = _three_days_with_moot_wishes()
+    result = solve(
+        prob,
+        parameters=SolveParameters(
+            time_limit_seconds=60, num_workers=1, deterministic_time_limit=3, agent_search=False
+        ),
+    )
+    assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    outcome = {w.wish_id: w.met for w in result.wishes}
+    assert outcome["no-late-monday"] is False  # else the test shows nothing
+    # The objective is the model's; the penalties are recomputed from the schedule alone.
+    assert sum(p.cost for p in result.penalties) == pytest.approx(result.objective)
+    reported = {p.ref: p.cost for p in result.penalties if p.name == "unfair_share"}
+    assert reported == pytest.approx(_model_fairness(prob, result.schedule))
+    # The report's table says who the spread counts: cas, on early shifts only, not in evenings.
+    report = result_html(prob, result)
+    assert "<tr><td>cas</td><td>0 <small>(not counted)</small></td>" in report
+
+
+def test_an_agent_counts_only_in_the_categories_that_can_happen_to_them() -> None:
+    prob = _three_days_with_moot_wishes()
+    grid = prob.horizon.grid()
+    evenings, weekends, unwanted = fairness_eligible(prob, build_candidates(prob, grid))
+    assert evenings == {"ann", "bob", "dan"}  # cas works early shifts only
+    assert weekends == frozenset()  # Monday to Wednesday
+    assert unwanted == {"ann", "dan"}  # bob cannot work on his Monday off anyway
+    # The report says the same of every agent, next to the counts.
+    nobody = fairness_of(prob, Schedule(()))
+    assert [f.counted_in for f in nobody] == [
+        ("evenings", "unwanted"),
+        ("evenings",),
+        (),
+        ("evenings", "unwanted"),
+    ]
+    # One name per category, in the model, the search and the report.
+    assert FAIRNESS_CATEGORIES == ("evenings", "weekends", "unwanted")
+    assert {f.name for f in dataclasses.fields(FairnessShare)} >= set(FAIRNESS_CATEGORIES)

@@ -44,7 +44,7 @@ from bezetting.core.schedule.greedy import GreedySchedule, assemble_shifts
 from bezetting.core.schedule.plan import ActivityKind
 from bezetting.core.schedule.problem import Demand, MaxDaysPerWeekWish, Problem, open_slots
 
-__all__ = ["OWN_RULES", "best_breaks", "exact_wishes", "improve_by_agents", "keep_wishes"]
+__all__ = ["OWN_RULES", "best_breaks", "improve_by_agents", "keep_wishes"]
 
 # The agent's own rules: everything but breaks (placed here, see ``best_breaks``), coverage
 # (its value is the objective) and fairness (a spread over all agents, priced apart: see
@@ -82,33 +82,6 @@ def keep_wishes(ctx: ModelContext, b: int, start: set[int]) -> None:
             m.add(var == 0)
 
 
-def exact_wishes(ctx: ModelContext, b: int) -> None:
-    """Every wish variable of agent ``b`` is exactly its wish's breach, as ``explain``
-    counts it: a wish broken only when a chosen shift breaks it, days over a wished maximum
-    only as many as there are.
-
-    The model bounds them from below only (their cost keeps them down). Once broken wishes
-    count in the fairness spread, a count below the others' least share is worth raising,
-    and a small contract's share (per 40 h) can be worth more than the wish's cost: the
-    variable would rise with no shift breaking it.
-    """
-    m = ctx.model
-    for wish in ctx.problem.agents[b].wishes:
-        if isinstance(wish, MaxDaysPerWeekWish):
-            for week in range(ctx.problem.week_count()):
-                var = ctx.wish_vars.get((b, f"{wish.id}#{week}"))
-                if var is None:
-                    continue
-                days = range(7 * week, min(ctx.grid.days, 7 * week + 7))
-                worked = sum((ctx.day_sum(b, d) for d in days), start=0)
-                m.add_max_equality(var, [worked - wish.days, 0])
-            continue
-        var = ctx.wish_vars.get((b, wish.id))
-        if var is not None:
-            breaking = builders.wish_broken_by(ctx, b, wish)
-            m.add(var <= sum((ctx.x[b][i] for i in breaking), start=0))
-
-
 def _category_items(
     ctx: ModelContext, b: int, cats: AgentCategories, kept: list[int]
 ) -> list[tuple[list[cp_model.IntVar], int]]:
@@ -120,21 +93,13 @@ def _category_items(
         picked = [j for j, i in enumerate(kept) if cats.flags[i, k]]
         out.append(([ctx.x[b][j] for j in picked], len({cands[j].day for j in picked})))
     # Broken wishes: the single wishes not broken before the part, each 0 or 1; the days
-    # over a wished maximum per week, at most 7 each.
-    items: list[cp_model.IntVar] = []
-    top = 0
-    for wish in ctx.problem.agents[b].wishes:
-        if isinstance(wish, MaxDaysPerWeekWish):
-            for week in range(ctx.problem.week_count()):
-                var = ctx.wish_vars.get((b, f"{wish.id}#{week}"))
-                if var is not None:
-                    items.append(var)
-                    top += 7
-            continue
-        var = ctx.wish_vars.get((b, wish.id))
-        if var is not None and wish.id in cats.open_wishes:
-            items.append(var)
-            top += 1
+    # over a wished maximum per week.
+    before = {
+        w.id
+        for w in ctx.problem.agents[b].wishes
+        if not isinstance(w, MaxDaysPerWeekWish) and w.id not in cats.open_wishes
+    }
+    items, top = builders.wish_counts(ctx, b, skip=before)
     out.append((items, top))
     return out
 
@@ -161,7 +126,6 @@ class _Own:
         if cats is None:
             return
         m = self.ctx.model
-        exact_wishes(self.ctx, 0)
         everyone = list(range(len(ctx.candidates[a])))
         for k, (items, top) in enumerate(_category_items(self.ctx, 0, cats, everyone)):
             ladder = [m.new_bool_var(f"count[{k}]>{j}") for j in range(top)]
@@ -733,7 +697,6 @@ def _spreads(
     terms: list[builders.PenaltyTerm] = []
     items = []
     for b, a in enumerate(block):
-        exact_wishes(sub, b)
         items.append(_category_items(sub, b, cats[a], kept[b]))
     for k in range(eligible.shape[1]):
         others = fair.others(state.counts, block, k)

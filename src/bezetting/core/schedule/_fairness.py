@@ -134,7 +134,7 @@ def fairness_so_far(
     """The counts ``earlier`` (shifts of ``problem``'s horizon before a part) gave each agent,
     as ``explain.fairness_of`` counts them; eligibility from ``candidates``, the whole
     horizon's (agents in ``problem``'s order, as in every part)."""
-    shares = fairness_of(problem, earlier)
+    shares = fairness_of(problem, earlier, candidates=candidates)
     counts = np.array(
         [[f.evenings, f.weekends, f.unwanted] for f in shares], dtype=np.int64
     ).reshape(len(problem.agents), len(FAIRNESS_CATEGORIES))
@@ -220,8 +220,8 @@ class AgentCategories:
         flags = np.array(
             [
                 [
-                    builders.shift_category(ctx, c, "evening"),
-                    builders.shift_category(ctx, c, "weekend"),
+                    builders.shift_category(ctx, c, FAIRNESS_CATEGORIES[EVENINGS]),
+                    builders.shift_category(ctx, c, FAIRNESS_CATEGORIES[WEEKENDS]),
                 ]
                 for c in cands
             ],

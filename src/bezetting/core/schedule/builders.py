@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -22,15 +23,13 @@ from ortools.sat.python import cp_model
 
 from bezetting.core.schedule._candidates import Candidate
 from bezetting.core.schedule._time import Grid, from_epoch
-from bezetting.core.schedule.explain import is_evening, is_weekend
-from bezetting.core.schedule.problem import (
-    DayOffWish,
-    MaxDaysPerWeekWish,
-    PreferredTimeWish,
-    Problem,
-    UnwantedTimeWish,
-    open_slots,
+from bezetting.core.schedule.explain import (
+    FAIRNESS_CATEGORIES,
+    breaks_wish,
+    fairness_eligible,
+    in_shift_category,
 )
+from bezetting.core.schedule.problem import MaxDaysPerWeekWish, Problem, Wish, open_slots
 from bezetting.core.schedule.validate import _Checker, _Work
 
 __all__ = [
@@ -86,6 +85,8 @@ class ModelContext:
     wish_vars: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
     # Break part starts by (agent, day, part, slot), for solution hints.
     break_keys: dict[tuple[int, int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    # The objective's named terms, once a whole model is built (``solve._build``).
+    terms: list[PenaltyTerm] = field(default_factory=list)
     checker: _Checker | None = None
 
     def __post_init__(self) -> None:
@@ -705,27 +706,23 @@ def add_coverage(ctx: ModelContext) -> list[PenaltyTerm]:
 # --- wishes and fairness -------------------------------------------------------------------
 
 
-def wish_broken_by(ctx: ModelContext, a: int, wish: object) -> list[int]:
-    """Candidates of agent ``a`` whose choice breaks ``wish``."""
-    out = []
-    for i, c in enumerate(ctx.candidates[a]):
-        if isinstance(wish, UnwantedTimeWish):
-            hit = c.start < wish.window.end_s and wish.window.start_s < c.end
-        elif isinstance(wish, PreferredTimeWish):
-            lo, hi = wish.window.start_s, wish.window.end_s
-            same_day = ctx.day_of(lo) <= c.day <= ctx.day_of(hi - 1)
-            hit = same_day and not (lo <= c.start and c.end <= hi)
-        elif isinstance(wish, DayOffWish):
-            hit = ctx.grid.day(c.day) == wish.day
-        else:
-            hit = False
-        if hit:
-            out.append(i)
-    return out
+def wish_broken_by(ctx: ModelContext, a: int, wish: Wish) -> list[int]:
+    """Candidates of agent ``a`` whose choice breaks ``wish`` (``explain.breaks_wish``)."""
+    return [
+        i for i, c in enumerate(ctx.candidates[a]) if breaks_wish(ctx.grid, wish, c.start, c.end)
+    ]
 
 
 def add_wishes(ctx: ModelContext) -> list[PenaltyTerm]:
-    """Preferred and unwanted times, days off, maximum days per week: one named term each."""
+    """Preferred and unwanted times, days off, maximum days per week: one named term each.
+
+    Each wish variable is exactly its wish's breach, as ``explain`` counts it (a wish broken
+    when a chosen shift breaks it; the days over a wished maximum, no more): broken wishes
+    count in the fairness spread, where raising a low share narrows it, and a variable
+    bounded from below only would rise with no shift breaking it (a small contract's share per
+    40 h can be worth more than the wish's cost), so the model's cost would not be the
+    schedule's.
+    """
     m, grid = ctx.model, ctx.grid
     base = ctx.problem.weights.wish_not_met
     terms: list[PenaltyTerm] = []
@@ -736,7 +733,8 @@ def add_wishes(ctx: ModelContext) -> list[PenaltyTerm]:
                 for week in range(ctx.problem.week_count()):
                     days = range(7 * week, min(grid.days, 7 * week + 7))
                     excess = m.new_int_var(0, 7, f"wish[{agent.id},{wish.id},{week}]")
-                    m.add(excess >= sum((ctx.day_sum(a, d) for d in days), start=0) - wish.days)
+                    worked = sum((ctx.day_sum(a, d) for d in days), start=0)
+                    m.add_max_equality(excess, [worked - wish.days, 0])
                     terms.append(
                         PenaltyTerm(
                             "wish_not_met", excess, weight, "days", agent_id=agent.id, ref=wish.id
@@ -750,6 +748,7 @@ def add_wishes(ctx: ModelContext) -> list[PenaltyTerm]:
             v = m.new_bool_var(f"wish[{agent.id},{wish.id}]")
             for i in broken:
                 m.add_implication(ctx.x[a][i], v)
+            m.add(v <= sum((ctx.x[a][i] for i in broken), start=0))
             terms.append(
                 PenaltyTerm("wish_not_met", v, weight, "wish", agent_id=agent.id, ref=wish.id)
             )
@@ -757,45 +756,65 @@ def add_wishes(ctx: ModelContext) -> list[PenaltyTerm]:
     return terms
 
 
-FAIRNESS_CATEGORIES = ("evening", "weekend", "unwanted")
-
-
 def shift_category(ctx: ModelContext, c: Candidate, category: str) -> bool:
-    if category == "evening":
-        return is_evening(ctx.grid, ctx.problem.rules, c.start, c.end)
-    if category == "weekend":
-        return is_weekend(ctx.grid, c.start)
-    return False
+    """Whether candidate ``c`` counts in ``category`` (``explain.in_shift_category``)."""
+    return in_shift_category(ctx.grid, ctx.problem.rules, category, c.start, c.end)
+
+
+def wish_counts(
+    ctx: ModelContext, a: int, *, skip: Collection[str] = ()
+) -> tuple[list[cp_model.IntVar], int]:
+    """Agent ``a``'s wish variables, which add up to its count of broken wishes (1 a wish;
+    the days over a wished maximum, per week), and the largest that count can be.
+
+    ``skip``: wishes (ids) left out, such as those broken in earlier parts of a horizon,
+    which count nothing more.
+    """
+    items: list[cp_model.IntVar] = []
+    top = 0
+    for wish in ctx.problem.agents[a].wishes:
+        if wish.id in skip:
+            continue
+        if isinstance(wish, MaxDaysPerWeekWish):
+            for week in range(ctx.problem.week_count()):
+                var = ctx.wish_vars.get((a, f"{wish.id}#{week}"))
+                if var is not None:
+                    items.append(var)
+                    top += min(7, ctx.grid.days - 7 * week)
+        elif (var := ctx.wish_vars.get((a, wish.id))) is not None:
+            items.append(var)
+            top += 1
+    return items, top
 
 
 def add_fairness(ctx: ModelContext) -> list[PenaltyTerm]:
     """Evenings, weekends and broken wishes spread evenly: the spread (max - min) of each
-    agent's count per 40 contract hours is penalised, per category."""
+    agent's count per 40 contract hours is penalised, per category, over the agents who
+    count in it (``explain.fairness_eligible``, which ``penalties_of`` and the search use
+    too)."""
     m = ctx.model
     weight = max(1, round(ctx.problem.weights.unfair_share))
+    eligible = fairness_eligible(ctx.problem, ctx.candidates)
     terms: list[PenaltyTerm] = []
-    wish_vars = ctx.wish_vars
-    for category in FAIRNESS_CATEGORIES:
+    for category, who in zip(FAIRNESS_CATEGORIES, eligible, strict=True):
         shares: list[cp_model.IntVar] = []
         top = 0
         for a, agent in enumerate(ctx.problem.agents):
-            target = agent.contract.target_minutes_per_week
-            if target <= 0:
+            if agent.id not in who:
                 continue
             if category == "unwanted":
-                items = [v for (b, _), v in wish_vars.items() if b == a]
+                items, most = wish_counts(ctx, a)
             else:
                 items = [
                     ctx.x[a][i]
                     for i, c in enumerate(ctx.candidates[a])
                     if shift_category(ctx, c, category)
                 ]
-            if not items:
-                continue
-            per_fte = round(COST_SCALE * 2400 / target)
-            top = max(top, per_fte * len(items))
-            share = m.new_int_var(0, per_fte * len(items), f"share[{category},{agent.id}]")
-            m.add(share == per_fte * sum(items))
+                most = len(items)
+            per_fte = round(COST_SCALE * 2400 / agent.contract.target_minutes_per_week)
+            top = max(top, per_fte * most)
+            share = m.new_int_var(0, per_fte * most, f"share[{category},{agent.id}]")
+            m.add(share == per_fte * sum(items, start=0))
             shares.append(share)
         if len(shares) < 2:
             continue

@@ -8,6 +8,7 @@ the only figures there are.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -25,11 +26,22 @@ from bezetting.core.schedule.problem import (
 from bezetting.core.schedule.result import Coverage, FairnessShare, Penalty, WishOutcome
 from bezetting.core.schedule.rules import RulePack
 
-__all__ = ["coverage_of", "fairness_of", "penalties_of", "wishes_of"]
+__all__ = [
+    "FAIRNESS_CATEGORIES",
+    "breaks_wish",
+    "coverage_of",
+    "fairness_eligible",
+    "fairness_of",
+    "in_shift_category",
+    "penalties_of",
+    "wishes_of",
+]
 
 _COST_SCALE = 100
-# The categories of the fairness spread, in the order of ``fairness_eligible``.
 FAIRNESS_CATEGORIES = ("evenings", "weekends", "unwanted")
+"""The categories of the fairness spread, named as :class:`FairnessShare` names its counts.
+The model's penalty terms, the search's pricing and :func:`penalties_of` use these names, in
+this order, and :func:`fairness_eligible` for who counts in each."""
 
 
 def coverage_of(problem: Problem, schedule: Schedule) -> Coverage:
@@ -55,18 +67,24 @@ def _shift_day(grid: Grid, s: Shift) -> int:
     return (s.start.astimezone(grid.tz).date() - grid.first_day).days
 
 
-def _broken_by(grid: Grid, wish: Wish, s: Shift) -> bool:
-    lo, hi = epoch_seconds(s.start), epoch_seconds(s.end)
+def breaks_wish(grid: Grid, wish: Wish, start: int, end: int) -> bool:
+    """Whether a shift from ``start`` to ``end`` (epoch seconds) breaks ``wish``: one
+    definition for the model's wish variables and this explanation. A days-per-week wish is
+    broken by a week, not by one shift: never here."""
     if isinstance(wish, UnwantedTimeWish):
-        return lo < wish.window.end_s and wish.window.start_s < hi
+        return start < wish.window.end_s and wish.window.start_s < end
     if isinstance(wish, PreferredTimeWish):
         first = wish.window.start.astimezone(grid.tz).date()
         last = from_epoch(wish.window.end_s - 1, grid.tz).date()
-        on_day = first <= s.start.astimezone(grid.tz).date() <= last
-        return on_day and not (wish.window.start_s <= lo and hi <= wish.window.end_s)
+        on_day = first <= from_epoch(start, grid.tz).date() <= last
+        return on_day and not (wish.window.start_s <= start and end <= wish.window.end_s)
     if isinstance(wish, DayOffWish):
-        return s.start.astimezone(grid.tz).date() == wish.day
+        return from_epoch(start, grid.tz).date() == wish.day
     return False
+
+
+def _broken_by(grid: Grid, wish: Wish, s: Shift) -> bool:
+    return breaks_wish(grid, wish, epoch_seconds(s.start), epoch_seconds(s.end))
 
 
 def wishes_of(problem: Problem, schedule: Schedule) -> tuple[WishOutcome, ...]:
@@ -124,9 +142,65 @@ def is_weekend(grid: Grid, start: int) -> bool:
     return from_epoch(start, grid.tz).weekday() >= 5
 
 
-def fairness_of(problem: Problem, schedule: Schedule) -> tuple[FairnessShare, ...]:
-    """Each agent's evening, weekend and unwanted (wish-breaking) shifts, also per 40 h."""
+def in_shift_category(grid: Grid, rules: RulePack, category: str, start: int, end: int) -> bool:
+    """Whether a shift from ``start`` to ``end`` counts in ``category`` (``"evenings"`` or
+    ``"weekends"``; broken wishes are counted per wish, see :func:`breaks_wish`)."""
+    if category == "evenings":
+        return is_evening(grid, rules, start, end)
+    if category == "weekends":
+        return is_weekend(grid, start)
+    raise ValueError(f"{category!r} is not a shift category; use evenings or weekends")
+
+
+def fairness_eligible(
+    problem: Problem, candidates: Sequence[Sequence[Candidate]]
+) -> tuple[frozenset[str], ...]:
+    """Per category (``FAIRNESS_CATEGORIES``), the agents counted in its spread: those with
+    a contract target for whom the category can happen at all in the horizon (``candidates``,
+    the whole horizon's): an evening (weekend) shift among their candidates, or, for broken
+    wishes, a wish some candidate shift would break (a days-per-week wish: some week with
+    more candidate days than the wish allows).
+
+    Why not everyone with a target: an agent who cannot work any evening has 0 evenings
+    whatever the schedule, would set the minimum at 0 for good, and the spread would be the
+    busiest agent's share, which no schedule can even out: the penalty would only push
+    evenings down, which coverage decides, not fairness (see ``docs/schedule.md``).
+    """
     grid = problem.horizon.grid()
+    out: list[set[str]] = [set() for _ in FAIRNESS_CATEGORIES]
+    for agent, cands in zip(problem.agents, candidates, strict=True):
+        if agent.contract.target_minutes_per_week <= 0:
+            continue
+        for k, category in enumerate(FAIRNESS_CATEGORIES[:2]):
+            if any(in_shift_category(grid, problem.rules, category, c.start, c.end) for c in cands):
+                out[k].add(agent.id)
+        if any(_can_break(grid, wish, cands) for wish in agent.wishes):
+            out[2].add(agent.id)
+    return tuple(frozenset(ids) for ids in out)
+
+
+def _can_break(grid: Grid, wish: Wish, cands: Sequence[Candidate]) -> bool:
+    if isinstance(wish, MaxDaysPerWeekWish):
+        days_per_week = Counter(day // 7 for day in {c.day for c in cands})
+        return any(days > wish.days for days in days_per_week.values())
+    return any(breaks_wish(grid, wish, c.start, c.end) for c in cands)
+
+
+def fairness_of(
+    problem: Problem,
+    schedule: Schedule,
+    *,
+    candidates: Sequence[Sequence[Candidate]] | None = None,
+) -> tuple[FairnessShare, ...]:
+    """Each agent's evening, weekend and unwanted (wish-breaking) shifts, also per 40 h, and
+    the categories whose spread the agent counts in (:func:`fairness_eligible`).
+
+    ``candidates``: the whole horizon's, when the caller has them (built here otherwise).
+    """
+    grid = problem.horizon.grid()
+    if candidates is None:
+        candidates = build_candidates(problem, grid)
+    eligible = fairness_eligible(problem, candidates)
     unmet: Counter[str] = Counter()  # counts whole wishes (days for days-per-week wishes)
     for w in wishes_of(problem, schedule):
         unmet[w.agent_id] += w.amount
@@ -144,16 +218,35 @@ def fairness_of(problem: Problem, schedule: Schedule) -> tuple[FairnessShare, ..
         def per(n: int, fte: float = fte) -> float:
             return n / fte if fte else 0.0
 
+        counted = tuple(
+            c for c, who in zip(FAIRNESS_CATEGORIES, eligible, strict=True) if agent.id in who
+        )
         out.append(
             FairnessShare(
-                agent.id, evenings, weekends, unwanted, per(evenings), per(weekends), per(unwanted)
+                agent.id,
+                evenings,
+                weekends,
+                unwanted,
+                per(evenings),
+                per(weekends),
+                per(unwanted),
+                counted_in=counted,
             )
         )
     return tuple(out)
 
 
-def penalties_of(problem: Problem, schedule: Schedule) -> tuple[Penalty, ...]:
-    """Every named penalty of ``schedule`` under ``problem.weights``, in cost units."""
+def penalties_of(
+    problem: Problem,
+    schedule: Schedule,
+    *,
+    fairness: Sequence[FairnessShare] | None = None,
+) -> tuple[Penalty, ...]:
+    """Every named penalty of ``schedule`` under ``problem.weights``, in cost units.
+
+    ``fairness``: ``fairness_of(problem, schedule)`` when the caller has it already (its
+    shares and who counts where are what the spread is taken over).
+    """
     grid = problem.horizon.grid()
     w = problem.weights
     out: list[Penalty] = []
@@ -237,50 +330,20 @@ def penalties_of(problem: Problem, schedule: Schedule) -> tuple[Penalty, ...]:
                 ref=outcome.wish_id,
             )
         )
-    out += _fairness_penalties(problem, schedule)
+    out += _fairness_penalties(problem, fairness or fairness_of(problem, schedule))
     return tuple(out)
 
 
-def fairness_eligible(
-    problem: Problem, candidates: list[list[Candidate]]
-) -> tuple[frozenset[str], ...]:
-    """Per category (``FAIRNESS_CATEGORIES``), the agents counted in its spread: those with
-    a contract target who could get such a shift at all (one of ``candidates``, the whole
-    horizon's) or, for broken wishes, who have a wish."""
-    grid = problem.horizon.grid()
-    paid = [a.contract.target_minutes_per_week > 0 for a in problem.agents]
-    agents = list(zip(problem.agents, candidates, paid, strict=True))
-    return (
-        frozenset(
-            a.id
-            for a, cs, p in agents
-            if p and any(is_evening(grid, problem.rules, c.start, c.end) for c in cs)
-        ),
-        frozenset(a.id for a, cs, p in agents if p and any(is_weekend(grid, c.start) for c in cs)),
-        frozenset(a.id for a, _, p in agents if p and a.wishes),
-    )
-
-
-def _fairness_penalties(problem: Problem, schedule: Schedule) -> list[Penalty]:
-    """Spread of per-40-h shares among the agents who could get such a shift at all."""
-    shares = fairness_of(problem, schedule)
-    grid = problem.horizon.grid()
-    eligible = dict(
-        zip(
-            FAIRNESS_CATEGORIES,
-            fairness_eligible(problem, build_candidates(problem, grid)),
-            strict=True,
-        )
-    )
+def _fairness_penalties(problem: Problem, shares: Sequence[FairnessShare]) -> list[Penalty]:
+    """Per category, the spread of per-40-h shares among the agents counted in it."""
     weight = max(1, round(problem.weights.unfair_share)) / _COST_SCALE
     out = []
     for category in FAIRNESS_CATEGORIES:
         values = []
         for agent, share in zip(problem.agents, shares, strict=True):
-            target = agent.contract.target_minutes_per_week
-            if target <= 0 or agent.id not in eligible[category]:
+            if category not in share.counted_in:
                 continue
-            per_fte = round(_COST_SCALE * 2400 / target)
+            per_fte = round(_COST_SCALE * 2400 / agent.contract.target_minutes_per_week)
             values.append((per_fte * getattr(share, category), agent.id))
         if len(values) < 2:
             continue

@@ -15,45 +15,23 @@ import dataclasses
 import html
 import io
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import numpy as np
 from icalendar import Calendar, Event
 
 from bezetting.core.csv_rows import numbered_rows
-from bezetting.core.errors import BadRowsError, InputError, RowError
+from bezetting.core.errors import BadRowsError, RowError
 from bezetting.core.schedule._chart import coverage_svg
+from bezetting.core.schedule._problem_file import break_policy, problem_from_mapping
+from bezetting.core.schedule.explain import FAIRNESS_CATEGORIES
 from bezetting.core.schedule.plan import Activity, ActivityKind, Schedule, Shift
-from bezetting.core.schedule.problem import (
-    Agent,
-    BreakPolicy,
-    Contract,
-    DayOffWish,
-    Demand,
-    EmploymentType,
-    FixedEvent,
-    FreeShiftDesign,
-    Horizon,
-    Location,
-    MaxDaysPerWeekWish,
-    PreferredTimeWish,
-    Problem,
-    ShiftTemplate,
-    Skill,
-    SkillGroup,
-    TimeWindow,
-    UnwantedTimeWish,
-    Weights,
-    Wish,
-    WorkPeriod,
-)
+from bezetting.core.schedule.problem import Problem
 from bezetting.core.schedule.result import ScheduleResult
-from bezetting.core.schedule.rules import DUTCH_RULES
 
 __all__ = [
     "SCHEDULE_COLUMNS",
+    "break_policy",
     "problem_from_mapping",
     "result_html",
     "schedule_from_csv",
@@ -72,210 +50,6 @@ SCHEDULE_COLUMNS = (
     "skill_group",
     "label",
 )
-
-
-def _clock(text: str, *, where: str) -> int:
-    """``"08:30"`` -> 510 minutes; ``"24:00"`` and later allowed (past midnight)."""
-    try:
-        h, m = (int(p) for p in str(text).split(":"))
-    except ValueError:
-        raise InputError(f"{where}: {text!r} is not a clock time HH:MM") from None
-    return h * 60 + m
-
-
-def _aware(value: Any, tz: ZoneInfo, *, where: str) -> datetime:
-    if isinstance(value, datetime):
-        out = value
-    else:
-        try:
-            out = datetime.fromisoformat(str(value))
-        except ValueError:
-            raise InputError(f"{where}: {value!r} is not an ISO 8601 date-time") from None
-    return out if out.tzinfo is not None else out.replace(tzinfo=tz)
-
-
-def _window(value: Any, tz: ZoneInfo, *, where: str) -> TimeWindow:
-    if isinstance(value, Mapping):
-        start, end = value.get("start"), value.get("end")
-    elif isinstance(value, list | tuple) and len(value) == 2:
-        start, end = value
-    else:
-        raise InputError(f"{where}: a time window is [start, end] or {{start:, end:}}")
-    return TimeWindow(_aware(start, tz, where=where), _aware(end, tz, where=where))
-
-
-def _day_window(day: date, lo: int, hi: int, tz: ZoneInfo) -> TimeWindow:
-    return TimeWindow(_wall(day, lo, tz), _wall(day, hi, tz))
-
-
-def _wall(day: date, minutes: int, tz: ZoneInfo) -> datetime:
-    extra, minute = divmod(minutes, 1440)
-    return datetime.combine(day + timedelta(days=extra), time(minute // 60, minute % 60), tzinfo=tz)
-
-
-def problem_from_mapping(data: Mapping[str, Any]) -> Problem:
-    """Build a :class:`Problem` from a problem file's mapping (see ``docs/schedule.md``)."""
-    try:
-        h = data["horizon"]
-        tz = ZoneInfo(str(h.get("timezone", "Europe/Amsterdam")))
-        first = (
-            h["first_day"]
-            if isinstance(h["first_day"], date)
-            else date.fromisoformat(str(h["first_day"]))
-        )
-        horizon = Horizon(first, int(h["days"]), int(h.get("slot_minutes", 15)), tz.key)
-    except (KeyError, TypeError) as exc:
-        raise InputError(f"horizon needs first_day and days ({exc})") from None
-    grid = horizon.grid()
-    days = [first + timedelta(days=d) for d in range(horizon.days)]
-    groups = []
-    demand = []
-    for g in data.get("skill_groups", []):
-        name = str(g["name"])
-        opening = g.get("opening", {})
-        windows = []
-        for day in days:
-            spec = opening.get(
-                day.isoformat(), opening.get(day.strftime("%a").lower(), opening.get("default"))
-            )
-            if spec:
-                lo, hi = (
-                    _clock(spec[0], where=f"{name} opening"),
-                    _clock(spec[1], where=f"{name} opening"),
-                )
-                windows.append(_day_window(day, lo, hi if hi > lo else hi + 1440, tz))
-        groups.append(SkillGroup(name, tuple(windows)))
-        required = np.zeros(grid.n_slots, dtype=np.int64)
-        for block in g.get("demand", []):
-            lo = _clock(block["from"], where=f"{name} demand")
-            hi = _clock(block["to"], where=f"{name} demand")
-            weekdays = tuple(block.get("weekdays", range(7)))
-            for d, day in enumerate(days):
-                if day.weekday() not in weekdays:
-                    continue
-                for t in range(int(grid.day_first_slot[d]), int(grid.day_first_slot[d + 1])):
-                    minute = (
-                        int(grid.slot_start[t]) - int(grid.slot_start[grid.day_first_slot[d]])
-                    ) // 60
-                    if lo <= minute < hi:
-                        required[t] = max(required[t], int(block["agents"]))
-        demand.append(Demand(name, required))
-    shapes: list[ShiftTemplate | FreeShiftDesign] = []
-    for s in data.get("shifts", []):
-        weekdays = tuple(s.get("weekdays", range(7)))
-        if "length_minutes" in s:
-            m = _clock(s["start"], where=f"shift {s['name']}")
-            shapes.append(
-                ShiftTemplate(
-                    str(s["name"]), time(m // 60, m % 60), int(s["length_minutes"]), weekdays
-                )
-            )
-        else:
-            m = _clock(s["earliest_start"], where=f"shift {s['name']}")
-            shapes.append(
-                FreeShiftDesign(
-                    str(s["name"]),
-                    time(m // 60, m % 60),
-                    _clock(s["latest_end"], where="latest_end"),
-                    int(s["min_length_minutes"]),
-                    int(s["max_length_minutes"]),
-                    int(s.get("step_minutes", 15)),
-                    weekdays,
-                )
-            )
-    agents = [_agent(a, tz) for a in data.get("agents", [])]
-    rules = DUTCH_RULES.with_overrides(**data["rules"]) if data.get("rules") else DUTCH_RULES
-    weights = Weights(**data.get("weights", {}))
-    return Problem(
-        horizon,
-        tuple(groups),
-        tuple(demand),
-        tuple(agents),
-        tuple(shapes),
-        rules=rules,
-        breaks=break_policy(data.get("breaks")),
-        weights=weights,
-    )
-
-
-def break_policy(value: Any) -> BreakPolicy:
-    """The problem file's ``breaks`` mapping (minutes; absent keys keep their defaults)."""
-    if value is None:
-        return BreakPolicy()
-    known = [f.name for f in dataclasses.fields(BreakPolicy)]
-    if not isinstance(value, Mapping):
-        raise InputError(f"breaks must be a mapping with the keys {', '.join(known)}")
-    unknown = sorted(str(k) for k in value if k not in known)
-    if unknown:
-        raise InputError(f"breaks: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    minutes: dict[str, int] = {}
-    for key, raw in value.items():
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise InputError(f"breaks: {key} must be a whole number of minutes, got {raw!r}")
-        minutes[str(key)] = raw
-    return BreakPolicy(**minutes)
-
-
-def _agent(a: Mapping[str, Any], tz: ZoneInfo) -> Agent:
-    aid = str(a["id"])
-    c = a.get("contract", {})
-    contract = Contract(
-        round(float(c.get("min_hours", 0)) * 60),
-        round(float(c.get("target_hours", 0)) * 60),
-        round(float(c.get("max_hours", 60)) * 60),
-        EmploymentType(c.get("employment", "permanent")),
-    )
-    skills = tuple(
-        Skill(str(s))
-        if not isinstance(s, Mapping)
-        else Skill(str(s["group"]), float(s.get("proficiency", 1.0)))
-        for s in a.get("skills", [])
-    )
-    wishes: list[Wish] = []
-    for i, w in enumerate(a.get("wishes", [])):
-        wid = str(w.get("id", f"{aid}-wish-{i + 1}"))
-        weight = float(w.get("weight", 1.0))
-        if "day_off" in w:
-            day = (
-                w["day_off"]
-                if isinstance(w["day_off"], date)
-                else date.fromisoformat(str(w["day_off"]))
-            )
-            wishes.append(DayOffWish(wid, day, weight))
-        elif "unwanted" in w:
-            wishes.append(UnwantedTimeWish(wid, _window(w["unwanted"], tz, where=aid), weight))
-        elif "preferred" in w:
-            wishes.append(PreferredTimeWish(wid, _window(w["preferred"], tz, where=aid), weight))
-        elif "max_days_per_week" in w:
-            wishes.append(MaxDaysPerWeekWish(wid, int(w["max_days_per_week"]), weight))
-        else:
-            raise InputError(
-                f"agent {aid}: wish {w!r} needs day_off, unwanted, preferred or max_days_per_week"
-            )
-    return Agent(
-        id=aid,
-        contract=contract,
-        skills=skills,
-        name=str(a.get("name", "")),
-        team=str(a.get("team", "")),
-        location=Location(a.get("location", "home")),
-        available=tuple(_window(w, tz, where=aid) for w in a.get("available", [])),
-        unavailable=tuple(_window(w, tz, where=aid) for w in a.get("unavailable", [])),
-        wishes=tuple(wishes),
-        events=tuple(
-            FixedEvent(str(e.get("name", "event")), _window(e, tz, where=aid))
-            for e in a.get("events", [])
-        ),
-        prior_work=tuple(
-            WorkPeriod(
-                _window(p, tz, where=aid),
-                int(p.get("break_minutes", 0)),
-                bool(p.get("other_client", False)),
-            )
-            for p in a.get("prior_work", [])
-        ),
-        templates=tuple(str(t) for t in a.get("templates", [])),
-    )
 
 
 def schedule_to_csv(schedule: Schedule) -> str:
@@ -496,6 +270,11 @@ def schedule_ics(schedule: Schedule, agent_id: str) -> bytes:
     return bytes(cal.to_ical())
 
 
+def _share_cell(count: int, per_fte: float, counted: bool) -> str:
+    share = f"{per_fte:.2f} per 40 h" if counted else "not counted"
+    return f"<td>{count} <small>({share})</small></td>"
+
+
 def result_html(problem: Problem, result: ScheduleResult) -> str:
     """A self-contained page: summary, coverage against demand per group, board per agent."""
     cov = result.coverage
@@ -544,12 +323,19 @@ def result_html(problem: Problem, result: ScheduleResult) -> str:
     if not missed:
         parts.append(f"<li>None: all {len(result.wishes)} wishes are met.</li>")
     parts.append(
-        "</ul><h2>Fairness</h2><table><tr><th>agent</th><th>evenings</th><th>weekends</th>"
-        "<th>unwanted</th></tr>"
+        "</ul><h2>Fairness</h2><p>Evening shifts, weekend shifts and broken wishes per agent, "
+        "and per 40 contract hours: the spread (highest less lowest) of each column is "
+        "penalised among the agents it counts, those with contract hours who could get such a "
+        "shift (or have a wish a shift could break); it does not count the others.</p>"
+        "<table><tr><th>agent</th><th>evenings</th><th>weekends</th><th>unwanted</th></tr>"
     )
     parts += [
-        f"<tr><td>{e(f.agent_id)}</td><td>{f.evenings}</td><td>{f.weekends}</td>"
-        f"<td>{f.unwanted}</td></tr>"
+        f"<tr><td>{e(f.agent_id)}</td>"
+        + "".join(
+            _share_cell(getattr(f, c), getattr(f, f"{c}_per_fte"), c in f.counted_in)
+            for c in FAIRNESS_CATEGORIES
+        )
+        + "</tr>"
         for f in result.fairness
     ]
     parts.append("</table><h2>Violations</h2><ul>")

@@ -86,7 +86,12 @@ class WishOutcome:
 
 @dataclass(frozen=True)
 class FairnessShare:
-    """An agent's count of evening, weekend and unwanted shifts, also per 40 contract hours."""
+    """An agent's count of evening, weekend and unwanted shifts, also per 40 contract hours.
+
+    ``counted_in``: the categories (``"evenings"``, ``"weekends"``, ``"unwanted"``) whose
+    fairness spread counts this agent: those the agent can get at all (see
+    ``explain.fairness_eligible``).
+    """
 
     agent_id: str
     evenings: int
@@ -95,6 +100,7 @@ class FairnessShare:
     evenings_per_fte: float
     weekends_per_fte: float
     unwanted_per_fte: float
+    counted_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

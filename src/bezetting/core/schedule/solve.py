@@ -349,6 +349,7 @@ def _build(
     ctx.model.minimize(
         cp_model.LinearExpr.weighted_sum([t.expr for t in terms], [t.weight for t in terms])
     )
+    ctx.terms = terms
     return ctx
 
 
@@ -1011,7 +1012,8 @@ def solve(
     else:
         overall = SolveStatus.FEASIBLE
     schedule = Schedule(tuple(shifts))
-    penalties = penalties_of(problem, schedule)
+    fairness = fairness_of(problem, schedule)
+    penalties = penalties_of(problem, schedule, fairness=fairness)
     if by_week:
         # The parts' costs add up all but fairness: a spread over the whole horizon is not the
         # sum of the weeks' spreads. The answer's cost is that of its named penalties.
@@ -1024,7 +1026,7 @@ def solve(
         penalties=penalties,
         coverage=coverage_of(problem, schedule),
         wishes=wishes_of(problem, schedule),
-        fairness=fairness_of(problem, schedule),
+        fairness=fairness,
         violations=validate(problem, schedule),
         wall_seconds=budget.elapsed(),
         parts=n_parts,

@@ -1,0 +1,129 @@
+"""The problem file read into a problem: every bad field named at once, by its path."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bezetting.core.errors import BadFieldsError, InputError
+from bezetting.core.schedule import ShiftTemplate
+from bezetting.core.schedule.files import problem_from_mapping
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "schedule" / "problem.yaml"
+
+
+def example() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    return copy.deepcopy(data)
+
+
+def bad_fields(data: Any) -> list[tuple[str, str, str]]:
+    with pytest.raises(BadFieldsError) as caught:
+        problem_from_mapping(data, source="problem.yaml")
+    return [(f.path, f.label, f.reason) for f in caught.value.fields]
+
+
+def test_the_example_reads_as_written() -> None:
+    problem = problem_from_mapping(example())
+    assert [a.id for a in problem.agents] == ["anouk", "bram", "chantal", "daan", "eva"]
+    assert problem.agents[3].contract.max_minutes_per_week == 40 * 60
+    assert problem.shifts[1] == ShiftTemplate("late", problem.shifts[1].start, 510)
+    assert problem.breaks.part_minutes == 30
+
+
+def test_three_independent_mistakes_are_all_named_with_their_places() -> None:
+    data = example()
+    data["agents"][3]["contract"]["max_hours"] = "forty"
+    data["shifts"][1]["start"] = "12:70"
+    data["skill_groups"][0]["demand"][1]["agents"] = -1
+    found = bad_fields(data)
+    assert [(path, label) for path, label, _ in found] == [
+        ("skill_groups[0].demand[1].agents", "skill group 'voice'"),
+        ("shifts[1].start", "shift 'late'"),
+        ("agents[3].contract.max_hours", "agent 'daan'"),
+    ]
+    assert "number of hours >= 0, got 'forty'" in found[2][2]
+    assert "'12:70' is not a clock time" in found[1][2]
+
+
+def test_the_message_lists_every_field_with_its_agent() -> None:
+    data = example()
+    data["agents"][0]["skills"].append("email")
+    data["agents"][1]["wishes"][0] = {"id": "bram-x", "weight": 1}
+    data["weights"]["wish_not_met"] = "veel"
+    with pytest.raises(InputError) as caught:  # what callers catch
+        problem_from_mapping(data, source="problem.yaml")
+    message = str(caught.value)
+    assert message.startswith("problem.yaml: 3 bad field(s):")
+    assert "agents[0].skills (agent 'anouk'): unknown skill group(s) ['email']" in message
+    assert "agents[1].wishes[0] (agent 'bram'): needs exactly one of day_off" in message
+    assert "weights.wish_not_met: must be a number" in message
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "reason"),
+    [
+        (lambda d: d["horizon"].pop("first_day"), "horizon.first_day", "is required"),
+        (lambda d: d["horizon"].update(days=50), "horizon.days", "1 to 42 days"),
+        (lambda d: d["agents"][4].update(id="anouk"), "agents[4].id", "id of an earlier agent"),
+        (
+            lambda d: d["agents"][2]["contract"].update(employment="zzp"),
+            "agents[2].contract.employment",
+            "'zzp' is not one of permanent",
+        ),
+        (
+            lambda d: d["agents"][0]["contract"].update(min_hours=40),
+            "agents[0].contract",
+            "min <= target",
+        ),
+        (
+            lambda d: d["agents"][4]["unavailable"].append(["2020-03-19", "morgen"]),
+            "agents[4].unavailable[1]",
+            "'morgen' is not an ISO 8601 date-time",
+        ),
+        (
+            lambda d: d["agents"][0].update(templates=["night"]),
+            "agents[0].templates",
+            "unknown shift shape(s) ['night']",
+        ),
+        (
+            lambda d: d["skill_groups"].append({"name": "voice"}),
+            "skill_groups[2].name",
+            "name of an earlier group",
+        ),
+        (
+            lambda d: d["skill_groups"][1]["opening"].update(maandag=["09:00", "17:00"]),
+            "skill_groups[1].opening.maandag",
+            "unknown key 'maandag'",
+        ),
+        (lambda d: d.update(rules={"daily_rest": 600}), "rules", "unknown rule(s)"),
+        (lambda d: d.update(breaks={"part_minutes": 10}), "breaks", "shorter than the rule pack"),
+        (lambda d: d.update(breaks={"lunch_minutes": 30}), "breaks", "unknown key(s) lunch"),
+        (lambda d: d["shifts"][2].update(weekdays=[5, 7]), "shifts[2].weekdays", "0 (Monday) to 6"),
+        (lambda d: d.update(agents={"id": "x"}), "agents", "must be a list"),
+    ],
+)
+def test_one_mistake_is_named_alone_by_its_path(change: Any, path: str, reason: str) -> None:
+    data = example()
+    change(data)
+    found = bad_fields(data)
+    assert len(found) == 1, found
+    assert found[0][0] == path
+    assert reason in found[0][2]
+
+
+def test_a_bad_horizon_is_named_alone_as_everything_is_read_against_it() -> None:
+    data = example()
+    data["horizon"]["timezone"] = "Europe/Amsterdamm"
+    data["agents"][3]["contract"]["max_hours"] = "forty"
+    assert bad_fields(data) == [("horizon.timezone", "", "unknown time zone 'Europe/Amsterdamm'")]
+
+
+def test_a_file_that_is_not_a_mapping_is_named() -> None:
+    assert bad_fields(["horizon"]) == [
+        ("", "", "must be a mapping (horizon, skill_groups, agents, ...)")
+    ]
