@@ -187,7 +187,8 @@ def test_every_fixed_message_is_still_raised_word_for_word() -> None:
     ("message", "dutch"),
     [
         ("reading agents and requirements", "medewerkers en behoefte lezen"),
-        ("part 2 of 4: cost 1250, bound -3", "deel 2 van 4: kosten 1250, grens -3"),
+        ("part 2 of 4: cost 1250, lower bound 980", "deel 2 van 4: kosten 1250, ondergrens 980"),
+        ("part 1 of 1: cost 303, no bound yet", "deel 1 van 1: kosten 303, nog geen ondergrens"),
         ("schedule 7 saved as a draft", "rooster 7 als concept bewaard"),
     ],
 )

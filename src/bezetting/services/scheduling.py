@@ -175,11 +175,9 @@ def build_schedule(
 
     def on_solve(p: SolveProgress) -> None:
         fraction = 0.05 + 0.9 * min(1.0, p.elapsed_seconds / time_limit_seconds)
-        report(
-            fraction,
-            f"part {min(p.part + 1, p.parts)} of {p.parts}: cost {p.objective:.0f}, "
-            f"bound {p.bound:.0f}",
-        )
+        where = f"part {min(p.part + 1, p.parts)} of {p.parts}: cost {p.objective:.0f}, "
+        # a bound of 0 means none is known yet (the relaxation has not finished), not a goal of 0
+        report(fraction, where + (f"lower bound {p.bound:.0f}" if p.bound > 0 else "no bound yet"))
 
     result = solve(planning.problem, parameters=parameters, on_progress=on_solve)
     if not result.schedule.shifts and planning.problem.agents:

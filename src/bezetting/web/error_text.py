@@ -460,8 +460,12 @@ PROGRESS = (
 PROGRESS_PATTERNS = (
     _known(r"backtest (?P<done>\d+) of (?P<total>\d+)", _n("backtest %(done)s of %(total)s")),
     _known(
-        r"part (?P<part>\d+) of (?P<parts>\d+): cost (?P<cost>\d+), bound (?P<bound>-?\d+)",
-        _n("part %(part)s of %(parts)s: cost %(cost)s, bound %(bound)s"),
+        r"part (?P<part>\d+) of (?P<parts>\d+): cost (?P<cost>\d+), lower bound (?P<bound>\d+)",
+        _n("part %(part)s of %(parts)s: cost %(cost)s, lower bound %(bound)s"),
+    ),
+    _known(
+        r"part (?P<part>\d+) of (?P<parts>\d+): cost (?P<cost>\d+), no bound yet",
+        _n("part %(part)s of %(parts)s: cost %(cost)s, no bound yet"),
     ),
     _known(
         r"schedule (?P<schedule>\d+) saved as a draft", _n("schedule %(schedule)s saved as a draft")
