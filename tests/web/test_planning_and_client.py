@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bezetting.store import transaction
 from bezetting.store.enums import Channel
 from bezetting.store.models import ContactRecord, Schedule
-from tests.web.conftest import WebWorld, draft_with_work, log_in
+from tests.web.conftest import Clock, WebWorld, draft_with_work, log_in
 
 EN = {"Accept-Language": "en"}
 NL = {"Accept-Language": "nl"}
@@ -253,3 +253,29 @@ def test_a_new_schedule_starts_after_the_published_ones_by_default(
     assert 'name="first_day" value="2020-04-06"' in form
     forecast = page.split('action="/planning/jobs/forecast"')[1].split("</form>")[0]
     assert 'name="first_day" value="2020-03-23"' in forecast  # a forecast may start any time
+
+
+def test_the_scheduled_column_shows_all_its_numbers_the_same_way(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    """A sick report 30 s into an interval leaves 0.98 of an agent there: shown row by row
+    that was "1.0" amid whole numbers; the column is whole as long as each is at one decimal."""
+    queue = web_world.base.queue_ids["general"]
+    clock.at = datetime(2020, 3, 17, 9, 0, 30, tzinfo=UTC)  # 10:00:30 in Amsterdam
+    csrf = log_in(browser_client, web_world, "agent")
+    assert browser_client.post("/my/sick", data={"csrf_token": csrf}).status_code == 303
+    log_in(browser_client, web_world, "planner")
+    for headers in (EN, NL):
+        page = browser_client.get(f"/planning?queue={queue}&day=2020-03-17", headers=headers)
+        rows = _interval_rows(page.text)
+        assert rows["09:30"][3] == "1"
+        assert rows["10:00"][3] == "0"  # 0.02 of an agent: what was left 30 s in
+        assert all(re.fullmatch(r"\d+", row[3]) for row in rows.values())
+    clock.at = datetime(2020, 3, 17, 9, 15, tzinfo=UTC)  # better at 10:15: half an agent
+    csrf = log_in(browser_client, web_world, "agent")
+    assert browser_client.post("/my/better", data={"csrf_token": csrf}).status_code == 303
+    log_in(browser_client, web_world, "planner")
+    page = browser_client.get(f"/planning?queue={queue}&day=2020-03-17", headers=NL).text
+    rows = _interval_rows(page)
+    assert (rows["09:30"][3], rows["10:00"][3], rows["10:30"][3]) == ("1,0", "0,5", "1,0")
+    assert all(re.fullmatch(r"\d+,\d", row[3]) for row in rows.values())

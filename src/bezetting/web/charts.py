@@ -14,6 +14,7 @@ HTML beside it (``coverage_legend``), free to wrap where the SVG's fixed layout 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -21,7 +22,14 @@ from markupsafe import Markup, escape
 from bezetting.services.overview import CoverageDay, CoverageInterval
 from bezetting.web.i18n import Formats
 
-__all__ = ["ChartLabels", "coverage_legend", "coverage_svg", "nice_ceiling", "shown_intervals"]
+__all__ = [
+    "ChartLabels",
+    "column_digits",
+    "coverage_legend",
+    "coverage_svg",
+    "nice_ceiling",
+    "shown_intervals",
+]
 
 _WIDTH, _HEIGHT = 760, 306
 _LEFT, _RIGHT, _TOP, _BOTTOM = 52, 60, 34, 30
@@ -57,6 +65,14 @@ def nice_ceiling(value: float, *, whole: bool = False) -> float:
     if whole:
         step = max(1.0, math.ceil(step))
     return float(step * 4)
+
+
+def column_digits(values: Iterable[float]) -> int:
+    """The decimals a table column shows its ``values`` with: none when each is whole at one
+    decimal, else one for all of them. Scheduled agents are fractions once a sick report or a
+    shift ends inside an interval (12.97 when one of 13 went home 30 s into it), which shown
+    row by row gave "13.0" amid whole numbers."""
+    return 0 if all(round(v, 1) == round(v) for v in values) else 1
 
 
 def shown_intervals(day: CoverageDay) -> tuple[CoverageInterval, ...]:

@@ -426,6 +426,7 @@ FIELDS = {
     "queue": _n("Queue"),
     "schedule": _n("Scheduled"),
     "question": _n("Question"),
+    "scale_max": _n("Scale 1 to"),
     "name": _n("Name (optional)"),
     "first_day": _n("First day"),
     "last_day": _n("Last day"),

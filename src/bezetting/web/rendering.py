@@ -5,18 +5,27 @@ Templates get, besides their own values: ``_``/``gettext``/``ngettext`` (via
 Europe/Amsterdam), ``lang``, ``viewer`` (who is logged in, or None), ``nav`` (the pages the
 viewer may open), ``csrf_token`` (for forms and HTMX posts) and ``error_text(code, message)`` and
 ``progress_text(message)`` (a service error or a job's progress in the page's language).
+
+A form refused without JavaScript comes back as its page (:func:`bezetting.web.site`), with a
+:class:`FormProblem` in the request's state: ``problem_for(action)`` gives its message to the
+form that posted to ``action`` (which shows it next to itself), ``kept(action, field, default)``
+what was typed in ``field``; a page whose form does not ask shows the message at the top.
+``full_path`` (for the language switch) is always an address that can be opened: for a post, the
+page the form lives on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.routing import Match
 
 from bezetting.api.docs import DOCS_HEADERS
 from bezetting.services.users import Principal
@@ -34,7 +43,9 @@ from bezetting.web.i18n import (
 __all__ = [
     "NAVIGATION",
     "SECURITY_HEADERS",
+    "FormProblem",
     "NavItem",
+    "form_page",
     "is_htmx",
     "language_of",
     "page_roles",
@@ -70,6 +81,47 @@ def page_roles(path: str) -> frozenset[Role]:
         if item.path == path:
             return item.roles
     raise KeyError(path)
+
+
+@dataclass
+class FormProblem:
+    """A form post that was refused: where it posted to, why (in the page's language) and what
+    was typed, so that its page can show it again (no JavaScript needed)."""
+
+    action: str
+    message: str
+    values: Mapping[str, str]
+    shown: bool = field(default=False, compare=False)
+
+
+def form_page(request: Request) -> str:
+    """The page a form post came from, as an address to open: the page the route belongs to
+    (with the query the browser's Referer gives it, e.g. the planning page's queue and day),
+    else the posted address when it can be opened too, else ``/``."""
+    page: str | None = getattr(request.state, "page", None)
+    referer = urlsplit(request.headers.get("referer", ""))
+    if page is not None:
+        same_site = referer.netloc == request.url.netloc and referer.path == page
+        return page + (f"?{referer.query}" if same_site and referer.query else "")
+    scope = {"type": "http", "path": request.url.path, "method": "GET"}
+    if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+        return request.url.path
+    return "/"
+
+
+def _problem_helpers(problem: FormProblem | None) -> dict[str, Any]:
+    def problem_for(action: str) -> str | None:
+        if problem is None or problem.action != action:
+            return None
+        problem.shown = True
+        return problem.message
+
+    def kept(action: str, name: str, default: object = "") -> object:
+        if problem is None or problem.action != action or name not in problem.values:
+            return default
+        return problem.values[name]
+
+    return {"problem_for": problem_for, "kept": kept}
 
 
 @cache
@@ -117,6 +169,8 @@ def render(
     language = language_of(request)
     environment = _environment(language)
     nav = [] if viewer is None else [i for i in NAVIGATION if viewer.role in i.roles]
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    problem: FormProblem | None = getattr(request.state, "form_problem", None)
     context: dict[str, Any] = {
         "fmt": Formats(language),
         "lang": language,
@@ -125,10 +179,16 @@ def render(
         "nav": nav,
         "csrf_token": csrf_token,
         "path": request.url.path,
-        "full_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "full_path": here if request.method in ("GET", "HEAD") else form_page(request),
+        "unclaimed_problem": None,
+        **_problem_helpers(problem),
     }
     context.update(values or {})
-    html = environment.get_template(template).render(context)
+    page = environment.get_template(template)
+    html = page.render(context)
+    if problem is not None and not problem.shown:
+        context["unclaimed_problem"] = problem.message  # no form showed it: the top says it
+        html = page.render(context)
     response = HTMLResponse(html, status_code=status_code)
     for name, value in {**SECURITY_HEADERS, **(headers or {})}.items():
         response.headers[name] = value

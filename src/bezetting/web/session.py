@@ -91,10 +91,12 @@ def viewer_for(
     path: str,
 ) -> Callable[[Request, Context], Awaitable[tuple[Viewer, FormData]]]:
     """A dependency for the page at ``path``: the viewer if their role may open it (else 403),
-    and, for a post, the form after its CSRF check."""
+    and, for a post, the form after its CSRF check. Notes ``path`` (and the form) in the
+    request's state, for the page a refused post comes back to."""
     roles = page_roles(path)
 
     async def check(request: Request, context: Context) -> tuple[Viewer, FormData]:
+        request.state.page = path  # where a refused or expired post goes back to
         viewer = viewer_of(request, context)
         if viewer.who.role not in roles:
             names = ", ".join(sorted(r.value for r in roles))
@@ -103,6 +105,7 @@ def viewer_for(
         if request.method not in ("GET", "HEAD"):
             form = await _form(request)
             _check_csrf(request, viewer, form)
+            request.state.form = form  # to show it again if the post is refused
         return viewer, form
 
     return check

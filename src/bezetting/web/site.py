@@ -7,13 +7,20 @@ a record out of reach a 404 page; so do an address with no page, a method a page
 take and an address value it cannot read (404, 405, 422). An HTMX request
 gets the message alone, retargeted into the page's ``#flash`` area. The message is in the page's
 language (:mod:`bezetting.web.error_text`); the API's JSON keeps the English one.
+
+A form posted without JavaScript and refused for its input or a lost race (422, 409) comes back
+as the page the form is on, with the message next to the form and what was typed kept
+(:class:`~bezetting.web.rendering.FormProblem`): the page is rendered by its own GET route, so
+every form has this without code of its own. A post whose session has ended goes to the login
+page, which says the form was not sent, and from there back to the form's page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,7 +37,7 @@ from bezetting.jobs import JobRunner
 from bezetting.services.errors import AuthenticationError
 from bezetting.store import SessionFactory
 from bezetting.web.error_text import error_text
-from bezetting.web.rendering import is_htmx, language_of, render
+from bezetting.web.rendering import FormProblem, form_page, is_htmx, language_of, render
 from bezetting.web.routes import account, agent, availability, planning, team, viewers
 from bezetting.web.session import Viewer, viewer_of
 
@@ -81,6 +88,59 @@ def _error_page(
     )
 
 
+_SCOPE_KEYS = ("type", "asgi", "http_version", "scheme", "server", "client", "root_path")
+_BODY_HEADERS = (b"content-type", b"content-length", b"transfer-encoding")
+
+
+async def _form_page_again(request: Request, problem: FormProblem, status: int) -> Response | None:
+    """The page the refused form is on, rendered by its own GET route with ``problem`` in the
+    request's state; None when that page cannot be shown (it then gets the error page)."""
+    target = urlsplit(form_page(request))
+    scope: dict[str, Any] = {key: request.scope[key] for key in _SCOPE_KEYS if key in request.scope}
+    scope.update(
+        method="GET",
+        path=target.path,
+        raw_path=target.path.encode(),
+        query_string=target.query.encode(),
+        headers=[(k, v) for k, v in request.scope["headers"] if k not in _BODY_HEADERS],
+        state={
+            **{
+                k: v for k, v in request.scope.get("state", {}).items() if k not in ("page", "form")
+            },
+            "form_problem": problem,
+        },
+    )
+    messages: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        messages.append(message)
+
+    await request.app(scope, receive, send)
+    start = next(m for m in messages if m["type"] == "http.response.start")
+    if start["status"] != 200:
+        return None
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
+    response = Response(body, status_code=status)
+    response.raw_headers = list(start["headers"])
+    return response
+
+
+def _login_for_expired_session(request: Request) -> Response:
+    """To the login page, and from there back: for a page, to it; for a form post, to the page
+    the form is on, with the login page saying the form was not sent."""
+    if request.method in ("GET", "HEAD"):
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = "/login?next=" + quote(here, safe="/")
+    else:
+        target = "/login?unsent=1&next=" + quote(form_page(request), safe="/")
+    if is_htmx(request):
+        return Response(status_code=401, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
 def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
     async def handle(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/api/"):
@@ -89,12 +149,22 @@ def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
             return response
         assert isinstance(exc, BezettingError)
         if isinstance(exc, AuthenticationError):
-            here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            target = "/login?next=" + quote(here if request.method == "GET" else "/", safe="/")
-            if is_htmx(request):
-                return Response(status_code=401, headers={"HX-Redirect": target})
-            return RedirectResponse(target, status_code=303)
-        return _error_page(request, _status(exc), error_text(exc, language_of(request)))
+            return _login_for_expired_session(request)
+        status, message = _status(exc), error_text(exc, language_of(request))
+        form = getattr(request.state, "form", None)
+        if (
+            status in (409, 422)
+            and form is not None
+            and request.method == "POST"
+            and not is_htmx(request)
+        ):
+            values = {k: v for k, v in form.items() if k != "csrf_token"}
+            again = await _form_page_again(
+                request, FormProblem(request.url.path, message, values), status
+            )
+            if again is not None:
+                return again
+        return _error_page(request, status, message)
 
     return handle
 

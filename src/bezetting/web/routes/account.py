@@ -80,12 +80,23 @@ def _login_page(
     return response
 
 
+FORM_NOT_SENT = _n("Your session had ended, so the form was not sent. Log in and send it again.")
+
+
 @router.get("/login")
 def login_page(
-    request: Request, context: Context, next_path: Annotated[str, Query(alias="next")] = ""
+    request: Request,
+    context: Context,
+    next_path: Annotated[str, Query(alias="next")] = "",
+    unsent: bool = False,
 ) -> Response:
-    """The login form."""
-    return _login_page(request, context, next_path=safe_next(next_path, ""))
+    """The login form; ``unsent`` when a form was posted after the session ended (site.py)."""
+    return _login_page(
+        request,
+        context,
+        next_path=safe_next(next_path, ""),
+        error=FORM_NOT_SENT if unsent else None,
+    )
 
 
 @router.post("/login")

@@ -34,7 +34,13 @@ from bezetting.services.planning_settings import (
 from bezetting.services.schedules import PublishedSchedule, publish_schedule
 from bezetting.services.surveys import DEFAULT_SCALE, MAX_QUESTION_LENGTH, open_survey, surveys
 from bezetting.services.swaps import SwapStage, visible_swaps
-from bezetting.web.charts import ChartLabels, coverage_legend, coverage_svg, shown_intervals
+from bezetting.web.charts import (
+    ChartLabels,
+    column_digits,
+    coverage_legend,
+    coverage_svg,
+    shown_intervals,
+)
 from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, Formats, _n, translations
@@ -142,6 +148,7 @@ def _page_values(
         "chart": chart,
         "chart_legend": chart_legend,
         "shown_intervals": shown,
+        "scheduled_digits": column_digits(i.scheduled_agents for i in shown),
         "schedules": schedules,
         "next_monday": _next_monday(chosen_day),
         "first_unplanned_monday": _first_unplanned_monday(chosen_day, schedules),
