@@ -92,7 +92,7 @@ def test_a_plain_publish_says_it_in_dutch_and_an_all_clashing_draft_is_refused(
     assert (
         "\u201cweek 16\u201d is gepubliceerd zonder 1 dienst in goedgekeurd verlof, want "
         "goedgekeurd verlof geeft een dienst terug. Die staat in het concept "
-        "\u201cweek 16 (given back)\u201d:"
+        "\u201cweek 16 (teruggegeven)\u201d:"  # the stored suffix, in Dutch
     ) in text
     assert (
         "Anouk de Vries, dinsdag 7 april 09:00 \u2013 17:00: verlof 7 apr 2020 \u2013 7 apr 2020"

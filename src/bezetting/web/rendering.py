@@ -4,7 +4,8 @@ Templates get, besides their own values: ``_``/``gettext``/``ngettext`` (via
 ``jinja2.ext.i18n``), ``fmt`` (dates, times and numbers in the page's language, in
 Europe/Amsterdam), ``lang``, ``viewer`` (who is logged in, or None), ``nav`` (the pages the
 viewer may open), ``csrf_token`` (for forms and HTMX posts) and ``error_text(code, message)`` and
-``progress_text(message)`` (a service error or a job's progress in the page's language).
+``progress_text(message)`` (a service error or a job's progress in the page's language), and
+the filter ``schedule_name`` (a stored schedule name with its known suffixes in that language).
 
 A form refused without JavaScript comes back as its page (:func:`bezetting.web.site`), with a
 :class:`FormProblem` in the request's state: ``problem_for(action)`` gives its message to the
@@ -39,6 +40,7 @@ from bezetting.web.i18n import (
     choose_language,
     translations,
 )
+from bezetting.web.schedule_names import schedule_name
 
 __all__ = [
     "NAVIGATION",
@@ -139,6 +141,7 @@ def _environment(language: str) -> Environment:
     )
     environment.globals["error_text"] = partial(message_text, language=language)
     environment.globals["progress_text"] = partial(progress_text, language=language)
+    environment.filters["schedule_name"] = partial(schedule_name, language=language)
     return environment
 
 
