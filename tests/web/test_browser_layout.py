@@ -1,0 +1,49 @@
+"""Layout the review found wrong, checked in Chromium (see test_browser.py for the set-up):
+the "in place of published shifts" box on the planner's schedule list sits before its words at
+a box's size, on a laptop and on a phone. Screenshots go to /tmp/web-shots/."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import WebWorld
+from tests.web.test_browser import SHOTS, _log_in, _shot, browser, server, sync_api
+
+__all__ = ["browser", "server"]  # fixtures of test_browser.py, used here
+
+
+@pytest.mark.parametrize(("name", "width", "height"), [("laptop", 1366, 768), ("phone", 390, 844)])
+def test_the_publish_in_place_box_sits_before_its_words(
+    server: str,
+    browser: sync_api.Browser,
+    web_world: WebWorld,
+    name: str,
+    width: int,
+    height: int,
+) -> None:
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": height})
+    page = context.new_page()
+    _log_in(page, server, web_world.base.emails["planner"])
+    page.wait_for_url(f"{server}/planning")
+    row = page.locator(f"#schedule-{web_world.draft_schedule_id}")
+    box = row.locator("input[name=replace]")
+    label = row.locator("label:has(input[name=replace])")
+    box.scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#schedules").screenshot(path=str(SHOTS / f"planner-publish-in-place-{name}.png"))
+    _shot(page, f"planner-schedules-{name}")
+    tick, words = box.bounding_box(), label.bounding_box()
+    assert tick is not None
+    assert words is not None
+    assert tick["height"] <= 24, "a box to tick, not a field"
+    assert tick["width"] <= 24
+    assert words["y"] <= tick["y"]
+    assert tick["y"] + tick["height"] <= words["y"] + words["height"]
+    text_left = label.evaluate(
+        "l => { const r = document.createRange(); r.selectNodeContents(l);"
+        " return [...r.getClientRects()].filter(x => x.width > 0).map(x => x.left)"
+        ".reduce((a, b) => Math.max(a, b), 0); }"
+    )
+    assert text_left >= tick["x"] + tick["width"], "the words beside the box, not under it"
+    assert words["x"] + words["width"] <= width
+    context.close()
