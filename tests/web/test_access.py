@@ -76,6 +76,7 @@ PAGES: dict[tuple[str, str], Rule] = {
         "POST", ("agent",), lambda w: f"/my/wishes/{w.base.own_wish_id}/remove", {}
     ),
     ("POST", "/my/sick"): Rule("POST", ("agent",), lambda w: "/my/sick", {}),
+    ("POST", "/my/calendar/renew"): Rule("POST", ("agent",), lambda w: "/my/calendar/renew", {}),
     ("POST", "/my/better"): Rule(
         "POST", ("agent",), lambda w: "/my/better", {}, first=lambda w: "/my/sick"
     ),

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import WebWorld, log_in
 
 EN = {"Accept-Language": "en"}
+NL = {"Accept-Language": "nl"}
 
 
 def _feed_path(page: str) -> str:
@@ -172,3 +173,40 @@ def test_a_swap_shows_once_in_the_swaps_section_not_under_my_requests(
     )  # fmt: skip
     assert fragment.status_code == 200
     assert "Shift swap" not in fragment.text
+
+
+def test_renewing_the_calendar_address_stops_the_old_one_after_a_confirmation(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    for headers, words in (
+        (EN, ("Renew the address", "Stop this address and make a new one", "Copy")),
+        (NL, ("Nieuw adres maken", "Dit adres stoppen en een nieuw maken", "Kopiëren")),
+    ):
+        page = browser_client.get("/my/schedule", headers=headers).text
+        calendar = page[
+            page.index('id="calendar"') : page.index("</section>", page.index('id="calendar"'))
+        ]
+        for word in words:
+            assert word in calendar
+        # the renew button is inside a <details> that is closed: a second click confirms
+        assert re.search(r"<details class=\"renew\">\s*<summary>", calendar)
+        assert 'data-copy="feed-url"' in calendar
+        assert 'id="feed-url"' in calendar
+    old = _feed_path(browser_client.get("/my/schedule", headers=EN).text)
+    renewed = browser_client.post("/my/calendar/renew", data={"csrf_token": csrf})
+    assert renewed.status_code == 303
+    assert renewed.headers["location"] == "/my/schedule#calendar"
+    new = _feed_path(browser_client.get("/my/schedule", headers=EN).text)
+    assert new != old
+    assert new.split("key=")[0] == old.split("key=")[0]  # the same user, a new key
+    browser_client.cookies.clear()  # a calendar app has no session
+    assert browser_client.get(old).status_code == 404
+    assert browser_client.get(new).status_code == 200
+
+
+def test_renewing_needs_the_forms_token(browser_client: TestClient, web_world: WebWorld) -> None:
+    log_in(browser_client, web_world, "agent")
+    before = _feed_path(browser_client.get("/my/schedule", headers=EN).text)
+    assert browser_client.post("/my/calendar/renew", data={}).status_code == 403
+    assert _feed_path(browser_client.get("/my/schedule", headers=EN).text) == before

@@ -47,3 +47,33 @@ def test_the_publish_in_place_box_sits_before_its_words(
     assert text_left >= tick["x"] + tick["width"], "the words beside the box, not under it"
     assert words["x"] + words["width"] <= width
     context.close()
+
+
+def test_the_calendar_address_has_a_copy_button_that_fits_on_a_phone(
+    server: str, browser: sync_api.Browser, web_world: WebWorld
+) -> None:
+    context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    _log_in(page, server, web_world.base.emails["agent"])
+    page.wait_for_url(f"{server}/my/schedule")
+    section = page.locator("#calendar")
+    button = section.locator("button[data-copy]")
+    section.scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    section.screenshot(path=str(SHOTS / "agent-calendar-phone.png"))
+    assert button.is_visible(), "shown once the script runs"
+    card, place = section.bounding_box(), button.bounding_box()
+    assert card is not None
+    assert place is not None
+    assert place["x"] + place["width"] <= card["x"] + card["width"], "the button fits the card"
+    address = section.locator("input.feed").input_value()
+    button.click()
+    assert button.inner_text() == "Copied"
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    section.locator("summary").click()  # the confirmation step, then the renewal (HTMX)
+    section.locator("button[type=submit]").click()
+    page.wait_for_selector("#calendar [role=status]")
+    assert page.locator("#calendar input.feed").input_value() != address
+    assert page.locator("#calendar button[data-copy]").is_visible()
+    context.close()

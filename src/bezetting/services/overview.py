@@ -766,13 +766,15 @@ def queue_figures(
     return figures
 
 
-def calendar_feed_key(secret_key: str, user_id: int) -> str:
-    """The key in a user's calendar feed address: an HMAC of the user id under the secret.
+def calendar_feed_key(secret_key: str, user_id: int, *, feed_round: int = 0) -> str:
+    """The key in a user's calendar feed address: an HMAC of the user id (and the round, once
+    the address was renewed, services/calendar_feed.py) under the secret.
 
     A calendar app cannot log in, so the address itself is the credential; it opens only that
     user's own published shifts, and changing the secret key revokes every feed address.
     """
-    message = f"calendar-feed:{user_id}".encode()
+    renewed = f":{feed_round}" if feed_round else ""
+    message = f"calendar-feed:{user_id}{renewed}".encode()
     return hmac.new(secret_key.encode("utf-8"), message, hashlib.sha256).hexdigest()[:40]
 
 

@@ -30,6 +30,8 @@ class User(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    calendar_feed_round: Mapped[int] = mapped_column(default=0, server_default="0")
+    """How often the calendar feed address was renewed; part of its key (migration 0008)."""
 
 
 class ApiToken(Base):

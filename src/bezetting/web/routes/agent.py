@@ -23,8 +23,9 @@ from bezetting.services.absence import (
     undo_sick_report,
 )
 from bezetting.services.access import ShiftView, published_shifts
+from bezetting.services.calendar_feed import feed_key, renew_feed_key
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
-from bezetting.services.overview import calendar_feed_key, feed_shifts, own_absences
+from bezetting.services.overview import feed_shifts, own_absences
 from bezetting.services.requests import RequestView, visible_requests
 from bezetting.services.surveys import answer_survey, pulse_questions
 from bezetting.services.swaps import (
@@ -72,7 +73,7 @@ def _by_day(shifts: list[ShiftView]) -> list[tuple[date, list[ShiftView]]]:
 def _feed_url(request: Request, context: AppContext, user_id: int) -> str:
     """The feed address for a calendar app, in the page's language (``lang``, when not the
     default, since the app sends no Accept-Language of the agent's)."""
-    key = calendar_feed_key(context.settings.secret_key.get_secret_value(), user_id)
+    key = feed_key(context.sessions, context.settings.secret_key.get_secret_value(), user_id)
     url = request.url_for("calendar_feed").include_query_params(user=user_id, key=key)
     language = language_of(request)
     if language != DEFAULT_LANGUAGE:
@@ -132,6 +133,7 @@ def _page(
             "week_end": end - timedelta(days=1),
             "requests": _own_requests(context, viewer),
             "feed_url": _feed_url(request, context, viewer.who.user_id),
+            "feed_renewed": False,
             "error": None,
             "today": context.clock().astimezone(LOCAL_ZONE).date(),
             **_swap_values(context, viewer, breaches=breaches or [], error=None),
@@ -400,7 +402,7 @@ def calendar_feed(
     (session cookie). Four weeks back to four months ahead, in ``lang`` (``en`` or ``nl``;
     else English for a calendar app, the page language for a browser)."""
     if user is not None and key is not None:
-        expected = calendar_feed_key(context.settings.secret_key.get_secret_value(), user)
+        expected = feed_key(context.sessions, context.settings.secret_key.get_secret_value(), user)
         if not hmac.compare_digest(key.encode("utf-8"), expected.encode("utf-8")):
             raise NotFoundError("no such calendar feed")
         user_id = user
@@ -419,6 +421,27 @@ def calendar_feed(
         _ics(shifts, host=request.url.hostname or "bezetting", now=now, language=language),
         media_type="text/calendar; charset=utf-8",
         headers={"Cache-Control": "private, max-age=300"},
+    )
+
+
+@router.post("/my/calendar/renew")
+def renew_calendar_address(request: Request, context: Context, access: Agent) -> Response:
+    """Give my calendar feed a new address (after the page asked to confirm): the old one
+    stops working, so an address shared by mistake opens nothing any more. HTMX gets the
+    calendar section with the new address."""
+    viewer = access[0]
+    renew_feed_key(context.sessions, viewer.who)
+    if not is_htmx(request):
+        return RedirectResponse("/my/schedule#calendar", status_code=303)
+    return render(
+        request,
+        "_my_calendar.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values={
+            "feed_url": _feed_url(request, context, viewer.who.user_id),
+            "feed_renewed": True,
+        },
     )
 
 
