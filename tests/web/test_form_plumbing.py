@@ -142,3 +142,14 @@ def test_a_form_sent_after_logging_out_elsewhere_says_so_and_leads_back_to_its_p
     assert htmx.headers["HX-Redirect"] == "/login?unsent=1&next=/planning"
     plain = browser_client.get("/login", headers=EN).text
     assert "form was not sent" not in plain
+
+
+def test_the_language_switch_never_sends_back_to_an_address_that_takes_posts_only(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    log_in(browser_client, web_world, "agent")
+    switched = browser_client.get("/language/nl?next=/my/time-off")
+    assert switched.headers["location"] == "/"
+    page = browser_client.get("/language/nl?next=/planning%3Fday%3D2020-03-17")
+    assert page.headers["location"] == "/planning?day=2020-03-17"
+    assert browser_client.get("/language/en?next=/nowhere").headers["location"] == "/nowhere"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hmac
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.routing import Match
 
 from bezetting.api.deps import CSRF_COOKIE, SESSION_COOKIE, Context, csrf_token_for
 from bezetting.core.errors import BezettingError
@@ -183,14 +185,27 @@ async def logout(request: Request, context: Context) -> Response:
     return response
 
 
+def _takes_posts_only(request: Request, path: str) -> bool:
+    """Whether ``path`` is an address of this site that cannot be opened (a form's target:
+    going back to it would answer 405)."""
+    scope = {"type": "http", "path": urlsplit(path).path, "method": "GET"}
+    found = [route.matches(scope)[0] for route in request.app.router.routes]
+    return Match.FULL not in found and Match.PARTIAL in found
+
+
 @router.get("/language/{language}")
 def switch_language(
+    request: Request,
     language: str,
     context: Context,
     next_path: Annotated[str, Query(alias="next")] = "/",
 ) -> Response:
-    """Remember the chosen language for a year and go back to the page."""
-    response = RedirectResponse(safe_next(next_path, "/"), status_code=303)
+    """Remember the chosen language for a year and go back to the page (to the start page
+    from an address that takes posts only, as an older page may still link)."""
+    target = safe_next(next_path, "/")
+    if _takes_posts_only(request, target):
+        target = "/"
+    response = RedirectResponse(target, status_code=303)
     if language in LANGUAGES:
         response.set_cookie(
             LANGUAGE_COOKIE,
