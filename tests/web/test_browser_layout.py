@@ -77,3 +77,32 @@ def test_the_calendar_address_has_a_copy_button_that_fits_on_a_phone(
     assert page.locator("#calendar input.feed").input_value() != address
     assert page.locator("#calendar button[data-copy]").is_visible()
     context.close()
+
+
+def test_without_javascript_a_refused_time_off_form_stays_filled_in_on_its_page(
+    server: str, browser: sync_api.Browser, web_world: WebWorld
+) -> None:
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    page = context.new_page()
+    _log_in(page, server, web_world.base.emails["agent"])
+    page.wait_for_url(f"{server}/my/schedule")
+    form = page.locator("form[action='/my/time-off']")
+    form.locator("input[name=first_day]").fill("2020-03-25")
+    form.locator("input[name=last_day]").fill("2020-03-24")
+    form.locator("input[name=reason]").fill("bruiloft")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    form = page.locator("form[action='/my/time-off']")
+    assert "ligt voor de eerste dag" in form.locator("[role=alert]").inner_text()
+    assert form.locator("input[name=last_day]").input_value() == "2020-03-24"
+    assert form.locator("input[name=reason]").input_value() == "bruiloft"
+    assert page.locator("h1").inner_text() == "Mijn rooster"
+    form.scroll_into_view_if_needed()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    form.screenshot(path=str(SHOTS / "agent-nojs-time-off-refused-phone.png"))
+    page.click("a[hreflang=en]")
+    page.wait_for_url(f"{server}/my/schedule")
+    assert page.locator("h1").inner_text() == "My schedule"
+    context.close()
