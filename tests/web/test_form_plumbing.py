@@ -142,6 +142,8 @@ def test_a_form_sent_after_logging_out_elsewhere_says_so_and_leads_back_to_its_p
     assert htmx.headers["HX-Redirect"] == "/login?unsent=1&next=/planning"
     plain = browser_client.get("/login", headers=EN).text
     assert "form was not sent" not in plain
+    again = browser_client.post("/logout", data={"csrf_token": csrf})  # a second Log out
+    assert again.headers["location"] == "/login?next=/"
 
 
 def test_the_language_switch_never_sends_back_to_an_address_that_takes_posts_only(

@@ -129,11 +129,14 @@ async def _form_page_again(request: Request, problem: FormProblem, status: int) 
 
 
 def _login_for_expired_session(request: Request) -> Response:
-    """To the login page, and from there back: for a page, to it; for a form post, to the page
-    the form is on, with the login page saying the form was not sent."""
+    """To the login page, and from there back: for a page, to it; for a page's form post, to
+    the page the form is on, with the login page saying the form was not sent (logging out
+    again sends nothing worth saying so)."""
     if request.method in ("GET", "HEAD"):
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         target = "/login?next=" + quote(here, safe="/")
+    elif getattr(request.state, "page", None) is None:
+        target = "/login?next=" + quote(form_page(request), safe="/")
     else:
         target = "/login?unsent=1&next=" + quote(form_page(request), safe="/")
     if is_htmx(request):
