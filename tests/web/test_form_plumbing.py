@@ -155,3 +155,25 @@ def test_the_language_switch_never_sends_back_to_an_address_that_takes_posts_onl
     page = browser_client.get("/language/nl?next=/planning%3Fday%3D2020-03-17")
     assert page.headers["location"] == "/planning?day=2020-03-17"
     assert browser_client.get("/language/en?next=/nowhere").headers["location"] == "/nowhere"
+
+
+def test_a_new_schedule_with_too_many_weeks_keeps_its_form_and_leaves_the_others_alone(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "planner")
+    form = {"first_day": "2020-04-06", "weeks": "9", "time_limit_seconds": "30", "name": "Zomer"}
+    refused = browser_client.post(
+        "/planning/jobs/schedule", data={**form, "csrf_token": csrf}, headers=NL
+    )
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    schedule = page[page.index('id="start-schedule"') :]
+    assert "Weken: '9' is geen heel getal" in schedule[: schedule.index("</form>")]
+    for field, value in form.items():
+        assert _value(schedule, field) == value
+    forecast = page[page.index('id="start-forecast"') : page.index('id="start-schedule"')]
+    assert _value(forecast, "days") == "28"  # the other form is as it always is
+    assert 'role="alert"' not in forecast
+    flash = re.search(r'<div id="flash"[^>]*>(.*?)</div>', page, re.S)
+    assert flash is not None
+    assert not flash.group(1).strip()  # said once, at its form
