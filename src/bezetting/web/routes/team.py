@@ -56,6 +56,7 @@ def _values(
         ),
         "swaps": swaps,
         "refused": refused or {},
+        "stale": {},
         "swap_base": "/team/swaps",
         "open_absent": {a.agent_id for a in overview.absences_today if a.ends_at is None},
     }
