@@ -363,7 +363,7 @@ def test_an_offer_is_taken_once_and_not_by_its_owner(sessions: SessionFactory) -
     with pytest.raises(InputError, match="own offer"):
         accept_swap(sessions, anouk, swap.id, shift_in_return_id=None, now=NOW)
     accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW)
-    with pytest.raises(ConflictError, match="accepted, not open"):
+    with pytest.raises(ConflictError, match=f"swap {swap.id} was taken by someone else"):
         accept_swap(sessions, chris, swap.id, shift_in_return_id=None, now=NOW)
     with pytest.raises(ConflictError, match="offered for a swap already"):
         offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
@@ -598,3 +598,13 @@ def test_only_own_shifts_the_swap_check_accepts_are_offered_in_return(
     assert returns_that_fit(sessions, bram, [swap.id], shift_ids=candidates, now=NOW) == {
         swap.id: []
     }
+
+
+def test_taking_an_offer_withdrawn_meanwhile_says_so_and_when(sessions: SessionFactory) -> None:
+    world = build(sessions, {("1001", 1): at(1, 8)})
+    anouk, bram = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1002")
+    swap = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
+    withdraw_swap(sessions, anouk, swap.id, now=NOW)
+    with pytest.raises(SwapDecidedError) as stale:
+        accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW)
+    assert str(stale.value) == f"swap {swap.id} was withdrawn already at {NOW.isoformat()}"

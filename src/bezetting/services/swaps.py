@@ -283,6 +283,7 @@ def accept_swap(
         NotFoundError: no open offer the caller may take; no such shift of theirs to return.
         InputError: the caller's own offer; a shift has started.
         ConflictError: someone took the offer first, or a shift changed owner meanwhile.
+        SwapDecidedError: the offer was withdrawn (or decided) meanwhile, with when.
         SwapRefusedError: the swap breaks a labour rule for one of the two agents; the
             colleague's violations are left out (:meth:`SwapRefusedError.seen_by`).
         UnreadableSettingsError: the stored planning settings no longer parse.
@@ -290,8 +291,11 @@ def accept_swap(
     me = _agent_of(who)
     with transaction(sessions, writes=True) as session:
         request = _swap(session, who, swap_id)
-        if _stage(request) is not SwapStage.OPEN:
-            raise ConflictError(f"swap {swap_id} is {_stage(request).value}, not open")
+        stage = _stage(request)
+        if stage is SwapStage.ACCEPTED:
+            raise ConflictError(f"swap {swap_id} was taken by someone else just now")
+        if stage is not SwapStage.OPEN:  # who decided is not the taker's to know
+            raise SwapDecidedError(swap_id, stage, decided_at=request.decided_at, decided_by=None)
         if request.agent_id == me:
             raise InputError("you cannot take your own offer")
         offered = _owned_shift(session, who, request.shift_id, request.agent_id)
