@@ -25,9 +25,9 @@ of work that needs it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -380,11 +380,14 @@ def returns_that_fit(
                 or not _has_skills_for(session, me, offered.id)
             ):
                 continue
+            loaded: dict[_WeeksKey, _Weeks] = {}  # one read per planning weeks, not per shift
             for returned in own:
                 if not _has_skills_for(session, request.agent_id, returned.id):
                     continue  # what the check would refuse, known without running it
                 try:
-                    _check_labour_rules(session, who.organisation_id, offered, returned, taker=me)
+                    _check_labour_rules(
+                        session, who.organisation_id, offered, returned, taker=me, loaded=loaded
+                    )
                 except (SwapRefusedError, InputError):
                     continue
                 fitting[swap_id].append(returned.id)
@@ -649,12 +652,14 @@ def _check_labour_rules(
     returned: Shift | None,
     *,
     taker: int,
+    loaded: dict[_WeeksKey, _Weeks] | None = None,
 ) -> None:
     """Raise SwapRefusedError when the swap adds a violation, or worsens one, for either agent.
 
     The planning weeks (aligned on the offered shift's schedule period) that hold the swapped
     shifts are validated shift by shift; every other published shift of the two agents in the
-    52 weeks before and 17 after counts as earlier or later work.
+    52 weeks before and 17 after counts as earlier or later work. ``loaded`` keeps what was read
+    and validated for those weeks, for the next check of the same two agents in one transaction.
     """
     giver = offered.agent_id
     org = session.get(Organisation, organisation_id)
@@ -666,6 +671,69 @@ def _check_labour_rules(
     weeks = (max(days) - first_day).days // 7 + 1
     if weeks > 6:
         raise InputError("the two shifts lie more than 6 weeks apart; swap them in two steps")
+    weeks_key = (giver, taker, first_day, weeks)
+    at_stake = loaded.get(weeks_key) if loaded is not None else None
+    if at_stake is None:
+        at_stake = _load_weeks(
+            session, org, giver=giver, taker=taker, first_day=first_day, weeks=weeks
+        )
+        if loaded is not None:
+            loaded[weeks_key] = at_stake
+    agents = at_stake.agents
+    swapped = {offered.id: taker} | ({returned.id: giver} if returned is not None else {})
+    after_problem, after_plan = at_stake.problem_and_plan(swapped)
+    worse = _new_or_worse(at_stake.before, core.validate(after_problem, after_plan))
+    if worse:
+        by_code = {a.id: (agent_id, a.name) for agent_id, a in agents.items()}
+        skill_names = {
+            s.code: s.name for s in session.query(Skill).filter_by(organisation_id=org.id)
+        }
+        needs = _skill_needed_at(after_plan)
+        violations: dict[tuple[object, ...], SwapViolation] = {}
+        for v in worse:
+            skill = needs.get((v.agent_id, v.at.timestamp())) if v.rule is core.Rule.SKILL else None
+            # A missing skill once per skill, not once per block of work that needs it.
+            key: tuple[object, ...] = (
+                (v.agent_id, v.rule, skill) if v.rule is core.Rule.SKILL else (v,)
+            )
+            violations.setdefault(
+                key,
+                SwapViolation(
+                    agent_id=by_code[v.agent_id][0],
+                    agent=f"{v.agent_id} ({by_code[v.agent_id][1]})",
+                    rule=v.rule.value,
+                    at=v.at,
+                    measured=v.measured,
+                    limit=v.limit,
+                    unit=v.unit,
+                    message=v.message,
+                    skill=skill,
+                    skill_name=skill_names.get(skill, skill) if skill is not None else None,
+                ),
+            )
+        raise SwapRefusedError(list(violations.values()))
+
+
+_WeeksKey = tuple[int, int, date, int]
+"""The giver, the taker, the first day and the number of the planning weeks a check reads."""
+
+
+@dataclass(frozen=True)
+class _Weeks:
+    """The planning weeks a swap touches, as read once: the two agents, how to build the plan
+    with any owners of the shifts, and the violations before the swap."""
+
+    agents: dict[int, core.Agent]
+    problem_and_plan: Callable[[dict[int, int]], tuple[core.Problem, core.Schedule]]
+    before: Sequence[core.Violation]
+
+
+def _load_weeks(
+    session: Session, org: Organisation, *, giver: int, taker: int, first_day: date, weeks: int
+) -> _Weeks:
+    """Read the two agents' published shifts around the planning weeks and validate them as
+    they are."""
+    tz = ZoneInfo(org.timezone)
     start = datetime.combine(first_day, time(0), tzinfo=tz)
     end = datetime.combine(first_day + timedelta(weeks=weeks), time(0), tzinfo=tz)
     agent_ids = [giver, taker]
@@ -673,7 +741,7 @@ def _check_labour_rules(
         session.query(Shift)
         .join(Schedule, Shift.schedule_id == Schedule.id)
         .filter(
-            Schedule.organisation_id == organisation_id,
+            Schedule.organisation_id == org.id,
             Schedule.status == ScheduleStatus.PUBLISHED,
             Shift.agent_id.in_(agent_ids),
             Shift.ends_at > start - _BEFORE,
@@ -692,8 +760,7 @@ def _check_labour_rules(
     around = [s for s in shifts if not start <= s.starts_at < end]
     groups = {sk.group for a in agents.values() for sk in a.skills} | set(skills.values())
     skill_groups = tuple(core.SkillGroup(g, (core.TimeWindow(start, end),)) for g in sorted(groups))
-    swapped = {offered.id: taker} | ({returned.id: giver} if returned is not None else {})
-    settings = read_planning_settings(session, organisation_id)
+    settings = read_planning_settings(session, org.id)
 
     def problem_and_plan(owner_of: dict[int, int]) -> tuple[core.Problem, core.Schedule]:
         def works(shift: Shift, agent_id: int) -> bool:
@@ -737,38 +804,11 @@ def _check_labour_rules(
         )
         return problem, plan
 
-    before = core.validate(*problem_and_plan({}))
-    after_problem, after_plan = problem_and_plan(swapped)
-    worse = _new_or_worse(before, core.validate(after_problem, after_plan))
-    if worse:
-        by_code = {a.id: (agent_id, a.name) for agent_id, a in agents.items()}
-        skill_names = {
-            s.code: s.name for s in session.query(Skill).filter_by(organisation_id=org.id)
-        }
-        needs = _skill_needed_at(after_plan)
-        violations: dict[tuple[object, ...], SwapViolation] = {}
-        for v in worse:
-            skill = needs.get((v.agent_id, v.at.timestamp())) if v.rule is core.Rule.SKILL else None
-            # A missing skill once per skill, not once per block of work that needs it.
-            key: tuple[object, ...] = (
-                (v.agent_id, v.rule, skill) if v.rule is core.Rule.SKILL else (v,)
-            )
-            violations.setdefault(
-                key,
-                SwapViolation(
-                    agent_id=by_code[v.agent_id][0],
-                    agent=f"{v.agent_id} ({by_code[v.agent_id][1]})",
-                    rule=v.rule.value,
-                    at=v.at,
-                    measured=v.measured,
-                    limit=v.limit,
-                    unit=v.unit,
-                    message=v.message,
-                    skill=skill,
-                    skill_name=skill_names.get(skill, skill) if skill is not None else None,
-                ),
-            )
-        raise SwapRefusedError(list(violations.values()))
+    return _Weeks(
+        agents=agents,
+        problem_and_plan=problem_and_plan,
+        before=core.validate(*problem_and_plan({})),
+    )
 
 
 def _skill_needed_at(plan: core.Schedule) -> dict[tuple[str, float], str]:
