@@ -57,6 +57,9 @@ PAGES: dict[tuple[str, str], Rule] = {
     ("POST", "/my/swaps/{swap_id}/accept"): Rule(
         "POST", ("agent",), lambda w: f"/my/swaps/{w.base.open_swap_id}/accept", {}
     ),
+    ("GET", "/my/swaps/{swap_id}/returns"): Rule(
+        "GET", ("agent",), lambda w: f"/my/swaps/{w.base.open_swap_id}/returns"
+    ),
     ("POST", "/my/swaps/{swap_id}/withdraw"): Rule(
         "POST", ("agent",), lambda w: f"/my/swaps/{w.base.own_swap_id}/withdraw", {}
     ),

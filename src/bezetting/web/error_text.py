@@ -105,6 +105,14 @@ PATTERNS = (
         _n("swap %(swap)s is %(state)s, not %(wanted)s"),
     ),
     _known(
+        r"swap (?P<swap>\d+) was (?P<state>\w+) already by (?P<by>\S+) at " + _MOMENT.format("at"),
+        _n("This swap was already %(state)s, by %(by)s on %(at)s."),
+    ),
+    _known(
+        r"swap (?P<swap>\d+) was (?P<state>\w+) already at " + _MOMENT.format("at"),
+        _n("This swap was already %(state)s, on %(at)s."),
+    ),
+    _known(
         r"swap (?P<swap>\d+) is (?P<state>\w+) already",
         _n("swap %(swap)s is %(state)s already"),
     ),

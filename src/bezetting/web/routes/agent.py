@@ -32,6 +32,7 @@ from bezetting.services.swaps import (
     SwapStage,
     accept_swap,
     offer_swap,
+    returns_that_fit,
     visible_swaps,
     withdraw_swap,
 )
@@ -115,8 +116,10 @@ def _page(
     *,
     breaches: list[RuleBreach] | None = None,
     status: int = 200,
+    choosing: int | None = None,
 ) -> Response:
-    """The whole page; a refused swap (no JavaScript) shows its reasons in the swap section."""
+    """The whole page; a refused swap (no JavaScript) shows its reasons in the swap section,
+    and offer ``choosing`` its shifts to give in return."""
     start = _week_start(context.clock())
     end = start + timedelta(days=14)
     shifts = published_shifts(context.sessions, viewer.who, starts_from=start, ends_before=end)
@@ -134,7 +137,7 @@ def _page(
             "feed_url": _feed_url(request, context, viewer.who.user_id),
             "error": None,
             "today": context.clock().astimezone(LOCAL_ZONE).date(),
-            **_swap_values(context, viewer, breaches=breaches or [], error=None),
+            **_swap_values(context, viewer, breaches=breaches or [], error=None, choosing=choosing),
             **_absence_values(context, viewer, error=None),
             **_pulse_values(context, viewer, error=None),
             **availability_values(context, viewer, language=language_of(request), error=None),
@@ -151,10 +154,17 @@ def _pulse_values(context: AppContext, viewer: Viewer, *, error: str | None) -> 
 
 
 def _swap_values(
-    context: AppContext, viewer: Viewer, *, breaches: list[RuleBreach], error: str | None
+    context: AppContext,
+    viewer: Viewer,
+    *,
+    breaches: list[RuleBreach],
+    error: str | None,
+    choosing: int | None = None,
 ) -> dict[str, Any]:
-    """What the swap section shows: my offers, offers I may take (with my shifts to give in
-    return), shifts I took, and the outcome of the last action."""
+    """What the swap section shows: my offers (by the shift's start), offers I may take, shifts
+    I took, and the outcome of the last action. For the offer I am ``choosing`` a shift to give
+    in return for, ``returns`` holds those of my shifts the swap check accepts: one check per
+    shift, some tenths of a second each with a year of history, so only for that one offer."""
     now = context.clock()
     me = viewer.who.agent_id
     swaps = visible_swaps(context.sessions, viewer.who, now=now)
@@ -167,12 +177,20 @@ def _swap_values(
     upcoming = published_shifts(
         context.sessions, viewer.who, starts_from=now, ends_before=now + _RETURN_AHEAD
     )
+    candidates = {s.id: s for s in upcoming if s.starts_at > now and s.id not in busy}
+    takeable = [s for s in swaps if s.stage is SwapStage.OPEN and s.offered_by_agent_id != me]
+    chosen = [s.id for s in takeable if s.id == choosing]
+    fitting = returns_that_fit(
+        context.sessions, viewer.who, chosen, shift_ids=list(candidates), now=now
+    )
     return {
         "now": now,
-        "my_offers": list(reversed(mine)),
-        "takeable": [s for s in swaps if s.stage is SwapStage.OPEN and s.offered_by_agent_id != me],
+        "my_offers": sorted(mine, key=lambda s: (s.starts_at, s.id)),
+        "takeable": takeable,
         "taken": [s for s in swaps if s.taken_by_agent_id == me and s.offered_by_agent_id != me],
-        "return_shifts": [s for s in upcoming if s.starts_at > now and s.id not in busy],
+        "returns": {
+            swap_id: [candidates[i] for i in shift_ids] for swap_id, shift_ids in fitting.items()
+        },
         "offered_shift_ids": {s.shift_id for s in mine if s.stage in _PENDING},
         "breaches": breaches,
         "swap_error": error,
@@ -195,6 +213,8 @@ def _swap_answer(
     context: AppContext,
     viewer: Viewer,
     action: Callable[[], int | None],
+    *,
+    choosing: int | None = None,
 ) -> Response:
     """Run a swap action and answer: HTMX gets the swap section (with the refusal's reasons or
     the error in it), a plain form post a redirect, or the whole page when a rule refused it.
@@ -218,9 +238,11 @@ def _swap_answer(
         status = 409 if isinstance(exc, ConflictError) else 422
     if not is_htmx(request):
         if breaches:
-            return _page(request, context, viewer, breaches=breaches, status=status)
+            return _page(
+                request, context, viewer, breaches=breaches, status=status, choosing=choosing
+            )
         return RedirectResponse("/my/schedule", status_code=303)
-    values = _swap_values(context, viewer, breaches=breaches, error=error)
+    values = _swap_values(context, viewer, breaches=breaches, error=error, choosing=choosing)
     values["changed_shift_id"] = changed
     return render(
         request,
@@ -254,16 +276,32 @@ def accept(request: Request, context: Context, access: Agent, swap_id: SwapId) -
     checked against the labour rules for both of us."""
     viewer, form = access
 
+    giving = form_id(form, "shift_in_return_id")
+
     def act() -> None:
         accept_swap(
-            context.sessions,
-            viewer.who,
-            swap_id,
-            shift_in_return_id=form_id(form, "shift_in_return_id"),
-            now=context.clock(),
+            context.sessions, viewer.who, swap_id, shift_in_return_id=giving, now=context.clock()
         )
 
-    return _swap_answer(request, context, viewer, act)
+    return _swap_answer(
+        request, context, viewer, act, choosing=swap_id if giving is not None else None
+    )
+
+
+@router.get("/my/swaps/{swap_id}/returns")
+def choose_return(request: Request, context: Context, access: Agent, swap_id: SwapId) -> Response:
+    """The swap section (HTMX) or the page with offer ``swap_id`` showing the shifts of mine it
+    would accept in return (:func:`bezetting.services.swaps.returns_that_fit`)."""
+    viewer, _ = access
+    if not is_htmx(request):
+        return _page(request, context, viewer, choosing=swap_id)
+    return render(
+        request,
+        "_my_swaps.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values=_swap_values(context, viewer, breaches=[], error=None, choosing=swap_id),
+    )
 
 
 @router.post("/my/swaps/{swap_id}/withdraw")

@@ -61,6 +61,7 @@ def _values(
         ),
         "swaps": swaps,
         "refused": refused or {},
+        "stale": {},
         "swap_base": "/team/swaps",
     }
 
