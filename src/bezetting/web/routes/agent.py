@@ -25,7 +25,7 @@ from bezetting.services.absence import (
 from bezetting.services.access import ShiftView, published_shifts
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.overview import calendar_feed_key, feed_shifts, own_absences
-from bezetting.services.requests import RequestView, visible_requests
+from bezetting.services.requests import RequestView, visible_requests, withdraw_time_off
 from bezetting.services.surveys import answer_survey, pulse_questions
 from bezetting.services.swaps import (
     SwapRefusedError,
@@ -55,6 +55,7 @@ _RETURN_AHEAD = timedelta(weeks=6)  # a swap's two shifts may lie at most 6 week
 _PENDING = (SwapStage.OPEN, SwapStage.ACCEPTED)
 SwapId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 SurveyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _week_start(now: datetime) -> datetime:
@@ -137,6 +138,7 @@ def _page(
             "feed_url": _feed_url(request, context, viewer.who.user_id),
             "error": None,
             "today": context.clock().astimezone(LOCAL_ZONE).date(),
+            "time_off_max_days": context.settings.time_off_max_days,
             **_swap_values(context, viewer, breaches=breaches or [], error=None, choosing=choosing),
             **_absence_values(context, viewer, error=None),
             **_pulse_values(context, viewer, error=None),
@@ -392,14 +394,45 @@ def _local_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=LOCAL_ZONE)
 
 
+def _requests_answer(
+    request: Request, context: AppContext, viewer: Viewer, action: Callable[[], object]
+) -> Response:
+    """Run a time-off action; HTMX gets the requests section again (with the refusal in it), a
+    form post a redirect back to the page."""
+    try:
+        action()
+    except NotFoundError:
+        raise  # 404 for what is not mine, as everywhere
+    except (InputError, ConflictError) as exc:
+        if not is_htmx(request):
+            raise
+        error = error_text(exc, language_of(request))
+        status = 409 if isinstance(exc, ConflictError) else 422
+        return _requests_fragment(request, context, viewer, error=error, status=status)
+    if is_htmx(request):
+        return _requests_fragment(request, context, viewer, error=None, status=200)
+    return RedirectResponse("/my/schedule#my-requests", status_code=303)
+
+
 @router.post("/my/time-off")
 def ask_time_off(request: Request, context: Context, access: Agent) -> Response:
-    """Ask for whole days off, first to last day inclusive (local days)."""
+    """Ask for whole days off, first to last day inclusive (local days): from today (an
+    emergency day off is asked for on the day), at most the configured number of days."""
     viewer, form = access
-    if viewer.who.agent_id is None:
+    agent_id = viewer.who.agent_id
+    if agent_id is None:
         raise PermissionDeniedError("this user is not linked to an agent")
-    try:
+    most = context.settings.time_off_max_days
+
+    def act() -> None:
         first, last = form_day(form, "first_day"), form_day(form, "last_day")
+        today = context.clock().astimezone(LOCAL_ZONE).date()
+        if first < today:
+            raise FormError(
+                _n("%(field)s: time off cannot start before today (%(today)s)"),
+                field="first_day",
+                today=today,
+            )
         if last < first:
             raise FormError(
                 _n("%(field)s: %(last)s is before the first day %(first)s"),
@@ -407,23 +440,44 @@ def ask_time_off(request: Request, context: Context, access: Agent) -> Response:
                 last=last,
                 first=first,
             )
-        reason = form.get("reason", "").strip() or None
+        days = (last - first).days + 1
+        if days > most:
+            raise FormError(
+                _n(
+                    "%(field)s: time off is at most %(most)s days at once; %(first)s to "
+                    "%(last)s is %(days)s days"
+                ),
+                field="last_day",
+                most=most,
+                first=first,
+                last=last,
+                days=days,
+            )
         request_time_off(
             context.sessions,
-            agent_id=viewer.who.agent_id,
+            agent_id=agent_id,
             starts_at=_local_midnight(first),
             ends_at=_local_midnight(last + timedelta(days=1)),
             now=context.clock(),
-            reason=reason,
+            reason=form.get("reason", "").strip() or None,
+            max_days=most,
         )
-    except InputError as exc:
-        if not is_htmx(request):
-            raise
-        error = error_text(exc, language_of(request))
-        return _requests_fragment(request, context, viewer, error=error, status=422)
-    if is_htmx(request):
-        return _requests_fragment(request, context, viewer, error=None, status=200)
-    return RedirectResponse("/my/schedule", status_code=303)
+
+    return _requests_answer(request, context, viewer, act)
+
+
+@router.post("/my/time-off/{request_id}/withdraw")
+def withdraw_time_off_request(
+    request: Request, context: Context, access: Agent, request_id: RequestId
+) -> Response:
+    """Take back my time-off request while it is pending (someone may have decided it just
+    now: then the section says so)."""
+    viewer, _ = access
+
+    def act() -> None:
+        withdraw_time_off(context.sessions, viewer.who, request_id)
+
+    return _requests_answer(request, context, viewer, act)
 
 
 @router.get("/me/calendar.ics", name="calendar_feed")
