@@ -48,8 +48,11 @@ types: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports
 
+# One worker process per core, at most four (each has its own SQLite files and PostgreSQL
+# schema); PYTEST_WORKERS=0 runs every test in this process.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 # Benchmarks against the peers (minutes each; see docs/benchmarks.md). Not part of `make test`.
 bench: $(STAMP)

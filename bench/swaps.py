@@ -7,8 +7,10 @@ Run from the repository root:
 
 It seeds one organisation with two agents who each worked five 8-hour shifts a week for the
 52 weeks before a published week of their own shifts, then times ``accept_swap`` (one check)
-and ``decide_swap`` approving it (a second check and the owner change), each on a fresh offer.
-It prints the median and the slowest time of each over ``--repeat`` swaps.
+and ``decide_swap`` approving it (a second check and the owner change), each on a fresh offer,
+and ``returns_that_fit`` for an open offer and the taker's three shifts of the week (a check
+per shift: what drawing the agent's "In return" list costs per offer). It prints the median
+and the slowest time of each over ``--repeat`` rounds.
 """
 
 from __future__ import annotations
@@ -31,7 +33,13 @@ from bezetting.services.schedules import (
     publish_schedule,
     save_schedule_shifts,
 )
-from bezetting.services.swaps import accept_swap, decide_swap, offer_swap
+from bezetting.services.swaps import (
+    accept_swap,
+    decide_swap,
+    offer_swap,
+    returns_that_fit,
+    withdraw_swap,
+)
 from bezetting.services.users import Principal
 from bezetting.store import (
     SessionFactory,
@@ -146,7 +154,12 @@ def main() -> None:
                 .where(Schedule.name == "the week", Shift.agent_id == giver)
                 .order_by(Shift.starts_at)
             ).all()
-        accept_s, approve_s = [], []
+            own = session.scalars(
+                select(Shift.id)
+                .join(Schedule)
+                .where(Schedule.name == "the week", Shift.agent_id == taker)
+            ).all()
+        accept_s, approve_s, returns_s = [], [], []
         version = session_version = 0
         with transaction(sessions) as session:
             session_version = session.scalars(
@@ -170,9 +183,19 @@ def main() -> None:
             version = decide_swap(
                 sessions, people[None], back.id, approve=True, schedule_version=version, now=NOW
             ).schedule_version
+            listed = offer_swap(sessions, people[giver], shift_id=offers[6], now=NOW, note=None)
+            began = time.perf_counter()
+            returns_that_fit(sessions, people[taker], [listed.id], shift_ids=own, now=NOW)
+            returns_s.append(time.perf_counter() - began)
+            withdraw_swap(sessions, people[giver], listed.id, now=NOW)
         engine.dispose()
     print(f"shifts around the swap: {len(history)} (52 weeks, two agents)")
-    for name, times in (("accept (one check)", accept_s), ("approve (check + move)", approve_s)):
+    rows = (
+        ("accept (one check)", accept_s),
+        ("approve (check + move)", approve_s),
+        (f"returns that fit ({len(own)} own shifts, a check each)", returns_s),
+    )
+    for name, times in rows:
         print(
             f"{name}: median {statistics.median(times) * 1000:.0f} ms, "
             f"slowest {max(times) * 1000:.0f} ms over {len(times)}"

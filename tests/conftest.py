@@ -104,3 +104,12 @@ def committing_sessions(engine: Engine) -> Iterator[SessionFactory]:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_width_from_the_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist's workers set ``COLUMNS=80``; the CLI honours ``COLUMNS`` (a user's own
+    setting), so its tables would wrap in a worker and not in a single process. Tests see
+    what a piped log sees."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)

@@ -12,6 +12,9 @@ development mode::
     BEZETTING_SECRET_KEY         signs sessions and tokens (at least 32 characters in production)
     BEZETTING_PSEUDONYM_KEY      keys the hash that pseudonymises customer ids on import
     BEZETTING_BROKER_URL         redis://host:6379/0 to run jobs on Celery; unset = in-process
+    BEZETTING_TIME_OFF_MAX_DAYS  the longest time off an agent asks for at once, in days
+                                 (1 to 366; default 42, six weeks: see
+                                 ``bezetting.services.absence.MAX_TIME_OFF_DAYS``)
     BEZETTING_DEMO_CLOCK_START   dev only: the server's "now" starts at this moment (with a
                                  zone, e.g. 2020-03-17T09:30:00+01:00) and runs on from there;
                                  ``make run`` sets it so the spring-2020 demo is "today"
@@ -23,7 +26,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bezetting.core.errors import InputError
@@ -56,6 +59,7 @@ class Settings(BaseSettings):
     pseudonym_key: SecretStr = SecretStr(INSECURE_DEV_KEY)
     broker_url: str | None = None
     demo_clock_start: datetime | None = None
+    time_off_max_days: int = Field(default=42, ge=1, le=366)
 
     @property
     def resolved_database_url(self) -> str:

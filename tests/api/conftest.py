@@ -73,6 +73,7 @@ class World:
     other_queue_id: int
     shift_start: datetime
     pending_request_id: int
+    own_request_id: int  # Anouk's pending time off, for her to withdraw
     shift_ids: dict[str, int]
     schedule_version: int
     open_swap_id: int
@@ -198,6 +199,13 @@ def _build(path: Path) -> World:
         ends_at=NOW + timedelta(days=21),
         now=NOW,
     )
+    own_request = request_time_off(
+        sessions,
+        agent_id=agents["1001"],
+        starts_at=NOW + timedelta(days=60),
+        ends_at=NOW + timedelta(days=61),
+        now=NOW,
+    )
     admin = principal_for_token(sessions, tokens["admin"], now=NOW)
     survey = open_survey(
         sessions,
@@ -242,6 +250,7 @@ def _build(path: Path) -> World:
         other_queue_id=queues["other"],
         shift_start=start,
         pending_request_id=pending.id,
+        own_request_id=own_request.id,
         shift_ids=shift_ids,
         schedule_version=published.version,
         open_swap_id=open_swap.id,

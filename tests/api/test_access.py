@@ -63,7 +63,7 @@ def test_an_agent_requests_time_off_and_a_planner_decides(client: TestClient, wo
     assert created.json()["status"] == "pending"
     mine = client.get("/api/v1/requests", headers=bearer(world, "agent")).json()
     time_off = [r["id"] for r in mine if r["kind"] == "time_off"]
-    assert time_off == [request_id]  # not 1002's pending request
+    assert time_off == [world.own_request_id, request_id]  # not 1002's pending request
     decided = client.post(
         f"/api/v1/requests/{request_id}/decision",
         json={"approve": False},

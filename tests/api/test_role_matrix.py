@@ -138,6 +138,20 @@ RULES: dict[tuple[str, str], Rule] = {
         not_found=("team_lead",),
         notes="a team lead decides for their own team; this request is of another team",
     ),
+    ("POST", f"{V1}/requests/{{request_id}}/withdraw"): Rule(
+        ("agent",),
+        lambda w, r: Call(f"{V1}/requests/{w.own_request_id}/withdraw"),
+        notes="only the agent's own pending time off",
+    ),
+    ("POST", f"{V1}/requests/{{request_id}}/cancel"): Rule(
+        ("admin", "planner"),
+        lambda w, r: Call(
+            f"{V1}/requests/{w.pending_request_id}/cancel",
+            setup=Call(f"{V1}/requests/{w.pending_request_id}/decision", {"approve": True}),
+        ),
+        not_found=("team_lead",),
+        notes="approved time off that has not started; this request is of another team",
+    ),
     ("GET", f"{V1}/swaps"): Rule(
         (*STAFF, "agent"), lambda w, r: Call(f"{V1}/swaps"), notes="an agent: own and takeable"
     ),

@@ -77,3 +77,23 @@ def test_an_agent_sees_their_offers_and_those_they_may_take(
     assert anouk == {world.open_swap_id, world.own_swap_id, world.accepted_swap_id}
     staff = client.get("/api/v1/swaps", headers=bearer(world, "planner")).json()
     assert len(staff) == 3  # a team lead: only swaps within the team (test_team_scope.py)
+
+
+def test_an_agent_refused_for_the_colleagues_reasons_gets_none_of_the_colleagues_data(
+    client: TestClient, world: World
+) -> None:
+    # Anouk takes Bram's offer and gives him her first shift in return, which lies on top of
+    # Bram's own first shift: his overlap, his data.
+    taken = client.post(
+        f"/api/v1/swaps/{world.open_swap_id}/accept",
+        json={"shift_in_return_id": world.shift_ids["1001"]},
+        headers=bearer(world, "agent"),
+    )
+    assert taken.status_code == 422, taken.text
+    error = taken.json()["error"]
+    assert error["code"] == "swap_breaks_labour_rules"
+    assert error["details"] == [
+        {"rule": "colleague_cannot_take", "reason": "your colleague cannot take this swap"}
+    ]
+    for private in ("Bram", "1002", "overlap"):
+        assert private not in taken.text

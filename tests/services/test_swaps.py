@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bezetting.core.errors import ConflictError, InputError
 from bezetting.services.absence import request_time_off
@@ -24,18 +24,29 @@ from bezetting.services.schedules import (
     save_schedule_shifts,
 )
 from bezetting.services.swaps import (
+    SwapDecidedError,
     SwapRefusedError,
     SwapStage,
     accept_swap,
     decide_swap,
     offer_swap,
+    returns_that_fit,
     visible_swaps,
     withdraw_swap,
 )
 from bezetting.services.users import Principal
 from bezetting.store import SessionFactory, transaction
 from bezetting.store.enums import ActivityKind, Role, TokenScope
-from bezetting.store.models import Agent, Organisation, Schedule, Shift, Skill, Team, User
+from bezetting.store.models import (
+    Agent,
+    AgentSkill,
+    Organisation,
+    Schedule,
+    Shift,
+    Skill,
+    Team,
+    User,
+)
 from tests.services.conftest import NOW
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -352,7 +363,7 @@ def test_an_offer_is_taken_once_and_not_by_its_owner(sessions: SessionFactory) -
     with pytest.raises(InputError, match="own offer"):
         accept_swap(sessions, anouk, swap.id, shift_in_return_id=None, now=NOW)
     accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW)
-    with pytest.raises(ConflictError, match="accepted, not open"):
+    with pytest.raises(ConflictError, match=f"swap {swap.id} was taken by someone else"):
         accept_swap(sessions, chris, swap.id, shift_in_return_id=None, now=NOW)
     with pytest.raises(ConflictError, match="offered for a swap already"):
         offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
@@ -443,3 +454,157 @@ def test_a_replan_that_replaces_an_offered_shift_withdraws_the_offer(
     (seen,) = visible_swaps(sessions, anouk, now=NOW)
     assert (seen.id, seen.stage) == (offer.id, SwapStage.WITHDRAWN)
     assert seen.starts_at == at(2, 8)  # the replaced shift is kept, in a draft
+
+
+def _chat_shift(world: World, agent: str, day: int) -> int:
+    """A published chat shift (two blocks of chat work) for ``agent`` on ``day``, in a schedule
+    of its own; its id."""
+    chat = legal_shift(world.agents[agent], at(day, 8), skill_id=world.skills["chat"])
+    ref = create_schedule(
+        world.sessions,
+        name=f"chat {agent} {day}",
+        period_start=WEEK,
+        period_end=WEEK + timedelta(days=6),
+        now=NOW,
+        organisation="gemeente",
+        shifts=[chat],
+    )
+    publish_schedule(world.sessions, ref.id, expected_version=ref.version, now=NOW)
+    with transaction(world.sessions) as session:
+        return session.scalars(select(Shift.id).where(Shift.schedule_id == ref.id)).one()
+
+
+def test_an_agent_refused_sees_their_own_reasons_and_of_the_colleague_only_that_it_fails(
+    sessions: SessionFactory,
+) -> None:
+    # Bram works Monday until 23:00, so Chris's Tuesday 06:00 shift leaves him 7 h of rest (his
+    # own reason, in full); the chat shift he gives back needs a skill Chris lacks (Chris's
+    # reason, which Bram may not see: no name, no employee number, no skill, no figures).
+    world = build(sessions, {("1002", 0): at(0, 14, 30), ("1003", 1): at(1, 6)})
+    chat = _chat_shift(world, "1002", 3)
+    chris, bram = person(world, Role.AGENT, agent="1003"), person(world, Role.AGENT, agent="1002")
+    swap = offer_swap(sessions, chris, shift_id=world.shifts[("1003", 1)], now=NOW, note=None)
+
+    with pytest.raises(SwapRefusedError) as refused:
+        accept_swap(sessions, bram, swap.id, shift_in_return_id=chat, now=NOW)
+
+    assert [(v.agent_id, v.rule) for v in refused.value.violations] == [
+        (world.agents["1002"], "daily_rest")
+    ]
+    assert refused.value.colleague_cannot_take
+    message = str(refused.value)
+    assert "your colleague cannot take this swap" in message
+    for private in ("1003", "Chris", "chat", "skill"):
+        assert private not in message
+
+
+def test_an_agent_whose_own_rules_hold_hears_only_that_the_colleague_cannot_take_it(
+    sessions: SessionFactory,
+) -> None:
+    world = build(sessions, {("1003", 1): at(1, 8)})
+    chat = _chat_shift(world, "1002", 3)
+    chris, bram = person(world, Role.AGENT, agent="1003"), person(world, Role.AGENT, agent="1002")
+    swap = offer_swap(sessions, chris, shift_id=world.shifts[("1003", 1)], now=NOW, note=None)
+    with pytest.raises(SwapRefusedError) as refused:
+        accept_swap(sessions, bram, swap.id, shift_in_return_id=chat, now=NOW)
+    assert (refused.value.violations, refused.value.colleague_cannot_take) == ((), True)
+    assert str(refused.value) == (
+        "the swap breaks the labour rules: your colleague cannot take this swap"
+    )
+
+
+def test_an_approver_sees_a_missing_skill_once_and_named(sessions: SessionFactory) -> None:
+    # Anouk takes Bram's chat shift while she has the chat skill; it is taken from her before
+    # the decision. The shift has two blocks of chat work: one reason, naming the skill.
+    world = build(sessions, {("1001", 0): at(0, 8)})
+    chat = _chat_shift(world, "1002", 3)
+    with transaction(sessions) as session:
+        session.add(AgentSkill(agent_id=world.agents["1001"], skill_id=world.skills["chat"]))
+    anouk, bram = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1002")
+    swap = offer_swap(sessions, bram, shift_id=chat, now=NOW, note=None)
+    taken = accept_swap(sessions, anouk, swap.id, shift_in_return_id=None, now=NOW)
+    with transaction(sessions) as session:
+        session.execute(
+            delete(AgentSkill).where(
+                AgentSkill.agent_id == world.agents["1001"],
+                AgentSkill.skill_id == world.skills["chat"],
+            )
+        )
+    planner = person(world, Role.PLANNER)
+    with pytest.raises(SwapRefusedError) as refused:
+        decide_swap(
+            sessions,
+            planner,
+            swap.id,
+            approve=True,
+            schedule_version=taken.schedule_version,
+            now=NOW,
+        )
+    [violation] = refused.value.violations
+    assert (violation.agent_id, violation.rule) == (world.agents["1001"], "skill_missing")
+    assert (violation.skill, violation.skill_name) == ("chat", "chat")
+    assert not refused.value.colleague_cannot_take
+
+
+def test_a_decision_on_a_swap_decided_meanwhile_says_what_happened_by_whom_and_when(
+    sessions: SessionFactory,
+) -> None:
+    world = build(sessions, {("1001", 1): at(1, 8)})
+    anouk, bram = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1002")
+    planner, lead = person(world, Role.PLANNER), person(world, Role.TEAM_LEAD, team="Noord")
+    swap = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
+    accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW)
+    decided_at = NOW + timedelta(minutes=5)
+    decide_swap(
+        sessions, planner, swap.id, approve=True, schedule_version=world.version(), now=decided_at
+    )
+
+    with pytest.raises(SwapDecidedError) as stale:
+        decide_swap(sessions, lead, swap.id, approve=False, now=decided_at + timedelta(minutes=1))
+
+    assert isinstance(stale.value, ConflictError)
+    assert (stale.value.stage, stale.value.decided_by) == (SwapStage.APPROVED, planner.email)
+    assert stale.value.decided_at == decided_at
+    assert str(stale.value) == (
+        f"swap {swap.id} was approved already by {planner.email} at {decided_at.isoformat()}"
+    )
+    assert world.owner(world.shifts[("1001", 1)]) == "1002"  # the approval stands
+
+
+def test_only_own_shifts_the_swap_check_accepts_are_offered_in_return(
+    sessions: SessionFactory,
+) -> None:
+    # Chris offers Friday; Bram could give back Thursday (general work: Chris can take it),
+    # Saturday's chat shift (Chris lacks chat) or Wednesday's, which has started by ``later``.
+    world = build(sessions, {("1003", 4): at(4, 12), ("1002", 3): at(3, 8), ("1002", 2): at(2, 8)})
+    chat = _chat_shift(world, "1002", 5)
+    chris, bram = person(world, Role.AGENT, agent="1003"), person(world, Role.AGENT, agent="1002")
+    swap = offer_swap(sessions, chris, shift_id=world.shifts[("1003", 4)], now=NOW, note=None)
+    thursday, wednesday = world.shifts[("1002", 3)], world.shifts[("1002", 2)]
+    candidates = [wednesday, thursday, chat]
+
+    assert returns_that_fit(sessions, bram, [swap.id], shift_ids=candidates, now=NOW) == {
+        swap.id: [wednesday, thursday]
+    }
+    later = at(2, 9)
+    assert returns_that_fit(sessions, bram, [swap.id], shift_ids=candidates, now=later) == {
+        swap.id: [thursday]
+    }
+    # Each shift it lists is one that taking the offer really accepts.
+    assert accept_swap(sessions, bram, swap.id, shift_in_return_id=thursday, now=NOW).stage is (
+        SwapStage.ACCEPTED
+    )
+    # Taken: nothing fits any more, and Chris himself is offered nothing for his own offer.
+    assert returns_that_fit(sessions, bram, [swap.id], shift_ids=candidates, now=NOW) == {
+        swap.id: []
+    }
+
+
+def test_taking_an_offer_withdrawn_meanwhile_says_so_and_when(sessions: SessionFactory) -> None:
+    world = build(sessions, {("1001", 1): at(1, 8)})
+    anouk, bram = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1002")
+    swap = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
+    withdraw_swap(sessions, anouk, swap.id, now=NOW)
+    with pytest.raises(SwapDecidedError) as stale:
+        accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW)
+    assert str(stale.value) == f"swap {swap.id} was withdrawn already at {NOW.isoformat()}"

@@ -23,11 +23,11 @@ ROLES = ("admin", "planner", "team_lead", "agent", "client_viewer")
 class Rule:
     """Who may use a page route, and the request to send (path, form fields).
 
-    ``first`` is a post an allowed role makes before (reporting better needs a report of
-    sickness first); the refused roles never get that far. The clock then moves on by ``then``
-    (half an hour: reporting better is no undo; a minute: undoing is). A path with
-    :data:`QUEUED_JOB` names a job of the world's organisation that waits in the queue
-    (cancelled after the test).
+    ``first`` is a post (with ``first_form``) an allowed role makes before (reporting better
+    needs a report of sickness first; cancelling time off, its approval); the refused roles
+    never get that far. The clock then moves on by ``then`` (half an hour: reporting better is
+    no undo; a minute: undoing is). A path with :data:`QUEUED_JOB` names a job of the world's
+    organisation that waits in the queue (cancelled after the test).
     """
 
     method: str
@@ -35,6 +35,7 @@ class Rule:
     path: Callable[[WebWorld], str]
     form: dict[str, str] | Callable[[WebWorld], dict[str, str]] | None = None
     first: Callable[[WebWorld], str] | None = None
+    first_form: dict[str, str] | None = None
     then: timedelta = timedelta(minutes=30)
 
 
@@ -48,6 +49,12 @@ PAGES: dict[tuple[str, str], Rule] = {
         lambda w: "/my/time-off",
         {"first_day": "2020-05-04", "last_day": "2020-05-05"},
     ),
+    ("POST", "/my/time-off/{request_id}/withdraw"): Rule(
+        "POST",
+        ("agent",),
+        lambda w: f"/my/time-off/{w.base.own_request_id}/withdraw",  # Anouk's own, pending
+        {},
+    ),
     ("POST", "/my/swaps"): Rule(
         "POST",
         ("agent",),
@@ -56,6 +63,9 @@ PAGES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/my/swaps/{swap_id}/accept"): Rule(
         "POST", ("agent",), lambda w: f"/my/swaps/{w.base.open_swap_id}/accept", {}
+    ),
+    ("GET", "/my/swaps/{swap_id}/returns"): Rule(
+        "GET", ("agent",), lambda w: f"/my/swaps/{w.base.open_swap_id}/returns"
     ),
     ("POST", "/my/swaps/{swap_id}/withdraw"): Rule(
         "POST", ("agent",), lambda w: f"/my/swaps/{w.base.own_swap_id}/withdraw", {}
@@ -121,6 +131,15 @@ PAGES: dict[tuple[str, str], Rule] = {
         ("team_lead",),
         lambda w: f"/team/requests/{w.team_request_id}/decision",
         {"decision": "approve"},
+    ),
+    ("POST", "/team/requests/{request_id}/cancel"): Rule(
+        "POST",
+        ("team_lead",),
+        lambda w: f"/team/requests/{w.team_request_id}/cancel",
+        {},
+        first=lambda w: f"/team/requests/{w.team_request_id}/decision",
+        first_form={"decision": "approve"},
+        then=timedelta(0),
     ),
     ("GET", "/planning"): Rule("GET", ("admin", "planner"), lambda w: "/planning"),
     ("GET", "/planning/jobs"): Rule("GET", ("admin", "planner"), lambda w: "/planning/jobs"),
@@ -217,7 +236,9 @@ def test_a_page_answers_its_roles_and_refuses_the_others(
         response = browser_client.get(path)
     else:
         if rule.first is not None and who in rule.allowed:
-            before = browser_client.post(rule.first(web_world), data={"csrf_token": csrf})
+            before = browser_client.post(
+                rule.first(web_world), data={**(rule.first_form or {}), "csrf_token": csrf}
+            )
             assert before.status_code == 303, before.text
             clock.advance(rule.then)
         response = browser_client.post(

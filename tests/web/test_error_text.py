@@ -55,8 +55,21 @@ def test_every_error_code_has_a_dutch_sentence() -> None:
          "rooster 7 staat op versie 3, niet 2: iemand heeft het gewijzigd sinds je keek; laad de "
          "pagina opnieuw en probeer het nog eens"),
         ("conflict", "swap 5 is withdrawn, not open", "ruil 5: ingetrokken (verwacht: staat open)"),
-        ("invalid_input", "time off cannot start in the past (2020-03-10T23:00:00+00:00)",
-         "verlof kan niet in het verleden beginnen (11-03-2020, 00:00)"),
+        ("invalid_input",
+         "starts_at: time off cannot start before today (2020-03-17); it starts on 2020-03-16",
+         "verlof kan niet voor vandaag beginnen (17 mrt 2020)"),
+        ("invalid_input",
+         "overlaps your pending time off (2020-03-27T23:00:00+00:00 .. 2020-03-29T22:00:00+00:00)",
+         "overlapt met je verlof dat in behandeling is, van 28 mrt 2020 tot en met 29 mrt 2020"),
+        ("invalid_input",
+         "overlaps your approved time off (2020-03-18T23:00:00+00:00 .. 2020-03-19T23:00:00+00:00)",
+         "overlapt met je goedgekeurde verlof op 19 mrt 2020"),
+        ("invalid_input",
+         "ends_at: time off is at most 42 days at once; 2020-04-01 to 2021-12-31 is 640 days",
+         "verlof is ten hoogste 42 dagen achter elkaar; 1 apr 2020 tot en met 31 dec 2021 is 640 "
+         "dagen"),
+        ("conflict", "request 6 is pending; only approved time off is cancelled",
+         "dit verlof is in behandeling; alleen goedgekeurd verlof kan worden geannuleerd"),
         ("invalid_input", "you cannot take your own offer",
          "je kunt je eigen aanbod niet overnemen"),
         ("forbidden", "this page is for: admin, planner",
@@ -82,8 +95,16 @@ def test_a_service_message_in_dutch(code: str, message: str, dutch: str) -> None
     ("message", "english"),
     [
         ("you cannot take your own offer", "you cannot take your own offer"),
-        ("time off cannot start in the past (2020-03-10T23:00:00+00:00)",
-         "time off cannot start in the past (Mar 11, 2020, 00:00)"),
+        ("starts_at: time off cannot start before today (2020-03-17); it starts on 2020-03-16",
+         "time off cannot start before today (Mar 17, 2020)"),
+        ("overlaps your pending time off (2020-03-27T23:00:00+00:00 .. 2020-03-29T22:00:00+00:00)",
+         "overlaps your pending time off from Mar 28, 2020 to Mar 29, 2020"),
+        ("overlaps your approved time off (2020-03-18T13:00:00+00:00 .. 2020-03-18T17:00:00+00:00)",
+         "overlaps your approved time off from Mar 18, 2020, 14:00 to 18:00"),
+        ("the time off of request 6 started at 2020-03-16T23:00:00+00:00; only time off that "
+         "has not started can be cancelled",
+         "this time off started at Mar 17, 2020, 00:00; only time off that has not started can "
+         "be cancelled"),
         ("schedule 4 cannot be published: agent 1 (Anouk de Vries) works "
          "2020-03-16T13:00:00+00:00 .. 2020-03-16T18:00:00+00:00 in it and "
          "2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00 in published schedule 1; "
@@ -149,7 +170,7 @@ def test_an_agent_reads_refusals_in_dutch(
         headers={**HTMX, **NL},
     )
     assert past.status_code == 422
-    assert "verlof kan niet in het verleden beginnen (02-03-2020, 00:00)" in past.text
+    assert "Eerste dag: verlof kan niet voor vandaag beginnen (16 mrt 2020)" in past.text
     first = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers={**HTMX, **NL})
     assert first.status_code == 200
     clock.advance(timedelta(minutes=5))

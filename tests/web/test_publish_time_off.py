@@ -64,10 +64,8 @@ def test_publishing_names_the_shift_left_out_for_approved_time_off(
         "\u201cweek 16\u201d is published without 1 shift on approved time off, as approving "
         "time off gives a shift back. It is in the draft \u201cweek 16 (given back)\u201d:"
     ) in text
-    assert (
-        "Anouk de Vries, Tuesday, April 7 09:00 \u2013 17:00: "
-        "time off Apr 7, 2020 \u2013 Apr 7, 2020"
-    ) in text
+    assert ("Anouk de Vries, Tuesday, April 7 09:00 \u2013 17:00: time off Apr 7, 2020") in text
+    assert "Apr 7, 2020 \u2013 Apr 7, 2020" not in text  # one day is named once
     assert re.search(r'id="schedule-\d+">\s*<td>week 16 \(given back\)', answer.text)
     statuses = _statuses(site)
     assert statuses["week 16"][1] == "published"
@@ -94,9 +92,8 @@ def test_a_plain_publish_says_it_in_dutch_and_an_all_clashing_draft_is_refused(
         "goedgekeurd verlof geeft een dienst terug. Die staat in het concept "
         "\u201cweek 16 (teruggegeven)\u201d:"  # the stored suffix, in Dutch
     ) in text
-    assert (
-        "Anouk de Vries, dinsdag 7 april 09:00 \u2013 17:00: verlof 7 apr 2020 \u2013 7 apr 2020"
-    ) in text
+    assert ("Anouk de Vries, dinsdag 7 april 09:00 \u2013 17:00: verlof 7 apr 2020") in text
+    assert "7 apr 2020 \u2013 7 apr 2020" not in text
 
     given_back, _, version = _statuses(site)["week 16 (given back)"]
     refused = _publish(

@@ -9,10 +9,12 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from bezetting.core.schedule import Rule
-from bezetting.web.labour_rules import RULE_TITLES
-from tests.web.conftest import Clock, WebWorld, log_in, version_shown
+from bezetting.services.swaps import SwapRefusedError, SwapViolation
+from bezetting.web.labour_rules import COLLEAGUE_TITLE, RULE_TITLES, breaches_of
+from tests.web.conftest import NOW, Clock, WebWorld, log_in, version_shown
 
 EN = {"Accept-Language": "en"}
 NL = {"Accept-Language": "nl"}
@@ -44,6 +46,33 @@ def _version_on_team_page(client: TestClient, swap_id: int) -> str:
     return version_shown(client, "/team", swap_id)
 
 
+def _reject_on_team_page(
+    client: TestClient, swap_id: int, csrf: str, headers: dict[str, str]
+) -> Response:
+    """The logged-in team lead rejects swap ``swap_id``."""
+    return client.post(
+        f"/team/swaps/{swap_id}/decision",
+        data={"decision": "reject", "csrf_token": csrf},
+        headers=headers,
+    )
+
+
+def _approve_on_team_page(client: TestClient, swap_id: int, csrf: str) -> str:
+    """The logged-in team lead approves swap ``swap_id`` at the version the team page shows;
+    the swap's item that comes back."""
+    approved = client.post(
+        f"/team/swaps/{swap_id}/decision",
+        data={
+            "decision": "approve",
+            "schedule_version": _version_on_team_page(client, swap_id),
+            "csrf_token": csrf,
+        },
+        headers=HTMX,
+    )
+    assert approved.status_code == 200, approved.text
+    return approved.text
+
+
 def test_an_offer_taken_and_approved_by_the_team_lead_moves_the_shift_on_both_pages(
     browser_client: TestClient, web_world: WebWorld
 ) -> None:
@@ -60,15 +89,9 @@ def test_an_offer_taken_and_approved_by_the_team_lead_moves_the_shift_on_both_pa
     assert f'id="shift-{shift}"' not in _page(browser_client)  # not moved before approval
 
     csrf = _as(browser_client, web_world, "team_lead")
-    version = _version_on_team_page(browser_client, swap)
-    approved = browser_client.post(
-        f"/team/swaps/{swap}/decision",
-        data={"decision": "approve", "schedule_version": version, "csrf_token": csrf},
-        headers=HTMX,
-    )
-    assert approved.status_code == 200, approved.text
-    assert f'id="team-swap-{swap}"' in approved.text
-    assert "badge-approved" in approved.text
+    approved = _approve_on_team_page(browser_client, swap, csrf)
+    assert f'id="team-swap-{swap}"' in approved
+    assert "badge-approved" in approved
     assert f'id="team-swap-{swap}"' not in browser_client.get("/team").text
 
     _as(browser_client, web_world, "agent")
@@ -268,11 +291,7 @@ def test_a_team_lead_rejects_a_swap_and_the_shift_stays(
 ) -> None:
     csrf = _as(browser_client, web_world, "team_lead")
     team_swap = web_world.cas.team_swap_id
-    rejected = browser_client.post(
-        f"/team/swaps/{team_swap}/decision",
-        data={"decision": "reject", "csrf_token": csrf},
-        headers=HTMX,
-    )
+    rejected = _reject_on_team_page(browser_client, team_swap, csrf, HTMX)
     assert rejected.status_code == 200
     assert "badge-rejected" in rejected.text
     _as(browser_client, web_world, "cas")
@@ -327,3 +346,144 @@ def test_the_swap_forms_speak_dutch(browser_client: TestClient, web_world: WebWo
 
 def test_every_labour_rule_has_a_plain_title() -> None:
     assert set(RULE_TITLES) == {rule.value for rule in Rule}
+
+
+def _offer_section(page: str, swap_id: int) -> str:
+    """The item of offer ``swap_id`` under "Offers you can take"."""
+    item = re.search(rf'<li class="request" id="swap-{swap_id}">.*?</li>', page, re.S)
+    assert item, f"swap {swap_id} is not offered on the page"
+    return item.group(0)
+
+
+def _anouks_shift_of_24_march(page: str) -> int:
+    """Anouk's shift of 24 March: of her shifts on the page (17, 20 and 24 March) the one made
+    last (see tests/web/conftest.py)."""
+    return max(int(i) for i in re.findall(r'id="shift-(\d+)"', page))
+
+
+def test_a_refusal_about_the_colleague_shows_the_agent_no_data_of_theirs(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Anouk takes Cas's Thursday shift, giving him her shift of Tuesday 24 March in return:
+    # Cas's late Monday shift ends 7 hours before it (his rest: his data). Anouk learns only
+    # that her colleague cannot take the swap: no name, employee number, rule or figure.
+    swap = _offer(browser_client, web_world, web_world.cas.free_shift_id)
+    csrf = _as(browser_client, web_world, "agent")
+    given = _anouks_shift_of_24_march(_page(browser_client))
+    for headers, expected, rest in (
+        (HTMX, "Your colleague cannot take this swap.", "rest"),
+        (NL, "Je collega kan deze ruil niet overnemen.", "rust"),
+    ):
+        refused = browser_client.post(
+            f"/my/swaps/{swap}/accept",
+            data={"csrf_token": csrf, "shift_in_return_id": str(given)},
+            headers=headers,
+        )
+        assert refused.status_code == 422, refused.text
+        reasons = re.search(r'<ul class="breaches">(.*?)</ul>', refused.text, re.S)
+        assert reasons, refused.text
+        assert re.findall(r"<li>(.*?)</li>", reasons.group(1), re.S) == [expected]
+        for private in ("Cas", "1003", rest):
+            assert private not in refused.text
+
+
+def _return_options(page: str, swap_id: int) -> list[str]:
+    """The ids of the own shifts offered "In return" for offer ``swap_id`` (not "nothing")."""
+    item = re.search(rf'<li class="request" id="swap-{swap_id}">.*?</li>', page, re.S)
+    assert item, f"swap {swap_id} is not offered on the page"
+    return re.findall(r'<option value="(\d+)">', item.group(0))
+
+
+def test_in_return_lists_only_own_shifts_the_colleague_can_take(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Anouk's shifts that could go back for Cas's Thursday shift: 17 March (fine for Cas) and
+    # 24 March (7 hours after his late shift ends: the swap check refuses it). Her offered
+    # shift of 20 March is busy with her own offer.
+    swap = _offer(browser_client, web_world, web_world.cas.free_shift_id)
+    csrf = _as(browser_client, web_world, "agent")
+    page = _page(browser_client)
+    # The page itself runs no check: the list comes for the offer the agent opens.
+    assert _return_options(page, swap) == []
+    assert f'hx-get="/my/swaps/{swap}/returns"' in page
+    first = str(web_world.base.shift_ids["1001"])
+    assert str(_anouks_shift_of_24_march(page)) != first
+    section = browser_client.get(f"/my/swaps/{swap}/returns", headers=HTMX)
+    assert section.status_code == 200, section.text
+    assert section.text.lstrip().startswith('<section class="card" id="my-swaps">')
+    assert _return_options(section.text, swap) == [first]
+    # Without JavaScript: the whole page, in Dutch, with the same list.
+    plain = browser_client.get(f"/my/swaps/{swap}/returns", headers=NL)
+    assert plain.status_code == 200
+    assert "<h1>Mijn rooster</h1>" in plain.text
+    assert _return_options(plain.text, swap) == [first]
+    # What the list offers, taking accepts.
+    taken = browser_client.post(
+        f"/my/swaps/{swap}/accept",
+        data={"csrf_token": csrf, "shift_in_return_id": first},
+        headers=HTMX,
+    )
+    assert taken.status_code == 200, taken.text
+
+
+def test_my_offers_are_listed_by_the_shifts_start(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Cas's offers: Wednesday 18 March (taken by Anouk), then he offers Monday 23 and
+    # Thursday 19 March, in that order.
+    late = _offer(browser_client, web_world, web_world.cas.late_shift_id)
+    thursday = _offer(browser_client, web_world, web_world.cas.free_shift_id)
+    mine = _page(browser_client).split("My offers")[1].split("Offers you can take")[0]
+    listed = [int(i) for i in re.findall(r'id="swap-(\d+)"', mine)]
+    assert listed == [web_world.cas.team_swap_id, thursday, late]
+
+
+def test_a_swap_decided_in_another_tab_says_so_and_shows_its_state(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    swap = web_world.cas.team_swap_id
+    csrf = _as(browser_client, web_world, "team_lead")
+    _approve_on_team_page(browser_client, swap, csrf)
+    # The second tab still shows the buttons and rejects.
+    stale = _reject_on_team_page(browser_client, swap, csrf, HTMX)
+    assert stale.status_code == 409, stale.text
+    assert "HX-Retarget" not in stale.headers  # the row itself shows what happened
+    assert stale.text.lstrip().startswith(f'<li class="request" id="team-swap-{swap}">')
+    assert "This swap was already approved, by lead@example.nl on Mar 16, 2020, 08:00." in (
+        stale.text
+    )
+    assert "badge-approved" in stale.text
+    assert 'name="decision"' not in stale.text
+    assert "not taken, waiting for approval" not in stale.text
+    # Without JavaScript, in Dutch: the page as it is now, with the message.
+    plain = _reject_on_team_page(browser_client, swap, csrf, NL)
+    assert plain.status_code == 409
+    assert "Deze ruil is al goedgekeurd, door lead@example.nl op 16-03-2020, 08:00." in plain.text
+    assert f'id="team-swap-{swap}"' not in plain.text
+
+
+def test_the_team_lead_rejects_with_the_word_the_agent_sees(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    _as(browser_client, web_world, "team_lead")
+    page = browser_client.get("/team", headers=EN).text
+    item = re.search(rf'id="request-{web_world.team_request_id}".*?</li>', page, re.S)
+    assert item
+    assert ">Reject</button>" in item.group(0)
+    assert "Deny" not in page
+
+
+def test_a_refusal_reads_each_reason_once_names_the_skill_and_ends_with_the_colleague() -> None:
+    def missing(hour: int) -> SwapViolation:
+        return SwapViolation(
+            agent_id=7, agent="1001 (Anouk de Vries)", rule=Rule.SKILL,
+            at=NOW + timedelta(hours=hour), measured=0, limit=0, unit="",
+            message="works 'chat' without that skill", skill="chat", skill_name="Chat",
+        )  # fmt: skip
+
+    refusal = SwapRefusedError([missing(1), missing(3), missing(5)], colleague_cannot_take=True)
+    lines = [(b.agent, b.title, b.skill) for b in breaches_of(refusal)]
+    assert lines == [
+        ("1001 (Anouk de Vries)", RULE_TITLES[Rule.SKILL], "Chat"),
+        ("", COLLEAGUE_TITLE, None),
+    ]

@@ -59,7 +59,9 @@ def test_a_team_lead_approves_with_htmx_and_gets_the_decided_row(
     assert again.status_code == 409
     assert "approved already" in again.text
     assert again.headers["HX-Retarget"] == "#flash"  # the message goes above, the row stays
-    assert "No open requests." in browser_client.get("/team", headers=EN).text
+    page = browser_client.get("/team", headers=EN).text
+    assert f'action="{path}"' not in page  # no longer open: listed as approved time off ahead
+    assert "Approved time off ahead" in page
 
 
 def test_a_team_lead_cannot_decide_for_another_team(

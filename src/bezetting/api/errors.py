@@ -6,8 +6,10 @@ Every error response has the same body::
 
 ``code`` is machine-readable (the exception's ``code``); ``details`` lists bad rows when an
 import names them, the bad fields of a schedule problem (``{"field", "label", "reason"}``),
-the broken rules of a refused swap, or ``{"reason", "stored"}`` when the stored planning
-settings no longer parse.
+the broken rules of a refused swap (for an agent taking an offer: their own, plus
+``{"rule": "colleague_cannot_take", "reason"}`` when it fails for the colleague, whose reasons
+are theirs alone), or ``{"reason", "stored"}`` when the stored planning settings no longer
+parse.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from bezetting.services.errors import (
     RateLimitedError,
 )
 from bezetting.services.planning_settings import UnreadableSettingsError
-from bezetting.services.swaps import SwapRefusedError
+from bezetting.services.swaps import COLLEAGUE_CANNOT_TAKE, SwapRefusedError
 
 __all__ = ["STATUS_FOR", "error_body", "install_error_handlers"]
 
@@ -85,9 +87,12 @@ async def _bezetting_error(request: Request, exc: Exception) -> JSONResponse:
                 "limit": v.limit,
                 "unit": v.unit,
                 "reason": v.message,
+                "skill": v.skill,
             }
             for v in exc.violations
         ]
+        if exc.colleague_cannot_take:
+            details.append({"rule": "colleague_cannot_take", "reason": COLLEAGUE_CANNOT_TAKE})
     if isinstance(exc, UnreadableSettingsError):
         details = [{"reason": exc.reason, "stored": dict(exc.stored)}]
     status = _status(exc)

@@ -10,16 +10,18 @@ does so when the absence would also have lasted less than that
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from bezetting.core.absence import CORRECTION_WINDOW, is_correction
 from bezetting.core.errors import InputError
 from bezetting.store import Session, SessionFactory, queries, transaction
 from bezetting.store.enums import AbsenceKind, RequestKind, RequestStatus
-from bezetting.store.models import Absence, Agent, Request
+from bezetting.store.models import Absence, Agent, Organisation, Request
 
 __all__ = [
+    "MAX_TIME_OFF_DAYS",
     "AbsenceRef",
     "AbsenceReport",
     "RequestRef",
@@ -28,6 +30,14 @@ __all__ = [
     "request_time_off",
     "undo_sick_report",
 ]
+
+
+MAX_TIME_OFF_DAYS = 42
+"""The longest time off an agent asks for at once, in local days (the default of the setting
+``BEZETTING_TIME_OFF_MAX_DAYS``). Six weeks covers the long summer holiday Dutch contact
+centres grant (three to four weeks; the law lets an employee ask for two weeks in a row) with
+room to spare; longer leave (parental leave, a sabbatical, unpaid leave) is arranged with HR
+and the planner, not asked for with one click."""
 
 
 @dataclass(frozen=True)
@@ -75,23 +85,41 @@ def request_time_off(
     ends_at: datetime,
     now: datetime,
     reason: str | None = None,
+    max_days: int = MAX_TIME_OFF_DAYS,
 ) -> RequestRef:
     """An agent asks for time off from ``starts_at`` to ``ends_at``; it waits for a decision.
 
+    Today counts: an agent asks for the rest of today off in an emergency (approving it gives
+    back only the shifts that have not started). Days are those of the organisation's time
+    zone; the time off touches at most ``max_days`` of them.
+
     Raises:
-        InputError: unknown agent, naive or reversed times, a start in the past, or an overlap
-            with the agent's pending or approved time off.
+        InputError: unknown agent, naive or reversed times, a start before today, more than
+            ``max_days`` days, or an overlap with the agent's pending or approved time off.
     """
     _aware("starts_at", starts_at)
     _aware("ends_at", ends_at)
     if ends_at <= starts_at:
         raise InputError(f"time off must end after it starts ({starts_at} .. {ends_at})")
-    if starts_at < now:
-        raise InputError(f"time off cannot start in the past ({starts_at.isoformat()})")
     if reason is not None and len(reason) > 400:
         raise InputError("the reason is longer than 400 characters")
     with transaction(sessions, writes=True) as session:
-        _agent(session, agent_id)
+        agent = _agent(session, agent_id)
+        organisation = session.get(Organisation, agent.organisation_id)
+        zone = ZoneInfo(organisation.timezone if organisation is not None else "Europe/Amsterdam")
+        today = now.astimezone(zone).date()
+        first, last = _days_of(starts_at, ends_at, zone)
+        if first < today:
+            raise InputError(
+                f"starts_at: time off cannot start before today ({today.isoformat()}); "
+                f"it starts on {first.isoformat()}"
+            )
+        days = (last - first).days + 1
+        if days > max_days:
+            raise InputError(
+                f"ends_at: time off is at most {max_days} days at once; {first.isoformat()} to "
+                f"{last.isoformat()} is {days} days"
+            )
         for other in queries.time_off_requests(session, agent_id):
             if other.status in (RequestStatus.PENDING, RequestStatus.APPROVED) and (
                 other.starts_at is not None
@@ -99,9 +127,10 @@ def request_time_off(
                 and other.starts_at < ends_at
                 and starts_at < other.ends_at
             ):
+                # No request id: the agent knows their time off by its days, not by a number.
                 raise InputError(
-                    f"overlaps request {other.id} ({other.status.value}, "
-                    f"{other.starts_at.isoformat()} .. {other.ends_at.isoformat()})"
+                    f"overlaps your {other.status.value} time off "
+                    f"({other.starts_at.isoformat()} .. {other.ends_at.isoformat()})"
                 )
         request = Request(
             agent_id=agent_id,
@@ -115,6 +144,14 @@ def request_time_off(
         session.add(request)
         session.flush()
         return RequestRef(request.id, request.status)
+
+
+def _days_of(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    """The first and last local day a period touches (``ends_at`` exclusive: time off to
+    midnight ends on the day before)."""
+    first = starts_at.astimezone(zone).date()
+    last = (ends_at - timedelta(microseconds=1)).astimezone(zone).date()
+    return first, last
 
 
 def report_sick(

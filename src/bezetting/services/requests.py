@@ -11,6 +11,14 @@ schedule, so the planner sees what to fill; pending swaps that named it are with
 that has started when the time off is approved stays (it is being or was worked). Before
 deciding, a pending request carries the shifts approving would give back (:class:`Clash`),
 so the coverage it costs is visible to whoever decides.
+
+Plans change: the agent withdraws their own pending request (:func:`withdraw_time_off`), and
+whoever may decide it cancels approved time off that has not started
+(:func:`cancel_time_off`); both leave it *cancelled*. Cancelling gives nothing back by itself:
+the shifts the approval gave back stay in the "(given back)" draft, which the planner may
+publish again (publishing leaves out only shifts on time off still approved). An agent who
+wants approved time off cancelled asks their team lead, who cancels it; there is no separate
+"please cancel" request.
 """
 
 from __future__ import annotations
@@ -28,7 +36,15 @@ from bezetting.store import Session, SessionFactory, transaction
 from bezetting.store.enums import RequestKind, RequestStatus, Role, ScheduleStatus
 from bezetting.store.models import Agent, Request, Schedule, Shift
 
-__all__ = ["Clash", "RequestView", "decide_request", "time_off_clashes", "visible_requests"]
+__all__ = [
+    "Clash",
+    "RequestView",
+    "cancel_time_off",
+    "decide_request",
+    "time_off_clashes",
+    "visible_requests",
+    "withdraw_time_off",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -224,3 +240,72 @@ def decide_request(
             give_back(session, [c.shift_id for c in given_back], now=now, by_user_id=who.user_id)
         session.flush()
         return _request_view(request, given_back)
+
+
+def withdraw_time_off(sessions: SessionFactory, who: Principal, request_id: int) -> RequestView:
+    """The agent takes back their own time-off request while it is pending: it is cancelled,
+    as if never asked (nobody decided it).
+
+    Raises:
+        PermissionDeniedError: the caller is not linked to an agent.
+        NotFoundError: no time-off request of the caller's with that id.
+        ConflictError: it was decided (or withdrawn) already.
+    """
+    if who.agent_id is None:
+        raise PermissionDeniedError("this user is not linked to an agent")
+    with transaction(sessions, writes=True) as session:
+        request = session.get(Request, request_id)
+        if (
+            request is None
+            or request.agent_id != who.agent_id
+            or request.kind is not RequestKind.TIME_OFF
+        ):
+            raise NotFoundError(f"no request with id {request_id}")
+        if request.status is not RequestStatus.PENDING:
+            raise ConflictError(f"request {request_id} is {request.status.value} already")
+        request.status = RequestStatus.CANCELLED
+        session.flush()
+        return _request_view(request)
+
+
+def cancel_time_off(
+    sessions: SessionFactory, who: Principal, request_id: int, *, now: datetime
+) -> RequestView:
+    """Whoever may decide the request (as :func:`decide_request`) cancels approved time off
+    that has not started: the agent is expected at work again. ``decided_at`` and
+    ``decided_by_user_id`` then name the cancellation. The shifts the approval gave back stay
+    in the "(given back)" draft for the planner to publish again (see the module docstring).
+
+    Raises:
+        PermissionDeniedError: the caller is neither admin, planner nor team lead.
+        NotFoundError: no time-off request within the caller's reach.
+        ConflictError: the request is not approved (pending, rejected or cancelled).
+        InputError: the time off has started.
+    """
+    if who.role not in _DECIDERS:
+        raise PermissionDeniedError("requests are decided by planners and team leads")
+    with transaction(sessions, writes=True) as session:
+        request = session.get(Request, request_id)
+        if (
+            request is None
+            or request.kind is not RequestKind.TIME_OFF
+            or not reaches_agent(session, who, request.agent_id)
+        ):
+            raise NotFoundError(f"no request with id {request_id}")
+        if request.status is not RequestStatus.APPROVED:
+            raise ConflictError(
+                f"request {request_id} is {request.status.value}; only approved time off is "
+                "cancelled"
+            )
+        assert request.starts_at is not None
+        if request.starts_at <= now:
+            raise InputError(
+                f"the time off of request {request_id} started at "
+                f"{request.starts_at.isoformat()}; only time off that has not started can be "
+                "cancelled"
+            )
+        request.status = RequestStatus.CANCELLED
+        request.decided_at = now
+        request.decided_by_user_id = who.user_id
+        session.flush()
+        return _request_view(request)

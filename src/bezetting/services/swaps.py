@@ -15,13 +15,19 @@ violation or makes one worse; what was already wrong before the swap (a short br
 shift itself, say) does not block it. Falling under the contract's minimum hours is left to the
 approver: giving a shift away is what a swap is for. Every swap needs approval by a planner, an
 admin or the agents' team lead; there is no auto-approval, so a person always sees the change.
+
+An agent sees only their own data: when taking an offer is refused, the refusal keeps the
+taker's own violations and says of the colleague only, in one neutral sentence
+(:data:`COLLEAGUE_CANNOT_TAKE`), that the swap does not work for them; the approvers, who see
+both agents, get every violation. A missing skill is named once per skill, not once per block
+of work that needs it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -50,9 +56,12 @@ from bezetting.store.models import (
     Schedule,
     Shift,
     Skill,
+    User,
 )
 
 __all__ = [
+    "COLLEAGUE_CANNOT_TAKE",
+    "SwapDecidedError",
     "SwapRefusedError",
     "SwapStage",
     "SwapView",
@@ -60,6 +69,7 @@ __all__ = [
     "accept_swap",
     "decide_swap",
     "offer_swap",
+    "returns_that_fit",
     "visible_swaps",
     "withdraw_swap",
 ]
@@ -91,7 +101,8 @@ class SwapStage(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class SwapViolation:
-    """A labour rule one agent would break after the swap, with the figures."""
+    """A labour rule one agent would break after the swap, with the figures; a missing skill
+    names the skill (``skill``: its code, ``skill_name``: as the organisation calls it)."""
 
     agent_id: int
     agent: str
@@ -101,19 +112,65 @@ class SwapViolation:
     limit: float
     unit: str
     message: str
+    skill: str | None = None
+    skill_name: str | None = None
+
+
+COLLEAGUE_CANNOT_TAKE = "your colleague cannot take this swap"
+"""What a taker learns when the swap fails for the colleague: no figures, no reasons."""
 
 
 class SwapRefusedError(BezettingError):
-    """The swap would break a labour rule; ``violations`` names each (agent, rule, figures)."""
+    """The swap would break a labour rule; ``violations`` names each (agent, rule, figures).
+
+    ``colleague_cannot_take`` is set in the refusal an agent gets (:meth:`seen_by`): the
+    colleague's violations are left out and only :data:`COLLEAGUE_CANNOT_TAKE` is said of them.
+    """
 
     code = "swap_breaks_labour_rules"
 
-    def __init__(self, violations: Sequence[SwapViolation]) -> None:
+    def __init__(
+        self, violations: Sequence[SwapViolation], *, colleague_cannot_take: bool = False
+    ) -> None:
         self.violations = tuple(violations)
+        self.colleague_cannot_take = colleague_cannot_take
         parts = [
             f"agent {v.agent}: {v.rule} at {v.at.isoformat()}: {v.message}" for v in self.violations
         ]
+        if colleague_cannot_take:
+            parts.append(COLLEAGUE_CANNOT_TAKE)
         super().__init__("the swap breaks the labour rules: " + "; ".join(parts))
+
+    def seen_by(self, agent_id: int) -> SwapRefusedError:
+        """The refusal as agent ``agent_id`` may see it: their own violations in full, the
+        colleague's as the one neutral sentence."""
+        own = [v for v in self.violations if v.agent_id == agent_id]
+        others = len(own) < len(self.violations) or self.colleague_cannot_take
+        return SwapRefusedError(own, colleague_cannot_take=others)
+
+
+class SwapDecidedError(ConflictError):
+    """The swap was decided (or withdrawn) before this decision came: a stale page.
+
+    Names the swap's ``stage`` now and, where stored, when (``decided_at``) and by whom
+    (``decided_by``, the user's e-mail; None when a published schedule withdrew it).
+    """
+
+    def __init__(
+        self,
+        swap_id: int,
+        stage: SwapStage,
+        *,
+        decided_at: datetime | None,
+        decided_by: str | None,
+    ) -> None:
+        self.swap_id = swap_id
+        self.stage = stage
+        self.decided_at = decided_at
+        self.decided_by = decided_by
+        by = f" by {decided_by}" if decided_by is not None else ""
+        when = f" at {decided_at.isoformat()}" if decided_at is not None else ""
+        super().__init__(f"swap {swap_id} was {stage.value} already{by}{when}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -226,14 +283,19 @@ def accept_swap(
         NotFoundError: no open offer the caller may take; no such shift of theirs to return.
         InputError: the caller's own offer; a shift has started.
         ConflictError: someone took the offer first, or a shift changed owner meanwhile.
-        SwapRefusedError: the swap breaks a labour rule for one of the two agents.
+        SwapDecidedError: the offer was withdrawn (or decided) meanwhile, with when.
+        SwapRefusedError: the swap breaks a labour rule for one of the two agents; the
+            colleague's violations are left out (:meth:`SwapRefusedError.seen_by`).
         UnreadableSettingsError: the stored planning settings no longer parse.
     """
     me = _agent_of(who)
     with transaction(sessions, writes=True) as session:
         request = _swap(session, who, swap_id)
-        if _stage(request) is not SwapStage.OPEN:
-            raise ConflictError(f"swap {swap_id} is {_stage(request).value}, not open")
+        stage = _stage(request)
+        if stage is SwapStage.ACCEPTED:
+            raise ConflictError(f"swap {swap_id} was taken by someone else just now")
+        if stage is not SwapStage.OPEN:  # who decided is not the taker's to know
+            raise SwapDecidedError(swap_id, stage, decided_at=request.decided_at, decided_by=None)
         if request.agent_id == me:
             raise InputError("you cannot take your own offer")
         offered = _owned_shift(session, who, request.shift_id, request.agent_id)
@@ -248,7 +310,10 @@ def accept_swap(
             _not_started(returned, now)
             if _pending_swaps_of(session, [returned.id]):
                 raise ConflictError(f"shift {shift_in_return_id} is offered for a swap already")
-        _check_labour_rules(session, who.organisation_id, offered, returned, taker=me)
+        try:
+            _check_labour_rules(session, who.organisation_id, offered, returned, taker=me)
+        except SwapRefusedError as refused:
+            raise refused.seen_by(me) from None
         taken = (
             session.query(Request)
             .filter(Request.id == swap_id, Request.counterpart_agent_id.is_(None))
@@ -263,6 +328,70 @@ def accept_swap(
         if taken != 1:
             raise ConflictError(f"swap {swap_id} was taken by someone else just now")
         return _view(session, request)
+
+
+def returns_that_fit(
+    sessions: SessionFactory,
+    who: Principal,
+    swap_ids: Sequence[int],
+    *,
+    shift_ids: Sequence[int],
+    now: datetime,
+) -> dict[int, list[int]]:
+    """For each open offer the calling agent may take, the shifts of ``shift_ids`` (their own)
+    that taking it would accept in return, so that the agent is offered only swaps that work.
+
+    Each pair goes through the same labour-rule check as :func:`accept_swap`, for both agents;
+    why a shift is left out is not said (it may be about the colleague). Costs one check per
+    offer and shift, some tens of milliseconds each. Offers the agent may not take map to [].
+
+    Raises:
+        PermissionDeniedError: the caller is not an agent.
+        UnreadableSettingsError: the stored planning settings no longer parse.
+    """
+    me = _agent_of(who)
+    fitting: dict[int, list[int]] = {}
+    with transaction(sessions) as session:
+        busy = {
+            shift_id
+            for r in _pending_swaps_of(session, shift_ids)
+            for shift_id in (r.shift_id, r.counterpart_shift_id)
+        }
+        own = [
+            shift
+            for shift in (_published_shift(session, who, i) for i in shift_ids)
+            if shift is not None
+            and shift.agent_id == me
+            and shift.starts_at > now
+            and shift.id not in busy
+        ]
+        for swap_id in swap_ids:
+            fitting[swap_id] = []
+            request = session.get(Request, swap_id)
+            if request is None or request.kind is not RequestKind.SWAP:
+                continue
+            offered = _published_shift(session, who, request.shift_id)
+            if (
+                _stage(request) is not SwapStage.OPEN
+                or request.agent_id == me
+                or offered is None
+                or offered.agent_id != request.agent_id
+                or offered.starts_at <= now
+                or not _has_skills_for(session, me, offered.id)
+            ):
+                continue
+            loaded: dict[_WeeksKey, _Weeks] = {}  # one read per planning weeks, not per shift
+            for returned in own:
+                if not _has_skills_for(session, request.agent_id, returned.id):
+                    continue  # what the check would refuse, known without running it
+                try:
+                    _check_labour_rules(
+                        session, who.organisation_id, offered, returned, taker=me, loaded=loaded
+                    )
+                except (SwapRefusedError, InputError):
+                    continue
+                fitting[swap_id].append(returned.id)
+    return fitting
 
 
 def decide_swap(
@@ -284,7 +413,8 @@ def decide_swap(
         PermissionDeniedError: an agent or client viewer.
         NotFoundError: no such swap in reach (a team lead reaches their team's agents).
         InputError: approving without ``schedule_version``; a shift has started.
-        ConflictError: the swap is not accepted; the schedule is not at ``schedule_version``;
+        SwapDecidedError: the swap was approved, rejected or withdrawn already (by whom, when).
+        ConflictError: the swap is still open; the schedule is not at ``schedule_version``;
             a shift changed owner meanwhile.
         SwapRefusedError: the swap breaks a labour rule now.
         UnreadableSettingsError: the stored planning settings no longer parse.
@@ -296,8 +426,21 @@ def decide_swap(
     with transaction(sessions, writes=True) as session:
         request = _swap(session, who, swap_id)
         _check_team_reach(session, who, request)
-        if _stage(request) is not SwapStage.ACCEPTED:
-            raise ConflictError(f"swap {swap_id} is {_stage(request).value}, not accepted")
+        stage = _stage(request)
+        if stage in (SwapStage.APPROVED, SwapStage.REJECTED, SwapStage.WITHDRAWN):
+            decider = (
+                session.get(User, request.decided_by_user_id)
+                if request.decided_by_user_id is not None
+                else None
+            )
+            raise SwapDecidedError(
+                swap_id,
+                stage,
+                decided_at=request.decided_at,
+                decided_by=decider.email if decider is not None else None,
+            )
+        if stage is not SwapStage.ACCEPTED:
+            raise ConflictError(f"swap {swap_id} is {stage.value}, not accepted")
         request.decided_at = now
         request.decided_by_user_id = who.user_id
         if not approve:
@@ -508,12 +651,14 @@ def _check_labour_rules(
     returned: Shift | None,
     *,
     taker: int,
+    loaded: dict[_WeeksKey, _Weeks] | None = None,
 ) -> None:
     """Raise SwapRefusedError when the swap adds a violation, or worsens one, for either agent.
 
     The planning weeks (aligned on the offered shift's schedule period) that hold the swapped
     shifts are validated shift by shift; every other published shift of the two agents in the
-    52 weeks before and 17 after counts as earlier or later work.
+    52 weeks before and 17 after counts as earlier or later work. ``loaded`` keeps what was read
+    and validated for those weeks, for the next check of the same two agents in one transaction.
     """
     giver = offered.agent_id
     org = session.get(Organisation, organisation_id)
@@ -525,6 +670,69 @@ def _check_labour_rules(
     weeks = (max(days) - first_day).days // 7 + 1
     if weeks > 6:
         raise InputError("the two shifts lie more than 6 weeks apart; swap them in two steps")
+    weeks_key = (giver, taker, first_day, weeks)
+    at_stake = loaded.get(weeks_key) if loaded is not None else None
+    if at_stake is None:
+        at_stake = _load_weeks(
+            session, org, giver=giver, taker=taker, first_day=first_day, weeks=weeks
+        )
+        if loaded is not None:
+            loaded[weeks_key] = at_stake
+    agents = at_stake.agents
+    swapped = {offered.id: taker} | ({returned.id: giver} if returned is not None else {})
+    after_problem, after_plan = at_stake.problem_and_plan(swapped)
+    worse = _new_or_worse(at_stake.before, core.validate(after_problem, after_plan))
+    if worse:
+        by_code = {a.id: (agent_id, a.name) for agent_id, a in agents.items()}
+        skill_names = {
+            s.code: s.name for s in session.query(Skill).filter_by(organisation_id=org.id)
+        }
+        needs = _skill_needed_at(after_plan)
+        violations: dict[tuple[object, ...], SwapViolation] = {}
+        for v in worse:
+            skill = needs.get((v.agent_id, v.at.timestamp())) if v.rule is core.Rule.SKILL else None
+            # A missing skill once per skill, not once per block of work that needs it.
+            key: tuple[object, ...] = (
+                (v.agent_id, v.rule, skill) if v.rule is core.Rule.SKILL else (v,)
+            )
+            violations.setdefault(
+                key,
+                SwapViolation(
+                    agent_id=by_code[v.agent_id][0],
+                    agent=f"{v.agent_id} ({by_code[v.agent_id][1]})",
+                    rule=v.rule.value,
+                    at=v.at,
+                    measured=v.measured,
+                    limit=v.limit,
+                    unit=v.unit,
+                    message=v.message,
+                    skill=skill,
+                    skill_name=skill_names.get(skill, skill) if skill is not None else None,
+                ),
+            )
+        raise SwapRefusedError(list(violations.values()))
+
+
+_WeeksKey = tuple[int, int, date, int]
+"""The giver, the taker, the first day and the number of the planning weeks a check reads."""
+
+
+@dataclass(frozen=True)
+class _Weeks:
+    """The planning weeks a swap touches, as read once: the two agents, how to build the plan
+    with any owners of the shifts, and the violations before the swap."""
+
+    agents: dict[int, core.Agent]
+    problem_and_plan: Callable[[dict[int, int]], tuple[core.Problem, core.Schedule]]
+    before: Sequence[core.Violation]
+
+
+def _load_weeks(
+    session: Session, org: Organisation, *, giver: int, taker: int, first_day: date, weeks: int
+) -> _Weeks:
+    """Read the two agents' published shifts around the planning weeks and validate them as
+    they are."""
+    tz = ZoneInfo(org.timezone)
     start = datetime.combine(first_day, time(0), tzinfo=tz)
     end = datetime.combine(first_day + timedelta(weeks=weeks), time(0), tzinfo=tz)
     agent_ids = [giver, taker]
@@ -532,7 +740,7 @@ def _check_labour_rules(
         session.query(Shift)
         .join(Schedule, Shift.schedule_id == Schedule.id)
         .filter(
-            Schedule.organisation_id == organisation_id,
+            Schedule.organisation_id == org.id,
             Schedule.status == ScheduleStatus.PUBLISHED,
             Shift.agent_id.in_(agent_ids),
             Shift.ends_at > start - _BEFORE,
@@ -551,8 +759,7 @@ def _check_labour_rules(
     around = [s for s in shifts if not start <= s.starts_at < end]
     groups = {sk.group for a in agents.values() for sk in a.skills} | set(skills.values())
     skill_groups = tuple(core.SkillGroup(g, (core.TimeWindow(start, end),)) for g in sorted(groups))
-    swapped = {offered.id: taker} | ({returned.id: giver} if returned is not None else {})
-    settings = read_planning_settings(session, organisation_id)
+    settings = read_planning_settings(session, org.id)
 
     def problem_and_plan(owner_of: dict[int, int]) -> tuple[core.Problem, core.Schedule]:
         def works(shift: Shift, agent_id: int) -> bool:
@@ -596,26 +803,22 @@ def _check_labour_rules(
         )
         return problem, plan
 
-    before = core.validate(*problem_and_plan({}))
-    after = core.validate(*problem_and_plan(swapped))
-    worse = _new_or_worse(before, after)
-    if worse:
-        by_code = {a.id: (agent_id, a.name) for agent_id, a in agents.items()}
-        raise SwapRefusedError(
-            [
-                SwapViolation(
-                    agent_id=by_code[v.agent_id][0],
-                    agent=f"{v.agent_id} ({by_code[v.agent_id][1]})",
-                    rule=v.rule.value,
-                    at=v.at,
-                    measured=v.measured,
-                    limit=v.limit,
-                    unit=v.unit,
-                    message=v.message,
-                )
-                for v in worse
-            ]
-        )
+    return _Weeks(
+        agents=agents,
+        problem_and_plan=problem_and_plan,
+        before=core.validate(*problem_and_plan({})),
+    )
+
+
+def _skill_needed_at(plan: core.Schedule) -> dict[tuple[str, float], str]:
+    """The skill group of each block of work by (agent, start): what a skill violation at that
+    moment is missing."""
+    return {
+        (shift.agent_id, activity.start.timestamp()): activity.skill_group
+        for shift in plan.shifts
+        for activity in shift.activities
+        if activity.kind is core.ActivityKind.WORK and activity.skill_group
+    }
 
 
 def _new_or_worse(

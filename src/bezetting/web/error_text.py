@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from bezetting.core.errors import BezettingError, InputError
 from bezetting.web.i18n import DEFAULT_LANGUAGE, LOCAL_ZONE, Formats, _n, translations
@@ -103,6 +103,14 @@ PATTERNS = (
     _known(
         r"swap (?P<swap>\d+) is (?P<state>\w+), not (?P<wanted>\w+)",
         _n("swap %(swap)s is %(state)s, not %(wanted)s"),
+    ),
+    _known(
+        r"swap (?P<swap>\d+) was (?P<state>\w+) already by (?P<by>\S+) at " + _MOMENT.format("at"),
+        _n("This swap was already %(state)s, by %(by)s on %(at)s."),
+    ),
+    _known(
+        r"swap (?P<swap>\d+) was (?P<state>\w+) already at " + _MOMENT.format("at"),
+        _n("This swap was already %(state)s, on %(at)s."),
     ),
     _known(
         r"swap (?P<swap>\d+) is (?P<state>\w+) already",
@@ -216,17 +224,41 @@ PATTERNS = (
         _n("schedule %(schedule)s has no shifts to publish"),
     ),
     _known(
-        r"time off cannot start in the past \(" + _MOMENT.format("at") + r"\)",
-        _n("time off cannot start in the past (%(at)s)"),
+        r"starts_at: time off cannot start before today \((?P<today>[0-9-]+)\); it starts on "
+        r"(?P<first>[0-9-]+)",
+        _n("time off cannot start before today (%(today)s)"),
+    ),
+    _known(
+        r"ends_at: time off is at most (?P<most>\d+) days at once; (?P<first>[0-9-]+) to "
+        r"(?P<last>[0-9-]+) is (?P<days>\d+) days",
+        _n("time off is at most %(most)s days at once; %(first)s to %(last)s is %(days)s days"),
     ),
     _known(r"time off must end after it starts \(.*\)", _n("time off must end after it starts")),
     _known(
-        r"overlaps request (?P<request>\d+) \((?P<state>\w+), "
-        + _MOMENT.format("from_at")
+        r"overlaps your pending time off \("
+        + _MOMENT.format("period_from")
         + r" \.\. "
-        + _MOMENT.format("until_at")
+        + _MOMENT.format("period_until")
         + r"\)",
-        _n("overlaps request %(request)s (%(state)s, %(from_at)s \u2013 %(until_at)s)"),
+        _n("overlaps your pending time off %(period)s"),
+    ),
+    _known(
+        r"overlaps your approved time off \("
+        + _MOMENT.format("period_from")
+        + r" \.\. "
+        + _MOMENT.format("period_until")
+        + r"\)",
+        _n("overlaps your approved time off %(period)s"),
+    ),
+    _known(
+        r"request (?P<request>\d+) is (?P<state>\w+); only approved time off is cancelled",
+        _n("this time off is %(state)s; only approved time off can be cancelled"),
+    ),
+    _known(
+        r"the time off of request (?P<request>\d+) started at "
+        + _MOMENT.format("at")
+        + r"; only time off that has not started can be cancelled",
+        _n("this time off started at %(at)s; only time off that has not started can be cancelled"),
     ),
     _known(
         r"agent (?P<agent>\d+) is already reported (?P<state>\w+) since " + _MOMENT.format("at"),
@@ -483,7 +515,7 @@ def _figure(name: str, value: str, language: str) -> str:
             return Formats(language).datetime(datetime.fromisoformat(value))
         except ValueError:
             return value
-    if name in ("first", "last"):  # the days of a period, written as the page writes dates
+    if name in ("first", "last", "today"):  # days, written as the page writes dates
         try:
             return Formats(language).date(date.fromisoformat(value))
         except ValueError:
@@ -511,6 +543,8 @@ def _translated(
                 start = found.get(name.replace("until_at", "from_at"))
                 if name.endswith("until_at") and start is not None:
                     figures[name] = _end_of_span(start, value, language)
+            if "period_from" in found and "period_until" in found:
+                figures["period"] = _period(found["period_from"], found["period_until"], language)
             return gettext(known.text) % figures
     return None
 
@@ -526,6 +560,30 @@ def _end_of_span(start: str, end: str, language: str) -> str:
     if first.astimezone(LOCAL_ZONE).date() == last.astimezone(LOCAL_ZONE).date():
         return formats.time(last)
     return formats.datetime(last)
+
+
+def _period(start: str, end: str, language: str) -> str:
+    """A period as the pages list time off: whole local days by their first and last day
+    (``end`` exclusive; one day once), else its moments."""
+    gettext = translations(language).gettext
+    try:
+        first, last = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    except ValueError:
+        return f"{start} \u2013 {end}"
+    formats = Formats(language)
+    local_first, local_last = first.astimezone(LOCAL_ZONE), last.astimezone(LOCAL_ZONE)
+    if local_first.time() == local_last.time() == time(0):
+        last_day = local_last.date() - timedelta(days=1)
+        if last_day == local_first.date():
+            return gettext("on %(day)s") % {"day": formats.date(last_day)}
+        return gettext("from %(first)s to %(last)s") % {
+            "first": formats.date(local_first.date()),
+            "last": formats.date(last_day),
+        }
+    return gettext("from %(first)s to %(last)s") % {
+        "first": formats.datetime(first),
+        "last": _end_of_span(start, end, language),
+    }
 
 
 _ANY_MOMENT = re.compile(_MOMENT.format("at"))

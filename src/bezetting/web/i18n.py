@@ -131,8 +131,10 @@ class Formats:
 
     def days(self, starts_at: dt.datetime, ends_at: dt.datetime) -> str:
         """The local days of a period that runs from midnight to midnight (``ends_at``
-        exclusive), first and last day: ``Mar 16, 2020`` to ``Mar 22, 2020``."""
-        return f"{self.date(starts_at)} \u2013 {self.last_day(ends_at)}"
+        exclusive), first and last day: ``Mar 16, 2020`` to ``Mar 22, 2020``; a period of one
+        day names it once (``Mar 19, 2020``)."""
+        first, last = self.date(starts_at), self.last_day(ends_at)
+        return first if first == last else f"{first} \u2013 {last}"
 
     def percent(self, share: float | None, digits: int = 1) -> str:
         """A share as a percentage, or a dash when unknown."""

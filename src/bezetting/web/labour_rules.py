@@ -4,6 +4,10 @@ The services name each broken rule by its machine code with the measured figure 
 (:class:`bezetting.services.swaps.SwapViolation`); a person wants "Too little rest between
 shifts: 7 h, at least 8 h". The rule titles are English source texts, translated where they are
 shown (``_(breach.title)`` in ``_labels.html``), so the Dutch catalogue holds them too.
+
+An agent's refusal holds only their own rules; of the colleague it says one neutral sentence
+(:data:`COLLEAGUE_TITLE`), never a name, a figure or a reason. Lines that would read the same
+(a missing skill in each block of work) are shown once.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from bezetting.core.schedule import Rule
 from bezetting.services.swaps import SwapRefusedError
 from bezetting.web.i18n import _n
 
-__all__ = ["RULE_TITLES", "RuleBreach", "breaches_of"]
+__all__ = ["COLLEAGUE_TITLE", "RULE_TITLES", "RuleBreach", "breaches_of"]
 
 RULE_TITLES: dict[str, str] = {
     Rule.SHIFT_MAX_WORK: _n("Too much work in one shift"),
@@ -45,6 +49,9 @@ RULE_TITLES: dict[str, str] = {
 }
 """Every rule the validator checks, by code; a test keeps this complete."""
 
+COLLEAGUE_TITLE = _n("Your colleague cannot take this swap.")
+"""The page's words for :data:`bezetting.services.swaps.COLLEAGUE_CANNOT_TAKE`."""
+
 _WITHOUT_FIGURES = frozenset(
     {
         Rule.UNAVAILABLE,
@@ -64,32 +71,49 @@ class RuleBreach:
     """One broken rule as the page shows it.
 
     ``title`` is the English text (translated in the template); ``measured`` and ``limit``
-    are None for yes/no rules; ``at_least`` says whether the limit is a minimum.
+    are None for yes/no rules; ``at_least`` says whether the limit is a minimum; ``skill`` names
+    a missing skill. The colleague's line of an agent's refusal has no ``agent_id`` or
+    ``agent``, only its ``title``.
     """
 
-    agent_id: int
+    agent_id: int | None
     agent: str
     title: str
     measured: float | None
     limit: float | None
     unit: str
     at_least: bool
+    skill: str | None = None
 
 
 def breaches_of(error: SwapRefusedError) -> list[RuleBreach]:
-    """The refusal's violations in the order the service gave them."""
-    result = []
+    """The refusal's violations in the order the service gave them, each line once, then the
+    colleague's sentence when the refusal has one."""
+    result: list[RuleBreach] = []
     for violation in error.violations:
         figures = violation.rule not in _WITHOUT_FIGURES
+        breach = RuleBreach(
+            agent_id=violation.agent_id,
+            agent=violation.agent,
+            title=RULE_TITLES.get(violation.rule, violation.rule),
+            measured=violation.measured if figures else None,
+            limit=violation.limit if figures else None,
+            unit=violation.unit,
+            at_least=violation.measured < violation.limit,
+            skill=violation.skill_name,
+        )
+        if breach not in result:
+            result.append(breach)
+    if error.colleague_cannot_take:
         result.append(
             RuleBreach(
-                agent_id=violation.agent_id,
-                agent=violation.agent,
-                title=RULE_TITLES.get(violation.rule, violation.rule),
-                measured=violation.measured if figures else None,
-                limit=violation.limit if figures else None,
-                unit=violation.unit,
-                at_least=violation.measured < violation.limit,
+                agent_id=None,
+                agent="",
+                title=COLLEAGUE_TITLE,
+                measured=None,
+                limit=None,
+                unit="",
+                at_least=False,
             )
         )
     return result

@@ -1,4 +1,5 @@
-"""``/requests``: an agent asks for time off; a planner decides.
+"""``/requests``: an agent asks for time off (and withdraws it while pending); a planner or
+team lead decides, and may cancel approved time off that has not started.
 
 Approving time off gives back the agent's published shifts it overlaps (the same service
 function as the team page, :func:`bezetting.services.requests.decide_request`); a pending
@@ -17,7 +18,14 @@ from bezetting.api.deps import Caller, Context, require_roles
 from bezetting.api.routers.users import ID
 from bezetting.services.absence import request_time_off
 from bezetting.services.errors import PermissionDeniedError
-from bezetting.services.requests import Clash, RequestView, decide_request, visible_requests
+from bezetting.services.requests import (
+    Clash,
+    RequestView,
+    cancel_time_off,
+    decide_request,
+    visible_requests,
+    withdraw_time_off,
+)
 from bezetting.services.users import Principal
 from bezetting.store.enums import Role
 
@@ -112,6 +120,7 @@ def time_off(body: TimeOffIn, who: AgentCaller, context: Context) -> RequestOut:
         ends_at=body.ends_at,
         now=context.clock(),
         reason=body.reason,
+        max_days=context.settings.time_off_max_days,
     )
     return RequestOut(
         id=ref.id,
@@ -130,3 +139,19 @@ def decide(request_id: ID, body: DecisionIn, who: Decider, context: Context) -> 
         context.sessions, who, request_id, approve=body.approve, now=context.clock()
     )
     return RequestOut.of(view)
+
+
+@router.post(
+    "/{request_id}/withdraw", response_model=RequestOut, summary="Withdraw my pending time off"
+)
+def withdraw(request_id: ID, who: AgentCaller, context: Context) -> RequestOut:
+    """The agent takes back their own time-off request while it is pending (status
+    ``cancelled``); 409 once it is decided."""
+    return RequestOut.of(withdraw_time_off(context.sessions, who, request_id))
+
+
+@router.post("/{request_id}/cancel", response_model=RequestOut, summary="Cancel approved time off")
+def cancel(request_id: ID, who: Decider, context: Context) -> RequestOut:
+    """Cancel approved time off that has not started (status ``cancelled``). The shifts its
+    approval gave back stay in the "(given back)" draft; publish it to put them back."""
+    return RequestOut.of(cancel_time_off(context.sessions, who, request_id, now=context.clock()))

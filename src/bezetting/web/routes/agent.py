@@ -26,13 +26,14 @@ from bezetting.services.access import ShiftView, published_shifts
 from bezetting.services.calendar_feed import feed_key, renew_feed_key
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.overview import feed_shifts, own_absences
-from bezetting.services.requests import RequestView, visible_requests
+from bezetting.services.requests import RequestView, visible_requests, withdraw_time_off
 from bezetting.services.surveys import answer_survey, pulse_questions
 from bezetting.services.swaps import (
     SwapRefusedError,
     SwapStage,
     accept_swap,
     offer_swap,
+    returns_that_fit,
     visible_swaps,
     withdraw_swap,
 )
@@ -55,6 +56,7 @@ _RETURN_AHEAD = timedelta(weeks=6)  # a swap's two shifts may lie at most 6 week
 _PENDING = (SwapStage.OPEN, SwapStage.ACCEPTED)
 SwapId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 SurveyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _week_start(now: datetime) -> datetime:
@@ -116,8 +118,10 @@ def _page(
     *,
     breaches: list[RuleBreach] | None = None,
     status: int = 200,
+    choosing: int | None = None,
 ) -> Response:
-    """The whole page; a refused swap (no JavaScript) shows its reasons in the swap section."""
+    """The whole page; a refused swap (no JavaScript) shows its reasons in the swap section,
+    and offer ``choosing`` its shifts to give in return."""
     start = _week_start(context.clock())
     end = start + timedelta(days=14)
     shifts = published_shifts(context.sessions, viewer.who, starts_from=start, ends_before=end)
@@ -136,7 +140,8 @@ def _page(
             "feed_renewed": False,
             "error": None,
             "today": context.clock().astimezone(LOCAL_ZONE).date(),
-            **_swap_values(context, viewer, breaches=breaches or [], error=None),
+            "time_off_max_days": context.settings.time_off_max_days,
+            **_swap_values(context, viewer, breaches=breaches or [], error=None, choosing=choosing),
             **_absence_values(context, viewer, error=None),
             **_pulse_values(context, viewer, error=None),
             **availability_values(context, viewer, language=language_of(request), error=None),
@@ -153,10 +158,17 @@ def _pulse_values(context: AppContext, viewer: Viewer, *, error: str | None) -> 
 
 
 def _swap_values(
-    context: AppContext, viewer: Viewer, *, breaches: list[RuleBreach], error: str | None
+    context: AppContext,
+    viewer: Viewer,
+    *,
+    breaches: list[RuleBreach],
+    error: str | None,
+    choosing: int | None = None,
 ) -> dict[str, Any]:
-    """What the swap section shows: my offers, offers I may take (with my shifts to give in
-    return), shifts I took, and the outcome of the last action."""
+    """What the swap section shows: my offers (by the shift's start), offers I may take, shifts
+    I took, and the outcome of the last action. For the offer I am ``choosing`` a shift to give
+    in return for, ``returns`` holds those of my shifts the swap check accepts: one check per
+    shift, some tenths of a second each with a year of history, so only for that one offer."""
     now = context.clock()
     me = viewer.who.agent_id
     swaps = visible_swaps(context.sessions, viewer.who, now=now)
@@ -169,12 +181,20 @@ def _swap_values(
     upcoming = published_shifts(
         context.sessions, viewer.who, starts_from=now, ends_before=now + _RETURN_AHEAD
     )
+    candidates = {s.id: s for s in upcoming if s.starts_at > now and s.id not in busy}
+    takeable = [s for s in swaps if s.stage is SwapStage.OPEN and s.offered_by_agent_id != me]
+    chosen = [s.id for s in takeable if s.id == choosing]
+    fitting = returns_that_fit(
+        context.sessions, viewer.who, chosen, shift_ids=list(candidates), now=now
+    )
     return {
         "now": now,
-        "my_offers": list(reversed(mine)),
-        "takeable": [s for s in swaps if s.stage is SwapStage.OPEN and s.offered_by_agent_id != me],
+        "my_offers": sorted(mine, key=lambda s: (s.starts_at, s.id)),
+        "takeable": takeable,
         "taken": [s for s in swaps if s.taken_by_agent_id == me and s.offered_by_agent_id != me],
-        "return_shifts": [s for s in upcoming if s.starts_at > now and s.id not in busy],
+        "returns": {
+            swap_id: [candidates[i] for i in shift_ids] for swap_id, shift_ids in fitting.items()
+        },
         "offered_shift_ids": {s.shift_id for s in mine if s.stage in _PENDING},
         "breaches": breaches,
         "swap_error": error,
@@ -197,6 +217,8 @@ def _swap_answer(
     context: AppContext,
     viewer: Viewer,
     action: Callable[[], int | None],
+    *,
+    choosing: int | None = None,
 ) -> Response:
     """Run a swap action and answer: HTMX gets the swap section (with the refusal's reasons or
     the error in it), a plain form post a redirect, or the whole page when a rule refused it.
@@ -220,9 +242,11 @@ def _swap_answer(
         status = 409 if isinstance(exc, ConflictError) else 422
     if not is_htmx(request):
         if breaches:
-            return _page(request, context, viewer, breaches=breaches, status=status)
+            return _page(
+                request, context, viewer, breaches=breaches, status=status, choosing=choosing
+            )
         return RedirectResponse("/my/schedule", status_code=303)
-    values = _swap_values(context, viewer, breaches=breaches, error=error)
+    values = _swap_values(context, viewer, breaches=breaches, error=error, choosing=choosing)
     values["changed_shift_id"] = changed
     return render(
         request,
@@ -256,16 +280,32 @@ def accept(request: Request, context: Context, access: Agent, swap_id: SwapId) -
     checked against the labour rules for both of us."""
     viewer, form = access
 
+    giving = form_id(form, "shift_in_return_id")
+
     def act() -> None:
         accept_swap(
-            context.sessions,
-            viewer.who,
-            swap_id,
-            shift_in_return_id=form_id(form, "shift_in_return_id"),
-            now=context.clock(),
+            context.sessions, viewer.who, swap_id, shift_in_return_id=giving, now=context.clock()
         )
 
-    return _swap_answer(request, context, viewer, act)
+    return _swap_answer(
+        request, context, viewer, act, choosing=swap_id if giving is not None else None
+    )
+
+
+@router.get("/my/swaps/{swap_id}/returns")
+def choose_return(request: Request, context: Context, access: Agent, swap_id: SwapId) -> Response:
+    """The swap section (HTMX) or the page with offer ``swap_id`` showing the shifts of mine it
+    would accept in return (:func:`bezetting.services.swaps.returns_that_fit`)."""
+    viewer, _ = access
+    if not is_htmx(request):
+        return _page(request, context, viewer, choosing=swap_id)
+    return render(
+        request,
+        "_my_swaps.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values=_swap_values(context, viewer, breaches=[], error=None, choosing=swap_id),
+    )
 
 
 @router.post("/my/swaps/{swap_id}/withdraw")
@@ -356,14 +396,45 @@ def _local_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=LOCAL_ZONE)
 
 
+def _requests_answer(
+    request: Request, context: AppContext, viewer: Viewer, action: Callable[[], object]
+) -> Response:
+    """Run a time-off action; HTMX gets the requests section again (with the refusal in it), a
+    form post a redirect back to the page."""
+    try:
+        action()
+    except NotFoundError:
+        raise  # 404 for what is not mine, as everywhere
+    except (InputError, ConflictError) as exc:
+        if not is_htmx(request):
+            raise
+        error = error_text(exc, language_of(request))
+        status = 409 if isinstance(exc, ConflictError) else 422
+        return _requests_fragment(request, context, viewer, error=error, status=status)
+    if is_htmx(request):
+        return _requests_fragment(request, context, viewer, error=None, status=200)
+    return RedirectResponse("/my/schedule#my-requests", status_code=303)
+
+
 @router.post("/my/time-off")
 def ask_time_off(request: Request, context: Context, access: Agent) -> Response:
-    """Ask for whole days off, first to last day inclusive (local days)."""
+    """Ask for whole days off, first to last day inclusive (local days): from today (an
+    emergency day off is asked for on the day), at most the configured number of days."""
     viewer, form = access
-    if viewer.who.agent_id is None:
+    agent_id = viewer.who.agent_id
+    if agent_id is None:
         raise PermissionDeniedError("this user is not linked to an agent")
-    try:
+    most = context.settings.time_off_max_days
+
+    def act() -> None:
         first, last = form_day(form, "first_day"), form_day(form, "last_day")
+        today = context.clock().astimezone(LOCAL_ZONE).date()
+        if first < today:
+            raise FormError(
+                _n("%(field)s: time off cannot start before today (%(today)s)"),
+                field="first_day",
+                today=today,
+            )
         if last < first:
             raise FormError(
                 _n("%(field)s: %(last)s is before the first day %(first)s"),
@@ -371,23 +442,44 @@ def ask_time_off(request: Request, context: Context, access: Agent) -> Response:
                 last=last,
                 first=first,
             )
-        reason = form.get("reason", "").strip() or None
+        days = (last - first).days + 1
+        if days > most:
+            raise FormError(
+                _n(
+                    "%(field)s: time off is at most %(most)s days at once; %(first)s to "
+                    "%(last)s is %(days)s days"
+                ),
+                field="last_day",
+                most=most,
+                first=first,
+                last=last,
+                days=days,
+            )
         request_time_off(
             context.sessions,
-            agent_id=viewer.who.agent_id,
+            agent_id=agent_id,
             starts_at=_local_midnight(first),
             ends_at=_local_midnight(last + timedelta(days=1)),
             now=context.clock(),
-            reason=reason,
+            reason=form.get("reason", "").strip() or None,
+            max_days=most,
         )
-    except InputError as exc:
-        if not is_htmx(request):
-            raise
-        error = error_text(exc, language_of(request))
-        return _requests_fragment(request, context, viewer, error=error, status=422)
-    if is_htmx(request):
-        return _requests_fragment(request, context, viewer, error=None, status=200)
-    return RedirectResponse("/my/schedule", status_code=303)
+
+    return _requests_answer(request, context, viewer, act)
+
+
+@router.post("/my/time-off/{request_id}/withdraw")
+def withdraw_time_off_request(
+    request: Request, context: Context, access: Agent, request_id: RequestId
+) -> Response:
+    """Take back my time-off request while it is pending (someone may have decided it just
+    now: then the section says so)."""
+    viewer, _ = access
+
+    def act() -> None:
+        withdraw_time_off(context.sessions, viewer.who, request_id)
+
+    return _requests_answer(request, context, viewer, act)
 
 
 @router.get("/me/calendar.ics", name="calendar_feed")

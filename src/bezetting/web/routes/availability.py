@@ -87,8 +87,9 @@ def _local(day: Any, at: Any) -> datetime:
 
 @router.post("/my/availability")
 def declare(request: Request, context: Context, access: Agent) -> Response:
-    """A window on one day (``day``, ``from``, ``to`` in local time; an end at or before the
-    start is on the next day) that I cannot work or would like to work (``kind``)."""
+    """A window on one day (``day``, ``from``, ``to`` in local time; an end before the start
+    is on the next day, so 22:00 to 06:00 is a night) that I cannot work or would like to work
+    (``kind``). An end equal to the start is refused: a slip, not a window of 24 hours."""
     viewer, form = access
 
     def act() -> None:
@@ -98,7 +99,12 @@ def declare(request: Request, context: Context, access: Agent) -> Response:
         day = form_day(form, "day")
         starts_at = _local(day, form_time(form, "from"))
         ends_at = _local(day, form_time(form, "to"))
-        if ends_at <= starts_at:
+        if ends_at == starts_at:
+            raise FormError(
+                _n("%(field)s: the end is the same as the start; choose a later time"),
+                field="to",
+            )
+        if ends_at < starts_at:
             ends_at = _local(day + timedelta(days=1), form_time(form, "to"))
         note = form.get("note", "").strip() or None
         declare_window(

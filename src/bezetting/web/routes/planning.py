@@ -227,6 +227,7 @@ def _swap_values(
         "swaps": [s for s in swaps if s.stage is SwapStage.ACCEPTED],
         "names": {a.id: a.name for a in visible_agents(context.sessions, viewer.who)},
         "refused": refused or {},
+        "stale": {},
         "swap_base": "/planning/swaps",
     }
 

@@ -16,8 +16,13 @@ from bezetting.services.absence import (
     undo_sick_report,
 )
 from bezetting.services.access import check_agent_reach
-from bezetting.services.overview import TeamOverview, decide_team_request, team_overview
-from bezetting.services.requests import time_off_clashes
+from bezetting.services.overview import (
+    TeamOverview,
+    TeamRequest,
+    decide_team_request,
+    team_overview,
+)
+from bezetting.services.requests import cancel_time_off, time_off_clashes, visible_requests
 from bezetting.services.swaps import SwapStage, visible_swaps
 from bezetting.web.i18n import LOCAL_ZONE
 from bezetting.web.rendering import is_htmx, render
@@ -41,10 +46,12 @@ def _values(
     """The page's values. Swaps are decided in their own section (the labour rules and the
     schedule version), so the open requests leave them out; a swap is the team's when both
     agents are in the team. ``clashes``: per pending time-off request, the published shifts
-    approving it would give back."""
+    approving it would give back. ``approved_ahead``: approved time off that has not started,
+    which the team lead may still cancel."""
     overview = _overview(context, viewer)
     names = {a.id: a.name for a in overview.agents}
     requests = [t for t in overview.pending if t.request.kind != "swap"]
+    now = context.clock()
     swaps = [
         s
         for s in visible_swaps(context.sessions, viewer.who, now=context.clock())
@@ -59,8 +66,19 @@ def _values(
         "clashes": time_off_clashes(
             context.sessions, viewer.who, [t.request.id for t in requests], now=context.clock()
         ),
+        "approved_ahead": [
+            TeamRequest(request=r, agent_name=names[r.agent_id])
+            for r in visible_requests(context.sessions, viewer.who)
+            if r.kind == "time_off"
+            and r.status == "approved"
+            and r.starts_at is not None
+            and r.starts_at > now
+            and r.agent_id in names
+        ],
+        "now": now,
         "swaps": swaps,
         "refused": refused or {},
+        "stale": {},
         "swap_base": "/team/swaps",
     }
 
@@ -75,6 +93,21 @@ def team(request: Request, context: Context, access: TeamLead) -> Response:
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
         values=_values(context, viewer),
+    )
+
+
+def _request_item(
+    request: Request, context: AppContext, viewer: Viewer, item: TeamRequest
+) -> Response:
+    """One request of the list again, after a decision or a cancellation."""
+    if not is_htmx(request):
+        return RedirectResponse("/team", status_code=303)
+    return render(
+        request,
+        "_team_request.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values={"item": item, "now": context.clock()},
     )
 
 
@@ -94,15 +127,18 @@ def decide(
         approve=approves(form),
         now=context.clock(),
     )
-    if not is_htmx(request):
-        return RedirectResponse("/team", status_code=303)
-    return render(
-        request,
-        "_team_request.html",
-        viewer=viewer.who,
-        csrf_token=viewer.csrf_token,
-        values={"item": decided},
-    )
+    return _request_item(request, context, viewer, decided)
+
+
+@router.post("/team/requests/{request_id}/cancel")
+def cancel(request: Request, context: Context, access: TeamLead, request_id: RecordId) -> Response:
+    """Cancel approved time off of an agent of the team that has not started (plans changed):
+    the shifts it gave back wait in the "(given back)" draft for the planner."""
+    viewer, _ = access
+    view = cancel_time_off(context.sessions, viewer.who, request_id, now=context.clock())
+    names = {a.id: a.name for a in _overview(context, viewer).agents}
+    item = TeamRequest(request=view, agent_name=names.get(view.agent_id, ""))
+    return _request_item(request, context, viewer, item)
 
 
 @router.post("/team/swaps/{swap_id}/decision")
