@@ -144,3 +144,39 @@ def test_the_wish_forms_defaults_are_a_wish_it_takes_and_a_day_off_needs_its_wee
     assert "Wanneer: een vrije dag valt op één weekdag; kies die" in every_day.text
     added = browser_client.post("/my/wishes", data={**chosen, "csrf_token": csrf}, headers=htmx)
     assert added.status_code == 200, added.text
+
+
+def test_without_javascript_a_refused_time_comes_back_beside_its_form_with_what_was_typed(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    answer = browser_client.post(
+        "/my/availability",
+        data={"kind": "preferred", "day": "2020-05-04", "from": "10:00", "to": "10:00",
+              "note": "na de tandarts", "csrf_token": csrf},
+        headers=NL,
+    )  # fmt: skip
+    assert answer.status_code == 422, answer.text
+    section = answer.text[answer.text.index('id="my-availability"') :]
+    section = section[: section.index("</section>")]
+    assert 'class="error"' in section  # the reason beside the form, not only at the top
+    assert 'value="na de tandarts"' in section
+    assert 'value="2020-05-04"' in section
+    assert '<option value="preferred" selected>' in section
+
+
+def test_without_javascript_a_refused_wish_keeps_the_chosen_day(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    answer = browser_client.post(
+        "/my/wishes",
+        data={"kind": "day_off", "weekday": "every", "weight": "3", "csrf_token": csrf},
+        headers=EN,
+    )
+    assert answer.status_code == 422, answer.text
+    section = answer.text[answer.text.index('id="my-availability"') :]
+    section = section[: section.index("</section>")]
+    assert 'class="error"' in section
+    assert '<option value="every" selected>' in section
+    assert '<option value="3" selected>' in section
