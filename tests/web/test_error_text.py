@@ -70,6 +70,11 @@ def test_every_error_code_has_a_dutch_sentence() -> None:
          "dagen"),
         ("conflict", "request 6 is pending; only approved time off is cancelled",
          "dit verlof is in behandeling; alleen goedgekeurd verlof kan worden geannuleerd"),
+        ("conflict",
+         "shift 12 is no longer published as it was when the swap was agreed; the swap cannot go "
+         "ahead (withdraw or reject it)",
+         "dienst 12 is niet meer gepubliceerd zoals bij het afspreken van de ruil; de ruil kan "
+         "niet doorgaan (trek hem in of wijs hem af)"),
         ("invalid_input", "you cannot take your own offer",
          "je kunt je eigen aanbod niet overnemen"),
         ("forbidden", "this page is for: admin, planner",

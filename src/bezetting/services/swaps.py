@@ -559,8 +559,8 @@ def _owned_shift(session: Session, who: Principal, shift_id: int | None, owner: 
     shift = _published_shift(session, who, shift_id)
     if shift is None or shift.agent_id != owner:
         raise ConflictError(
-            f"shift {shift_id} is no longer a published shift of agent {owner}; the swap "
-            "cannot go ahead (withdraw or reject it)"
+            f"shift {shift_id} is no longer published as it was when the swap was agreed; the "
+            "swap cannot go ahead (withdraw or reject it)"
         )
     return shift
 

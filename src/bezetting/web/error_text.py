@@ -130,11 +130,11 @@ PATTERNS = (
         _n("no published shift %(shift)s of yours"),
     ),
     _known(
-        r"shift (?P<shift>\S+) is no longer a published shift of agent (?P<agent>\d+); the swap "
-        r"cannot go ahead \(withdraw or reject it\)",
+        r"shift (?P<shift>\S+) is no longer published as it was when the swap was agreed; the "
+        r"swap cannot go ahead \(withdraw or reject it\)",
         _n(
-            "shift %(shift)s is no longer a published shift of agent %(agent)s; the swap cannot "
-            "go ahead (withdraw or reject it)"
+            "shift %(shift)s is no longer published as it was when the swap was agreed; the swap "
+            "cannot go ahead (withdraw or reject it)"
         ),
     ),
     _known(
