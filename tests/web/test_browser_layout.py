@@ -69,13 +69,14 @@ def test_the_calendar_address_has_a_copy_button_that_fits_on_a_phone(
     assert place["x"] + place["width"] <= card["x"] + card["width"], "the button fits the card"
     address = section.locator("input.feed").input_value()
     button.click()
-    assert button.inner_text() == "Copied"
+    sync_api.expect(button).to_have_text("Copied")  # the clipboard answers asynchronously
     assert page.evaluate("navigator.clipboard.readText()") == address
     section.locator("summary").click()  # the confirmation step, then the renewal (HTMX)
     section.locator("button[type=submit]").click()
     page.wait_for_selector("#calendar [role=status]")
     assert page.locator("#calendar input.feed").input_value() != address
-    assert page.locator("#calendar button[data-copy]").is_visible()
+    # shown again once HTMX settles the swapped section (a moment after the status appears)
+    sync_api.expect(page.locator("#calendar button[data-copy]")).to_be_visible()
     context.close()
 
 
