@@ -176,4 +176,8 @@ def test_a_new_schedule_with_too_many_weeks_keeps_its_form_and_leaves_the_others
     assert 'role="alert"' not in forecast
     flash = re.search(r'<div id="flash"[^>]*>(.*?)</div>', page, re.S)
     assert flash is not None
-    assert not flash.group(1).strip()  # said once, at its form
+    # said at its form; the top, where the page opens, points there
+    assert "Weken" not in flash.group(1)
+    pointer = 'href="#form-problem">Niet verstuurd: zie bij het formulier waarom.</a>'
+    assert pointer in flash.group(1)
+    assert 'id="form-problem"' in schedule[: schedule.index("</form>")]

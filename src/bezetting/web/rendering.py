@@ -184,13 +184,18 @@ def render(
         "path": request.url.path,
         "full_path": here if request.method in ("GET", "HEAD") else form_page(request),
         "unclaimed_problem": None,
+        "problem_at_form": False,
         **_problem_helpers(problem),
     }
     context.update(values or {})
     page = environment.get_template(template)
     html = page.render(context)
-    if problem is not None and not problem.shown:
-        context["unclaimed_problem"] = problem.message  # no form showed it: the top says it
+    if problem is not None:
+        if problem.shown:
+            # the page opens at its top, and the form may be a screen or two further down
+            context["problem_at_form"] = True  # the top points to the reason at the form
+        else:
+            context["unclaimed_problem"] = problem.message  # no form showed it: the top says it
         html = page.render(context)
     response = HTMLResponse(html, status_code=status_code)
     for name, value in {**SECURITY_HEADERS, **(headers or {})}.items():
