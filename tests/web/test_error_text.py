@@ -118,6 +118,15 @@ def test_a_service_message_in_dutch(code: str, message: str, dutch: str) -> None
          "schedule 4 cannot be published: Anouk de Vries works Mar 16, 2020, 14:00 – 19:00 in "
          "it and Mar 16, 2020, 08:00 – 16:00 in published schedule 1; overlapping shifts in "
          "all: 1; publish it replacing what has not started, or move or remove them first"),
+        ("schedule 2 cannot be published: each of its shifts falls on its agent's approved "
+         "time off (2 in all), such as agent 1 (Thijs Bakker) working 2020-03-23T07:00:00+00:00 "
+         ".. 2020-03-23T16:00:00+00:00 on time off 2020-03-22T23:00:00+00:00 .. "
+         "2020-03-24T23:00:00+00:00; nothing was published: plan other agents for them, or "
+         "publish once the time off is withdrawn",
+         "schedule 2 is not published: each of its shifts falls on its agent's approved time "
+         "off (2 in all), such as Thijs Bakker working Mar 23, 2020, 08:00 – 17:00 on time off "
+         "Mar 23, 2020 – Mar 24, 2020; plan other agents for them, or publish once the time off "
+         "is withdrawn"),
         ("a message no pattern knows, 2020-03-16T07:00:00+00:00 .. 2020-03-16T15:00:00+00:00",
          "a message no pattern knows, Mar 16, 2020, 08:00 – 16:00"),
         ("across midnight 2020-03-16T22:00:00+00:00 .. 2020-03-17T01:00:00+00:00",

@@ -507,9 +507,23 @@ PROGRESS_PATTERNS = (
 """Progress messages with figures."""
 
 
+_WHOLE_DAYS = ("off_from_at", "off_until_at")
+"""Figures of a time off, which runs from midnight to midnight: written as its first and last
+day ("Mar 23, 2020 - Mar 24, 2020", not "... - Mar 25, 2020, 00:00")."""
+
+
 def _figure(name: str, value: str, language: str) -> str:
     """A matched figure as the page shows it: a moment in local time, a day as the page writes
     dates, a state as a word."""
+    if name in _WHOLE_DAYS:  # time off: whole days, the end exclusive
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        formats = Formats(language)
+        if formats.time(moment) != "00:00":  # part of a day (the API takes any moment)
+            return formats.datetime(moment)
+        return formats.date(moment) if name == "off_from_at" else formats.last_day(moment)
     if name == "at" or name.endswith("_at") or name == "since":
         try:
             return Formats(language).datetime(datetime.fromisoformat(value))
@@ -541,7 +555,7 @@ def _translated(
             figures = {k: _figure(k, v, language) for k, v in found.items()}
             for name, value in found.items():
                 start = found.get(name.replace("until_at", "from_at"))
-                if name.endswith("until_at") and start is not None:
+                if name.endswith("until_at") and start is not None and name not in _WHOLE_DAYS:
                     figures[name] = _end_of_span(start, value, language)
             if "period_from" in found and "period_until" in found:
                 figures["period"] = _period(found["period_from"], found["period_until"], language)
