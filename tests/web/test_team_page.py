@@ -189,3 +189,70 @@ def test_a_team_lead_undoes_a_sick_report_within_ten_minutes_only(
     assert late.status_code == 422
     assert "kan niet meer ongedaan worden gemaakt" in late.text
     assert _absent_now(browser_client.get("/team", headers=EN).text, "absent now") == 1
+
+
+def _out_of_band(answer: str, element_id: str) -> str:
+    """The element of an HTMX answer that HTMX puts in place of the page's ``element_id``."""
+    match = re.search(rf'<(\w+)[^>]* id="{element_id}" hx-swap-oob="true">(.*?)</\1>', answer, re.S)
+    assert match is not None, f"no out-of-band {element_id}"
+    return match.group(0)
+
+
+def test_reporting_sick_and_better_with_htmx_updates_the_count_and_the_absent_list(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    # The row alone was swapped: the page said "absent" in the row, "0 absent now" above it.
+    csrf = log_in(browser_client, web_world, "team_lead")
+    cas = web_world.cas.agent_id
+    sick = browser_client.post(
+        f"/team/agents/{cas}/sick", data={"csrf_token": csrf}, headers={"HX-Request": "true", **EN}
+    )
+    assert sick.status_code == 200
+    assert sick.text.strip().startswith(f'<tr id="agent-{cas}">')  # the row first
+    assert f'action="/team/agents/{cas}/better"' in _row(sick.text, cas)
+    assert _absent_now(_out_of_band(sick.text, "team-absent-now"), "absent now") == 1
+    listed = _out_of_band(sick.text, "team-absent-today")
+    assert "Cas Bakker" in listed
+    assert "badge-rejected" in listed  # marked absent now
+    assert "Nobody is absent today." not in listed
+    assert "<html" not in sick.text
+
+    clock.advance(timedelta(hours=1))
+    better = browser_client.post(
+        f"/team/agents/{cas}/better",
+        data={"csrf_token": csrf},
+        headers={"HX-Request": "true", **NL},
+    )
+    assert better.status_code == 200
+    assert _absent_now(_out_of_band(better.text, "team-absent-now"), "nu afwezig") == 0
+    listed = _out_of_band(better.text, "team-absent-today")
+    assert "Cas Bakker" in listed
+    assert "terug" in listed  # back at work, still absent today
+    assert "vergissing" not in better.text  # an hour of absence is kept
+
+
+def test_report_better_within_ten_minutes_says_the_report_was_taken_back(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    csrf = log_in(browser_client, web_world, "team_lead")
+    cas = web_world.cas.agent_id
+    htmx = {"HX-Request": "true", **EN}
+    browser_client.post(f"/team/agents/{cas}/sick", data={"csrf_token": csrf}, headers=htmx)
+    clock.advance(timedelta(minutes=2))
+    better = browser_client.post(
+        f"/team/agents/{cas}/better", data={"csrf_token": csrf}, headers=htmx
+    )
+    row = _row(better.text, cas)
+    assert "The sick report was taken back as a mistake" in row
+    assert f'action="/team/agents/{cas}/sick"' in row
+    assert _absent_now(_out_of_band(better.text, "team-absent-now"), "absent now") == 0
+    assert "Nobody is absent today." in _out_of_band(better.text, "team-absent-today")
+    page = browser_client.get("/team", headers=EN).text
+    assert "taken back" not in page  # said once, in the answer to the click
+
+    browser_client.post(f"/team/agents/{cas}/sick", data={"csrf_token": csrf}, headers=htmx)
+    undone = browser_client.post(
+        f"/team/agents/{cas}/undo", data={"csrf_token": csrf}, headers={"HX-Request": "true", **NL}
+    )
+    assert "De ziekmelding is als vergissing teruggenomen" in _row(undone.text, cas)
+    assert _absent_now(_out_of_band(undone.text, "team-absent-now"), "nu afwezig") == 0

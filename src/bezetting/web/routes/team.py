@@ -164,19 +164,21 @@ def _report(
     request: Request, context: AppContext, viewer: Viewer, agent_id: int, *, report: AbsenceReport
 ) -> Response:
     """Report an agent of the team sick or better now, or undo a sick report made by mistake
-    (the reach check as in the API)."""
+    (the reach check as in the API). HTMX gets the agent's row and, out of band, the summary
+    the report changes ("absent now", "Absent today"); the row says when the report was
+    withdrawn as a mistake (better within ten minutes, or undo) rather than closed."""
     check_agent_reach(context.sessions, viewer.who, agent_id)
-    report(context.sessions, agent_id=agent_id, now=context.clock())
+    reported = report(context.sessions, agent_id=agent_id, now=context.clock())
     if not is_htmx(request):
         return RedirectResponse("/team", status_code=303)
     values = _values(context, viewer)
     agent = next(a for a in values["overview"].agents if a.id == agent_id)
     return render(
         request,
-        "_team_agent.html",
+        "_team_agent_changed.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values={**values, "a": agent},
+        values={**values, "a": agent, "withdrawn": reported.withdrawn},
     )
 
 
