@@ -521,7 +521,7 @@ def test_an_offer_overlapping_my_shift_can_be_taken_only_with_a_shift_in_return(
     # Cas offers his late Tuesday; Anouk works that Tuesday early. Taking it for nothing would
     # give her two shifts at once, so the page says why and offers only a swap.
     swap = _offer(browser_client, web_world, _cas_shift_overlapping_anouks_first(site))
-    _as(browser_client, web_world, "agent")
+    csrf = _as(browser_client, web_world, "agent")
     for headers, says in (
         (
             EN,
@@ -548,6 +548,16 @@ def test_an_offer_overlapping_my_shift_can_be_taken_only_with_a_shift_in_return(
     item = _offer_section(chosen.text, swap)
     assert "nothing, I just take it" not in item
     assert "Overlaps your shift Tuesday, March 17" in item
+    # Giving the overlapping shift back is a real swap: listed, and taking accepts it.
+    first = str(web_world.base.shift_ids["1001"])
+    assert first in _return_options(chosen.text, swap)
+    assert "Take this shift" in item
+    taken = browser_client.post(
+        f"/my/swaps/{swap}/accept",
+        data={"csrf_token": csrf, "shift_in_return_id": first},
+        headers=HTMX,
+    )
+    assert taken.status_code == 200, taken.text
 
 
 def test_the_shift_that_goes_back_is_named_for_the_taker_and_the_team_lead(
