@@ -30,6 +30,7 @@ from bezetting.services.swaps import (
     accept_swap,
     decide_swap,
     offer_swap,
+    own_shifts_overlapping,
     returns_that_fit,
     visible_swaps,
     withdraw_swap,
@@ -608,3 +609,47 @@ def test_taking_an_offer_withdrawn_meanwhile_says_so_and_when(sessions: SessionF
     with pytest.raises(SwapDecidedError) as stale:
         accept_swap(sessions, bram, swap.id, shift_in_return_id=None, now=NOW)
     assert str(stale.value) == f"swap {swap.id} was withdrawn already at {NOW.isoformat()}"
+
+
+def test_an_offer_overlapping_an_own_shift_names_it_and_can_be_taken_only_with_it_in_return(
+    sessions: SessionFactory,
+) -> None:
+    # Bram offers his late Friday (12:00-20:30) and his Tuesday; Anouk works early Friday
+    # (07:00-15:30). Taking the late one for nothing gives her two shifts at once; giving her
+    # early Friday in return is a real swap.
+    world = build(sessions, {("1002", 4): at(4, 12), ("1002", 1): at(1, 8), ("1001", 4): at(4, 7)})
+    anouk, bram = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1002")
+    late = offer_swap(sessions, bram, shift_id=world.shifts[("1002", 4)], now=NOW, note=None)
+    tuesday = offer_swap(sessions, bram, shift_id=world.shifts[("1002", 1)], now=NOW, note=None)
+    early = world.shifts[("1001", 4)]
+    offers = [
+        s
+        for s in visible_swaps(sessions, anouk, now=NOW)
+        if s.offered_by_agent_id != anouk.agent_id
+    ]
+    assert {s.id for s in offers} == {late.id, tuesday.id}
+
+    overlapping = own_shifts_overlapping(sessions, anouk, offers, now=NOW)
+    assert list(overlapping) == [late.id]
+    own = overlapping[late.id]
+    assert (own.id, own.starts_at, own.ends_at) == (early, at(4, 7), at(4, 15, 30))
+    # Once her early shift has started it is no longer hers to give: nothing to name.
+    assert own_shifts_overlapping(sessions, anouk, offers, now=at(4, 8)) == {}
+
+    with pytest.raises(SwapRefusedError):
+        accept_swap(sessions, anouk, late.id, shift_in_return_id=None, now=NOW)
+    taken = accept_swap(sessions, anouk, late.id, shift_in_return_id=early, now=NOW)
+    assert (taken.return_starts_at, taken.return_ends_at) == (at(4, 7), at(4, 15, 30))
+
+
+def test_a_swap_names_the_times_of_the_shift_that_goes_back_to_its_approver(
+    sessions: SessionFactory,
+) -> None:
+    world = build(sessions, {("1001", 1): at(1, 8), ("1002", 5): at(5, 9)})
+    anouk, bram = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1002")
+    lead = person(world, Role.TEAM_LEAD, team="Noord")
+    swap = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
+    assert (swap.return_starts_at, swap.return_ends_at) == (None, None)
+    accept_swap(sessions, bram, swap.id, shift_in_return_id=world.shifts[("1002", 5)], now=NOW)
+    (seen,) = [s for s in visible_swaps(sessions, lead, now=NOW) if s.id == swap.id]
+    assert (seen.return_starts_at, seen.return_ends_at) == (at(5, 9), at(5, 17, 30))

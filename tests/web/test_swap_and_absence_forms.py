@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from sqlalchemy import select
 
 from bezetting.core.schedule import Rule
+from bezetting.services.schedules import publish_schedule
 from bezetting.services.swaps import SwapRefusedError, SwapViolation
+from bezetting.store import transaction
+from bezetting.store.models import Agent, Shift
 from bezetting.web.labour_rules import COLLEAGUE_TITLE, RULE_TITLES, breaches_of
-from tests.web.conftest import NOW, Clock, WebWorld, log_in, version_shown
+from tests.web.conftest import NOW, Clock, WebWorld, draft_with_work, log_in, version_shown
 
 EN = {"Accept-Language": "en"}
 NL = {"Accept-Language": "nl"}
@@ -487,3 +492,100 @@ def test_a_refusal_reads_each_reason_once_names_the_skill_and_ends_with_the_coll
         ("1001 (Anouk de Vries)", RULE_TITLES[Rule.SKILL], "Chat"),
         ("", COLLEAGUE_TITLE, None),
     ]
+
+
+def _cas_shift_overlapping_anouks_first(site: FastAPI) -> int:
+    """A published shift of Cas on Tuesday 17 March, 12:00-20:00 UTC (13:00-21:00 in
+    Amsterdam): it overlaps Anouk's shift of that day, 08:00-16:00 UTC (09:00-17:00)."""
+    sessions = site.state.bezetting.sessions
+    with transaction(sessions) as session:
+        cas = session.scalars(select(Agent.id).where(Agent.external_id == "1003")).one()
+    starts_at = datetime(2020, 3, 17, 12, 0, tzinfo=UTC)
+    ends_at = starts_at + timedelta(hours=8)
+    draft = draft_with_work(
+        sessions,
+        cas,
+        name="Cas late Tuesday",
+        starts_at=starts_at,
+        ends_at=ends_at,
+        period=(starts_at.date(), starts_at.date()),
+    )
+    publish_schedule(sessions, draft, expected_version=1, now=NOW)
+    with transaction(sessions) as session:
+        return session.scalars(select(Shift.id).where(Shift.schedule_id == draft)).one()
+
+
+def test_an_offer_overlapping_my_shift_can_be_taken_only_with_a_shift_in_return(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Cas offers his late Tuesday; Anouk works that Tuesday early. Taking it for nothing would
+    # give her two shifts at once, so the page says why and offers only a swap.
+    swap = _offer(browser_client, web_world, _cas_shift_overlapping_anouks_first(site))
+    csrf = _as(browser_client, web_world, "agent")
+    for headers, says in (
+        (
+            EN,
+            "Overlaps your shift Tuesday, March 17 09:00 – 17:00: you can take it only by "
+            "giving a shift in return",
+        ),
+        (
+            NL,
+            "Overlapt met je dienst dinsdag 17 maart 09:00 – 17:00: je kunt hem alleen "
+            "overnemen als je een dienst teruggeeft",
+        ),
+    ):
+        item = _offer_section(_page(browser_client, headers), swap)
+        assert says in item
+        assert "<button" not in item  # no "take it for nothing"
+        assert f'hx-get="/my/swaps/{swap}/returns"' in item
+    # An offer that overlaps nothing of hers keeps its plain button.
+    plain = _offer_section(_page(browser_client), web_world.base.open_swap_id)
+    assert "Overlaps your shift" not in plain
+    assert "Take this shift" in plain
+    # Choosing what to give back: no "nothing" to choose.
+    chosen = browser_client.get(f"/my/swaps/{swap}/returns", headers=HTMX)
+    assert chosen.status_code == 200, chosen.text
+    item = _offer_section(chosen.text, swap)
+    assert "nothing, I just take it" not in item
+    assert "Overlaps your shift Tuesday, March 17" in item
+    # Giving the overlapping shift back is a real swap: listed, and taking accepts it.
+    first = str(web_world.base.shift_ids["1001"])
+    assert first in _return_options(chosen.text, swap)
+    assert "Take this shift" in item
+    taken = browser_client.post(
+        f"/my/swaps/{swap}/accept",
+        data={"csrf_token": csrf, "shift_in_return_id": first},
+        headers=HTMX,
+    )
+    assert taken.status_code == 200, taken.text
+
+
+def test_the_shift_that_goes_back_is_named_for_the_taker_and_the_team_lead(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Anouk takes Cas's Thursday 19 March, giving her Tuesday 17 March (09:00-17:00) back.
+    swap = _offer(browser_client, web_world, web_world.cas.free_shift_id)
+    csrf = _as(browser_client, web_world, "agent")
+    given = str(web_world.base.shift_ids["1001"])
+    taken = browser_client.post(
+        f"/my/swaps/{swap}/accept",
+        data={"csrf_token": csrf, "shift_in_return_id": given},
+        headers=HTMX,
+    )
+    assert taken.status_code == 200, taken.text
+    for headers, says in (
+        (EN, "In return you give: Tuesday, March 17 09:00 – 17:00"),
+        (NL, "In ruil geef je: dinsdag 17 maart 09:00 – 17:00"),
+    ):
+        took = _page(browser_client, headers).split(f'id="swap-{swap}"')[1].split("</li>")[0]
+        assert says in took
+    _as(browser_client, web_world, "team_lead")
+    for headers, says in (
+        (EN, "in return: Tuesday, March 17 09:00 – 17:00"),
+        (NL, "in ruil: dinsdag 17 maart 09:00 – 17:00"),
+    ):
+        page = browser_client.get("/team", headers=headers).text
+        row = re.search(rf'id="team-swap-{swap}".*?</li>', page, re.S)
+        assert row, page
+        assert says in row.group(0)
+        assert "a shift goes back in return" not in row.group(0)

@@ -33,7 +33,13 @@ from zoneinfo import ZoneInfo
 
 from bezetting.core import schedule as core
 from bezetting.core.errors import BezettingError, ConflictError, InputError
-from bezetting.services.access import STAFF_ROLES, agent_ids_in_reach, reaches_agent
+from bezetting.services.access import (
+    STAFF_ROLES,
+    ShiftView,
+    agent_ids_in_reach,
+    published_shifts,
+    reaches_agent,
+)
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.planning_settings import read_planning_settings
 from bezetting.services.users import Principal
@@ -69,6 +75,7 @@ __all__ = [
     "accept_swap",
     "decide_swap",
     "offer_swap",
+    "own_shifts_overlapping",
     "returns_that_fit",
     "visible_swaps",
     "withdraw_swap",
@@ -190,6 +197,10 @@ class SwapView:
     note: str | None
     created_at: datetime
     decided_at: datetime | None
+    # the times of the shift that goes back in return, when one does: part of the swap itself,
+    # so its parties and approvers see what goes back without seeing the colleague's schedule
+    return_starts_at: datetime | None = None
+    return_ends_at: datetime | None = None
 
 
 def offer_swap(
@@ -328,6 +339,41 @@ def accept_swap(
         if taken != 1:
             raise ConflictError(f"swap {swap_id} was taken by someone else just now")
         return _view(session, request)
+
+
+def own_shifts_overlapping(
+    sessions: SessionFactory, who: Principal, offers: Sequence[SwapView], *, now: datetime
+) -> dict[int, ShiftView]:
+    """Per offer (by swap id), the caller's own published, not-started shift it overlaps.
+
+    Taking such an offer with nothing in return is refused (two shifts at once), yet taking it
+    while giving that shift back is a real swap, so the offer stays listed and the page says
+    so. Only times are compared (no labour-rule check): cheap enough for every open offer.
+    Offers that overlap none of the caller's shifts are left out.
+
+    Raises:
+        PermissionDeniedError: the caller is not linked to an agent.
+    """
+    if who.agent_id is None:
+        raise PermissionDeniedError("only an agent has shifts of their own")
+    if not offers:
+        return {}
+    own = published_shifts(
+        sessions,
+        who,
+        starts_from=max(now, min(o.starts_at for o in offers)),
+        ends_before=max(o.ends_at for o in offers),
+    )
+    upcoming = sorted((s for s in own if s.starts_at > now), key=lambda s: (s.starts_at, s.id))
+    overlapping: dict[int, ShiftView] = {}
+    for offer in offers:
+        for shift in upcoming:
+            if shift.id != offer.shift_id and (
+                shift.starts_at < offer.ends_at and offer.starts_at < shift.ends_at
+            ):
+                overlapping[offer.id] = shift
+                break
+    return overlapping
 
 
 def returns_that_fit(
@@ -624,6 +670,11 @@ def _free_for(session: Session, agent_id: int, request: Request) -> bool:
 def _view(session: Session, request: Request) -> SwapView:
     shift = session.get(Shift, request.shift_id)
     assert shift is not None  # a swap always names its shift (offer_swap)
+    returned = (
+        session.get(Shift, request.counterpart_shift_id)
+        if request.counterpart_shift_id is not None
+        else None
+    )
     return SwapView(
         id=request.id,
         stage=_stage(request),
@@ -638,6 +689,8 @@ def _view(session: Session, request: Request) -> SwapView:
         note=request.reason,
         created_at=request.created_at,
         decided_at=request.decided_at,
+        return_starts_at=returned.starts_at if returned is not None else None,
+        return_ends_at=returned.ends_at if returned is not None else None,
     )
 
 

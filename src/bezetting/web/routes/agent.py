@@ -33,6 +33,7 @@ from bezetting.services.swaps import (
     SwapStage,
     accept_swap,
     offer_swap,
+    own_shifts_overlapping,
     returns_that_fit,
     visible_swaps,
     withdraw_swap,
@@ -168,7 +169,9 @@ def _swap_values(
     """What the swap section shows: my offers (by the shift's start), offers I may take, shifts
     I took, and the outcome of the last action. For the offer I am ``choosing`` a shift to give
     in return for, ``returns`` holds those of my shifts the swap check accepts: one check per
-    shift, some tenths of a second each with a year of history, so only for that one offer."""
+    shift, some tenths of a second each with a year of history, so only for that one offer.
+    ``overlapping`` holds, per offer, my own shift it overlaps: such an offer can only be
+    taken by giving a shift in return, so "take it for nothing" is not offered for it."""
     now = context.clock()
     me = viewer.who.agent_id
     swaps = visible_swaps(context.sessions, viewer.who, now=now)
@@ -188,6 +191,7 @@ def _swap_values(
         context.sessions, viewer.who, chosen, shift_ids=list(candidates), now=now
     )
     return {
+        "overlapping": own_shifts_overlapping(context.sessions, viewer.who, takeable, now=now),
         "now": now,
         "my_offers": sorted(mine, key=lambda s: (s.starts_at, s.id)),
         "takeable": takeable,
