@@ -180,3 +180,21 @@ def test_without_javascript_a_refused_wish_keeps_the_chosen_day(
     assert 'class="error"' in section
     assert '<option value="every" selected>' in section
     assert '<option value="3" selected>' in section
+
+
+def test_with_javascript_a_refused_time_comes_back_with_what_was_typed(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "agent")
+    answer = browser_client.post(
+        "/my/availability",
+        data={"kind": "preferred", "day": "2020-05-04", "from": "10:00", "to": "10:00",
+              "note": "sport", "csrf_token": csrf},
+        headers={"HX-Request": "true", **NL},
+    )  # fmt: skip
+    assert answer.status_code == 422, answer.text
+    assert "het einde is gelijk aan het begin" in answer.text
+    assert answer.text.count('role="alert"') == 1
+    assert 'value="sport"' in answer.text
+    assert 'value="2020-05-04"' in answer.text
+    assert '<option value="preferred" selected>' in answer.text

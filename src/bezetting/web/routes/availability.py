@@ -25,7 +25,7 @@ from bezetting.store.enums import AvailabilityKind, PreferenceKind
 from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_time, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, _n
-from bezetting.web.rendering import is_htmx, language_of, render
+from bezetting.web.rendering import FormProblem, is_htmx, language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for
 
 __all__ = ["availability_values", "router"]
@@ -55,10 +55,14 @@ def availability_values(
 
 
 def _answer(
-    request: Request, context: AppContext, viewer: Viewer, action: Callable[[], Any]
+    request: Request,
+    context: AppContext,
+    viewer: Viewer,
+    action: Callable[[], Any],
+    form: FormData | None = None,
 ) -> Response:
-    """Run an action; HTMX gets the section again (with the refusal in it), a form post a
-    redirect back to the section."""
+    """Run an action; HTMX gets the section again (with the refusal in it and, for a refused
+    ``form``, what was typed), a form post a redirect back to the section."""
     error, status = None, 200
     try:
         action()
@@ -69,6 +73,8 @@ def _answer(
             raise
         error = error_text(exc, language_of(request))
         status = 409 if isinstance(exc, ConflictError) else 422
+        if form is not None:  # the section's form keeps what was typed (``kept``)
+            request.state.form_problem = FormProblem(request.url.path, error, dict(form))
     if not is_htmx(request):
         return RedirectResponse(_SECTION, status_code=303)
     return render(
@@ -117,7 +123,7 @@ def declare(request: Request, context: Context, access: Agent) -> Response:
             note=note,
         )
 
-    return _answer(request, context, viewer, act)
+    return _answer(request, context, viewer, act, form)
 
 
 @router.post("/my/availability/{window_id}/withdraw")
@@ -159,7 +165,7 @@ def add_wish(request: Request, context: Context, access: Agent) -> Response:
             now=context.clock(),
         )
 
-    return _answer(request, context, viewer, act)
+    return _answer(request, context, viewer, act, form)
 
 
 @router.post("/my/wishes/{wish_id}/remove")
