@@ -29,9 +29,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from starlette.routing import Match
 
 from bezetting.api.docs import DOCS_HEADERS
+from bezetting.core.errors import BezettingError, ConflictError
 from bezetting.services.users import Principal
 from bezetting.store.enums import Role
-from bezetting.web.error_text import message_text, progress_text
+from bezetting.web.error_text import error_text, message_text, progress_text
 from bezetting.web.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGES,
@@ -156,6 +157,15 @@ def language_of(request: Request) -> str:
 def is_htmx(request: Request) -> bool:
     """Whether HTMX sent the request (it then wants a fragment, not a page)."""
     return request.headers.get("hx-request") == "true"
+
+
+def htmx_refusal(request: Request, exc: BezettingError) -> tuple[str, int]:
+    """A refused action's message (in the page's language) and status for the HTMX fragment
+    that shows it: 409 for a lost race, 422 for bad input. A plain form post re-raises, so that
+    the form's page comes back with the reason and what was typed (:mod:`bezetting.web.site`)."""
+    if not is_htmx(request):
+        raise exc
+    return error_text(exc, language_of(request)), 409 if isinstance(exc, ConflictError) else 422
 
 
 def render(

@@ -42,7 +42,7 @@ from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCAL_ZONE, _n, translations
 from bezetting.web.labour_rules import RuleBreach, breaches_of
-from bezetting.web.rendering import is_htmx, language_of, render
+from bezetting.web.rendering import htmx_refusal, is_htmx, language_of, render
 from bezetting.web.routes.availability import availability_values
 from bezetting.web.session import FormData, Viewer, viewer_for, viewer_of
 
@@ -240,10 +240,7 @@ def _swap_answer(
     except NotFoundError:
         raise  # 404 for what is out of reach, as everywhere
     except (InputError, ConflictError) as exc:
-        if not is_htmx(request):
-            raise
-        error = error_text(exc, language_of(request))
-        status = 409 if isinstance(exc, ConflictError) else 422
+        error, status = htmx_refusal(request, exc)
     if not is_htmx(request):
         if breaches:
             return _page(
@@ -410,10 +407,7 @@ def _requests_answer(
     except NotFoundError:
         raise  # 404 for what is not mine, as everywhere
     except (InputError, ConflictError) as exc:
-        if not is_htmx(request):
-            raise
-        error = error_text(exc, language_of(request))
-        status = 409 if isinstance(exc, ConflictError) else 422
+        error, status = htmx_refusal(request, exc)
         return _requests_fragment(request, context, viewer, error=error, status=status)
     if is_htmx(request):
         return _requests_fragment(request, context, viewer, error=None, status=200)

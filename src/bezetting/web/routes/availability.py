@@ -22,10 +22,10 @@ from bezetting.services.availability import (
 )
 from bezetting.services.errors import NotFoundError
 from bezetting.store.enums import AvailabilityKind, PreferenceKind
-from bezetting.web.error_text import FormError, error_text
+from bezetting.web.error_text import FormError
 from bezetting.web.forms import form_day, form_time, form_whole
 from bezetting.web.i18n import LOCAL_ZONE, _n
-from bezetting.web.rendering import FormProblem, is_htmx, language_of, render
+from bezetting.web.rendering import FormProblem, htmx_refusal, is_htmx, language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for
 
 __all__ = ["availability_values", "router"]
@@ -69,10 +69,7 @@ def _answer(
     except NotFoundError:
         raise  # 404 for what is not mine, as everywhere
     except (InputError, ConflictError) as exc:
-        if not is_htmx(request):
-            raise
-        error = error_text(exc, language_of(request))
-        status = 409 if isinstance(exc, ConflictError) else 422
+        error, status = htmx_refusal(request, exc)
         if form is not None:  # the section's form keeps what was typed (``kept``)
             request.state.form_problem = FormProblem(request.url.path, error, dict(form))
     if not is_htmx(request):
