@@ -20,12 +20,13 @@ Conventions (documented in ``docs/schedule.md``):
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bezetting.core.schedule._time import epoch_seconds, from_epoch, local_midnight
+from bezetting.core.schedule._time import at_local, epoch_seconds, from_epoch
 from bezetting.core.schedule.plan import ActivityKind, Schedule, Shift
 from bezetting.core.schedule.problem import Agent, Problem, open_slots
 from bezetting.core.schedule.rules import RulePack
@@ -35,7 +36,10 @@ __all__ = ["Rule", "Violation", "validate"]
 _MIN = 60
 _DAY = 24 * 3600
 _WEEK = 7 * _DAY
+_ONE_DAY = timedelta(days=1)
+_ONE_WEEK = timedelta(weeks=1)
 _EPOCH_DAY = date(1970, 1, 1)
+_EPOCH_ORDINAL = _EPOCH_DAY.toordinal()
 
 
 class Rule(StrEnum):
@@ -124,6 +128,41 @@ def _agent_work(agent: Agent, shifts: tuple[Shift, ...]) -> list[_Work]:
     return sorted(items, key=lambda w: (w.start, w.end))
 
 
+@dataclass(frozen=True)
+class _Timeline:
+    """One agent's work sorted by start, with what the rules ask of it again and again.
+
+    A year of earlier work is hundreds of items and the window rules ask about hundreds of
+    weeks and Sundays, so each question looks only at the items that can touch its period.
+
+    Attributes:
+        items: the work, sorted by (start, end).
+        starts: ``items``' starts, for bisection.
+        reach: the latest end among ``items[: i + 1]``: everything up to ``i`` is over by then.
+        night: whether each item is a night shift (more night work than the pack allows
+            outside a night shift).
+        start_days: the local date each item starts on.
+    """
+
+    items: list[_Work]
+    starts: list[int]
+    reach: list[int]
+    night: list[bool]
+    start_days: list[date]
+
+    def touching(self, lo: int, hi: int) -> list[_Work]:
+        """The items that may overlap ``[lo, hi)``, in order (a few more do no harm)."""
+        return self.items[bisect_right(self.reach, lo) : bisect_left(self.starts, hi)]
+
+    def work_in(self, lo: int, hi: int) -> int:
+        """Work seconds inside ``[lo, hi)``."""
+        return sum(w.work_in(lo, hi) for w in self.touching(lo, hi))
+
+    def works_in(self, lo: int, hi: int) -> bool:
+        """Whether there is any work inside ``[lo, hi)``."""
+        return any(w.work_in(lo, hi) > 0 for w in self.touching(lo, hi))
+
+
 class _Checker:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
@@ -132,7 +171,9 @@ class _Checker:
         self.tz: ZoneInfo = self.grid.tz
         self.out: list[Violation] = []
         self.open = open_slots(problem, self.grid)
-        self._midnights: dict[date, int] = {}
+        self._periods: dict[tuple[date, int, timedelta, timedelta], list[tuple[int, int]]] = {}
+        days = (self.grid.day(d) for d in range(self.grid.days))
+        self.horizon_sundays = [d for d in days if d.weekday() == 6]
 
     def add(
         self, agent: str, rule: Rule, at: int, measured: float, limit: float, unit: str, msg: str
@@ -141,15 +182,35 @@ class _Checker:
 
     # --- calendar helpers ----------------------------------------------------------------
     def local_day(self, instant: int) -> date:
-        return from_epoch(instant, self.tz).date()
+        """The local date of an instant, read off the (cached) midnights around its UTC date.
+
+        The local date is the UTC date or a day either side (UTC offsets stay within a day);
+        a zoneinfo conversion per instant was a large part of the night rules' time.
+        """
+        day = date.fromordinal(_EPOCH_ORDINAL + instant // _DAY)
+        if instant < self.midnight(day):
+            return day - _ONE_DAY
+        if instant >= self.midnight(day + _ONE_DAY):
+            return day + _ONE_DAY
+        return day
 
     def week_start_day(self, day: date) -> date:
         return day - timedelta(days=(day.weekday() - self.rules.week_starts_on_weekday) % 7)
 
     def midnight(self, day: date) -> int:
-        if day not in self._midnights:
-            self._midnights[day] = epoch_seconds(local_midnight(day, self.tz))
-        return self._midnights[day]
+        """Epoch seconds of local 00:00 of ``day`` (cached: zoneinfo conversions are slow)."""
+        return at_local(day, 0, self.tz)
+
+    def periods(
+        self, first: date, count: int, *, every: timedelta, length: timedelta
+    ) -> list[tuple[int, int]]:
+        """Epoch bounds of ``count`` periods of ``length`` from local midnight of ``first``,
+        ``every`` apart (cached: the window rules ask for the same ones for every agent)."""
+        key = (first, count, every, length)
+        if key not in self._periods:
+            days = (first + k * every for k in range(count))
+            self._periods[key] = [(self.midnight(d), self.midnight(d + length)) for d in days]
+        return self._periods[key]
 
     def pair_first(self, week: date) -> date:
         """First week of the fixed 14-day pair (even/odd week since 1970) holding ``week``."""
@@ -160,18 +221,21 @@ class _Checker:
         last = self.week_start_day(self.grid.day(self.grid.days - 1))
         return [first + timedelta(weeks=k) for k in range((last - first).days // 7 + 1)]
 
-    def night_seconds(self, w: _Work) -> int:
+    def night_seconds(self, w: _Work, *, start_day: date | None = None) -> int:
+        """Work seconds of ``w`` in the night windows (``start_day``, if known, saves a look-up
+        of the local date ``w`` starts on)."""
         total = 0
-        day = self.local_day(w.start) - timedelta(days=1)
-        while self.midnight(day) < w.end:
-            lo = self.midnight(day) + self.rules.night_window_start_minute * _MIN
-            hi = self.midnight(day) + self.rules.night_window_end_minute * _MIN
+        day = (start_day if start_day is not None else self.local_day(w.start)) - _ONE_DAY
+        while (midnight := self.midnight(day)) < w.end:
+            lo = midnight + self.rules.night_window_start_minute * _MIN
+            hi = midnight + self.rules.night_window_end_minute * _MIN
             total += w.work_in(lo, hi)
-            day += timedelta(days=1)
+            day += _ONE_DAY
         return total
 
-    def is_night(self, w: _Work) -> bool:
-        return self.night_seconds(w) > self.rules.night_shift_above_minutes * _MIN
+    def is_night(self, w: _Work, *, start_day: date | None = None) -> bool:
+        night = self.night_seconds(w, start_day=start_day)
+        return night > self.rules.night_shift_above_minutes * _MIN
 
     def ends_late(self, w: _Work) -> bool:
         end_day = self.local_day(w.end - 1)
@@ -192,20 +256,34 @@ class _Checker:
                     (f"shift for unknown agent {s.agent_id!r}"),
                 )
         for agent in self.problem.agents:
-            shifts = schedule.for_agent(agent.id)
-            work = _agent_work(agent, shifts)
-            for s in shifts:
-                self.check_shift(agent, s)
-            self.check_overlap_and_availability(agent, shifts, work)
-            self.check_events(agent, shifts)
-            self.check_weeks(agent, work)
-            self.check_daily_rest(agent, work)
-            self.check_weekly_rest(agent, work)
-            self.check_nights(agent, work)
-            self.check_night_series_length(agent, work)
-            self.check_sundays(agent, work)
-            self.check_contract(agent, shifts)
+            self.check_agent(agent, schedule.for_agent(agent.id))
         return self.out
+
+    def check_agent(self, agent: Agent, shifts: tuple[Shift, ...]) -> None:
+        """Every rule for one agent's shifts (sorted by start) and earlier work."""
+        timeline = self.timeline(_agent_work(agent, shifts))
+        for s in shifts:
+            self.check_shift(agent, s)
+        self.check_overlap_and_availability(agent, shifts, timeline.items)
+        self.check_events(agent, shifts)
+        self.check_weeks(agent, timeline)
+        self.check_daily_rest(agent, timeline.items)
+        self.check_weekly_rest(agent, timeline)
+        self.check_nights(agent, timeline)
+        self.check_night_series_length(agent, timeline)
+        self.check_sundays(agent, timeline)
+        self.check_contract(agent, shifts)
+
+    def timeline(self, work: list[_Work]) -> _Timeline:
+        """``work`` (sorted by start) with its lookups, each worked out once."""
+        start_days = [self.local_day(w.start) for w in work]
+        return _Timeline(
+            items=work,
+            starts=[w.start for w in work],
+            reach=list(itertools.accumulate((w.end for w in work), max)),
+            night=[self.is_night(w, start_day=d) for w, d in zip(work, start_days, strict=True)],
+            start_days=start_days,
+        )
 
     def check_shift(self, agent: Agent, s: Shift) -> None:
         r = self.rules
@@ -367,22 +445,25 @@ class _Checker:
                         f"a break overlaps fixed event {ev.name!r}",
                     )
 
-    def week_work(self, work: list[_Work], week: date) -> int:
-        lo, hi = self.midnight(week), self.midnight(week + timedelta(weeks=1))
-        return sum(w.work_in(lo, hi) for w in work)
-
-    def check_weeks(self, agent: Agent, work: list[_Work]) -> None:
+    def check_weeks(self, agent: Agent, work: _Timeline) -> None:
         r = self.rules
         weeks = self.horizon_weeks()
-        totals: dict[date, int] = {}
-
-        def total(week: date) -> int:
-            if week not in totals:
-                totals[week] = self.week_work(work, week)
-            return totals[week]
-
-        for wk in weeks:
-            minutes = total(wk) // _MIN
+        averages = (
+            (4, Rule.AVG_4_WEEKS, r.max_avg_work_minutes_per_week_4_weeks),
+            (16, Rule.AVG_16_WEEKS, r.max_avg_work_minutes_per_week_16_weeks),
+        )
+        # Every week a window can reach: the longest windows start up to 15 weeks before the
+        # horizon's first week and end up to 15 weeks after its last. Each week is summed
+        # once; a window's sum is a difference of running totals.
+        reach = max(n for n, _, _ in averages) - 1
+        first_reached = weeks[0] - reach * _ONE_WEEK
+        reached = self.periods(
+            first_reached, len(weeks) + 2 * reach, every=_ONE_WEEK, length=_ONE_WEEK
+        )
+        totals = [work.work_in(lo, hi) for lo, hi in reached]
+        running = [0, *itertools.accumulate(totals)]
+        for k, wk in enumerate(weeks):
+            minutes = totals[reach + k] // _MIN
             if minutes > r.max_work_minutes_per_week:
                 self.add(
                     agent.id,
@@ -393,18 +474,19 @@ class _Checker:
                     "minutes",
                     f"week from {wk} has {minutes} min of work",
                 )
-        for n, rule, avg in (
-            (4, Rule.AVG_4_WEEKS, r.max_avg_work_minutes_per_week_4_weeks),
-            (16, Rule.AVG_16_WEEKS, r.max_avg_work_minutes_per_week_16_weeks),
-        ):
-            # Overlapping windows break the rule together; report the worst, say how many.
+        for n, rule, avg in averages:
+            # The windows of ``n`` weeks touching the horizon, by the index of their first week
+            # in ``reached`` (``windows`` as indices). Overlapping windows break the rule
+            # together; report the worst, say how many.
+            lowest = reach - (n - 1)
             over = [
-                (sum(total(first + timedelta(weeks=k)) for k in range(n)) // _MIN, first)
-                for first in self.windows(weeks, n)
+                ((running[at + n] - running[at]) // _MIN, at)
+                for at in range(lowest, lowest + len(weeks) + n - 1)
             ]
-            bad = [(m, f) for m, f in over if m > n * avg]
+            bad = [(m, at) for m, at in over if m > n * avg]
             if bad:
-                minutes, first = max(bad)
+                minutes, at = max(bad)
+                first = first_reached + at * _ONE_WEEK
                 self.add(
                     agent.id,
                     rule,
@@ -456,25 +538,25 @@ class _Checker:
                     f"{len(within)} shortened daily rests within 7 x 24 h",
                 )
 
-    def rests_in(self, work: list[_Work], lo: int, hi: int) -> list[int]:
+    def rests_in(self, work: _Timeline, lo: int, hi: int) -> list[int]:
         """Lengths of the rest periods inside ``[lo, hi)``, clipped to it."""
         edges = [lo]
-        for w in work:
+        for w in work.touching(lo, hi):
             if w.end <= lo or w.start >= hi:
                 continue
             edges += [max(lo, w.start), min(hi, w.end)]
         edges.append(hi)
         return [max(0, edges[i + 1] - edges[i]) for i in range(0, len(edges), 2)]
 
-    def check_weekly_rest(self, agent: Agent, work: list[_Work]) -> None:
+    def check_weekly_rest(self, agent: Agent, work: _Timeline) -> None:
         r = self.rules
         for wk in self.horizon_weeks():
-            lo, hi = self.midnight(wk), self.midnight(wk + timedelta(weeks=1))
+            lo, hi = self.midnight(wk), self.midnight(wk + _ONE_WEEK)
             longest = max(self.rests_in(work, lo, hi))
             if longest >= r.min_weekly_rest_minutes * _MIN:
                 continue
             pair_first = self.pair_first(wk)
-            plo, phi = self.midnight(pair_first), self.midnight(pair_first + timedelta(weeks=2))
+            plo, phi = self.midnight(pair_first), self.midnight(pair_first + 2 * _ONE_WEEK)
             blocks = [
                 g
                 for g in self.rests_in(work, plo, phi)
@@ -494,11 +576,11 @@ class _Checker:
                 f"{r.min_biweekly_rest_block_minutes} min or more",
             )
 
-    def check_nights(self, agent: Agent, work: list[_Work]) -> None:
+    def check_nights(self, agent: Agent, work: _Timeline) -> None:
         r = self.rules
-        night = [self.is_night(w) for w in work]
-        for i, w in enumerate(work):
-            nxt = work[i + 1] if i + 1 < len(work) else None
+        items, night, days = work.items, work.night, work.start_days
+        for i, w in enumerate(items):
+            nxt = items[i + 1] if i + 1 < len(items) else None
             if not night[i]:
                 continue
             if w.planned and w.work_seconds() > r.max_work_minutes_per_night_shift * _MIN:
@@ -528,16 +610,10 @@ class _Checker:
             while (
                 i - length >= 0
                 and night[i - length]
-                and (
-                    self.local_day(work[i - length + 1].start)
-                    - self.local_day(work[i - length].start)
-                ).days
-                == 1
+                and (days[i - length + 1] - days[i - length]).days == 1
             ):
                 length += 1
-            continues = (
-                night[i + 1] and (self.local_day(nxt.start) - self.local_day(w.start)).days == 1
-            )
+            continues = night[i + 1] and (days[i + 1] - days[i]).days == 1
             if (
                 length >= r.night_series_length
                 and not continues
@@ -552,18 +628,19 @@ class _Checker:
                     "minutes",
                     f"only {gap // _MIN} min rest after a series of {length} night shifts",
                 )
-        counts = []
-        for first in self.windows(self.horizon_weeks(), 16):
-            lo, hi = self.midnight(first), self.midnight(first + timedelta(weeks=16))
-            counts.append(
-                (
-                    sum(1 for w, n in zip(work, night, strict=True) if n and lo <= w.start < hi),
-                    first,
-                )
-            )
-        bad = [(c, f) for c, f in counts if c > r.max_night_shifts_per_16_weeks]
+        night_starts = [w.start for w, n in zip(items, night, strict=True) if n]  # sorted
+        # The windows of 16 weeks touching the horizon (``windows``), by their index.
+        weeks = self.horizon_weeks()
+        first_window = weeks[0] - 15 * _ONE_WEEK
+        bounds = self.periods(first_window, len(weeks) + 15, every=_ONE_WEEK, length=16 * _ONE_WEEK)
+        counts = [
+            (bisect_left(night_starts, hi) - bisect_left(night_starts, lo), at)
+            for at, (lo, hi) in enumerate(bounds)
+        ]
+        bad = [(c, at) for c, at in counts if c > r.max_night_shifts_per_16_weeks]
         if bad:
-            count, first = max(bad)
+            count, at = max(bad)
+            first = first_window + at * _ONE_WEEK
             self.add(
                 agent.id,
                 Rule.NIGHT_SHIFTS_PER_16_WEEKS,
@@ -575,25 +652,24 @@ class _Checker:
                 f"({len(bad)} window(s) of 16 weeks over the limit)",
             )
 
-    def check_night_series_length(self, agent: Agent, work: list[_Work]) -> None:
+    def check_night_series_length(self, agent: Agent, work: _Timeline) -> None:
         """A series is work on consecutive local days (by start); with a night shift in it, it
         holds at most ``max_shifts_in_night_series`` shifts."""
         limit = self.rules.max_shifts_in_night_series
-        runs: list[list[_Work]] = []
-        for w in work:
-            day = self.local_day(w.start)
-            if runs and (day - self.local_day(runs[-1][-1].start)).days <= 1:
-                runs[-1].append(w)
+        runs: list[list[int]] = []  # indexes into the timeline
+        for i, day in enumerate(work.start_days):
+            if runs and (day - work.start_days[runs[-1][-1]]).days <= 1:
+                runs[-1].append(i)
             else:
-                runs.append([w])
+                runs.append([i])
         for run in runs:
-            days = {self.local_day(w.start) for w in run}
-            planned = any(w.planned for w in run)
-            if planned and len(days) > limit and any(self.is_night(w) for w in run):
+            days = {work.start_days[i] for i in run}
+            planned = any(work.items[i].planned for i in run)
+            if planned and len(days) > limit and any(work.night[i] for i in run):
                 self.add(
                     agent.id,
                     Rule.SHIFTS_IN_NIGHT_SERIES,
-                    run[0].start,
+                    work.items[run[0]].start,
                     len(days),
                     limit,
                     "count",
@@ -601,23 +677,23 @@ class _Checker:
                     f"them",
                 )
 
-    def check_sundays(self, agent: Agent, work: list[_Work]) -> None:
+    def check_sundays(self, agent: Agent, work: _Timeline) -> None:
         r = self.rules
-        days = [self.grid.day(d) for d in range(self.grid.days)]
-        sundays = [d for d in days if d.weekday() == 6]
+        sundays = self.horizon_sundays
         if not sundays:
             return
-        worked: dict[date, bool] = {}
-
-        def on(day: date) -> bool:
-            if day not in worked:
-                lo, hi = self.midnight(day), self.midnight(day + timedelta(days=1))
-                worked[day] = any(w.work_in(lo, hi) > 0 for w in work)
-            return worked[day]
-
+        # Each Sunday from 51 weeks before the first in the horizon is looked at once; the
+        # count of worked Sundays in the 52 weeks up to a Sunday is a difference of running
+        # totals.
+        first = sundays[0] - 51 * _ONE_WEEK
+        count = (sundays[-1] - first).days // 7 + 1
+        reached = self.periods(first, count, every=_ONE_WEEK, length=_ONE_DAY)
+        worked = [work.works_in(lo, hi) for lo, hi in reached]
+        running = [0, *itertools.accumulate(worked)]
         limit = 52 - r.min_free_sundays_per_52_weeks
         for last in sundays:
-            count = sum(on(last - timedelta(weeks=k)) for k in range(52))
+            end = (last - first).days // 7 + 1
+            count = running[end] - running[end - 52]
             if count > limit:
                 self.add(
                     agent.id,
