@@ -589,3 +589,46 @@ def test_the_shift_that_goes_back_is_named_for_the_taker_and_the_team_lead(
         assert row, page
         assert says in row.group(0)
         assert "a shift goes back in return" not in row.group(0)
+
+
+def test_an_offer_that_would_take_me_above_my_maximum_hours_says_so_without_a_take_button(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Anouk works 17 and 20 March (8 h each) in the planning week of Cas's Thursday 19 March
+    # (his schedule's weeks start on Tuesday 17 March); with a maximum of 20 h a week, taking
+    # it for nothing would make 24 h. Giving a shift of that week back is still offered.
+    with transaction(site.state.bezetting.sessions, writes=True) as session:
+        anouk = session.scalars(select(Agent).where(Agent.external_id == "1001")).one()
+        anouk.contract_hours_min = anouk.contract_hours_target = anouk.contract_hours_max = 20
+    swap = _offer(browser_client, web_world, web_world.cas.free_shift_id)
+    _as(browser_client, web_world, "agent")
+    for headers, says in (
+        (
+            EN,
+            "Would take you above your maximum of 20 h a week (24 h in the week from Mar 17, "
+            "2020): you can take it only by giving a shift of that week in return",
+        ),
+        (
+            NL,
+            "Zou je boven je maximum van 20 uur per week brengen (24 uur in de week vanaf 17 mrt "
+            "2020): je kunt hem alleen overnemen als je een dienst uit die week teruggeeft",
+        ),
+    ):
+        item = _offer_section(_page(browser_client, headers), swap)
+        assert says in item
+        assert "<button" not in item  # no "take it for nothing"
+        assert f'hx-get="/my/swaps/{swap}/returns"' in item
+    chosen = _offer_section(
+        browser_client.get(f"/my/swaps/{swap}/returns", headers=HTMX).text, swap
+    )
+    assert "nothing, I just take it" not in chosen
+    # With a maximum of 24 h it fits: the plain button is back.
+    with transaction(site.state.bezetting.sessions, writes=True) as session:
+        anouk = session.scalars(select(Agent).where(Agent.external_id == "1001")).one()
+        anouk.contract_hours_target = anouk.contract_hours_max = 24
+    item = _offer_section(_page(browser_client), swap)
+    assert "above your maximum" not in item
+    assert "Take this shift" in item
+    # The team lead's view of swaps is unchanged: no such remark.
+    _as(browser_client, web_world, "team_lead")
+    assert "above your maximum" not in browser_client.get("/team", headers=EN).text

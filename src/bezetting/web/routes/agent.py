@@ -33,6 +33,7 @@ from bezetting.services.swaps import (
     SwapStage,
     accept_swap,
     offer_swap,
+    offers_above_maximum,
     own_shifts_overlapping,
     returns_that_fit,
     visible_swaps,
@@ -171,7 +172,9 @@ def _swap_values(
     in return for, ``returns`` holds those of my shifts the swap check accepts: one check per
     shift, some tenths of a second each with a year of history, so only for that one offer.
     ``overlapping`` holds, per offer, my own shift it overlaps: such an offer can only be
-    taken by giving a shift in return, so "take it for nothing" is not offered for it."""
+    taken by giving a shift in return, so "take it for nothing" is not offered for it; nor is
+    it for the offers in ``above_maximum``, which would bring me above my contract's maximum
+    hours that week (a cheap count, not the full check)."""
     now = context.clock()
     me = viewer.who.agent_id
     swaps = visible_swaps(context.sessions, viewer.who, now=now)
@@ -192,6 +195,7 @@ def _swap_values(
     )
     return {
         "overlapping": own_shifts_overlapping(context.sessions, viewer.who, takeable, now=now),
+        "above_maximum": offers_above_maximum(context.sessions, viewer.who, takeable),
         "now": now,
         "my_offers": sorted(mine, key=lambda s: (s.starts_at, s.id)),
         "takeable": takeable,
