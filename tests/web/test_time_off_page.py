@@ -227,3 +227,48 @@ def test_the_agent_reads_withdrawn_for_their_own_and_cancelled_by_whom_for_the_l
     api = {r["id"]: r for r in browser_client.get("/api/v1/requests").json()}
     assert (api[own]["withdrawn"], api[own]["cancelled_by"]) == (True, None)
     assert (api[request_id]["withdrawn"], api[request_id]["cancelled_by"]) == (False, lead_email)
+
+
+def test_a_planner_decides_and_cancels_time_off_of_every_team_from_the_time_off_page(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "planner")
+    page = browser_client.get("/time-off", headers=NL).text
+    assert '<a href="/time-off" aria-current="page">Verlof</a>' in page  # in the navigation
+    assert "Openstaande aanvragen" in page
+    anouk = web_world.team_request_id  # team Noord
+    assert f'id="request-{anouk}"' in page
+    assert "Bram Jansen" in page  # team Zuid: every team
+    decided = browser_client.post(
+        f"/time-off/requests/{anouk}/decision",
+        data={"decision": "approve", "csrf_token": csrf},
+        headers={**HTMX, **EN},
+    )
+    assert decided.status_code == 200, decided.text
+    cancel = f"/time-off/requests/{anouk}/cancel"
+    assert f'hx-post="{cancel}"' in decided.text
+    assert "hx-confirm=" in decided.text
+    ahead = browser_client.get("/time-off", headers=EN).text
+    assert "Approved time off ahead" in ahead
+    assert f'action="{cancel}"' in ahead
+
+    cancelled = browser_client.post(cancel, data={"csrf_token": csrf}, headers={**HTMX, **EN})
+
+    assert cancelled.status_code == 200, cancelled.text
+    planner = web_world.base.emails["planner"]
+    assert f"cancelled by {planner}" in cancelled.text
+    assert f'action="{cancel}"' not in browser_client.get("/time-off", headers=EN).text
+    # Without JavaScript, cancelling again comes back as the page, the reason at the top.
+    again = browser_client.post(cancel, data={"csrf_token": csrf}, headers=EN)
+    assert again.status_code == 409
+    flash = again.text[again.text.index('<div id="flash"') :]
+    assert "this time off is cancelled; only approved time off can be cancelled" in flash[:300]
+
+
+def test_the_time_off_page_is_not_for_team_leads_agents_or_client_viewers(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    for who in ("team_lead", "agent", "client_viewer"):
+        log_in(browser_client, web_world, who)
+        assert browser_client.get("/time-off").status_code == 403
+        assert 'href="/time-off"' not in browser_client.get("/", follow_redirects=True).text
