@@ -30,6 +30,7 @@ from bezetting.services.swaps import (
     accept_swap,
     decide_swap,
     offer_swap,
+    offers_above_maximum,
     own_shifts_overlapping,
     returns_that_fit,
     visible_swaps,
@@ -640,6 +641,50 @@ def test_an_offer_overlapping_an_own_shift_names_it_and_can_be_taken_only_with_i
         accept_swap(sessions, anouk, late.id, shift_in_return_id=None, now=NOW)
     taken = accept_swap(sessions, anouk, late.id, shift_in_return_id=early, now=NOW)
     assert (taken.return_starts_at, taken.return_ends_at) == (at(4, 7), at(4, 15, 30))
+
+
+def test_an_offer_that_would_take_the_taker_above_their_weekly_maximum_says_so_cheaply(
+    sessions: SessionFactory,
+) -> None:
+    # Chris (contract maximum 16 h) works 8 h on Monday; Anouk offers Tuesday and Wednesday
+    # (8 h each). Tuesday brings him to exactly 16 h; with it, Wednesday would be 24 h.
+    world = build(
+        sessions,
+        {("1003", 0): at(0, 8), ("1001", 1): at(1, 8), ("1001", 2): at(2, 8)},
+    )
+    anouk, chris = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1003")
+    tuesday = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
+    wednesday = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 2)], now=NOW, note=None)
+    offers = [
+        s
+        for s in visible_swaps(sessions, chris, now=NOW)
+        if s.offered_by_agent_id != chris.agent_id
+    ]
+    assert offers_above_maximum(sessions, chris, offers) == {}
+    bram = person(world, Role.AGENT, agent="1002")  # maximum 40 h, no shifts: no limit near
+    assert offers_above_maximum(sessions, bram, offers) == {}
+
+    accept_swap(sessions, chris, tuesday.id, shift_in_return_id=None, now=NOW)
+    decide_swap(
+        sessions,
+        person(world, Role.PLANNER),
+        tuesday.id,
+        approve=True,
+        schedule_version=world.version(),
+        now=NOW,
+    )
+
+    above = offers_above_maximum(sessions, chris, [wednesday])
+    assert list(above) == [wednesday.id]
+    assert (above[wednesday.id].week_start, above[wednesday.id].minutes_after) == (WEEK, 24 * 60)
+    assert above[wednesday.id].max_minutes == 16 * 60
+    # The full check on taking agrees; giving a shift of that week back is still a swap.
+    with pytest.raises(SwapRefusedError, match="contract_max_per_week"):
+        accept_swap(sessions, chris, wednesday.id, shift_in_return_id=None, now=NOW)
+    monday = world.shifts[("1003", 0)]
+    assert returns_that_fit(sessions, chris, [wednesday.id], shift_ids=[monday], now=NOW) == {
+        wednesday.id: [monday]
+    }
 
 
 def test_a_swap_names_the_times_of_the_shift_that_goes_back_to_its_approver(

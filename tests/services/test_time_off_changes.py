@@ -181,3 +181,26 @@ def test_the_setting_defaults_to_the_services_maximum() -> None:
     assert load_settings(env="test").time_off_max_days == MAX_TIME_OFF_DAYS
     with pytest.raises(InputError, match="BEZETTING_TIME_OFF_MAX_DAYS"):
         load_settings(env="test", time_off_max_days=0)
+
+
+def test_a_withdrawal_and_a_cancellation_are_told_apart_by_who_decided(
+    sessions: SessionFactory,
+) -> None:
+    world = build(sessions, _ELSEWHERE)
+    anouk = person(world, Role.AGENT, agent="1001")
+    lead = person(world, Role.TEAM_LEAD, team="Noord")
+    taken_back = day_off(world, "1001", 2)
+    called_off = day_off(world, "1001", 3)
+    decide_request(sessions, lead, called_off, approve=True, now=NOW)
+
+    withdrawn = withdraw_time_off(sessions, anouk, taken_back)
+    cancelled = cancel_time_off(sessions, lead, called_off, now=NOW)
+
+    assert (withdrawn.withdrawn, withdrawn.cancelled_by) == (True, None)
+    assert (cancelled.withdrawn, cancelled.cancelled_by) == (False, lead.email)
+    for seen_by in (anouk, person(world, Role.PLANNER)):
+        views = {r.id: r for r in visible_requests(sessions, seen_by)}
+        assert (views[taken_back].withdrawn, views[taken_back].cancelled_by) == (True, None)
+        assert (views[called_off].withdrawn, views[called_off].cancelled_by) == (False, lead.email)
+    with pytest.raises(ConflictError, match="is withdrawn already"):
+        decide_request(sessions, lead, taken_back, approve=True, now=NOW)

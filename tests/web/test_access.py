@@ -141,6 +141,22 @@ PAGES: dict[tuple[str, str], Rule] = {
         first_form={"decision": "approve"},
         then=timedelta(0),
     ),
+    ("GET", "/time-off"): Rule("GET", ("admin", "planner"), lambda w: "/time-off"),
+    ("POST", "/time-off/requests/{request_id}/decision"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: f"/time-off/requests/{w.team_request_id}/decision",
+        {"decision": "approve"},
+    ),
+    ("POST", "/time-off/requests/{request_id}/cancel"): Rule(
+        "POST",
+        ("admin", "planner"),
+        lambda w: f"/time-off/requests/{w.team_request_id}/cancel",
+        {},
+        first=lambda w: f"/time-off/requests/{w.team_request_id}/decision",
+        first_form={"decision": "approve"},
+        then=timedelta(0),
+    ),
     ("GET", "/planning"): Rule("GET", ("admin", "planner"), lambda w: "/planning"),
     ("GET", "/planning/jobs"): Rule("GET", ("admin", "planner"), lambda w: "/planning/jobs"),
     ("POST", "/planning/schedules/{schedule_id}/publish"): Rule(

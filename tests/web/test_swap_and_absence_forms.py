@@ -3,6 +3,7 @@ lead approves; refusals explain the broken labour rule; nobody touches another's
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -589,3 +590,111 @@ def test_the_shift_that_goes_back_is_named_for_the_taker_and_the_team_lead(
         assert row, page
         assert says in row.group(0)
         assert "a shift goes back in return" not in row.group(0)
+
+
+def test_an_offer_that_would_take_me_above_my_maximum_hours_says_so_without_a_take_button(
+    site: FastAPI, browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Anouk works 17 and 20 March (8 h each) in the planning week of Cas's Thursday 19 March
+    # (his schedule's weeks start on Tuesday 17 March); with a maximum of 20 h a week, taking
+    # it for nothing would make 24 h. Giving a shift of that week back is still offered.
+    with transaction(site.state.bezetting.sessions, writes=True) as session:
+        anouk = session.scalars(select(Agent).where(Agent.external_id == "1001")).one()
+        anouk.contract_hours_min = anouk.contract_hours_target = anouk.contract_hours_max = 20
+    swap = _offer(browser_client, web_world, web_world.cas.free_shift_id)
+    _as(browser_client, web_world, "agent")
+    for headers, says in (
+        (
+            EN,
+            "Would take you above your maximum of 20 h a week (24 h in the week from Mar 17, "
+            "2020): you can take it only by giving a shift of that week in return",
+        ),
+        (
+            NL,
+            "Zou je boven je maximum van 20 uur per week brengen (24 uur in de week vanaf 17 mrt "
+            "2020): je kunt hem alleen overnemen als je een dienst uit die week teruggeeft",
+        ),
+    ):
+        item = _offer_section(_page(browser_client, headers), swap)
+        assert says in item
+        assert "<button" not in item  # no "take it for nothing"
+        assert f'hx-get="/my/swaps/{swap}/returns"' in item
+    chosen = _offer_section(
+        browser_client.get(f"/my/swaps/{swap}/returns", headers=HTMX).text, swap
+    )
+    assert "nothing, I just take it" not in chosen
+    # With a maximum of 24 h it fits: the plain button is back.
+    with transaction(site.state.bezetting.sessions, writes=True) as session:
+        anouk = session.scalars(select(Agent).where(Agent.external_id == "1001")).one()
+        anouk.contract_hours_target = anouk.contract_hours_max = 24
+    item = _offer_section(_page(browser_client), swap)
+    assert "above your maximum" not in item
+    assert "Take this shift" in item
+    # The team lead's view of swaps is unchanged: no such remark.
+    _as(browser_client, web_world, "team_lead")
+    assert "above your maximum" not in browser_client.get("/team", headers=EN).text
+
+
+def _form_problem(page: str) -> str:
+    """The text of the refusal shown beside its form (``#form-problem``), checking that the
+    top of the page points to it."""
+    flash = re.search(r'<div id="flash"[^>]*>(.*?)</div>', page, re.S)
+    assert flash is not None
+    assert 'href="#form-problem"' in flash.group(1)
+    assert page.count('id="form-problem"') == 1
+    return page[page.index('id="form-problem"') :]
+
+
+def test_without_javascript_a_refused_swap_form_shows_why_beside_itself(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Offering a shift that is offered already: the reason at that shift's offer slot.
+    csrf = _as(browser_client, web_world, "agent")
+    offered = web_world.base.shift_ids["1001+3"]
+    twice = browser_client.post(
+        "/my/swaps", data={"shift_id": str(offered), "csrf_token": csrf}, headers=NL
+    )
+    assert twice.status_code == 409
+    beside = _form_problem(twice.text)
+    slot = twice.text[twice.text.index(f'id="offer-{offered}"') :]
+    assert slot.index('id="form-problem"') < slot.index("</div>")  # inside the slot
+    assert f"dienst {offered} is al aangeboden om te ruilen" in html.unescape(beside[:300])
+    # Taking an offer that breaks the rest rule: the broken rules at that offer's form.
+    swap = _offer(browser_client, web_world, web_world.cas.late_shift_id)
+    csrf = _as(browser_client, web_world, "agent")
+    take = f"/my/swaps/{swap}/accept"
+    refused = browser_client.post(take, data={"csrf_token": csrf}, headers=EN)
+    assert refused.status_code == 422
+    beside = _form_problem(refused.text)
+    form = refused.text[refused.text.index(f'action="{take}"') :]
+    assert form.index('id="form-problem"') < form.index("</form>")
+    assert "Too little rest between shifts: 7 h, at least 8 h" in beside[: beside.index("</form>")]
+    assert refused.text.count("The swap is refused") == 1  # not at the section's top too
+    # Withdrawing an offer that is withdrawn already: the reason at that offer.
+    own = web_world.base.own_swap_id
+    withdraw = f"/my/swaps/{own}/withdraw"
+    assert browser_client.post(withdraw, data={"csrf_token": csrf}).status_code == 303
+    again = browser_client.post(withdraw, data={"csrf_token": csrf}, headers=EN)
+    assert again.status_code == 409
+    beside = _form_problem(again.text)
+    item = again.text[again.text.index(f'<li class="request" id="swap-{own}">') :]
+    assert item.index('id="form-problem"') < item.index("</li>")
+    assert "withdrawn already" in beside[:300]
+
+
+def test_without_javascript_a_refused_take_with_a_shift_in_return_keeps_the_choice_open(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    # Anouk gives her shift of 20 March, which she has offered herself, for Bram's offer.
+    csrf = _as(browser_client, web_world, "agent")
+    swap = web_world.base.open_swap_id
+    given = str(web_world.base.shift_ids["1001+3"])
+    refused = browser_client.post(
+        f"/my/swaps/{swap}/accept",
+        data={"shift_in_return_id": given, "csrf_token": csrf},
+        headers=EN,
+    )
+    assert refused.status_code == 409
+    assert f"shift {given} is offered for a swap already" in _form_problem(refused.text)[:300]
+    item = _offer_section(refused.text, swap)
+    assert 'name="shift_in_return_id"' in item  # the shifts to give are still shown

@@ -47,7 +47,7 @@ def test_an_agent_withdraws_their_pending_time_off(
     assert withdrawn.status_code == 200
     assert withdrawn.text.lstrip().startswith('<section class="card" id="my-requests">')
     assert f'action="{withdraw}"' not in withdrawn.text
-    assert "badge-cancelled" in withdrawn.text
+    assert "badge-withdrawn" in withdrawn.text
     again = browser_client.post(withdraw, data={"csrf_token": csrf}, headers={**HTMX, **NL})
     assert again.status_code == 409
     assert "is al ingetrokken" in html.unescape(again.text)
@@ -192,3 +192,83 @@ def test_a_window_that_ends_when_it_starts_is_refused_naming_the_field(
     night = declare("22:00", "06:00", EN)  # an overnight window stays allowed
     assert night.startswith("200 ")
     assert "Sunday, March 22 22:00 \u2013 Monday, March 23 06:00" in night
+
+
+def test_the_agent_reads_withdrawn_for_their_own_and_cancelled_by_whom_for_the_leads(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    lead = log_in(browser_client, web_world, "team_lead")
+    request_id = web_world.team_request_id
+    browser_client.post(
+        f"/team/requests/{request_id}/decision",
+        data={"decision": "approve", "csrf_token": lead},
+        headers=HTMX,
+    )
+    cancelled = browser_client.post(
+        f"/team/requests/{request_id}/cancel", data={"csrf_token": lead}, headers={**HTMX, **NL}
+    )
+    lead_email = web_world.base.emails["team_lead"]
+    assert f"geannuleerd door {lead_email}" in cancelled.text
+    csrf = log_in(browser_client, web_world, "agent")
+    before = _own_request_ids(browser_client)
+    assert _ask(browser_client, csrf, "2020-03-19", "2020-03-19", EN).startswith("200 ")
+    (own,) = _own_request_ids(browser_client) - before
+    browser_client.post(f"/my/time-off/{own}/withdraw", data={"csrf_token": csrf}, headers=HTMX)
+
+    for language, withdrawn, by_lead in (
+        (EN, "withdrawn", f"cancelled by {lead_email}"),
+        (NL, "ingetrokken", f"geannuleerd door {lead_email}"),
+    ):
+        page = browser_client.get("/my/schedule", headers=language).text
+        section = page[page.index('id="my-requests"') :]
+        section = section[: section.index("</section>")]
+        assert f'<span class="badge badge-withdrawn">{withdrawn}</span>' in section
+        assert by_lead in section
+    api = {r["id"]: r for r in browser_client.get("/api/v1/requests").json()}
+    assert (api[own]["withdrawn"], api[own]["cancelled_by"]) == (True, None)
+    assert (api[request_id]["withdrawn"], api[request_id]["cancelled_by"]) == (False, lead_email)
+
+
+def test_a_planner_decides_and_cancels_time_off_of_every_team_from_the_time_off_page(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    csrf = log_in(browser_client, web_world, "planner")
+    page = browser_client.get("/time-off", headers=NL).text
+    assert '<a href="/time-off" aria-current="page">Verlof</a>' in page  # in the navigation
+    assert "Openstaande aanvragen" in page
+    anouk = web_world.team_request_id  # team Noord
+    assert f'id="request-{anouk}"' in page
+    assert "Bram Jansen" in page  # team Zuid: every team
+    decided = browser_client.post(
+        f"/time-off/requests/{anouk}/decision",
+        data={"decision": "approve", "csrf_token": csrf},
+        headers={**HTMX, **EN},
+    )
+    assert decided.status_code == 200, decided.text
+    cancel = f"/time-off/requests/{anouk}/cancel"
+    assert f'hx-post="{cancel}"' in decided.text
+    assert "hx-confirm=" in decided.text
+    ahead = browser_client.get("/time-off", headers=EN).text
+    assert "Approved time off ahead" in ahead
+    assert f'action="{cancel}"' in ahead
+
+    cancelled = browser_client.post(cancel, data={"csrf_token": csrf}, headers={**HTMX, **EN})
+
+    assert cancelled.status_code == 200, cancelled.text
+    planner = web_world.base.emails["planner"]
+    assert f"cancelled by {planner}" in cancelled.text
+    assert f'action="{cancel}"' not in browser_client.get("/time-off", headers=EN).text
+    # Without JavaScript, cancelling again comes back as the page, the reason at the top.
+    again = browser_client.post(cancel, data={"csrf_token": csrf}, headers=EN)
+    assert again.status_code == 409
+    flash = again.text[again.text.index('<div id="flash"') :]
+    assert "this time off is cancelled; only approved time off can be cancelled" in flash[:300]
+
+
+def test_the_time_off_page_is_not_for_team_leads_agents_or_client_viewers(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    for who in ("team_lead", "agent", "client_viewer"):
+        log_in(browser_client, web_world, who)
+        assert browser_client.get("/time-off").status_code == 403
+        assert 'href="/time-off"' not in browser_client.get("/", follow_redirects=True).text

@@ -14,11 +14,13 @@ so the coverage it costs is visible to whoever decides.
 
 Plans change: the agent withdraws their own pending request (:func:`withdraw_time_off`), and
 whoever may decide it cancels approved time off that has not started
-(:func:`cancel_time_off`); both leave it *cancelled*. Cancelling gives nothing back by itself:
-the shifts the approval gave back stay in the "(given back)" draft, which the planner may
-publish again (publishing leaves out only shifts on time off still approved). An agent who
-wants approved time off cancelled asks their team lead, who cancels it; there is no separate
-"please cancel" request.
+(:func:`cancel_time_off`); both leave it *cancelled*, told apart by who decided: a withdrawal
+names no one (``decided_by_user_id`` stays empty), a cancellation names who cancelled, so the
+view says ``withdrawn`` or ``cancelled_by`` without a column of its own. Cancelling gives
+nothing back by itself: the shifts the approval gave back stay in the "(given back)" draft,
+which the planner may publish again (publishing leaves out only shifts on time off still
+approved). An agent who wants approved time off cancelled asks their team lead, who cancels
+it; there is no separate "please cancel" request.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from bezetting.services.given_back import give_back
 from bezetting.services.users import Principal
 from bezetting.store import Session, SessionFactory, transaction
 from bezetting.store.enums import RequestKind, RequestStatus, Role, ScheduleStatus
-from bezetting.store.models import Agent, Request, Schedule, Shift
+from bezetting.store.models import Agent, Request, Schedule, Shift, User
 
 __all__ = [
     "Clash",
@@ -70,6 +72,10 @@ class RequestView:
     ``clashes``: for a pending time-off request (when asked with a moment), the published
     shifts approving it now would give back (and started ones that would stay); for a request
     just approved by :func:`decide_request`, those it gave back. Empty otherwise.
+
+    Cancelled time off says how: ``withdrawn`` when the agent took it back while pending,
+    ``cancelled_by`` (the e-mail of the team lead, planner or admin) when someone who decides
+    cancelled it once approved.
     """
 
     id: int
@@ -80,9 +86,26 @@ class RequestView:
     ends_at: datetime | None
     reason: str | None
     clashes: tuple[Clash, ...] = ()
+    withdrawn: bool = False
+    cancelled_by: str | None = None
 
 
-def _request_view(r: Request, clashes: Sequence[Clash] = ()) -> RequestView:
+def _request_view(
+    session: Session,
+    r: Request,
+    clashes: Sequence[Clash] = (),
+    *,
+    cancellers: dict[int, str] | None = None,
+) -> RequestView:
+    """``cancellers``: the e-mails of the users who cancelled requests of a list, by user id
+    (read once for the list; without it, read for this request)."""
+    cancelled = r.kind is RequestKind.TIME_OFF and r.status is RequestStatus.CANCELLED
+    by_id = r.decided_by_user_id if cancelled else None
+    cancelled_by = None
+    if by_id is not None:
+        if cancellers is None:
+            cancellers = _emails(session, [by_id])
+        cancelled_by = cancellers.get(by_id)
     return RequestView(
         id=r.id,
         agent_id=r.agent_id,
@@ -92,7 +115,27 @@ def _request_view(r: Request, clashes: Sequence[Clash] = ()) -> RequestView:
         ends_at=r.ends_at,
         reason=r.reason,
         clashes=tuple(clashes),
+        withdrawn=cancelled and by_id is None,
+        cancelled_by=cancelled_by,
     )
+
+
+def _state(request: Request) -> str:
+    """Where the request stands, in a message: time off the agent took back is "withdrawn"."""
+    if (
+        request.kind is RequestKind.TIME_OFF
+        and request.status is RequestStatus.CANCELLED
+        and request.decided_by_user_id is None
+    ):
+        return "withdrawn"
+    return request.status.value
+
+
+def _emails(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return dict(session.query(User.id, User.email).filter(User.id.in_(ids)).all())
 
 
 def _overlapping_shifts(session: Session, request: Request) -> list[Shift]:
@@ -159,14 +202,25 @@ def visible_requests(
         query = session.query(Request).filter(
             Request.agent_id.in_(agent_ids_in_reach(session, who))
         )
+        rows = query.order_by(Request.id).all()
+        cancellers = _emails(
+            session,
+            (
+                r.decided_by_user_id
+                for r in rows
+                if r.status is RequestStatus.CANCELLED and r.decided_by_user_id is not None
+            ),
+        )
         return [
             _request_view(
+                session,
                 r,
                 _clashes(session, r, now)
                 if now is not None and r.status is RequestStatus.PENDING
                 else (),
+                cancellers=cancellers,
             )
-            for r in query.order_by(Request.id).all()
+            for r in rows
         ]
 
 
@@ -230,7 +284,7 @@ def decide_request(
                 "checks the labour rules and moves the shifts"
             )
         if request.status is not RequestStatus.PENDING:
-            raise ConflictError(f"request {request_id} is {request.status.value} already")
+            raise ConflictError(f"request {request_id} is {_state(request)} already")
         request.status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
         request.decided_at = now
         request.decided_by_user_id = who.user_id
@@ -239,7 +293,7 @@ def decide_request(
             given_back = [c for c in _clashes(session, request, now) if not c.started]
             give_back(session, [c.shift_id for c in given_back], now=now, by_user_id=who.user_id)
         session.flush()
-        return _request_view(request, given_back)
+        return _request_view(session, request, given_back)
 
 
 def withdraw_time_off(sessions: SessionFactory, who: Principal, request_id: int) -> RequestView:
@@ -262,10 +316,10 @@ def withdraw_time_off(sessions: SessionFactory, who: Principal, request_id: int)
         ):
             raise NotFoundError(f"no request with id {request_id}")
         if request.status is not RequestStatus.PENDING:
-            raise ConflictError(f"request {request_id} is {request.status.value} already")
+            raise ConflictError(f"request {request_id} is {_state(request)} already")
         request.status = RequestStatus.CANCELLED
         session.flush()
-        return _request_view(request)
+        return _request_view(session, request)
 
 
 def cancel_time_off(
@@ -294,8 +348,7 @@ def cancel_time_off(
             raise NotFoundError(f"no request with id {request_id}")
         if request.status is not RequestStatus.APPROVED:
             raise ConflictError(
-                f"request {request_id} is {request.status.value}; only approved time off is "
-                "cancelled"
+                f"request {request_id} is {_state(request)}; only approved time off is cancelled"
             )
         assert request.starts_at is not None
         if request.starts_at <= now:
@@ -308,4 +361,4 @@ def cancel_time_off(
         request.decided_at = now
         request.decided_by_user_id = who.user_id
         session.flush()
-        return _request_view(request)
+        return _request_view(session, request)

@@ -67,6 +67,7 @@ from bezetting.store.models import (
 
 __all__ = [
     "COLLEAGUE_CANNOT_TAKE",
+    "AboveMaximum",
     "SwapDecidedError",
     "SwapRefusedError",
     "SwapStage",
@@ -75,6 +76,7 @@ __all__ = [
     "accept_swap",
     "decide_swap",
     "offer_swap",
+    "offers_above_maximum",
     "own_shifts_overlapping",
     "returns_that_fit",
     "visible_swaps",
@@ -374,6 +376,74 @@ def own_shifts_overlapping(
                 overlapping[offer.id] = shift
                 break
     return overlapping
+
+
+@dataclass(frozen=True, kw_only=True)
+class AboveMaximum:
+    """Taking an offer for nothing would bring the taker's working time in its planning week
+    (from ``week_start``, local) to ``minutes_after``, above their contract's ``max_minutes``."""
+
+    week_start: date
+    minutes_after: int
+    max_minutes: int
+
+
+def offers_above_maximum(
+    sessions: SessionFactory, who: Principal, offers: Sequence[SwapView]
+) -> dict[int, AboveMaximum]:
+    """Per offer (by swap id) that taking for nothing would bring the calling agent above the
+    maximum weekly hours of their contract: their published working time in the offer's
+    planning week (as the labour-rule check counts it: the span less breaks, weeks aligned on
+    the offered shift's schedule) plus the offered shift's.
+
+    A cheap pre-check (one read of the agent's shifts, no validation), so that every listed
+    offer can say so before the agent tries: the full check on taking takes some tenths of a
+    second per offer. Such an offer can still be taken by giving a shift of that week in
+    return, which :func:`returns_that_fit` checks in full. Offers within the maximum are left
+    out.
+
+    Raises:
+        PermissionDeniedError: the caller is not an agent.
+    """
+    me = _agent_of(who)
+    if not offers:
+        return {}
+    with transaction(sessions) as session:
+        agent = session.get(Agent, me)
+        org = session.get(Organisation, who.organisation_id)
+        assert agent is not None
+        assert org is not None
+        tz = ZoneInfo(org.timezone)
+        max_minutes = _contract(agent).max_minutes_per_week
+        weeks: dict[int, tuple[date, datetime, datetime, int]] = {}
+        for offer in offers:
+            offered = session.get(Shift, offer.shift_id)
+            if offered is None:
+                continue
+            anchor = offered.schedule.period_start
+            day = offered.starts_at.astimezone(tz).date()
+            first = anchor + timedelta(weeks=(day - anchor).days // 7)
+            start = datetime.combine(first, time(0), tzinfo=tz)
+            end = datetime.combine(first + timedelta(days=7), time(0), tzinfo=tz)
+            weeks[offer.id] = (first, start, end, _work_minutes(offered))
+        if not weeks:
+            return {}
+        own = _published_shifts_of(
+            session,
+            org.id,
+            [me],
+            ends_after=min(start for _, start, _, _ in weeks.values()),
+            starts_before=max(end for _, _, end, _ in weeks.values()),
+        )
+        worked = [(s.starts_at, _work_minutes(s)) for s in own]
+        above: dict[int, AboveMaximum] = {}
+        for swap_id, (first, start, end, offered_minutes) in weeks.items():
+            after = offered_minutes + sum(m for at, m in worked if start <= at < end)
+            if after > max_minutes:
+                above[swap_id] = AboveMaximum(
+                    week_start=first, minutes_after=after, max_minutes=max_minutes
+                )
+        return above
 
 
 def returns_that_fit(
@@ -780,6 +850,29 @@ class _Weeks:
     before: Sequence[core.Violation]
 
 
+def _published_shifts_of(
+    session: Session,
+    organisation_id: int,
+    agent_ids: Sequence[int],
+    *,
+    ends_after: datetime,
+    starts_before: datetime,
+) -> list[Shift]:
+    """The agents' shifts in the organisation's published schedules that overlap the time."""
+    return (
+        session.query(Shift)
+        .join(Schedule, Shift.schedule_id == Schedule.id)
+        .filter(
+            Schedule.organisation_id == organisation_id,
+            Schedule.status == ScheduleStatus.PUBLISHED,
+            Shift.agent_id.in_(agent_ids),
+            Shift.ends_at > ends_after,
+            Shift.starts_at < starts_before,
+        )
+        .all()
+    )
+
+
 def _load_weeks(
     session: Session, org: Organisation, *, giver: int, taker: int, first_day: date, weeks: int
 ) -> _Weeks:
@@ -789,17 +882,8 @@ def _load_weeks(
     start = datetime.combine(first_day, time(0), tzinfo=tz)
     end = datetime.combine(first_day + timedelta(weeks=weeks), time(0), tzinfo=tz)
     agent_ids = [giver, taker]
-    shifts = (
-        session.query(Shift)
-        .join(Schedule, Shift.schedule_id == Schedule.id)
-        .filter(
-            Schedule.organisation_id == org.id,
-            Schedule.status == ScheduleStatus.PUBLISHED,
-            Shift.agent_id.in_(agent_ids),
-            Shift.ends_at > start - _BEFORE,
-            Shift.starts_at < end + _AFTER,
-        )
-        .all()
+    shifts = _published_shifts_of(
+        session, org.id, agent_ids, ends_after=start - _BEFORE, starts_before=end + _AFTER
     )
     skills = {s.id: s.code for s in session.query(Skill).filter_by(organisation_id=org.id)}
     stored: dict[int, list[Activity]] = {s.id: [] for s in shifts}
@@ -917,22 +1001,32 @@ def _unavailable(
     return tuple(core.TimeWindow(s, e) for s, e in windows if s is not None and e is not None)
 
 
+def _contract(agent: Agent) -> core.Contract:
+    def minutes(hours: float) -> int:
+        return round(hours * 60)
+
+    return core.Contract(
+        min_minutes_per_week=minutes(agent.contract_hours_min),
+        target_minutes_per_week=minutes(agent.contract_hours_target),
+        max_minutes_per_week=minutes(agent.contract_hours_max),
+    )
+
+
+def _work_minutes(shift: Shift) -> int:
+    """The shift's working time as the labour rules count it: the span less its breaks."""
+    blocks = _core_activities(shift.activities, {})
+    plan = core.Shift(agent_id="", start=shift.starts_at, end=shift.ends_at, activities=blocks)
+    return plan.work_minutes
+
+
 def _core_agent(session: Session, agent_id: int, *, start: datetime, end: datetime) -> core.Agent:
     """The agent's contract, skills and unavailability; their work is added per check."""
     agent = session.get(Agent, agent_id)
     assert agent is not None
-
-    def minutes(hours: float) -> int:
-        return round(hours * 60)
-
     return core.Agent(
         id=agent.external_id,
         name=agent.name,
-        contract=core.Contract(
-            min_minutes_per_week=minutes(agent.contract_hours_min),
-            target_minutes_per_week=minutes(agent.contract_hours_target),
-            max_minutes_per_week=minutes(agent.contract_hours_max),
-        ),
+        contract=_contract(agent),
         skills=tuple(core.Skill(code) for code in sorted(_skill_codes(session, agent.id))),
         unavailable=_unavailable(session, agent.id, start, end),
     )

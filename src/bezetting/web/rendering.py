@@ -72,6 +72,7 @@ NAVIGATION = (
     NavItem("/my/schedule", _n("My schedule"), frozenset({Role.AGENT})),
     NavItem("/team", _n("My team"), frozenset({Role.TEAM_LEAD})),
     NavItem("/planning", _n("Planning"), frozenset({Role.PLANNER, Role.ADMIN})),
+    NavItem("/time-off", _n("Time off"), frozenset({Role.PLANNER, Role.ADMIN})),
     NavItem("/client", _n("Our queues"), frozenset({Role.CLIENT_VIEWER})),
     NavItem("/admin/users", _n("Users"), frozenset({Role.ADMIN})),
 )

@@ -79,7 +79,9 @@ class ClashOut(BaseModel):
 
 class RequestOut(BaseModel):
     """A request and where it stands. ``clashes``: for a pending time-off request the shifts
-    approving it now would give back; in a decision's answer those it gave back."""
+    approving it now would give back; in a decision's answer those it gave back. Cancelled
+    time off says how: ``withdrawn`` (the agent took it back while pending) or
+    ``cancelled_by`` (the e-mail of the team lead, planner or admin who cancelled it)."""
 
     id: int
     agent_id: int
@@ -89,6 +91,8 @@ class RequestOut(BaseModel):
     ends_at: datetime | None
     reason: str | None
     clashes: list[ClashOut] = Field(default_factory=list)
+    withdrawn: bool = False
+    cancelled_by: str | None = None
 
     @classmethod
     def of(cls, r: RequestView) -> RequestOut:
@@ -101,6 +105,8 @@ class RequestOut(BaseModel):
             ends_at=r.ends_at,
             reason=r.reason,
             clashes=[ClashOut.of(c) for c in r.clashes],
+            withdrawn=r.withdrawn,
+            cancelled_by=r.cancelled_by,
         )
 
 
@@ -146,12 +152,13 @@ def decide(request_id: ID, body: DecisionIn, who: Decider, context: Context) -> 
 )
 def withdraw(request_id: ID, who: AgentCaller, context: Context) -> RequestOut:
     """The agent takes back their own time-off request while it is pending (status
-    ``cancelled``); 409 once it is decided."""
+    ``cancelled``, ``withdrawn`` true); 409 once it is decided."""
     return RequestOut.of(withdraw_time_off(context.sessions, who, request_id))
 
 
 @router.post("/{request_id}/cancel", response_model=RequestOut, summary="Cancel approved time off")
 def cancel(request_id: ID, who: Decider, context: Context) -> RequestOut:
-    """Cancel approved time off that has not started (status ``cancelled``). The shifts its
+    """Cancel approved time off that has not started (status ``cancelled``, ``cancelled_by``
+    the caller's e-mail). The shifts its
     approval gave back stay in the "(given back)" draft; publish it to put them back."""
     return RequestOut.of(cancel_time_off(context.sessions, who, request_id, now=context.clock()))

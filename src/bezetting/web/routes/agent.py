@@ -4,6 +4,7 @@ and better, the open pulse question, the calendar feed."""
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from itertools import groupby
@@ -33,6 +34,7 @@ from bezetting.services.swaps import (
     SwapStage,
     accept_swap,
     offer_swap,
+    offers_above_maximum,
     own_shifts_overlapping,
     returns_that_fit,
     visible_swaps,
@@ -42,7 +44,7 @@ from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day, form_id, form_whole
 from bezetting.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, LOCAL_ZONE, _n, translations
 from bezetting.web.labour_rules import RuleBreach, breaches_of
-from bezetting.web.rendering import htmx_refusal, is_htmx, language_of, render
+from bezetting.web.rendering import FormProblem, htmx_refusal, is_htmx, language_of, render
 from bezetting.web.routes.availability import availability_values
 from bezetting.web.session import FormData, Viewer, viewer_for, viewer_of
 
@@ -56,6 +58,7 @@ _FEED_AHEAD = timedelta(days=120)
 _RETURN_AHEAD = timedelta(weeks=6)  # a swap's two shifts may lie at most 6 weeks apart
 _PENDING = (SwapStage.OPEN, SwapStage.ACCEPTED)
 SwapId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+_TAKE = re.compile(r"/my/swaps/(\d+)/accept")
 SurveyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 RequestId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
@@ -107,9 +110,20 @@ def _requests_fragment(
 
 @router.get("/my/schedule")
 def my_schedule(request: Request, context: Context, access: Agent) -> Response:
-    """The agent's published shifts for this week and next, requests and absences."""
+    """The agent's published shifts for this week and next, requests and absences. Shown again
+    for a form refused without JavaScript (:mod:`bezetting.web.site`): a refused take with a
+    shift in return shows that offer's shifts to give, the chosen one kept."""
     viewer, _ = access
-    return _page(request, context, viewer)
+    return _page(request, context, viewer, choosing=_refused_take_with_return(request))
+
+
+def _refused_take_with_return(request: Request) -> int | None:
+    """The offer whose take, with a shift in return, was just refused (no JavaScript)."""
+    problem: FormProblem | None = getattr(request.state, "form_problem", None)
+    if problem is None or not problem.values.get("shift_in_return_id"):
+        return None
+    taken = _TAKE.fullmatch(problem.action)
+    return int(taken.group(1)) if taken else None
 
 
 def _page(
@@ -117,12 +131,13 @@ def _page(
     context: AppContext,
     viewer: Viewer,
     *,
-    breaches: list[RuleBreach] | None = None,
+    refused_breaches: list[RuleBreach] | None = None,
     status: int = 200,
     choosing: int | None = None,
 ) -> Response:
-    """The whole page; a refused swap (no JavaScript) shows its reasons in the swap section,
-    and offer ``choosing`` its shifts to give in return."""
+    """The whole page; a take refused by the labour rules (no JavaScript) shows the broken
+    rules at its form (``refused_breaches``, with the request's form problem), and offer
+    ``choosing`` its shifts to give in return."""
     start = _week_start(context.clock())
     end = start + timedelta(days=14)
     shifts = published_shifts(context.sessions, viewer.who, starts_from=start, ends_before=end)
@@ -142,7 +157,8 @@ def _page(
             "error": None,
             "today": context.clock().astimezone(LOCAL_ZONE).date(),
             "time_off_max_days": context.settings.time_off_max_days,
-            **_swap_values(context, viewer, breaches=breaches or [], error=None, choosing=choosing),
+            **_swap_values(context, viewer, breaches=[], error=None, choosing=choosing),
+            "refused_breaches": refused_breaches or [],
             **_absence_values(context, viewer, error=None),
             **_pulse_values(context, viewer, error=None),
             **availability_values(context, viewer, language=language_of(request), error=None),
@@ -171,7 +187,9 @@ def _swap_values(
     in return for, ``returns`` holds those of my shifts the swap check accepts: one check per
     shift, some tenths of a second each with a year of history, so only for that one offer.
     ``overlapping`` holds, per offer, my own shift it overlaps: such an offer can only be
-    taken by giving a shift in return, so "take it for nothing" is not offered for it."""
+    taken by giving a shift in return, so "take it for nothing" is not offered for it; nor is
+    it for the offers in ``above_maximum``, which would bring me above my contract's maximum
+    hours that week (a cheap count, not the full check)."""
     now = context.clock()
     me = viewer.who.agent_id
     swaps = visible_swaps(context.sessions, viewer.who, now=now)
@@ -192,6 +210,7 @@ def _swap_values(
     )
     return {
         "overlapping": own_shifts_overlapping(context.sessions, viewer.who, takeable, now=now),
+        "above_maximum": offers_above_maximum(context.sessions, viewer.who, takeable),
         "now": now,
         "my_offers": sorted(mine, key=lambda s: (s.starts_at, s.id)),
         "takeable": takeable,
@@ -201,6 +220,7 @@ def _swap_values(
         },
         "offered_shift_ids": {s.shift_id for s in mine if s.stage in _PENDING},
         "breaches": breaches,
+        "refused_breaches": [],
         "swap_error": error,
         "changed_shift_id": None,
     }
@@ -225,26 +245,40 @@ def _swap_answer(
     choosing: int | None = None,
 ) -> Response:
     """Run a swap action and answer: HTMX gets the swap section (with the refusal's reasons or
-    the error in it), a plain form post a redirect, or the whole page when a rule refused it.
+    the error in it), a plain form post a redirect, or the whole page when it was refused: the
+    reasons beside the form that posted, as for every form (:mod:`bezetting.web.rendering`);
+    a refusal other than the labour rules' comes back through :mod:`bezetting.web.site`.
 
     ``action`` returns the id of the own shift whose "Offer for swap" button changed, if any,
     so that HTMX can replace that button too (out of band)."""
     changed: int | None = None
     breaches: list[RuleBreach] = []
+    refused: SwapRefusedError | None = None
     error: str | None = None
     status = 200
     try:
         changed = action()
     except SwapRefusedError as exc:
-        breaches, status = breaches_of(exc), 422
+        breaches, status, refused = breaches_of(exc), 422, exc
     except NotFoundError:
         raise  # 404 for what is out of reach, as everywhere
     except (InputError, ConflictError) as exc:
         error, status = htmx_refusal(request, exc)
     if not is_htmx(request):
-        if breaches:
+        if refused is not None:
+            typed = getattr(request.state, "form", {})
+            request.state.form_problem = FormProblem(
+                request.url.path,
+                error_text(refused, language_of(request)),
+                {k: v for k, v in typed.items() if k != "csrf_token"},
+            )
             return _page(
-                request, context, viewer, breaches=breaches, status=status, choosing=choosing
+                request,
+                context,
+                viewer,
+                refused_breaches=breaches,
+                status=status,
+                choosing=choosing,
             )
         return RedirectResponse("/my/schedule", status_code=303)
     values = _swap_values(context, viewer, breaches=breaches, error=error, choosing=choosing)

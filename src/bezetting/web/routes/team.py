@@ -1,5 +1,7 @@
 """The team lead's page: the team, today's absences, open requests and swaps to decide,
-reporting a team member sick or better, figures."""
+reporting a team member sick or better, figures. And the planner's "Time off" page: the same
+open time-off requests and approved time off ahead, of every team (a planner or admin reaches
+every agent of the organisation, :mod:`bezetting.services.access`)."""
 
 from __future__ import annotations
 
@@ -15,14 +17,20 @@ from bezetting.services.absence import (
     report_sick,
     undo_sick_report,
 )
-from bezetting.services.access import check_agent_reach
+from bezetting.services.access import check_agent_reach, visible_agents
 from bezetting.services.overview import (
     TeamOverview,
     TeamRequest,
     decide_team_request,
     team_overview,
 )
-from bezetting.services.requests import cancel_time_off, time_off_clashes, visible_requests
+from bezetting.services.requests import (
+    RequestView,
+    cancel_time_off,
+    decide_request,
+    time_off_clashes,
+    visible_requests,
+)
 from bezetting.services.swaps import SwapStage, visible_swaps
 from bezetting.web.i18n import LOCAL_ZONE
 from bezetting.web.rendering import is_htmx, render
@@ -33,6 +41,8 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 TeamLead = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/team"))]
+Planner = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/time-off"))]
+_PLANNER_REQUESTS = "/time-off/requests"
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -66,21 +76,29 @@ def _values(
         "clashes": time_off_clashes(
             context.sessions, viewer.who, [t.request.id for t in requests], now=context.clock()
         ),
-        "approved_ahead": [
-            TeamRequest(request=r, agent_name=names[r.agent_id])
-            for r in visible_requests(context.sessions, viewer.who)
-            if r.kind == "time_off"
-            and r.status == "approved"
-            and r.starts_at is not None
-            and r.starts_at > now
-            and r.agent_id in names
-        ],
+        "approved_ahead": _approved_ahead(context, viewer, names),
         "now": now,
         "swaps": swaps,
         "refused": refused or {},
         "stale": {},
         "swap_base": "/team/swaps",
     }
+
+
+def _approved_ahead(
+    context: AppContext, viewer: Viewer, names: dict[int, str]
+) -> list[TeamRequest]:
+    """Approved time off of the agents in ``names`` that has not started: it may be cancelled."""
+    now = context.clock()
+    return [
+        TeamRequest(request=r, agent_name=names[r.agent_id])
+        for r in visible_requests(context.sessions, viewer.who)
+        if r.kind == "time_off"
+        and r.status == "approved"
+        and r.starts_at is not None
+        and r.starts_at > now
+        and r.agent_id in names
+    ]
 
 
 @router.get("/team")
@@ -97,17 +115,23 @@ def team(request: Request, context: Context, access: TeamLead) -> Response:
 
 
 def _request_item(
-    request: Request, context: AppContext, viewer: Viewer, item: TeamRequest
+    request: Request,
+    context: AppContext,
+    viewer: Viewer,
+    item: TeamRequest,
+    *,
+    home: str = "/team",
+    request_base: str = "/team/requests",
 ) -> Response:
     """One request of the list again, after a decision or a cancellation."""
     if not is_htmx(request):
-        return RedirectResponse("/team", status_code=303)
+        return RedirectResponse(home, status_code=303)
     return render(
         request,
         "_team_request.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values={"item": item, "now": context.clock()},
+        values={"item": item, "now": context.clock(), "request_base": request_base},
     )
 
 
@@ -139,6 +163,75 @@ def cancel(request: Request, context: Context, access: TeamLead, request_id: Rec
     names = {a.id: a.name for a in _overview(context, viewer).agents}
     item = TeamRequest(request=view, agent_name=names.get(view.agent_id, ""))
     return _request_item(request, context, viewer, item)
+
+
+@router.get("/time-off")
+def time_off(request: Request, context: Context, access: Planner) -> Response:
+    """The planner's time-off page: open time-off requests of every team to decide (with the
+    shifts approving would give back) and approved time off ahead to cancel, as the team lead
+    has them on the team page for their team."""
+    viewer, _ = access
+    names = _agent_names(context, viewer)
+    pending = [
+        TeamRequest(request=r, agent_name=names[r.agent_id])
+        for r in visible_requests(context.sessions, viewer.who)
+        if r.kind == "time_off" and r.status == "pending" and r.agent_id in names
+    ]
+    pending.sort(key=lambda t: (t.request.starts_at or context.clock(), t.request.id))
+    return render(
+        request,
+        "time_off.html",
+        viewer=viewer.who,
+        csrf_token=viewer.csrf_token,
+        values={
+            "requests": pending,
+            "clashes": time_off_clashes(
+                context.sessions, viewer.who, [t.request.id for t in pending], now=context.clock()
+            ),
+            "approved_ahead": _approved_ahead(context, viewer, names),
+            "now": context.clock(),
+            "request_base": _PLANNER_REQUESTS,
+        },
+    )
+
+
+def _agent_names(context: AppContext, viewer: Viewer) -> dict[int, str]:
+    return {a.id: a.name for a in visible_agents(context.sessions, viewer.who)}
+
+
+def _planner_item(
+    request: Request, context: AppContext, viewer: Viewer, view: RequestView
+) -> Response:
+    item = TeamRequest(
+        request=view, agent_name=_agent_names(context, viewer).get(view.agent_id, "")
+    )
+    return _request_item(
+        request, context, viewer, item, home="/time-off", request_base=_PLANNER_REQUESTS
+    )
+
+
+@router.post("/time-off/requests/{request_id}/decision")
+def planner_decides(
+    request: Request, context: Context, access: Planner, request_id: RecordId
+) -> Response:
+    """Approve or reject a pending time-off request of any team (``decision`` field); approving
+    gives back the shifts it overlaps, as on the team page."""
+    viewer, form = access
+    view = decide_request(
+        context.sessions, viewer.who, request_id, approve=approves(form), now=context.clock()
+    )
+    return _planner_item(request, context, viewer, view)
+
+
+@router.post("/time-off/requests/{request_id}/cancel")
+def planner_cancels(
+    request: Request, context: Context, access: Planner, request_id: RecordId
+) -> Response:
+    """Cancel approved time off of any team that has not started (after the page asked to
+    confirm); the shifts it gave back wait in the "(given back)" draft."""
+    viewer, _ = access
+    view = cancel_time_off(context.sessions, viewer.who, request_id, now=context.clock())
+    return _planner_item(request, context, viewer, view)
 
 
 @router.post("/team/swaps/{swap_id}/decision")

@@ -17,3 +17,31 @@ document.addEventListener("htmx:afterSettle", (event) => {
     showFirstError();
   }
 });
+
+// One refusal at a time on a page of several forms (marked data-one-refusal): the answer to a
+// form replaces its own section, so a refusal another form's earlier answer left in its
+// section, or at the top, no longer holds and goes (what was typed stays). Only answers to
+// posts do this: polling and links (GET) leave refusals be.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const detail = event.detail;
+  if (!detail.shouldSwap || !detail.requestConfig || detail.requestConfig.verb === "get") {
+    return;
+  }
+  const target = detail.target;
+  const flash = document.getElementById("flash");
+  const page = target === flash
+    ? document.querySelector("[data-one-refusal]")
+    : target.closest("[data-one-refusal]");
+  if (!page) {
+    return;
+  }
+  const alerts = [...page.querySelectorAll('[role="alert"]')];
+  if (flash) {
+    alerts.push(...flash.querySelectorAll('[role="alert"]'));
+  }
+  for (const alert of alerts) {
+    if (!target.contains(alert)) {
+      alert.remove();
+    }
+  }
+});
