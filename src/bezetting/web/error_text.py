@@ -98,7 +98,7 @@ FIXED = (
 PATTERNS = (
     _known(
         r"shift (?P<shift>\d+) is offered for a swap already",
-        _n("shift %(shift)s is offered for a swap already"),
+        _n("that shift is offered for a swap already"),
     ),
     _known(
         r"swap (?P<swap>\d+) is (?P<state>\w+), not (?P<wanted>\w+)",
