@@ -247,7 +247,9 @@ def test_a_planner_decides_and_cancels_time_off_of_every_team_from_the_time_off_
     assert decided.status_code == 200, decided.text
     cancel = f"/time-off/requests/{anouk}/cancel"
     assert f'hx-post="{cancel}"' in decided.text
-    assert "hx-confirm=" in decided.text
+    # confirmed without JavaScript too: the cancelling button opens behind a second click
+    assert '<details class="confirm">' in decided.text
+    assert "Yes, cancel this time off" in decided.text
     ahead = browser_client.get("/time-off", headers=EN).text
     assert "Approved time off ahead" in ahead
     assert f'action="{cancel}"' in ahead
