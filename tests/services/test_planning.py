@@ -497,6 +497,9 @@ def test_an_agent_is_planned_only_on_the_days_they_are_employed(
     # fifth of the 24-hour target each: the week's minimum cannot be held against them.
     assert bram.contract.min_minutes_per_week == dewi.contract.min_minutes_per_week == 0
     assert problem.agent(str(agents["A1"])).contract.min_minutes_per_week == 8 * 60
+    # Their 24-hour target counts only the days employed: 3 of 7 for Bram, 4 of 7 for Dewi.
+    assert problem.target_minutes(bram, 0) == 24 * 60 * 3 // 7
+    assert problem.target_minutes(dewi, 0) == 24 * 60 * 4 // 7
     built = build_schedule(
         sessions, organisation_id=org_id, first_day=FIRST_DAY, weeks=1, time_limit_seconds=10,
         now=NOW,

@@ -8,13 +8,14 @@ What is read (one short transaction), for the local days ``first_day`` .. ``+ 7 
   queue's skills are its ``queue_skills`` rows, or else the skill with the queue's code;
 * the active agents employed on a day of the period (from their start date up to their end
   date, the last day employed); the days of the period before the start or after the end are
-  unavailable to them, and count as days off that lower the weekly contract minimum, as leave
-  does (:func:`minimum_after_leave`). Contract hours, skills (an agent serves a group whose
-  every skill they have; proficiency is the slowest of them), availability (``available``
-  windows are hard: outside them the agent does not work; ``unavailable`` windows, approved
-  time off and absences block; ``preferred`` windows are wishes), standing preferences (a day
-  off; early: rather not after 18:00; late: rather not before 10:00; home or office as
-  location);
+  unavailable to them, count as days off that lower the weekly contract minimum, as leave does
+  (:func:`minimum_after_leave`), and lower the week's contract target pro rata
+  (:meth:`~bezetting.core.schedule.Problem.target_minutes`). Contract hours, skills (an agent
+  serves a group whose every skill they have; proficiency is the slowest of them),
+  availability (``available`` windows are hard: outside them the agent does not work;
+  ``unavailable`` windows, approved time off and absences block; ``preferred`` windows are
+  wishes), standing preferences (a day off; early: rather not after 18:00; late: rather not
+  before 10:00; home or office as location);
 * shifts of published schedules that start in the 16 weeks before the period, as earlier
   work, so daily and weekly rest, night rules and averages hold across the seam.
 
@@ -506,6 +507,8 @@ def _agent_entry(
         "unavailable": list(mine.get("unavailable", [])),
         "wishes": list(wishes.get(agent.id, [])),
         "prior_work": list(prior.get(agent.id, [])),
+        "employed_from": agent.start_date,
+        "employed_until": agent.end_date,
     }
 
 
