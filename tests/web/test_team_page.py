@@ -277,7 +277,13 @@ def test_a_leaver_shows_their_last_day_and_is_off_the_list_after_it(
     dutch = browser_client.get("/team", headers=NL).text
     assert "laatste werkdag 17 mrt 2020" in _row(dutch, web_world.cas.agent_id)
     clock.advance(timedelta(days=2))  # Wednesday 18 March: Cas has left
-    log_in(browser_client, web_world, "team_lead")  # the session has expired meanwhile
+    csrf = log_in(browser_client, web_world, "team_lead")  # the session expired meanwhile
     after = browser_client.get("/team", headers=EN).text
     assert f'id="agent-{web_world.cas.agent_id}"' not in after
     assert f'id="agent-{web_world.base.agent_ids["1001"]}"' in after
+    # A page from before he left cannot report him sick.
+    stale = browser_client.post(
+        f"/team/agents/{web_world.cas.agent_id}/sick", data={"csrf_token": csrf}, headers=NL
+    )
+    assert stale.status_code == 422
+    assert "uit dienst na de laatste werkdag, 17 mrt 2020" in stale.text
