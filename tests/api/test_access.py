@@ -6,10 +6,12 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bezetting.api.app import create_app
 from bezetting.config import load_settings
+from bezetting.services.imports import ImportOptions, import_agents
 from tests.api.conftest import NOW, World, bearer
 
 
@@ -24,6 +26,25 @@ def test_staff_list_their_organisation_only(client: TestClient, world: World) ->
     other = client.get(f"/api/v1/agents/{world.other_agent_id}", headers=bearer(world, "admin"))
     assert other.status_code == 404
     assert set(other.json()) == {"error"}
+
+
+def test_an_agent_view_gives_the_last_day_employed_once_imported(
+    app: FastAPI, client: TestClient, world: World
+) -> None:
+    before = client.get(f"/api/v1/agents/{world.agent_ids['1002']}", headers=bearer(world, "admin"))
+    assert before.json()["end_date"] is None
+    import_agents(
+        app.state.bezetting.sessions,
+        b"external_id,name,contract_hours,end_date\n1002,Bram Jansen,24,2020-03-31\n",
+        file_name="leaver.csv",
+        now=NOW,
+        options=ImportOptions(organisation="gemeente"),
+    )
+    agents = client.get("/api/v1/agents", headers=bearer(world, "planner")).json()
+    assert {a["external_id"]: a["end_date"] for a in agents} == {
+        "1001": None,
+        "1002": "2020-03-31",
+    }
 
 
 def test_a_client_viewer_sees_only_its_clients_queues(client: TestClient, world: World) -> None:

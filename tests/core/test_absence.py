@@ -55,6 +55,38 @@ def test_days_and_reports_before_the_start_date_do_not_count() -> None:
     assert rates.frequency == 1 / (7 / 28)
 
 
+def test_days_and_reports_after_the_end_date_do_not_count() -> None:
+    # Left on 10 March while still reported sick (from 9 March, never closed), with a report
+    # of 12 March entered after they left: the figures stop at the last day employed.
+    last_day = date(2020, 3, 10)
+    periods = [
+        AbsencePeriod(1, _at(date(2020, 3, 9), 8), None),
+        AbsencePeriod(1, _at(date(2020, 3, 12), 8), _at(date(2020, 3, 13), 0)),
+    ]
+    rates = absence_rates(
+        periods,
+        employed_from={1: None, 2: None},
+        employed_until={1: last_day},
+        days=WINDOW,
+        zone=AMSTERDAM,
+    )
+    assert rates.agent_days == 22 + 28  # 18 Feb .. 10 March, and their colleague's 28
+    assert rates.absent_agent_days == 2  # 9 and 10 March, not the open absence's later days
+    assert rates.reports == 1, "the report of 12 March began after they left"
+    assert rates.percentage == 2 / 50
+
+
+def test_an_agent_employed_from_start_to_end_counts_those_days_only() -> None:
+    rates = absence_rates(
+        [],
+        employed_from={1: date(2020, 3, 2)},
+        employed_until={1: date(2020, 3, 8)},
+        days=WINDOW,
+        zone=AMSTERDAM,
+    )
+    assert (rates.agent_days, rates.percentage) == (7, 0.0)
+
+
 def test_an_agent_starting_after_the_window_adds_nothing_and_none_gives_no_figure() -> None:
     later = absence_rates([], employed_from={1: TODAY}, days=WINDOW, zone=AMSTERDAM)
     assert (later.percentage, later.frequency, later.agent_days) == (None, None, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -12,6 +12,7 @@ from bezetting.services.agent_states import record_agent_state
 from bezetting.services.organisations import OrganisationRef
 from bezetting.store import SessionFactory
 from bezetting.store.enums import AgentState, RequestStatus
+from bezetting.store.models import Agent
 from tests.services.conftest import NOW
 
 AT = datetime(2020, 3, 16, 7, 3, 12, tzinfo=UTC)
@@ -123,3 +124,19 @@ def test_unknown_agents_cannot_report_sick(
 ) -> None:
     with pytest.raises(InputError, match="no agent with id 999"):
         report_sick(sessions, agent_id=999, now=NOW)
+
+
+def test_nobody_is_reported_sick_after_their_last_working_day(
+    sessions: SessionFactory, agent_ids: dict[str, int]
+) -> None:
+    with sessions() as session, session.begin():
+        bram = session.get(Agent, agent_ids["1002"])
+        assert bram is not None
+        bram.end_date = date(2020, 3, 16)
+    # 16 March 23:30 in Amsterdam is still his last day; 00:30 on the 17th is not.
+    last_evening = datetime(2020, 3, 16, 22, 30, tzinfo=UTC)
+    report_sick(sessions, agent_id=agent_ids["1002"], now=last_evening)
+    report_better(sessions, agent_id=agent_ids["1002"], now=last_evening + timedelta(minutes=20))
+    after = datetime(2020, 3, 16, 23, 30, tzinfo=UTC)
+    with pytest.raises(InputError, match="left after their last working day, 2020-03-16"):
+        report_sick(sessions, agent_id=agent_ids["1002"], now=after)

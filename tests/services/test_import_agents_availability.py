@@ -102,6 +102,61 @@ def test_bad_agent_rows_are_reported(
     assert list(agents_of(sessions)) == ["6"]
 
 
+LEAVERS = (
+    "Personeelsnummer;Naam;Uren;Startdatum;Uit dienst\n"
+    "1001;Anouk de Vries;32;01-02-2019;31-03-2020\n"
+    "1002;Bram Jansen;24;2020-03-02;\n"
+)
+
+
+def test_the_last_day_employed_is_read_with_the_start_date_rule(
+    sessions: SessionFactory, organisation: OrganisationRef
+) -> None:
+    report = import_agents(sessions, LEAVERS.encode(), file_name="leavers.csv", now=NOW)
+    assert (report.accepted, report.rejected) == (2, ())
+    agents = agents_of(sessions)
+    assert agents["1001"].end_date == date(2020, 3, 31)
+    assert agents["1002"].end_date is None
+
+
+def test_an_end_date_before_the_start_date_is_rejected_naming_row_field_and_reason(
+    sessions: SessionFactory, organisation: OrganisationRef
+) -> None:
+    text = (
+        "external_id,name,contract_hours,start_date,einddatum\n"
+        "1,Ann,32,2020-03-16,2020-03-15\n"  # leaves the day before starting
+        "2,Bob,32,2020-03-16,2020-03-16\n"  # one day employed: fine
+        "3,Cas,32,2020-03-16,31-02-2020\n"  # no such day
+    )
+    report = import_agents(sessions, text.encode(), file_name="agents.csv", now=NOW)
+    assert [(e.line, e.column) for e in report.rejected] == [(2, "end_date"), (4, "end_date")]
+    assert report.rejected[0].reason.startswith("2020-03-15 is before the start date 2020-03-16")
+    assert {k: a.end_date for k, a in agents_of(sessions).items()} == {"2": date(2020, 3, 16)}
+
+
+def test_a_staff_list_without_the_column_keeps_the_end_dates_a_blank_cell_clears_one(
+    sessions: SessionFactory, organisation: OrganisationRef
+) -> None:
+    import_agents(sessions, LEAVERS.encode(), file_name="leavers.csv", now=NOW)
+    report = import_agents(sessions, AGENTS.encode(), file_name="agents.csv", now=NOW)
+    assert report.rejected == ()
+    assert agents_of(sessions)["1001"].end_date == date(2020, 3, 31), "recorded once, kept"
+    extended = LEAVERS.replace("31-03-2020", "")
+    import_agents(sessions, extended.encode(), file_name="extended.csv", now=NOW)
+    assert agents_of(sessions)["1001"].end_date is None
+
+
+def test_a_start_date_after_the_stored_end_date_is_rejected(
+    sessions: SessionFactory, organisation: OrganisationRef
+) -> None:
+    import_agents(sessions, LEAVERS.encode(), file_name="leavers.csv", now=NOW)
+    later = "external_id,name,contract_hours,start_date\n1001,Anouk de Vries,32,2020-04-01\n"
+    report = import_agents(sessions, later.encode(), file_name="later.csv", now=NOW)
+    assert [(e.line, e.column) for e in report.rejected] == [(2, "start_date")]
+    assert "stored end date 2020-03-31" in report.rejected[0].reason
+    assert agents_of(sessions)["1001"].start_date == date(2019, 2, 1)
+
+
 AVAILABILITY = (
     "agent,date,start,end,kind\n"
     "1001,2020-03-16,08:00,12:30,beschikbaar\n"

@@ -309,6 +309,38 @@ def test_an_agent_counts_in_the_absence_figures_from_their_start_date(
     assert after.absence_frequency == 1 / (57 / 28)
 
 
+def test_a_leaver_is_on_the_team_until_their_last_day_and_in_the_figures_up_to_it(
+    sessions: SessionFactory, organisation: OrganisationRef, agent_ids: dict[str, int]
+) -> None:
+    # Bram, sick from 11 March (never reported better), leaves on 12 March.
+    bram = agent_ids["1002"]
+    sick_at = datetime(2020, 3, 11, 7, 0, tzinfo=UTC)
+    report_sick(sessions, agent_id=bram, since=sick_at, now=sick_at)
+    import_agents(
+        sessions,
+        b"external_id,name,contract_hours,end_date\n1002,Bram Jansen,24,2020-03-12\n",
+        file_name="leaver.csv",
+        now=NOW,
+    )
+    lead = _who(organisation, Role.TEAM_LEAD)
+    last_day = team_overview(
+        sessions, lead, now=datetime(2020, 3, 12, 9, 0, tzinfo=UTC), zone=AMSTERDAM
+    )
+    assert [(a.name, a.end_date) for a in last_day.agents] == [
+        ("Anouk de Vries", None),
+        ("Bram Jansen", date(2020, 3, 12)),
+    ]
+    assert [r.agent_name for r in last_day.absent_today] == ["Bram Jansen"]
+    later = team_overview(
+        sessions, lead, now=datetime(2020, 3, 17, 8, 30, tzinfo=UTC), zone=AMSTERDAM
+    )
+    assert [a.name for a in later.agents] == ["Anouk de Vries"]
+    assert later.absent_today == (), "his open absence ended with his employment"
+    # Anouk's 28 days and Bram's 18 Feb .. 12 March (24), of which he was absent on 2.
+    assert later.figures.absence_percentage == 2 / 52
+    assert later.figures.absence_frequency == 1 / (52 / 28)
+
+
 def test_a_team_lead_of_another_team_cannot_decide(
     sessions: SessionFactory, organisation: OrganisationRef, agent_ids: dict[str, int]
 ) -> None:

@@ -468,6 +468,54 @@ def test_an_agent_off_sick_for_the_whole_plan_does_not_make_it_infeasible(
     assert built.violations == 0
 
 
+def test_an_agent_is_planned_only_on_the_days_they_are_employed(
+    sessions: SessionFactory, world: tuple[int, int]
+) -> None:
+    # Bram's last day is Wednesday, Cas left the Sunday before the plan, Dewi starts Thursday.
+    org_id, queue_id = world
+    agents = _agents_by_code(sessions)
+    wednesday, thursday = FIRST_DAY + timedelta(days=2), FIRST_DAY + timedelta(days=3)
+    with sessions() as session, session.begin():
+        for agent in session.scalars(select(Agent)):
+            if agent.external_id == "B2":
+                agent.end_date = wednesday
+            elif agent.external_id == "C3":
+                agent.end_date = FIRST_DAY - timedelta(days=1)
+            elif agent.external_id == "D4":
+                agent.start_date = thursday
+    _plan_demand_for_a_week(sessions, queue_id)
+    planning = planning_problem(sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7)
+    problem = planning.problem
+    assert str(agents["C3"]) not in planning.agent_ids
+    next_monday = _local(FIRST_DAY + timedelta(days=7), 0)
+    bram, dewi = problem.agent(str(agents["B2"])), problem.agent(str(agents["D4"]))
+    assert [(u.start, u.end) for u in bram.unavailable] == [(_local(thursday, 0), next_monday)]
+    assert [(u.start, u.end) for u in dewi.unavailable] == [
+        (_local(FIRST_DAY, 0), _local(thursday, 0))
+    ]
+    # Four and three days not employed lower the 8-hour minimum as leave days would, by a
+    # fifth of the 24-hour target each: the week's minimum cannot be held against them.
+    assert bram.contract.min_minutes_per_week == dewi.contract.min_minutes_per_week == 0
+    assert problem.agent(str(agents["A1"])).contract.min_minutes_per_week == 8 * 60
+    # Their 24-hour target counts only the days employed: 3 of 7 for Bram, 4 of 7 for Dewi.
+    assert problem.target_minutes(bram, 0) == 24 * 60 * 3 // 7
+    assert problem.target_minutes(dewi, 0) == 24 * 60 * 4 // 7
+    built = build_schedule(
+        sessions, organisation_id=org_id, first_day=FIRST_DAY, weeks=1, time_limit_seconds=10,
+        now=NOW,
+    )  # fmt: skip
+    with sessions() as session:
+        shifts = list(session.scalars(select(Shift).where(Shift.schedule_id == built.schedule_id)))
+    days_of = {
+        code: {s.starts_at.astimezone(AMSTERDAM).date() for s in shifts if s.agent_id == agent_id}
+        for code, agent_id in agents.items()
+    }
+    assert days_of["C3"] == set()
+    assert max(days_of["B2"], default=wednesday) <= wednesday
+    assert min(days_of["D4"], default=thursday) >= thursday
+    assert built.violations == 0
+
+
 def test_the_newest_requirement_of_a_queue_is_the_demand(
     sessions: SessionFactory, world: tuple[int, int]
 ) -> None:
@@ -529,8 +577,9 @@ def test_checking_names_each_agent_by_employee_number_and_name(
     [gone] = [v for v in found if v.rule is Rule.UNKNOWN_AGENT]
     assert (gone.agent_id, gone.agent) == (agents["D4"], "D4 (Dewi)")
     assert gone.message == (
-        "D4 (Dewi) is not among the agents planned for this period: inactive, or without "
-        "the skills of any queue with requirements"
+        "D4 (Dewi) is not among the agents planned for this period: inactive, not employed "
+        "in it (their start date after it, or their end date before it), or without the "
+        "skills of any queue with requirements"
     )
 
 

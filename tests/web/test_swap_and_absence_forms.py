@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bezetting.core.schedule import Rule
 from bezetting.services.schedules import publish_schedule
-from bezetting.services.swaps import SwapRefusedError, SwapViolation
+from bezetting.services.swaps import EMPLOYMENT_ENDED, SwapRefusedError, SwapViolation
 from bezetting.store import transaction
 from bezetting.store.models import Agent, Shift
 from bezetting.web.labour_rules import COLLEAGUE_TITLE, RULE_TITLES, breaches_of
@@ -351,7 +351,7 @@ def test_the_swap_forms_speak_dutch(browser_client: TestClient, web_world: WebWo
 
 
 def test_every_labour_rule_has_a_plain_title() -> None:
-    assert set(RULE_TITLES) == {rule.value for rule in Rule}
+    assert set(RULE_TITLES) == {rule.value for rule in Rule} | {EMPLOYMENT_ENDED}
 
 
 def _offer_section(page: str, swap_id: int) -> str:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from bezetting.services.imports import ImportOptions, import_agents
 from tests.web.conftest import Clock, WebWorld, log_in
 
 EN = {"Accept-Language": "en"}
@@ -256,3 +257,33 @@ def test_report_better_within_ten_minutes_says_the_report_was_taken_back(
     )
     assert "De ziekmelding is als vergissing teruggenomen" in _row(undone.text, cas)
     assert _absent_now(_out_of_band(undone.text, "team-absent-now"), "nu afwezig") == 0
+
+
+def test_a_leaver_shows_their_last_day_and_is_off_the_list_after_it(
+    browser_client: TestClient, web_world: WebWorld, clock: Clock
+) -> None:
+    sessions = browser_client.app.state.bezetting.sessions  # type: ignore[attr-defined]
+    import_agents(
+        sessions,
+        b"external_id,name,contract_hours,team,uit_dienst\n1003,Cas Bakker,32,Noord,17-03-2020\n",
+        file_name="leaver.csv",
+        now=clock.now(),
+        options=ImportOptions(organisation="gemeente"),
+    )
+    log_in(browser_client, web_world, "team_lead")
+    page = browser_client.get("/team", headers=EN).text
+    assert "last day Mar 17, 2020" in _row(page, web_world.cas.agent_id)
+    assert "last day" not in _row(page, web_world.base.agent_ids["1001"])
+    dutch = browser_client.get("/team", headers=NL).text
+    assert "laatste werkdag 17 mrt 2020" in _row(dutch, web_world.cas.agent_id)
+    clock.advance(timedelta(days=2))  # Wednesday 18 March: Cas has left
+    csrf = log_in(browser_client, web_world, "team_lead")  # the session expired meanwhile
+    after = browser_client.get("/team", headers=EN).text
+    assert f'id="agent-{web_world.cas.agent_id}"' not in after
+    assert f'id="agent-{web_world.base.agent_ids["1001"]}"' in after
+    # A page from before he left cannot report him sick.
+    stale = browser_client.post(
+        f"/team/agents/{web_world.cas.agent_id}/sick", data={"csrf_token": csrf}, headers=NL
+    )
+    assert stale.status_code == 422
+    assert "uit dienst na de laatste werkdag, 17 mrt 2020" in stale.text

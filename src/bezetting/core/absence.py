@@ -5,7 +5,8 @@ Pure: the callers pass the absences, who was employed from when, the days and th
 * **absence percentage** (verzuimpercentage): agent-days touched by an absence divided by
   agent-days, over calendar days, without part-time correction. An agent counts only on the days
   they were employed: from their start date (a newcomer who started yesterday adds one day, not
-  the whole window), so importing a newcomer never dilutes the team's rate.
+  the whole window), so importing a newcomer never dilutes the team's rate; and up to their end
+  date (a leaver stops adding healthy days once gone, which would dilute the rate too).
 * **absence frequency** (meldingsfrequentie): reports that began in the window, per agent
   employed over the window on average (agent-days / days in the window).
 * **correction**: a sick report that is taken back within :data:`CORRECTION_WINDOW` of being
@@ -90,6 +91,7 @@ def absence_rates(
     employed_from: Mapping[int, date | None],
     days: Sequence[date],
     zone: ZoneInfo,
+    employed_until: Mapping[int, date | None] | None = None,
 ) -> AbsenceRates:
     """Absence percentage and frequency of the agents in ``employed_from`` over ``days``.
 
@@ -98,9 +100,11 @@ def absence_rates(
         employed_from: per agent id, the first day they were employed (None: before every day).
         days: the local calendar days of the window.
         zone: the time zone the days are in.
+        employed_until: per agent id, the last day they were employed (inclusive; None or not
+            given: still employed).
 
-    An agent counts on a day of the window from their start date on; an absence counts only
-    on those days, and a report only when it began on one of them.
+    An agent counts on a day of the window from their start date up to their end date; an
+    absence counts only on those days, and a report only when it began on one of them.
 
     >>> zone = ZoneInfo("Europe/Amsterdam")
     >>> days = [date(2020, 3, 14), date(2020, 3, 15), date(2020, 3, 16)]
@@ -116,8 +120,14 @@ def absence_rates(
             by_agent.setdefault(period.agent_id, []).append(period)
     bounds = {day: local_day_bounds(day, zone) for day in days}
     agent_days = absent_agent_days = reports = 0
+    last_days = employed_until or {}
     for agent_id, start_date in employed_from.items():
-        employed = [day for day in days if start_date is None or day >= start_date]
+        end_date = last_days.get(agent_id)
+        employed = [
+            day
+            for day in days
+            if (start_date is None or day >= start_date) and (end_date is None or day <= end_date)
+        ]
         agent_days += len(employed)
         own = by_agent.get(agent_id, [])
         absent_agent_days += sum(

@@ -77,6 +77,20 @@ def _agent(session: Session, agent_id: int) -> Agent:
     return agent
 
 
+def _still_employed(session: Session, agent: Agent, at: datetime) -> None:
+    """Refuse a report for a moment after the agent's end date (their last day employed, in
+    the organisation's local days)."""
+    if agent.end_date is None:
+        return
+    organisation = session.get(Organisation, agent.organisation_id)
+    assert organisation is not None  # an agent belongs to one
+    if at.astimezone(ZoneInfo(organisation.timezone)).date() > agent.end_date:
+        raise InputError(
+            f"agent {agent.id} left after their last working day, "
+            f"{agent.end_date.isoformat()}; a sick report is for agents still employed"
+        )
+
+
 def request_time_off(
     sessions: SessionFactory,
     *,
@@ -165,14 +179,15 @@ def report_sick(
     """The agent is absent from ``since`` (default: now) until reported better.
 
     Raises:
-        InputError: unknown agent, a naive or future ``since``, or already absent.
+        InputError: unknown agent, a naive or future ``since``, a ``since`` after the agent's
+            last day employed (a page from before they left), or already absent.
     """
     starts_at = since or now
     _aware("since", starts_at)
     if starts_at > now:
         raise InputError("one cannot report sick for the future; report it when it happens")
     with transaction(sessions, writes=True) as session:
-        _agent(session, agent_id)
+        _still_employed(session, _agent(session, agent_id), starts_at)
         open_absence = queries.open_absence(session, agent_id)
         if open_absence is not None:
             raise InputError(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bezetting.services.errors import NotFoundError, PermissionDeniedError
 from bezetting.services.users import Principal
@@ -59,6 +59,8 @@ class AgentView:
     employment_type: str
     contract_hours_target: float
     active: bool
+    start_date: date | None = None
+    end_date: date | None = None  # the last day employed (inclusive); None: no end recorded
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +96,8 @@ def _agent_view(agent: Agent) -> AgentView:
         employment_type=agent.employment_type.value,
         contract_hours_target=agent.contract_hours_target,
         active=agent.active,
+        start_date=agent.start_date,
+        end_date=agent.end_date,
     )
 
 

@@ -15,8 +15,11 @@ Figures and their definitions (shown on the pages next to the numbers):
   agent absent at some time today once, with today's absences, whether they are back or not.
 * **absence percentage** (verzuimpercentage, simplified): agent-days with an absence that
   overlaps the day, divided by agent-days, over the 28 days before today; calendar days, no
-  part-time correction; an agent counts from their start date on
+  part-time correction; an agent counts from their start date up to their end date
   (:func:`~bezetting.core.absence.absence_rates`).
+* **the team**: the agents employed today; one whose end date (last day employed) has passed
+  is no longer listed, nor among the absent today, though their days before it still count
+  in the figures.
 * **absence frequency** (meldingsfrequentie): absences that began in the window per agent
   employed over it on average. A sick report undone as a mistake is deleted and so counts
   nowhere (:func:`~bezetting.core.absence.is_correction`).
@@ -135,7 +138,8 @@ class AbsentToday:
 @dataclass(frozen=True, kw_only=True)
 class TeamAgent:
     """An agent of the team, whether they are absent now (and until when that report can be
-    undone as a mistake), and today's published shifts."""
+    undone as a mistake), today's published shifts, and their last day employed when they are
+    leaving (``end_date``, None: no end date recorded)."""
 
     id: int
     external_id: str
@@ -143,6 +147,7 @@ class TeamAgent:
     absent_now: bool
     shifts_today: tuple[tuple[datetime, datetime], ...] = ()
     undo_until: datetime | None = None
+    end_date: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -340,8 +345,9 @@ def team_overview(
     window_start, _ = local_day_bounds(today - timedelta(days=_FIGURE_WINDOW.days), zone)
     with transaction(sessions) as session:
         team = session.get(Team, who.team_id) if who.team_id is not None else None
-        agents = _team_agents(session, who)
-        ids = [a.id for a in agents]
+        with_leavers = _team_agents(session, who)  # a leaver's days before leaving still count
+        agents = [a for a in with_leavers if a.end_date is None or a.end_date >= today]
+        ids = [a.id for a in with_leavers]
         absences = (
             session.query(Absence)
             .filter(
@@ -351,8 +357,15 @@ def team_overview(
             .all()
         )
         recent = [a for a in absences if a.ends_at is None or a.ends_at > window_start]
-        names = {a.id: a.name for a in agents}
-        absent_today = _absent_today(recent, names, day_start=day_start, day_end=day_end, now=now)
+        names = {a.id: a.name for a in with_leavers}
+        current = {a.id for a in agents}
+        absent_today = _absent_today(
+            [a for a in recent if a.agent_id in current],
+            names,
+            day_start=day_start,
+            day_end=day_end,
+            now=now,
+        )
         open_now = {a.agent_id: a for a in recent if _absent_at(a, now)}
         shifts_today: dict[int, list[tuple[datetime, datetime]]] = {}
         for shift in (
@@ -375,7 +388,8 @@ def team_overview(
         )
         rates = absence_rates(
             (AbsencePeriod(a.agent_id, a.starts_at, a.ends_at) for a in recent),
-            employed_from={a.id: a.start_date for a in agents},
+            employed_from={a.id: a.start_date for a in with_leavers},
+            employed_until={a.id: a.end_date for a in with_leavers},
             days=[today - timedelta(days=k) for k in range(_FIGURE_WINDOW.days, 0, -1)],
             zone=zone,
         )
@@ -396,6 +410,7 @@ def team_overview(
                     absent_now=a.id in open_now,
                     shifts_today=tuple(shifts_today.get(a.id, ())),
                     undo_until=_undo_until(open_now[a.id], now) if a.id in open_now else None,
+                    end_date=a.end_date,
                 )
                 for a in agents
             ),

@@ -6,11 +6,16 @@ What is read (one short transaction), for the local days ``first_day`` .. ``+ 7 
   skills form one *skill group* (named by the skill codes, ``billing+tax``), whose demand per
   quarter-hour is the sum of its queues' agents and whose opening hours are their union. A
   queue's skills are its ``queue_skills`` rows, or else the skill with the queue's code;
-* the active agents: contract hours, skills (an agent serves a group whose every skill they
-  have; proficiency is the slowest of them), availability (``available`` windows are hard:
-  outside them the agent does not work; ``unavailable`` windows, approved time off and
-  absences block; ``preferred`` windows are wishes), standing preferences (a day off; early:
-  rather not after 18:00; late: rather not before 10:00; home or office as location);
+* the active agents employed on a day of the period (from their start date up to their end
+  date, the last day employed); the days of the period before the start or after the end are
+  unavailable to them, count as days off that lower the weekly contract minimum, as leave does
+  (:func:`minimum_after_leave`), and lower the week's contract target pro rata
+  (:meth:`~bezetting.core.schedule.Problem.target_minutes`). Contract hours, skills (an agent
+  serves a group whose every skill they have; proficiency is the slowest of them),
+  availability (``available`` windows are hard: outside them the agent does not work;
+  ``unavailable`` windows, approved time off and absences block; ``preferred`` windows are
+  wishes), standing preferences (a day off; early: rather not after 18:00; late: rather not
+  before 10:00; home or office as location);
 * shifts of published schedules that start in the 16 weeks before the period, as earlier
   work, so daily and weekly rest, night rules and averages hold across the seam.
 
@@ -340,7 +345,8 @@ def _agents(
     everyone = [
         a
         for a in plan_queries.active_agents(session, organisation_id)
-        if a.start_date is None or a.start_date <= days[-1]
+        if (a.start_date is None or a.start_date <= days[-1])
+        and (a.end_date is None or a.end_date >= days[0])
     ]
     ids = [a.id for a in everyone]
     levels: dict[int, dict[int, float]] = defaultdict(dict)
@@ -359,6 +365,10 @@ def _agents(
                 {"id": f"preferred-{window.id}", "preferred": span, "weight": 1.0}
             )
     leave: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for agent in everyone:
+        for gone in not_employed(agent.start_date, agent.end_date, days, tz_name):
+            windows[agent.id]["unavailable"].append(list(gone))
+            leave[agent.id].append(gone)
     for request in plan_queries.approved_time_off_between(session, ids, starts=starts, ends=ends):
         if request.starts_at is not None and request.ends_at is not None:  # the query ensures it
             windows[request.agent_id]["unavailable"].append([request.starts_at, request.ends_at])
@@ -413,6 +423,31 @@ def _agents(
         )
         agents.append(entry)
     return agents, locations, agent_ids, skipped
+
+
+def not_employed(
+    start_date: date | None, end_date: date | None, days: Sequence[date], tz_name: str
+) -> list[tuple[datetime, datetime]]:
+    """The spans of the period's local ``days`` before the first day employed and after the
+    last (``end_date`` inclusive): the agent gets no shift then.
+
+    >>> days = [date(2020, 3, 16) + timedelta(days=d) for d in range(7)]
+    >>> [(a.isoformat(), b.isoformat()) for a, b in
+    ...  not_employed(None, date(2020, 3, 18), days, "Europe/Amsterdam")]
+    [('2020-03-19T00:00:00+01:00', '2020-03-23T00:00:00+01:00')]
+    """
+    first, after = days[0], days[-1] + timedelta(days=1)
+    spans: list[tuple[datetime, datetime]] = []
+    if start_date is not None and start_date > first:
+        spans.append((_local(first, 0, tz_name), _local(min(start_date, after), 0, tz_name)))
+    if end_date is not None and end_date < days[-1]:
+        spans.append(
+            (
+                _local(max(end_date + timedelta(days=1), first), 0, tz_name),
+                _local(after, 0, tz_name),
+            )
+        )
+    return spans
 
 
 def leave_days_per_week(
@@ -472,6 +507,8 @@ def _agent_entry(
         "unavailable": list(mine.get("unavailable", [])),
         "wishes": list(wishes.get(agent.id, [])),
         "prior_work": list(prior.get(agent.id, [])),
+        "employed_from": agent.start_date,
+        "employed_until": agent.end_date,
     }
 
 

@@ -378,8 +378,9 @@ def _named(violation: Violation, people: Mapping[str, tuple[int, str]]) -> Sched
     message = violation.message
     if violation.rule is Rule.UNKNOWN_AGENT:  # the core can only quote the id it was given
         message = (
-            f"{agent} is not among the agents planned for this period: inactive, or without "
-            "the skills of any queue with requirements"
+            f"{agent} is not among the agents planned for this period: inactive, not employed "
+            "in it (their start date after it, or their end date before it), or without the "
+            "skills of any queue with requirements"
         )
     return ScheduleViolation(
         agent_id=agent_id,

@@ -13,8 +13,11 @@ pack (the Dutch one with its stored overrides, :mod:`bezetting.services.planning
 swap is refused (:class:`SwapRefusedError`, naming agent, rule and figures) when it adds a
 violation or makes one worse; what was already wrong before the swap (a short break in the
 shift itself, say) does not block it. Falling under the contract's minimum hours is left to the
-approver: giving a shift away is what a swap is for. Every swap needs approval by a planner, an
-admin or the agents' team lead; there is no auto-approval, so a person always sees the change.
+approver: giving a shift away is what a swap is for. A shift that would go to an agent after
+their last day employed (their end date) is refused the same way, as rule
+:data:`EMPLOYMENT_ENDED`, before any labour rule is checked. Every swap needs approval by a
+planner, an admin or the agents' team lead; there is no auto-approval, so a person always sees
+the change.
 
 An agent sees only their own data: when taking an offer is refused, the refusal keeps the
 taker's own violations and says of the colleague only, in one neutral sentence
@@ -67,6 +70,7 @@ from bezetting.store.models import (
 
 __all__ = [
     "COLLEAGUE_CANNOT_TAKE",
+    "EMPLOYMENT_ENDED",
     "AboveMaximum",
     "SwapDecidedError",
     "SwapRefusedError",
@@ -787,6 +791,10 @@ def _check_labour_rules(
     org = session.get(Organisation, organisation_id)
     assert org is not None
     tz = ZoneInfo(org.timezone)
+    new_owner = {offered: taker} | ({returned: giver} if returned is not None else {})
+    gone = _after_last_day(session, tz, new_owner)
+    if gone:
+        raise SwapRefusedError(gone)
     days = [s.starts_at.astimezone(tz).date() for s in (offered, returned) if s is not None]
     anchor = offered.schedule.period_start
     first_day = anchor + timedelta(weeks=(min(days) - anchor).days // 7)
@@ -834,6 +842,37 @@ def _check_labour_rules(
                 ),
             )
         raise SwapRefusedError(list(violations.values()))
+
+
+EMPLOYMENT_ENDED = "employment_ended"
+"""The rule of a swap that gives a shift to an agent after their last day employed."""
+
+
+def _after_last_day(
+    session: Session, tz: ZoneInfo, new_owner: dict[Shift, int]
+) -> list[SwapViolation]:
+    """A violation for each shift the swap would give to an agent after their end date (the
+    last day employed, inclusive, in the organisation's local days)."""
+    found = []
+    for shift, agent_id in new_owner.items():
+        agent = session.get(Agent, agent_id)
+        day = shift.starts_at.astimezone(tz).date()
+        if agent is None or agent.end_date is None or day <= agent.end_date:
+            continue
+        found.append(
+            SwapViolation(
+                agent_id=agent.id,
+                agent=f"{agent.external_id} ({agent.name})",
+                rule=EMPLOYMENT_ENDED,
+                at=shift.starts_at,
+                measured=float((day - agent.end_date).days),
+                limit=0.0,
+                unit="days",
+                message=f"the shift on {day.isoformat()} is after the last day employed, "
+                f"{agent.end_date.isoformat()}",
+            )
+        )
+    return found
 
 
 _WeeksKey = tuple[int, int, date, int]

@@ -261,6 +261,14 @@ PATTERNS = (
         _n("this time off started at %(at)s; only time off that has not started can be cancelled"),
     ),
     _known(
+        r"agent (?P<agent>\d+) left after their last working day, (?P<last>[0-9-]+); a sick "
+        r"report is for agents still employed",
+        _n(
+            "this agent left after their last working day, %(last)s; a sick report is for "
+            "agents still employed"
+        ),
+    ),
+    _known(
         r"agent (?P<agent>\d+) is already reported (?P<state>\w+) since " + _MOMENT.format("at"),
         _n("already reported %(state)s since %(at)s"),
     ),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bezetting.core.schedule import Rule
-from bezetting.services.swaps import SwapRefusedError
+from bezetting.services.swaps import EMPLOYMENT_ENDED, SwapRefusedError
 from bezetting.web.i18n import _n
 
 __all__ = ["COLLEAGUE_TITLE", "RULE_TITLES", "RuleBreach", "breaches_of"]
@@ -46,8 +46,10 @@ RULE_TITLES: dict[str, str] = {
     Rule.CLOSED: _n("Work outside the queue's opening hours"),
     Rule.STRUCTURE: _n("The shift's activities do not fit together"),
     Rule.UNKNOWN_AGENT: _n("Unknown agent"),
+    EMPLOYMENT_ENDED: _n("After the last working day (employment ends)"),
 }
-"""Every rule the validator checks, by code; a test keeps this complete."""
+"""Every rule the validator checks, by code, and the swap's own end-date rule; a test keeps
+this complete."""
 
 COLLEAGUE_TITLE = _n("Your colleague cannot take this swap.")
 """The page's words for :data:`bezetting.services.swaps.COLLEAGUE_CANNOT_TAKE`."""
@@ -61,6 +63,7 @@ _WITHOUT_FIGURES = frozenset(
         Rule.CLOSED,
         Rule.STRUCTURE,
         Rule.UNKNOWN_AGENT,
+        EMPLOYMENT_ENDED,
     }
 )
 """Rules whose measured value and limit say nothing to a person (a yes/no rule)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -126,4 +127,24 @@ def test_a_bad_horizon_is_named_alone_as_everything_is_read_against_it() -> None
 def test_a_file_that_is_not_a_mapping_is_named() -> None:
     assert bad_fields(["horizon"]) == [
         ("", "", "must be a mapping (horizon, skill_groups, agents, ...)")
+    ]
+
+
+def test_an_agents_employment_dates_are_read_and_a_bad_one_is_named() -> None:
+    data = example()
+    data["agents"][1]["employed_until"] = "2020-03-18"
+    data["agents"][2]["employed_from"] = date(2020, 3, 19)
+    problem = problem_from_mapping(data)
+    assert (problem.agents[1].employed_from, problem.agents[1].employed_until) == (
+        None,
+        date(2020, 3, 18),
+    )
+    assert problem.agents[2].employed_from == date(2020, 3, 19)
+    data["agents"][1]["employed_until"] = "18-03-2020"
+    assert bad_fields(data) == [
+        (
+            "agents[1].employed_until",
+            "agent 'bram'",
+            "'18-03-2020' is not a date YYYY-MM-DD",
+        )
     ]

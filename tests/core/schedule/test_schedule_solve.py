@@ -197,3 +197,31 @@ def test_every_minute_of_work_serves_a_group_so_surplus_is_counted(path: SolvePa
     assert result.violations == ()
     assert unassigned_work_minutes(prob, result.schedule) == 0
     assert result.objective == pytest.approx(sum(p.cost for p in result.penalties), rel=1e-6)
+
+
+def test_a_leavers_weekly_target_counts_only_the_days_employed() -> None:
+    # Ann's last day is Tuesday (unavailable after it): of her 16-hour target, the four days
+    # planned hold 2/7 for her (4.57 h) and 4/7 for Bob, who has no end date. Her work is
+    # measured against that, and the model, its bound and the explanation agree.
+    tuesday = MONDAY.replace(day=MONDAY.day + 1)
+    ann = agent(
+        "ann",
+        contract=contract(0, 16, 40),
+        employed_until=tuesday,
+        unavailable=(window(2, "00:00", "24:00"), window(3, "00:00", "24:00")),
+    )
+    prob = small(days=4, agents=(ann, agent("bob", contract=contract(0, 16, 40))))
+    assert prob.target_minutes(ann, 0) == 16 * 60 * 2 // 7 == 274
+    assert prob.target_minutes(prob.agent("bob"), 0) == 16 * 60 * 4 // 7
+    result = solve(prob, parameters=FAST)
+    assert result.violations == ()
+    shifts = result.schedule.for_agent("ann")
+    assert all(s.start.date() <= tuesday for s in shifts)
+    worked = sum(s.work_minutes for s in shifts)
+    [deviation] = [
+        p for p in result.penalties if p.name == "contract_deviation" and p.agent_id == "ann"
+    ]
+    assert deviation.amount == abs(worked - 274)
+    assert "target 4.57 h" in deviation.explanation
+    assert sum(p.cost for p in result.penalties) == pytest.approx(result.objective)
+    assert result.bound <= result.objective + 1e-9

@@ -6,6 +6,8 @@ The rule is :mod:`bezetting.services.access`'s, the same as on the pages.
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import APIRouter
 from pydantic import BaseModel
 
@@ -19,7 +21,8 @@ router = APIRouter(prefix="/agents", tags=["agents"])
 
 
 class AgentOut(BaseModel):
-    """An agent."""
+    """An agent; ``end_date`` is their last day employed (inclusive), recorded by the agents
+    import (there is no endpoint to edit agents)."""
 
     id: int
     external_id: str
@@ -28,6 +31,8 @@ class AgentOut(BaseModel):
     employment_type: str
     contract_hours_target: float
     active: bool
+    start_date: date | None = None
+    end_date: date | None = None
 
     @classmethod
     def of(cls, agent: AgentView) -> AgentOut:
@@ -39,6 +44,8 @@ class AgentOut(BaseModel):
             employment_type=agent.employment_type,
             contract_hours_target=agent.contract_hours_target,
             active=agent.active,
+            start_date=agent.start_date,
+            end_date=agent.end_date,
         )
 
 

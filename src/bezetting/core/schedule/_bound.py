@@ -217,7 +217,7 @@ def relaxation(ctx: ModelContext) -> Relaxation:
             eq.add({**work, worked: -1.0}, 0.0)
             if len(days) == 7:
                 le.add({worked: -1.0}, -m * contract.min_minutes_per_week)
-            target = m * (contract.target_minutes_per_week * len(days) // 7)
+            target = m * prob.target_minutes(agent, week)
             dev = new(float(per_minute), m * 7 * 24 * 60)
             le.add({worked: 1.0, dev: -1.0}, target)
             le.add({worked: -1.0, dev: -1.0}, -target)

@@ -187,12 +187,12 @@ def _contract_cost(ctx: ModelContext, a: int, picked: list[Candidate]) -> float:
     """Scaled contract deviation of a week, as ``builders.add_contract`` counts it."""
     prob, grid = ctx.problem, ctx.grid
     per_minute = max(1, round(prob.weights.contract_deviation_per_hour * COST_SCALE / 60))
-    contract = prob.agents[a].contract
+    agent = prob.agents[a]
     total = 0
     for week in range(prob.week_count()):
         days = range(7 * week, min(grid.days, 7 * week + 7))
         work = sum(c.work_minutes for c in picked if c.day in days)
-        total += abs(work - contract.target_minutes_per_week * len(days) // 7)
+        total += abs(work - prob.target_minutes(agent, week))
     return float(per_minute * total)
 
 

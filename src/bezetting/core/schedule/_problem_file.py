@@ -451,6 +451,10 @@ def _agent(fields: _Fields, path: str, a: Mapping[str, Any], tz: ZoneInfo) -> Ag
         for i, p in enumerate(_listed(fields, a, "prior_work", path, label))
     ]
     templates = read("templates", lambda: _names(a.get("templates") or [], f"{path}.templates"))
+    employed_from, employed_until = (
+        read(key, partial(_day, a[key], f"{path}.{key}")) if a.get(key) is not None else None
+        for key in ("employed_from", "employed_until")
+    )
     if (
         len(fields.errors) > bad
         or aid is None
@@ -475,6 +479,8 @@ def _agent(fields: _Fields, path: str, a: Mapping[str, Any], tz: ZoneInfo) -> Ag
         events=tuple(e for e in events if e is not None),
         prior_work=tuple(p for p in prior if p is not None),
         templates=templates,
+        employed_from=employed_from,
+        employed_until=employed_until,
     )
 
 

@@ -600,7 +600,7 @@ def add_contract(ctx: ModelContext) -> list[PenaltyTerm]:
             if full:
                 m.add(total >= c.min_minutes_per_week)
             m.add(total <= c.max_minutes_per_week)
-            target = c.target_minutes_per_week * len(days) // 7
+            target = ctx.problem.target_minutes(agent, week)
             dev = m.new_int_var(0, 7 * 24 * 60, f"contract_deviation[{agent.id},{week}]")
             m.add(dev >= total - target)
             m.add(dev >= target - total)

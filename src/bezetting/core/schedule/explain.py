@@ -289,13 +289,12 @@ def penalties_of(
         shifts = schedule.for_agent(agent.id)
         for week in range(problem.week_count()):
             first, last = problem.planning_week_days(week)
-            days = (last - first).days + 1
             minutes = sum(
                 s.work_minutes
                 for s in shifts
                 if first <= s.start.astimezone(grid.tz).date() <= last
             )
-            target = agent.contract.target_minutes_per_week * days // 7
+            target = problem.target_minutes(agent, week)
             if minutes != target:
                 out.append(
                     Penalty(

@@ -445,14 +445,17 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
     # Rounds: each agent below its weekly target takes the most useful legal shift.
     order = sorted(range(len(prob.agents)), key=lambda a: len(usable[a]))
     n_weeks = prob.week_count()
+    targets = [
+        np.array([prob.target_minutes(agent, w) for w in range(n_weeks)], dtype=np.int64)
+        for agent in prob.agents
+    ]
     progress = True
     while progress:
         progress = False
         for a in order:
             opts = options[a]
             contract = prob.agents[a].contract
-            days_by_week = np.minimum(7, grid.days - 7 * np.arange(n_weeks))
-            target_by_week = contract.target_minutes_per_week * days_by_week // 7
+            target_by_week = targets[a]
             have_by_week = np.array(
                 [agents[a].week_minutes(w) for w in range(n_weeks)], dtype=np.int64
             )

@@ -231,6 +231,11 @@ class Agent:
         events: fixed paid events inside the horizon.
         prior_work: work before the horizon or for other clients, counted by every rule.
         templates: names of shift shapes this agent may work; empty means all.
+        employed_from: the first local day employed (None: before the horizon).
+        employed_until: the last local day employed, inclusive (None: after the horizon).
+            The weekly contract target counts only the days employed
+            (:meth:`Problem.target_minutes`); keep the agent off the other days with
+            ``unavailable`` windows, which every rule and the validator read.
     """
 
     id: str
@@ -245,6 +250,8 @@ class Agent:
     events: tuple[FixedEvent, ...] = ()
     prior_work: tuple[WorkPeriod, ...] = ()
     templates: tuple[str, ...] = ()
+    employed_from: date | None = None
+    employed_until: date | None = None
 
     @property
     def skill_groups(self) -> frozenset[str]:
@@ -381,6 +388,25 @@ class Problem:
             first + timedelta(days=6), self.horizon.first_day + timedelta(self.horizon.days - 1)
         )
         return first, last
+
+    def target_minutes(self, agent: Agent, week: int) -> int:
+        """The agent's contract target in planning week ``week``: the weekly target pro rata
+        to the week's days in the horizon that they are employed (a short last week, a week
+        they join or leave in); what ``contract_deviation`` measures the distance to.
+
+        >>> from bezetting.core.schedule import Horizon
+        >>> week = Problem(Horizon(date(2020, 3, 16), 7), (), (), (), ())
+        >>> leaver = Agent("a", Contract(0, 2100, 2400), (), employed_until=date(2020, 3, 18))
+        >>> week.target_minutes(leaver, 0)  # Monday to Wednesday: 3 of 7 days
+        900
+        """
+        first, last = self.planning_week_days(week)
+        if agent.employed_from is not None:
+            first = max(first, agent.employed_from)
+        if agent.employed_until is not None:
+            last = min(last, agent.employed_until)
+        days = max(0, (last - first).days + 1)
+        return agent.contract.target_minutes_per_week * days // 7
 
 
 def open_slots(problem: Problem, grid: Grid) -> dict[str, NDArray[np.bool_]]:

@@ -4,11 +4,15 @@ Columns: ``external_id`` (employee number, required), ``name`` (required), ``con
 (weekly target, required), ``contract_hours_min`` and ``contract_hours_max`` (default: the
 target), ``team``, ``employment_type`` (permanent, temp, on_call; Dutch vast, tijdelijk,
 uitzend, oproep also work), ``can_work_home``, ``can_work_office`` (yes/no, default yes),
-``start_date``, ``agency_hours_elsewhere`` (weekly hours worked for other clients), ``skills``
+``start_date``, ``end_date`` (the last day employed, inclusive; Dutch einddatum, uit dienst),
+``agency_hours_elsewhere`` (weekly hours worked for other clients), ``skills``
 (``billing:1.0; tax:1.3``, proficiency = handle-time factor, default 1.0).
 
 An agent already stored (same employee number) is updated when a value differs and counts as
-unchanged otherwise; teams and skills named for the first time are created.
+unchanged otherwise; teams and skills named for the first time are created. An end date before
+the start date is rejected. A file without an ``end_date`` column leaves the stored end dates as
+they are (the regular export of the staff list need not carry them); in a file with the column,
+a blank cell clears the end date (the contract was extended).
 """
 
 from __future__ import annotations
@@ -51,6 +55,10 @@ AGENT_FIELDS: tuple[Field, ...] = (
     Field("can_work_home", aliases=("home", "thuiswerken", "works_from_home")),
     Field("can_work_office", aliases=("office", "kantoor")),
     Field("start_date", aliases=("started_on", "startdatum", "in_dienst")),
+    Field(
+        "end_date",
+        aliases=("ended_on", "last_day", "leaving_date", "einddatum", "uit_dienst"),
+    ),
     Field("agency_hours_elsewhere", aliases=("hours_elsewhere",)),
     Field("skills", aliases=("vaardigheden",)),
 )
@@ -80,6 +88,8 @@ class _AgentRow:
     can_work_home: bool
     can_work_office: bool
     start_date: date | None
+    end_date: date | None
+    end_date_given: bool  # whether the file has the column: without it, the stored one stays
     agency_hours_elsewhere: float
     skills: dict[str, float]
 
@@ -137,12 +147,14 @@ def _handle_rows(session: Session, context: ImportContext, rows: Sequence[Cells]
     skills = queries.skills_by_code(session, organisation_id)
     levels = queries.agent_skill_levels(session, (a.id for a in agents.values()))
     for row in parsed:
+        agent = agents.get(row.external_id)
+        if agent is not None and not _end_date_fits(row, agent, outcome.errors):
+            continue
         team_id = _team_id(session, organisation_id, row.team, teams)
         wanted = {
             _skill_id(session, organisation_id, code, skills): level
             for code, level in row.skills.items()
         }
-        agent = agents.get(row.external_id)
         values = {
             "name": row.name,
             "team_id": team_id,
@@ -155,6 +167,8 @@ def _handle_rows(session: Session, context: ImportContext, rows: Sequence[Cells]
             "start_date": row.start_date,
             "agency_hours_elsewhere": row.agency_hours_elsewhere,
         }
+        if row.end_date_given:
+            values["end_date"] = row.end_date
         if agent is None:
             agent = Agent(organisation_id=organisation_id, external_id=row.external_id, **values)
             session.add(agent)
@@ -175,6 +189,24 @@ def _handle_rows(session: Session, context: ImportContext, rows: Sequence[Cells]
         outcome.accepted += 1
     session.flush()
     return outcome
+
+
+def _end_date_fits(row: _AgentRow, agent: Agent, errors: list[RowError]) -> bool:
+    """Whether the stored end date, which a file without the column keeps, is not before the
+    row's start date (a row with both was checked when it was read)."""
+    if row.end_date_given or row.start_date is None or agent.end_date is None:
+        return True
+    if agent.end_date >= row.start_date:
+        return True
+    errors.append(
+        RowError(
+            row.line,
+            "start_date",
+            f"{row.start_date.isoformat()} is after the agent's stored end date "
+            f"{agent.end_date.isoformat()}; add an end_date column to change or clear it",
+        )
+    )
+    return False
 
 
 def _team_id(
@@ -271,6 +303,18 @@ def _parse(cells: Cells, errors: list[RowError]) -> _AgentRow | None:
             start = parse_date(cells.get("start_date"))
         except ValueError as exc:
             reject("start_date", str(exc))
+    end: date | None = None
+    if cells.get("end_date"):
+        try:
+            end = parse_date(cells.get("end_date"))
+        except ValueError as exc:
+            reject("end_date", str(exc))
+    if start is not None and end is not None and end < start:
+        reject(
+            "end_date",
+            f"{end.isoformat()} is before the start date {start.isoformat()}; the end date is "
+            "the last day employed, on or after the start date",
+        )
     elsewhere = 0.0
     if cells.get("agency_hours_elsewhere"):
         try:
@@ -295,6 +339,8 @@ def _parse(cells: Cells, errors: list[RowError]) -> _AgentRow | None:
         can_work_home=home,
         can_work_office=office,
         start_date=start,
+        end_date=end,
+        end_date_given=cells.has("end_date"),
         agency_hours_elsewhere=elsewhere,
         skills=skills,
     )

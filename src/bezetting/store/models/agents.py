@@ -21,6 +21,10 @@ class Agent(Base):
     ``external_id`` is the employee number the organisation already uses; imports match on it.
     ``agency_hours_elsewhere`` counts the weekly hours an agency worker already works for other
     clients, which the weekly labour-rule limits must include.
+    ``start_date`` and ``end_date`` bound the employment: the first and the last day employed
+    (both inclusive; None: since always, until further notice). Scheduling, absence figures,
+    the team page and swaps leave an agent out after their end date; the row stays, with its
+    history.
     """
 
     __tablename__ = "agents"
@@ -48,6 +52,7 @@ class Agent(Base):
     can_work_home: Mapped[bool] = mapped_column(default=True)
     can_work_office: Mapped[bool] = mapped_column(default=True)
     start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
     agency_hours_elsewhere: Mapped[float] = mapped_column(default=0.0)
     active: Mapped[bool] = mapped_column(default=True)
 

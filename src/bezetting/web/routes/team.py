@@ -265,7 +265,9 @@ def _report(
     if not is_htmx(request):
         return RedirectResponse("/team", status_code=303)
     values = _values(context, viewer)
-    agent = next(a for a in values["overview"].agents if a.id == agent_id)
+    agent = next((a for a in values["overview"].agents if a.id == agent_id), None)
+    if agent is None:  # past their last day: no longer on the team's list to update
+        return RedirectResponse("/team", status_code=303)
     return render(
         request,
         "_team_agent_changed.html",
