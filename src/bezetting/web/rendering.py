@@ -5,7 +5,9 @@ Templates get, besides their own values: ``_``/``gettext``/``ngettext`` (via
 Europe/Amsterdam), ``lang``, ``viewer`` (who is logged in, or None), ``nav`` (the pages the
 viewer may open), ``csrf_token`` (for forms and HTMX posts) and ``error_text(code, message)`` and
 ``progress_text(message)`` (a service error or a job's progress in the page's language), and
-the filter ``schedule_name`` (a stored schedule name with its known suffixes in that language).
+the filters ``schedule_name`` (a stored schedule name with its known suffixes in that language)
+and ``sentence`` (a refusal as a sentence: capital first, full stop last, see :func:`sentence`),
+and ``replaced_by(name)`` (the schedule that replaced a kept draft's shifts, or None).
 
 A form refused without JavaScript comes back as its page (:func:`bezetting.web.site`), with a
 :class:`FormProblem` in the request's state: ``problem_for(action)`` gives its message to the
@@ -41,7 +43,7 @@ from bezetting.web.i18n import (
     choose_language,
     translations,
 )
-from bezetting.web.schedule_names import schedule_name
+from bezetting.web.schedule_names import replaced_by, schedule_name
 
 __all__ = [
     "NAVIGATION",
@@ -53,6 +55,7 @@ __all__ = [
     "language_of",
     "page_roles",
     "render",
+    "sentence",
 ]
 
 SECURITY_HEADERS = {**DOCS_HEADERS, "Cache-Control": "no-store"}
@@ -127,6 +130,21 @@ def _problem_helpers(problem: FormProblem | None) -> dict[str, Any]:
     return {"problem_for": problem_for, "kept": kept}
 
 
+def sentence(text: str) -> str:
+    """``text`` as a sentence: its first letter a capital and a full stop at its end (the
+    services' messages start in lower case and end bare, as they may follow a code or a field
+    name; a page that shows one on its own shows a sentence). Figures and names inside stay.
+
+    >>> sentence("schedule 3 is already published")
+    'Schedule 3 is already published.'
+    """
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
+
+
 @cache
 def _environment(language: str) -> Environment:
     environment = Environment(
@@ -143,6 +161,8 @@ def _environment(language: str) -> Environment:
     environment.globals["error_text"] = partial(message_text, language=language)
     environment.globals["progress_text"] = partial(progress_text, language=language)
     environment.filters["schedule_name"] = partial(schedule_name, language=language)
+    environment.filters["sentence"] = sentence
+    environment.globals["replaced_by"] = replaced_by
     return environment
 
 
