@@ -18,6 +18,7 @@ from bezetting.services.given_back import give_back
 from bezetting.store import transaction
 from bezetting.store.models import Schedule
 from tests.web.conftest import WebWorld, draft_with_work, log_in
+from tests.web.test_form_plumbing import redirected_refusal
 
 EN = {"Accept-Language": "en"}
 NL = {"Accept-Language": "nl"}
@@ -116,11 +117,12 @@ def test_without_javascript_a_refusal_is_a_sentence_at_the_publish_form(
     site: FastAPI, browser_client: TestClient, web_world: WebWorld
 ) -> None:
     csrf = log_in(browser_client, web_world, "planner")
-    refused = browser_client.post(  # the draft is at version 2
+    answer = browser_client.post(  # the draft is at version 2
         f"/planning/schedules/{web_world.draft_schedule_id}/publish",
         data={"version": "7", "csrf_token": csrf},
         headers=EN,
     )
+    refused = redirected_refusal(browser_client, answer, EN)
     assert refused.status_code == 409
     draft = web_world.draft_schedule_id
     row = re.search(rf'<tr id="schedule-{draft}">.*?</tr>', refused.text, re.S)
