@@ -149,6 +149,15 @@ def test_a_re_plan_over_published_shifts_is_refused_unless_it_replaces_them(
     assert (set_aside["status"], set_aside["shift_count"]) == ("draft", 5)
     offers = {s["id"]: s["stage"] for s in client.get("/api/v1/swaps", headers=planner).json()}
     assert offers[world.open_swap_id] == "withdrawn"
+    # The replaced shifts are kept to look back at: publishing them again is refused.
+    again = client.post(
+        f"/api/v1/schedules/{set_aside['id']}/publish",
+        json={"version": set_aside["version"], "replace_published": True},
+        headers=planner,
+    )
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "replaced_schedule"
+    assert f"schedule {draft_id} replaced" in again.json()["error"]["message"]
 
 
 def test_publishing_lists_the_shifts_left_out_for_approved_time_off(

@@ -166,6 +166,14 @@ def test_a_bad_break_policy_is_named(tmp_path: Path) -> None:
         assert reason in result.output, (policy, result.output)
 
 
+def test_a_misspelt_key_is_named_with_the_key_it_most_likely_meant(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.read_text().replace("\nweights:", "\nweight:", 1))
+    result = runner.invoke(app, ["schedule", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert "weight: unknown key; did you mean weights?" in result.output
+
+
 def test_a_failure_while_writing_results_keeps_the_previous_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -198,9 +198,11 @@ def test_an_agent_reads_refusals_in_dutch(
 
 def test_a_missing_page_is_dutch(browser_client: TestClient, web_world: WebWorld) -> None:
     csrf = log_in(browser_client, web_world, "planner")
-    response = browser_client.post(
+    answer = browser_client.post(
         "/planning/schedules/999999/publish", data={"version": "1", "csrf_token": csrf}, headers=NL
     )
+    assert answer.status_code == 303  # the planning page's refusals: Post/Redirect/Get
+    response = browser_client.get(answer.headers["location"], headers=NL)
     assert response.status_code == 422
     assert "rooster 999999 bestaat niet" in response.text
     assert "no schedule with id" not in response.text

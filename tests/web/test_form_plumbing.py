@@ -1,5 +1,6 @@
 """What every form gets from the site, without JavaScript: a refused post shows its own page
-with the reason next to the form and what was typed kept; the language switch on such a page
+with the reason next to the form and what was typed kept (on the planning page by a redirect,
+so that reloading it sends nothing); the language switch on such a page
 goes to a page that exists; a post after the session ended says so on the login page and leads
 back to the form's page."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -22,6 +24,14 @@ def _value(page: str, name: str) -> str | None:
     assert tag is not None, name
     found = re.search(r'value="([^"]*)"', tag.group(0))
     return html.unescape(found.group(1)) if found else None
+
+
+def redirected_refusal(client: TestClient, answer: Any, headers: dict[str, str]) -> Any:
+    """The page a refused plain post of the planning page redirects to (Post/Redirect/Get),
+    opened as the browser does; the problem shows there once, with the post's status."""
+    assert answer.status_code == 303, answer.text
+    assert "bezetting_refused" in answer.headers["set-cookie"]
+    return client.get(answer.headers["location"], headers=headers)
 
 
 def _near(page: str, marker: str, text: str) -> bool:
@@ -71,7 +81,9 @@ def test_a_pulse_question_on_a_bad_scale_names_the_field_by_its_label_and_keeps_
         (NL, "Schaal 1 tot: '100' is geen heel getal van 2 tot en met 10"),
     ):
         referer = {"Referer": "http://testserver/planning?day=2020-03-17", **headers}
-        refused = browser_client.post("/planning/surveys", data=form, headers=referer)
+        answer = browser_client.post("/planning/surveys", data=form, headers=referer)
+        assert answer.headers["location"] == "/planning?day=2020-03-17"
+        refused = redirected_refusal(browser_client, answer, headers)
         assert refused.status_code == 422
         page = refused.text
         assert 'id="pulse"' in page
@@ -162,9 +174,10 @@ def test_a_new_schedule_with_too_many_weeks_keeps_its_form_and_leaves_the_others
 ) -> None:
     csrf = log_in(browser_client, web_world, "planner")
     form = {"first_day": "2020-04-06", "weeks": "9", "time_limit_seconds": "30", "name": "Zomer"}
-    refused = browser_client.post(
+    answer = browser_client.post(
         "/planning/jobs/schedule", data={**form, "csrf_token": csrf}, headers=NL
     )
+    refused = redirected_refusal(browser_client, answer, NL)
     assert refused.status_code == 422
     page = html.unescape(refused.text)
     schedule = page[page.index('id="start-schedule"') :]
@@ -181,3 +194,53 @@ def test_a_new_schedule_with_too_many_weeks_keeps_its_form_and_leaves_the_others
     pointer = 'href="#form-problem">Niet verstuurd: zie bij het formulier waarom.</a>'
     assert pointer in flash.group(1)
     assert 'id="form-problem"' in schedule[: schedule.index("</form>")]
+
+
+def _refused_new_schedule(client: TestClient, web_world: WebWorld) -> Any:
+    """A planner's plain post of a new schedule of 9 weeks (at most 6): the redirect."""
+    csrf = log_in(client, web_world, "planner")
+    form = {"first_day": "2020-04-06", "weeks": "9", "name": "Zomer", "csrf_token": csrf}
+    return client.post("/planning/jobs/schedule", data=form, headers=EN)
+
+
+def test_reloading_a_refused_planning_form_sends_nothing_and_shows_the_page_as_it_is(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    answer = _refused_new_schedule(browser_client, web_world)
+    refused = redirected_refusal(browser_client, answer, EN)
+    assert refused.status_code == 422
+    assert "Weeks: '9' is not a whole number" in html.unescape(refused.text)
+    again = browser_client.get(answer.headers["location"], headers=EN)  # F5: a GET, once more
+    assert again.status_code == 200
+    assert "Weeks: '9'" not in html.unescape(again.text)
+    assert _value(again.text, "name") in (None, "")  # the form as it always is
+
+
+def _set_refusal(client: TestClient, value: str) -> None:
+    """Put ``value`` in the browser's refusal cookie, in place of any it has."""
+    domains = {c.domain for c in client.cookies.jar if c.name == "bezetting_refused"}
+    for domain in domains:
+        client.cookies.delete("bezetting_refused", domain=domain)
+    client.cookies.set("bezetting_refused", value, domain=next(iter(domains), ""))
+
+
+def test_a_kept_refusal_is_shown_only_to_its_session_and_only_as_it_was_signed(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    answer = _refused_new_schedule(browser_client, web_world)
+    kept = browser_client.cookies.get("bezetting_refused")
+    assert kept
+    payload, _, signature = kept.rpartition(".")
+    _set_refusal(browser_client, f"{payload}.{'0' * len(signature)}")
+    forged = browser_client.get(answer.headers["location"], headers=EN)
+    assert forged.status_code == 200
+    assert "Zomer" not in forged.text
+    _set_refusal(browser_client, kept)
+    genuine = browser_client.get(answer.headers["location"], headers=EN)
+    assert genuine.status_code == 422  # as signed, for this session: shown
+    assert "Zomer" in genuine.text
+    log_in(browser_client, web_world, "planner")  # a new session: the old refusal is not its own
+    _set_refusal(browser_client, kept)
+    other = browser_client.get(answer.headers["location"], headers=EN)
+    assert other.status_code == 200
+    assert "Zomer" not in other.text

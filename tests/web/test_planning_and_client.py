@@ -124,12 +124,13 @@ def test_a_draft_that_double_books_an_agent_is_refused_with_the_agent_and_times(
     assert refused.status_code == 409
     with transaction(site.state.bezetting.sessions) as session:
         week_14 = session.scalars(select(Schedule.id).where(Schedule.name == "week 14")).one()
-    assert html.unescape(refused.text).strip() == (
-        f'<p class="error" role="alert">rooster {draft} kan niet gepubliceerd worden: Anouk de '
+    assert html.unescape(refused.text).startswith(f'<tr id="schedule-{draft}">')  # its row again
+    assert (
+        f'<p class="error" role="alert">Rooster {draft} kan niet gepubliceerd worden: Anouk de '
         "Vries werkt daarin 24-03-2020, 12:00 – 20:00 en in gepubliceerd rooster "
         f"{week_14} 24-03-2020, 08:00 – 16:00; overlappende diensten in totaal: 1; publiceer "
-        "het ter vervanging van wat nog niet begonnen is, of verplaats of verwijder ze eerst</p>"
-    )
+        "het ter vervanging van wat nog niet begonnen is, of verplaats of verwijder ze eerst.</p>"
+    ) in html.unescape(refused.text)  # a sentence: a capital first, a full stop last
     page = browser_client.get("/planning", headers=EN).text
     assert f"/planning/schedules/{draft}/publish" in page  # still a draft
     assert "in place of published shifts not yet started" in page

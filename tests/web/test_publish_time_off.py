@@ -101,7 +101,7 @@ def test_a_plain_publish_says_it_in_dutch_and_an_all_clashing_draft_is_refused(
     )
     assert refused.status_code == 409
     assert (
-        f"rooster {given_back} is niet gepubliceerd: elk van zijn diensten valt in goedgekeurd "
+        f"Rooster {given_back} is niet gepubliceerd: elk van zijn diensten valt in goedgekeurd "
         "verlof van de medewerker (1 in totaal), zoals Anouk de Vries die 07-04-2020, 09:00 "
         "\u2013 17:00 werkt"
     ) in _text(refused.text)

@@ -107,8 +107,8 @@ def test_a_planner_opens_a_question_from_the_planning_page_and_agents_see_it(
     )
     assert closed.status_code == 422
     assert (
-        "de vraag zou sluiten op 09-03-2020, 00:00, en dat is voorbij, dus niemand kan hem "
-        "beantwoorden: kies een latere laatste dag"
+        "De vraag zou sluiten op 09-03-2020, 00:00, en dat is voorbij, dus niemand kan hem "
+        "beantwoorden: kies een latere laatste dag."
     ) in closed.text
     assert "Mar 2, 2020" not in browser_client.get("/planning", headers=EN).text  # not opened
     log_in(browser_client, web_world, "cas")

@@ -4,7 +4,8 @@ Approved time off gives a shift back, whichever way the shift and the time off m
 the time off takes the agent's published shifts out (:mod:`bezetting.services.requests`), and
 publishing a draft leaves out its shifts on approved time off
 (:mod:`bezetting.services.schedules`). Both go through :func:`give_back`, so a given-back shift
-ends up in the same place, kept for the planner and never shown to agents.
+ends up in the same place, kept for the planner and never shown to agents. The draft records the
+planning settings its schedule was built with (``built_with``), as its shifts were built by them.
 """
 
 from __future__ import annotations
@@ -78,10 +79,13 @@ def give_back(
                 status=ScheduleStatus.DRAFT,
                 created_at=now,
                 updated_at=now,
+                built_with=None if source.built_with is None else dict(source.built_with),
             )
             session.add(kept)
             session.flush()
         else:
+            if kept.built_with is None and source.built_with is not None:
+                kept.built_with = dict(source.built_with)  # a draft kept from before 0.7
             queries.touch_schedule(kept, now)
         for shift in shifts:
             if shift.schedule_id == source_id:

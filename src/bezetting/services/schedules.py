@@ -11,7 +11,10 @@ another published schedule (:class:`OverlappingShiftsError`): an agent never see
 at the same time. A re-plan of a published period is published *replacing* it: the published
 shifts that start in the new schedule's period and have not started yet move to a draft named
 after the replacement (kept, never shown to agents; swaps that named them keep their history,
-pending ones are cancelled), and what has started stays.
+pending ones are cancelled), and what has started stays. That draft is kept to look back at, not
+to publish: publishing it would bring back the replaced shifts over the new schedule's, so it is
+refused (:class:`ReplacedScheduleError`); a planner who wants them back builds or copies a new
+draft. The draft records the planning settings the replaced schedule was built with.
 
 Publishing never puts a shift on an agent's approved time off, as approving time off gives such a
 shift back (:mod:`bezetting.services.requests`): a draft may have been made before the time off
@@ -25,6 +28,7 @@ would be left out is refused (:class:`ShiftsOnTimeOffError`) rather than publish
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -48,6 +52,7 @@ __all__ = [
     "LeftOutShift",
     "OverlappingShiftsError",
     "PublishedSchedule",
+    "ReplacedScheduleError",
     "ScheduleRef",
     "ShiftPlan",
     "ShiftsOnTimeOffError",
@@ -71,6 +76,19 @@ class ShiftsOnTimeOffError(ConflictError):
     nothing has changed."""
 
     code = "shifts_on_time_off"
+
+
+class ReplacedScheduleError(ConflictError):
+    """The draft holds the shifts a republish replaced ("... (replaced by schedule N)"): it is
+    kept to look back at; publishing it would put the replaced shifts back. Nothing changed."""
+
+    code = "replaced_schedule"
+
+
+_REPLACED_SUFFIX = " (replaced by schedule {id})"
+_REPLACED_NAME = re.compile(r" \(replaced by schedule (?P<id>\d+)\)$")
+"""The suffix :func:`_set_aside_replaced` gives the draft of replaced shifts, and how it is
+recognised (the name is where a schedule's origin is stored)."""
 
 
 @dataclass(frozen=True)
@@ -270,12 +288,20 @@ def publish_schedule(
         ShiftsOnTimeOffError: every shift falls on its agent's approved time off.
         OverlappingShiftsError: a shift overlaps one of the same agent in another published
             schedule.
+        ReplacedScheduleError: the draft holds the shifts a republish replaced.
         InputError: unknown schedule, already published, or without shifts.
     """
     with transaction(sessions, writes=True) as session:
         schedule = _load(session, schedule_id, expected_version)
         if schedule.status is ScheduleStatus.PUBLISHED:
             raise InputError(f"schedule {schedule_id} is already published")
+        replaced = _REPLACED_NAME.search(schedule.name)
+        if replaced is not None:
+            raise ReplacedScheduleError(
+                f"schedule {schedule_id} is not published: it keeps the shifts that schedule "
+                f"{replaced.group('id')} replaced, and publishing it would bring them back; "
+                "build a new draft instead"
+            )
         if not schedule.shifts:
             raise InputError(f"schedule {schedule_id} has no shifts to publish")
         left_out = _leave_out_time_off(session, schedule, now)
@@ -397,12 +423,13 @@ def _set_aside_replaced(session: Session, schedule: Schedule, now: datetime) -> 
         assert source is not None  # the shifts were read through it
         kept = Schedule(
             organisation_id=schedule.organisation_id,
-            name=f"{source.name} (replaced by schedule {schedule.id})"[:200],
+            name=_replaced_name(source.name, schedule.id),
             period_start=max(source.period_start, schedule.period_start),
             period_end=max(source.period_end, schedule.period_start),
             status=ScheduleStatus.DRAFT,
             created_at=now,
             updated_at=now,
+            built_with=None if source.built_with is None else dict(source.built_with),
         )
         session.add(kept)
         session.flush()
@@ -411,6 +438,13 @@ def _set_aside_replaced(session: Session, schedule: Schedule, now: datetime) -> 
         queries.touch_schedule(source, now)
     session.flush()
     session.expire_all()
+
+
+def _replaced_name(name: str, replaced_by: int) -> str:
+    """``name`` with the suffix that marks replaced shifts, shortening the name, never the
+    suffix, to the column's 200 characters (the suffix is how publishing recognises it)."""
+    suffix = _REPLACED_SUFFIX.format(id=replaced_by)
+    return name[: 200 - len(suffix)] + suffix
 
 
 def _refuse_overlaps(session: Session, schedule: Schedule) -> None:

@@ -220,6 +220,15 @@ PATTERNS = (
         ),
     ),
     _known(
+        r"schedule (?P<schedule>\d+) is not published: it keeps the shifts that schedule "
+        r"(?P<other>\d+) replaced, and publishing it would bring them back; build a new draft "
+        r"instead",
+        _n(
+            "schedule %(schedule)s is not published: it keeps the shifts that schedule %(other)s "
+            "replaced, and publishing it would bring them back; build a new draft instead"
+        ),
+    ),
+    _known(
         r"schedule (?P<schedule>\d+) has no shifts to publish",
         _n("schedule %(schedule)s has no shifts to publish"),
     ),
@@ -436,6 +445,10 @@ BY_CODE = {
     ),
     "shifts_on_time_off": _n(
         "The schedule is not published: all its shifts fall on approved time off of their agents."
+    ),
+    "replaced_schedule": _n(
+        "The schedule is not published: it keeps the shifts another schedule replaced, and "
+        "publishing it would bring them back."
     ),
     "infeasible": _n("No answer meets these conditions."),
     "forbidden": _n("You may not do this."),

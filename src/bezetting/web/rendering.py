@@ -5,7 +5,9 @@ Templates get, besides their own values: ``_``/``gettext``/``ngettext`` (via
 Europe/Amsterdam), ``lang``, ``viewer`` (who is logged in, or None), ``nav`` (the pages the
 viewer may open), ``csrf_token`` (for forms and HTMX posts) and ``error_text(code, message)`` and
 ``progress_text(message)`` (a service error or a job's progress in the page's language), and
-the filter ``schedule_name`` (a stored schedule name with its known suffixes in that language).
+the filters ``schedule_name`` (a stored schedule name with its known suffixes in that language)
+and ``sentence`` (a refusal as a sentence: capital first, full stop last, see :func:`sentence`),
+and ``replaced_by(name)`` (the schedule that replaced a kept draft's shifts, or None).
 
 A form refused without JavaScript comes back as its page (:func:`bezetting.web.site`), with a
 :class:`FormProblem` in the request's state: ``problem_for(action)`` gives its message to the
@@ -13,10 +15,21 @@ form that posted to ``action`` (which shows it next to itself), ``kept(action, f
 what was typed in ``field``; a page whose form does not ask shows the message at the top.
 ``full_path`` (for the language switch) is always an address that can be opened: for a post, the
 page the form lives on.
+
+On the pages of :data:`REDIRECTED_PAGES` (the planning page so far) such a refusal is sent as
+Post/Redirect/Get (:func:`refusal_redirect`): the answer to the post is
+a redirect to the form's page, with the problem in a short-lived cookie (signed under the secret
+key and bound to the login session) that the next full page of that address shows once, with
+the post's status (409 or 422), and drops. Reloading that page asks for it again rather than
+sending the form again. A problem too large for a cookie is rendered as the post's answer.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -24,10 +37,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.routing import Match
 
+from bezetting.api.deps import SESSION_COOKIE, AppContext
 from bezetting.api.docs import DOCS_HEADERS
 from bezetting.core.errors import BezettingError, ConflictError
 from bezetting.services.users import Principal
@@ -41,10 +55,12 @@ from bezetting.web.i18n import (
     choose_language,
     translations,
 )
-from bezetting.web.schedule_names import schedule_name
+from bezetting.web.schedule_names import replaced_by, schedule_name
 
 __all__ = [
     "NAVIGATION",
+    "REDIRECTED_PAGES",
+    "REFUSAL_COOKIE",
     "SECURITY_HEADERS",
     "FormProblem",
     "NavItem",
@@ -52,7 +68,9 @@ __all__ = [
     "is_htmx",
     "language_of",
     "page_roles",
+    "refusal_redirect",
     "render",
+    "sentence",
 ]
 
 SECURITY_HEADERS = {**DOCS_HEADERS, "Cache-Control": "no-store"}
@@ -113,6 +131,78 @@ def form_page(request: Request) -> str:
     return "/"
 
 
+REFUSAL_COOKIE = "bezetting_refused"
+"""Carries a refused form's problem across the redirect to its page (see the module docstring)."""
+_REFUSAL_SECONDS = 120
+REDIRECTED_PAGES = frozenset({"/planning"})
+"""The pages whose forms' refusals come back by a redirect so far; the others' still come back as
+the post's answer (their tests look at that answer; each page joins by its path here)."""
+_REFUSAL_MAX_CHARACTERS = 3800  # a browser keeps a cookie of up to 4096 bytes
+
+
+def _refusal_signature(request: Request, payload: str) -> str:
+    """HMAC-SHA-256 of ``payload`` under the secret key, bound to the login session."""
+    context: AppContext = request.app.state.bezetting
+    key = context.settings.secret_key.get_secret_value().encode("utf-8")
+    session = request.cookies.get(SESSION_COOKIE, "")
+    return hmac.new(key, f"{session}\n{payload}".encode(), hashlib.sha256).hexdigest()
+
+
+def refusal_redirect(
+    request: Request, problem: FormProblem, status: int
+) -> RedirectResponse | None:
+    """A plain form post's refusal as a redirect to the form's page, which then shows
+    ``problem`` once with ``status``; None when the problem does not fit in a cookie or the
+    form's page is not (yet) one of :data:`REDIRECTED_PAGES` (the caller then renders the page
+    as the post's answer)."""
+    target = form_page(request)
+    page = urlsplit(target).path
+    if page not in REDIRECTED_PAGES:
+        return None
+    kept = {
+        "page": page,
+        "action": problem.action,
+        "message": problem.message,
+        "values": dict(problem.values),
+        "status": status,
+    }
+    payload = base64.urlsafe_b64encode(json.dumps(kept).encode("utf-8")).decode("ascii")
+    cookie = f"{payload}.{_refusal_signature(request, payload)}"
+    if len(cookie) > _REFUSAL_MAX_CHARACTERS:
+        return None
+    context: AppContext = request.app.state.bezetting
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        REFUSAL_COOKIE,
+        cookie,
+        max_age=_REFUSAL_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=context.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+def _kept_refusal(request: Request) -> tuple[FormProblem, int] | None:
+    """The refusal :func:`refusal_redirect` kept for this page, and its status; None when there
+    is none, or it is for another page, another session, or altered."""
+    raw = request.cookies.get(REFUSAL_COOKIE)
+    if not raw or request.method != "GET" or is_htmx(request):
+        return None
+    payload, _, signature = raw.rpartition(".")
+    if not hmac.compare_digest(signature, _refusal_signature(request, payload)):
+        return None
+    try:
+        kept = json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
+        if kept["page"] != request.url.path:
+            return None
+        values = {str(k): str(v) for k, v in kept["values"].items()}
+        return FormProblem(str(kept["action"]), str(kept["message"]), values), int(kept["status"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def _problem_helpers(problem: FormProblem | None) -> dict[str, Any]:
     def problem_for(action: str) -> str | None:
         if problem is None or problem.action != action:
@@ -126,6 +216,21 @@ def _problem_helpers(problem: FormProblem | None) -> dict[str, Any]:
         return problem.values[name]
 
     return {"problem_for": problem_for, "kept": kept}
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: its first letter a capital and a full stop at its end (the
+    services' messages start in lower case and end bare, as they may follow a code or a field
+    name; a page that shows one on its own shows a sentence). Figures and names inside stay.
+
+    >>> sentence("schedule 3 is already published")
+    'Schedule 3 is already published.'
+    """
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
 
 
 @cache
@@ -144,6 +249,8 @@ def _environment(language: str) -> Environment:
     environment.globals["error_text"] = partial(message_text, language=language)
     environment.globals["progress_text"] = partial(progress_text, language=language)
     environment.filters["schedule_name"] = partial(schedule_name, language=language)
+    environment.filters["sentence"] = sentence
+    environment.globals["replaced_by"] = replaced_by
     return environment
 
 
@@ -185,6 +292,10 @@ def render(
     nav = [] if viewer is None else [i for i in NAVIGATION if viewer.role in i.roles]
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     problem: FormProblem | None = getattr(request.state, "form_problem", None)
+    kept = _kept_refusal(request) if problem is None else None
+    if kept is not None:
+        problem, kept_status = kept
+        status_code = kept_status if status_code == 200 else status_code
     context: dict[str, Any] = {
         "fmt": Formats(language),
         "lang": language,
@@ -211,6 +322,8 @@ def render(
     response = HTMLResponse(html, status_code=status_code)
     for name, value in {**SECURITY_HEADERS, **(headers or {})}.items():
         response.headers[name] = value
+    if REFUSAL_COOKIE in request.cookies and request.method == "GET" and not is_htmx(request):
+        response.delete_cookie(REFUSAL_COOKIE, path="/")  # shown once (or for another page)
     response.headers["Content-Language"] = language
     response.headers["Vary"] = "Accept-Language, Cookie"
     return response

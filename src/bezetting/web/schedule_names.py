@@ -13,7 +13,7 @@ import re
 
 from bezetting.web.i18n import _n, translations
 
-__all__ = ["schedule_name"]
+__all__ = ["replaced_by", "schedule_name"]
 
 _SUFFIX = re.compile(r" \((?:given back|replaced by schedule (?P<id>\d+))\)$")
 _GIVEN_BACK = _n("(given back)")
@@ -31,3 +31,13 @@ def schedule_name(name: str, language: str) -> str:
         )
         name = name[: found.start()]
     return "".join([name, *(f" {suffix}" for suffix in reversed(suffixes))])
+
+
+def replaced_by(name: str) -> int | None:
+    """The schedule that replaced the shifts of the draft named ``name`` ("... (replaced by
+    schedule N)"), or None for any other name: such a draft is not published
+    (:class:`bezetting.services.schedules.ReplacedScheduleError`), so its row offers no button."""
+    found = _SUFFIX.search(name)
+    if found is None or found.group("id") is None:
+        return None
+    return int(found.group("id"))

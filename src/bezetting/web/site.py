@@ -11,7 +11,10 @@ language (:mod:`bezetting.web.error_text`); the API's JSON keeps the English one
 A form posted without JavaScript and refused for its input or a lost race (422, 409) comes back
 as the page the form is on, with the message next to the form and what was typed kept
 (:class:`~bezetting.web.rendering.FormProblem`): the page is rendered by its own GET route, so
-every form has this without code of its own. A post whose session has ended goes to the login
+every form has this without code of its own. On the planning page it comes back by a redirect
+(Post/Redirect/Get, :func:`~bezetting.web.rendering.refusal_redirect`), so reloading it does not
+send the form again; elsewhere, and for a problem too large for its cookie, the page is rendered
+as the post's answer. A post whose session has ended goes to the login
 page, which says the form was not sent, and from there back to the form's page.
 """
 
@@ -37,7 +40,14 @@ from bezetting.jobs import JobRunner
 from bezetting.services.errors import AuthenticationError
 from bezetting.store import SessionFactory
 from bezetting.web.error_text import error_text
-from bezetting.web.rendering import FormProblem, form_page, is_htmx, language_of, render
+from bezetting.web.rendering import (
+    FormProblem,
+    form_page,
+    is_htmx,
+    language_of,
+    refusal_redirect,
+    render,
+)
 from bezetting.web.routes import account, agent, availability, planning, team, viewers
 from bezetting.web.session import Viewer, viewer_of
 
@@ -162,9 +172,11 @@ def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
             and not is_htmx(request)
         ):
             values = {k: v for k, v in form.items() if k != "csrf_token"}
-            again = await _form_page_again(
-                request, FormProblem(request.url.path, message, values), status
-            )
+            problem = FormProblem(request.url.path, message, values)
+            redirect = refusal_redirect(request, problem, status)  # reloading sends nothing
+            if redirect is not None:
+                return redirect
+            again = await _form_page_again(request, problem, status)
             if again is not None:
                 return again
         return _error_page(request, status, message)

@@ -148,3 +148,46 @@ def test_an_agents_employment_dates_are_read_and_a_bad_one_is_named() -> None:
             "'18-03-2020' is not a date YYYY-MM-DD",
         )
     ]
+
+
+def test_unknown_keys_are_named_all_at_once_with_the_key_they_most_likely_meant() -> None:
+    data = example()
+    data["agents"][3]["contract"]["max_hour"] = 30  # max_hours would stay at its default
+    data["agents"][0]["skils"] = ["voice"]
+    data["horizon"]["timzone"] = "Europe/London"
+    data["shifts"][0]["lenght_minutes"] = 480
+    data["wieghts"] = {"wish_not_met": 5}
+    data["skill_groups"][0]["demand"][0]["agent"] = 3
+    data["agents"][1]["wishes"] = [{"day_off": "2020-03-17", "wieght": 2}]
+    data["agents"][2]["prior_work"] = [
+        {"start": "2020-03-15T08:00", "end": "2020-03-15T12:00", "brake_minutes": 10}
+    ]
+    data["agents"][4]["unavailable"] = [{"start": "2020-03-19T08:00", "end": "2020-03-19T12:00"}]
+    data["agents"][4]["unavailable"][0]["note"] = "dentist"
+    found = {path: (label, reason) for path, label, reason in bad_fields(data)}
+    assert found == {
+        "wieghts": ("", "unknown key; did you mean weights?"),
+        "horizon.timzone": ("", "unknown key; did you mean timezone?"),
+        "skill_groups[0].demand[0].agent": (
+            "skill group 'voice'",
+            "unknown key; did you mean agents?",
+        ),
+        "shifts[0].lenght_minutes": ("shift 'early'", "unknown key; did you mean length_minutes?"),
+        "agents[0].skils": ("agent 'anouk'", "unknown key; did you mean skills?"),
+        "agents[1].wishes[0].wieght": ("agent 'bram'", "unknown key; did you mean weight?"),
+        "agents[2].prior_work[0].brake_minutes": (
+            "agent 'chantal'",
+            "unknown key; did you mean break_minutes?",
+        ),
+        "agents[3].contract.max_hour": ("agent 'daan'", "unknown key; did you mean max_hours?"),
+        "agents[4].unavailable[0].note": ("agent 'eva'", "unknown key; the keys are start, end"),
+    }
+
+
+def test_the_example_and_every_documented_key_read_without_an_unknown_key() -> None:
+    data = example()
+    data["agents"][0].update(
+        name="Anouk", team="Noord", location="office", events=[], prior_work=[], templates=[]
+    )
+    data["horizon"].update(slot_minutes=15, timezone="Europe/Amsterdam")
+    problem_from_mapping(data, source="problem.yaml")

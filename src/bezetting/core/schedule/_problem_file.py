@@ -6,11 +6,15 @@ or name beside it, as the schedule CSV reader names every bad row. Only a bad ``
 stops the reading early: its days, slots and time zone are what every time and demand block
 is read against. Fields that must agree with each other (agents' skill groups and shift
 shapes, unique names, the break part against the rule pack) are checked once each field reads.
+A key the reader does not know is a bad field too (``agents[3].contract.max_hour: unknown key;
+did you mean max_hours?``), never silently ignored: a misspelt key would otherwise leave its
+default in force without a word.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -55,6 +59,52 @@ T = TypeVar("T")
 _WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WISH_KINDS = ("day_off", "unwanted", "preferred", "max_days_per_week")
 
+_SECTIONS = ("horizon", "skill_groups", "shifts", "agents", "rules", "weights", "breaks")
+_HORIZON_KEYS = ("first_day", "days", "slot_minutes", "timezone")
+_SKILL_GROUP_KEYS = ("name", "opening", "demand")
+_DEMAND_KEYS = ("from", "to", "agents", "weekdays")
+_SHIFT_KEYS = (
+    "name",
+    "weekdays",
+    "start",
+    "length_minutes",
+    "earliest_start",
+    "latest_end",
+    "min_length_minutes",
+    "max_length_minutes",
+    "step_minutes",
+)
+_AGENT_KEYS = (
+    "id",
+    "name",
+    "team",
+    "contract",
+    "skills",
+    "location",
+    "available",
+    "unavailable",
+    "wishes",
+    "events",
+    "prior_work",
+    "templates",
+    "employed_from",
+    "employed_until",
+)
+_CONTRACT_KEYS = ("min_hours", "target_hours", "max_hours", "employment")
+_SKILL_KEYS = ("group", "proficiency")
+_WISH_KEYS = ("id", "weight", *_WISH_KINDS)
+_WINDOW_KEYS = ("start", "end")
+_EVENT_KEYS = ("name", *_WINDOW_KEYS)
+_PRIOR_WORK_KEYS = (*_WINDOW_KEYS, "break_minutes", "other_client")
+_AGENT_ITEM_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("skills", _SKILL_KEYS),
+    ("wishes", _WISH_KEYS),
+    ("events", _EVENT_KEYS),
+    ("prior_work", _PRIOR_WORK_KEYS),
+)
+"""The keys each part of the file may have (``rules``, ``weights`` and ``breaks`` check their
+own, listing the known ones)."""
+
 
 def problem_from_mapping(data: Any, *, source: str = "problem file") -> Problem:
     """Build a :class:`Problem` from a problem file's mapping (see ``docs/schedule.md``).
@@ -75,6 +125,8 @@ def problem_from_mapping(data: Any, *, source: str = "problem file") -> Problem:
     horizon = fields.read("horizon", lambda: _horizon(data.get("horizon")))
     if horizon is None:
         raise BadFieldsError(source, fields.errors)
+    fields.unknown_keys(data, "", _SECTIONS)
+    fields.unknown_keys(data.get("horizon"), "horizon", _HORIZON_KEYS)
     tz = ZoneInfo(horizon.timezone)
     grid = horizon.grid()
     groups: list[SkillGroup] = []
@@ -152,6 +204,19 @@ class _Fields:
         except InputError as exc:
             self.reject(path, _reason(str(exc), path), label=label)
         return None
+
+    def unknown_keys(self, value: Any, path: str, known: Sequence[str], *, label: str = "") -> None:
+        """Note each key of the mapping ``value`` (at ``path``) that is not in ``known``, with
+        the known key it most likely meant (or, with none close, every known key)."""
+        if not isinstance(value, Mapping):
+            return  # the field's reader says what it should be
+        for key in value:
+            name = str(key)
+            if name in known:
+                continue
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else f"the keys are {', '.join(known)}"
+            self.reject(f"{path}.{name}" if path else name, f"unknown key; {hint}", label=label)
 
     def items(
         self, parent: Mapping[str, Any], key: str, *, path: str = "", label: str = ""
@@ -286,6 +351,8 @@ def _windows(
         fields.read(f"{path}.{key}[{i}]", partial(_window, w, tz, f"{path}.{key}[{i}]"))
         for i, w in enumerate(value)
     ]
+    for i, w in enumerate(value):
+        fields.unknown_keys(w, f"{path}.{key}[{i}]", _WINDOW_KEYS, label=label)
     return None if any(w is None for w in read) else tuple(w for w in read if w is not None)
 
 
@@ -319,6 +386,7 @@ def _skill_group(
     name = fields.read(f"{path}.name", lambda: _text(_required(g, "name", path), f"{path}.name"))
     label = f"skill group {name!r}" if name else ""
     bad = len(fields.errors)
+    fields.unknown_keys(g, path, _SKILL_GROUP_KEYS, label=label)
     opening = g.get("opening") or {}
     spans: dict[str, tuple[int, int] | None] = {}
     if not isinstance(opening, Mapping):
@@ -331,6 +399,7 @@ def _skill_group(
     days = [horizon.first_day + timedelta(days=d) for d in range(horizon.days)]
     required = np.zeros(grid.n_slots, dtype=np.int64)
     for where, block in fields.items(g, "demand", path=path, label=label):
+        fields.unknown_keys(block, where, _DEMAND_KEYS, label=label)
         fields.read(where, partial(_demand_block, block, where, days, grid, required), label=label)
     windows = []
     for day in days:
@@ -397,7 +466,10 @@ def _shift_shape(
 ) -> ShiftTemplate | FreeShiftDesign | None:
     name = fields.read(f"{path}.name", lambda: _text(_required(s, "name", path), f"{path}.name"))
     label = f"shift {name!r}" if name else ""
-    return fields.read(path, lambda: _shape(s, path, name or ""), label=label)
+    bad = len(fields.errors)
+    fields.unknown_keys(s, path, _SHIFT_KEYS, label=label)
+    shape = fields.read(path, lambda: _shape(s, path, name or ""), label=label)
+    return shape if len(fields.errors) == bad else None
 
 
 def _shape(s: Mapping[str, Any], path: str, name: str) -> ShiftTemplate | FreeShiftDesign:
@@ -427,6 +499,10 @@ def _agent(fields: _Fields, path: str, a: Mapping[str, Any], tz: ZoneInfo) -> Ag
     aid = fields.read(f"{path}.id", lambda: _text(_required(a, "id", path), f"{path}.id"))
     label = f"agent {aid!r}" if aid else ""
     bad = len(fields.errors)
+    fields.unknown_keys(a, path, _AGENT_KEYS, label=label)
+    for key, known in _AGENT_ITEM_KEYS:
+        for i, item in enumerate(_listed(fields, a, key, path, label, quiet=True)):
+            fields.unknown_keys(item, f"{path}.{key}[{i}]", known, label=label)
 
     def read(key: str, reader: Callable[[], T]) -> T | None:
         return fields.read(f"{path}.{key}", reader, label=label)
@@ -485,11 +561,14 @@ def _agent(fields: _Fields, path: str, a: Mapping[str, Any], tz: ZoneInfo) -> Ag
 
 
 def _listed(
-    fields: _Fields, m: Mapping[str, Any], key: str, path: str, label: str
+    fields: _Fields, m: Mapping[str, Any], key: str, path: str, label: str, *, quiet: bool = False
 ) -> Sequence[Any]:
+    """The list under ``m[key]`` (absent: empty); anything else is noted, unless ``quiet``
+    (another reading of the same field notes it)."""
     value = m.get(key) or []
     if not isinstance(value, list | tuple):
-        fields.reject(f"{path}.{key}", f"must be a list, got {value!r}", label=label)
+        if not quiet:
+            fields.reject(f"{path}.{key}", f"must be a list, got {value!r}", label=label)
         return []
     return value
 
@@ -500,6 +579,7 @@ def _contract(fields: _Fields, path: str, c: Any, label: str) -> Contract | None
             path, f"must be a mapping of min_hours, target_hours, ..., got {c!r}", label=label
         )
         return None
+    fields.unknown_keys(c, path, _CONTRACT_KEYS, label=label)
     hours = [
         fields.read(
             f"{path}.{key}",

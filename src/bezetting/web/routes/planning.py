@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bezetting.api.deps import AppContext, Context
-from bezetting.core.errors import InputError
+from bezetting.core.errors import ConflictError, InputError
 from bezetting.jobs import UnknownJobError
 from bezetting.services.access import visible_agents, visible_queues
 from bezetting.services.errors import NotFoundError
@@ -50,7 +50,7 @@ from bezetting.web.planning_settings import (
     stored_setting_rows,
     stored_settings_text,
 )
-from bezetting.web.rendering import is_htmx, language_of, render
+from bezetting.web.rendering import htmx_refusal, is_htmx, language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for
 from bezetting.web.setting_labels import RULE_PACK_NAME_FIELD
 from bezetting.web.swap_decisions import Refusals, decide_and_answer
@@ -393,26 +393,45 @@ def publish(
         raise InputError(f"no schedule with id {schedule_id}")
     replace = form.get("replace") == "1"
     back = _back_from_publishing(form, schedule_id)  # a bad field refuses before publishing
-    published = publish_schedule(
-        context.sessions,
-        schedule_id,
-        expected_version=version,
-        now=context.clock(),
-        replace_published=replace,
-    )
+    try:
+        published = publish_schedule(
+            context.sessions,
+            schedule_id,
+            expected_version=version,
+            now=context.clock(),
+            replace_published=replace,
+        )
+    except (InputError, ConflictError) as exc:
+        if isinstance(exc, NotFoundError):
+            raise
+        refusal, status = htmx_refusal(request, exc)  # a plain post: the page, with the reason
+        return _schedule_row(request, context, viewer, schedule_id, refusal, status)
     if published.left_out:
         return _left_out_answer(request, context, viewer, form, published)
     if not is_htmx(request):
         return RedirectResponse(back, status_code=303)
     if replace:  # other rows changed too (shift counts, versions, a draft of what was replaced)
         return Response(status_code=200, headers={"HX-Redirect": "/planning"})
+    return _schedule_row(request, context, viewer, schedule_id)
+
+
+def _schedule_row(
+    request: Request,
+    context: AppContext,
+    viewer: Viewer,
+    schedule_id: int,
+    refusal: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The schedule's row as it is now (HTMX), with the reason publishing was refused."""
     row = next(s for s in schedule_summaries(context.sessions, viewer.who) if s.id == schedule_id)
     return render(
         request,
         "_schedule_row.html",
         viewer=viewer.who,
         csrf_token=viewer.csrf_token,
-        values={"schedule": row},
+        status_code=status,
+        values={"schedule": row, "refusal": refusal},
     )
 
 
