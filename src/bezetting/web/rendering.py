@@ -74,6 +74,7 @@ NAVIGATION = (
     NavItem("/planning", _n("Planning"), frozenset({Role.PLANNER, Role.ADMIN})),
     NavItem("/client", _n("Our queues"), frozenset({Role.CLIENT_VIEWER})),
     NavItem("/admin/users", _n("Users"), frozenset({Role.ADMIN})),
+    NavItem("/account", _n("Account"), frozenset(Role)),
 )
 """Every page per role; the first one a role may open is its home page."""
 

@@ -38,12 +38,12 @@ from bezetting.services.errors import AuthenticationError
 from bezetting.store import SessionFactory
 from bezetting.web.error_text import error_text
 from bezetting.web.rendering import FormProblem, form_page, is_htmx, language_of, render
-from bezetting.web.routes import account, agent, availability, planning, team, viewers
+from bezetting.web.routes import account, accounts, agent, availability, planning, team, viewers
 from bezetting.web.session import Viewer, viewer_of
 
 __all__ = ["PAGE_ROUTERS", "create_site"]
 
-PAGE_ROUTERS = (account, agent, availability, team, planning, viewers)
+PAGE_ROUTERS = (account, accounts, agent, availability, team, planning, viewers)
 
 
 def _status(exc: BezettingError) -> int:
