@@ -158,3 +158,10 @@ def test_the_admin_stops_a_user_and_gives_a_new_password(
     assert (
         _log_in_with(TestClient(outsider.app, follow_redirects=False), email, shown.group(1)) == 303
     )
+
+
+def test_the_login_page_says_where_a_forgotten_password_is_renewed(
+    browser_client: TestClient,
+) -> None:
+    page = browser_client.get("/login", headers={"Accept-Language": "nl"}).text
+    assert "Wachtwoord vergeten? Uw beheerder geeft u een nieuw." in page
