@@ -136,3 +136,67 @@ def test_session_scope_tokens_cannot_be_issued(client: TestClient, world: World)
         headers=bearer(world, "admin"),
     )
     assert response.status_code == 422
+
+
+def test_i_change_my_password_and_my_other_sessions_end(client: TestClient, world: World) -> None:
+    elsewhere = TestClient(client.app)
+    _login(elsewhere, world.emails["agent"])
+    body = _login(client, world.emails["agent"])
+    csrf = {CSRF_HEADER: str(body["csrf_token"])}
+    new = "a new and long passphrase"
+    wrong = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": "not my password", "new_password": new},
+        headers=csrf,
+    )
+    assert wrong.status_code == 422
+    assert "current password" in wrong.json()["error"]["message"]
+    changed = client.post(
+        "/api/v1/auth/password",
+        json={"current_password": PASSWORD, "new_password": new},
+        headers=csrf,
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json() == {"other_sessions_ended": 1}
+    assert client.get("/api/v1/auth/me").status_code == 200  # this session stays
+    assert elsewhere.get("/api/v1/auth/me").status_code == 401
+    fresh = TestClient(client.app)
+    old = {"email": world.emails["agent"], "password": PASSWORD}
+    assert fresh.post("/api/v1/auth/login", json=old).status_code == 401
+    _login(fresh, world.emails["agent"], new)
+
+
+def test_wrong_current_passwords_count_against_the_login_limit(
+    client: TestClient, world: World
+) -> None:
+    body = _login(client, world.emails["planner"])
+    attempt = {"current_password": "guess number one", "new_password": "whatever it is now"}
+    csrf = {CSRF_HEADER: str(body["csrf_token"])}
+    codes = [
+        client.post("/api/v1/auth/password", json=attempt, headers=csrf).status_code
+        for _ in range(4)
+    ]
+    assert codes == [422, 422, 422, 429]  # the test app allows 3 failures
+
+
+def test_an_admin_stops_a_user_and_gives_a_new_password_once(
+    client: TestClient, world: World
+) -> None:
+    admin = bearer(world, "admin")
+    leaver = world.user_ids["agent2"]
+    assert client.get("/api/v1/auth/me", headers=bearer(world, "agent2")).status_code == 200
+    stopped = client.post(f"/api/v1/users/{leaver}/deactivate", headers=admin)
+    assert stopped.status_code == 200
+    assert stopped.json()["active"] is False
+    assert client.get("/api/v1/auth/me", headers=bearer(world, "agent2")).status_code == 401
+    restored = client.post(f"/api/v1/users/{leaver}/activate", headers=admin)
+    assert restored.json()["active"] is True
+    assert client.get("/api/v1/auth/me", headers=bearer(world, "agent2")).status_code == 200
+    reset = client.post(f"/api/v1/users/{leaver}/password-reset", headers=admin)
+    assert reset.status_code == 200
+    assert reset.headers["cache-control"] == "no-store"
+    password = reset.json()["password"]
+    assert len(password) >= 16
+    _login(TestClient(client.app), world.emails["agent2"], password)
+    own = client.post(f"/api/v1/users/{world.user_ids['admin']}/deactivate", headers=admin)
+    assert own.status_code == 403

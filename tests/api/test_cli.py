@@ -54,6 +54,31 @@ def test_users_create_refuses_a_short_password_with_exit_code_2(database: str) -
     assert "at least 12 characters" in result.output
 
 
+def test_the_operator_lists_stops_restores_and_resets_users(database: str) -> None:
+    runner = CliRunner()
+    for email, role in (("wfm@example.nl", "admin"), ("leaver@example.nl", "planner")):
+        made = runner.invoke(
+            cli, ["users", "create", "--email", email, "--role", role], input=PASSWORD
+        )
+        assert made.exit_code == 0, made.output
+    listed = runner.invoke(cli, ["users", "list"])
+    assert "default\tleaver@example.nl\tplanner\tactive" in listed.output
+    stopped = runner.invoke(cli, ["users", "deactivate", "--email", "leaver@example.nl"])
+    assert stopped.exit_code == 0, stopped.output
+    assert "leaver@example.nl\tplanner\tinactive" in runner.invoke(cli, ["users", "list"]).output
+    runner.invoke(cli, ["users", "activate", "--email", "leaver@example.nl"])
+    assert "leaver@example.nl\tplanner\tactive" in runner.invoke(cli, ["users", "list"]).output
+    # the only admin forgot their password: the operator sets a new one
+    reset = runner.invoke(
+        cli, ["users", "password", "--email", "wfm@example.nl"], input="a brand new passphrase\n"
+    )
+    assert reset.exit_code == 0, reset.output
+    assert "sessions were logged out" in reset.output
+    unknown = runner.invoke(cli, ["users", "deactivate", "--email", "nobody@example.nl"])
+    assert unknown.exit_code != 0
+    assert "no user with e-mail 'nobody@example.nl'" in unknown.output
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -86,6 +86,23 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", f"{V1}/users/{{user_id}}"): Rule(
         ("admin",), lambda w, r: Call(f"{V1}/users/{w.user_ids['agent']}")
     ),
+    ("POST", f"{V1}/users/{{user_id}}/deactivate"): Rule(
+        ("admin",), lambda w, r: Call(f"{V1}/users/{w.user_ids['agent2']}/deactivate")
+    ),
+    ("POST", f"{V1}/users/{{user_id}}/activate"): Rule(
+        ("admin",), lambda w, r: Call(f"{V1}/users/{w.user_ids['agent2']}/activate")
+    ),
+    ("POST", f"{V1}/users/{{user_id}}/password-reset"): Rule(
+        ("admin",), lambda w, r: Call(f"{V1}/users/{w.user_ids['agent2']}/password-reset")
+    ),
+    ("POST", f"{V1}/auth/password"): Rule(
+        PEOPLE,
+        lambda w, r: Call(
+            f"{V1}/auth/password",
+            {"current_password": PASSWORD, "new_password": "a new and long passphrase"},
+        ),
+        notes="each caller changes their own password",
+    ),
     ("POST", f"{V1}/users/{{user_id}}/tokens"): Rule(
         ("admin",),
         lambda w, r: Call(f"{V1}/users/{w.user_ids['admin']}/tokens", {"name": "acd"}),

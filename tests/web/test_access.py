@@ -14,7 +14,7 @@ from starlette.routing import Route
 from bezetting.jobs import registry
 from bezetting.jobs.lifecycle import create_job
 from bezetting.web.site import PAGE_ROUTERS
-from tests.web.conftest import Clock, WebWorld, log_in
+from tests.web.conftest import PASSWORD, Clock, WebWorld, log_in
 
 ROLES = ("admin", "planner", "team_lead", "agent", "client_viewer")
 
@@ -197,6 +197,29 @@ PAGES: dict[tuple[str, str], Rule] = {
     ),
     ("GET", "/client"): Rule("GET", ("client_viewer",), lambda w: "/client"),
     ("GET", "/admin/users"): Rule("GET", ("admin",), lambda w: "/admin/users"),
+    ("POST", "/admin/users"): Rule(
+        "POST", ("admin",), lambda w: "/admin/users", {"email": "new@example.nl", "role": "planner"}
+    ),
+    ("POST", "/admin/users/{user_id}/active"): Rule(
+        "POST",
+        ("admin",),
+        lambda w: f"/admin/users/{w.base.user_ids['agent2']}/active",
+        {"active": "0"},
+    ),
+    ("POST", "/admin/users/{user_id}/password"): Rule(
+        "POST", ("admin",), lambda w: f"/admin/users/{w.base.user_ids['agent2']}/password", {}
+    ),
+    ("GET", "/account"): Rule("GET", ROLES, lambda w: "/account"),
+    ("POST", "/account/password"): Rule(
+        "POST",
+        ROLES,
+        lambda w: "/account/password",
+        {
+            "current_password": PASSWORD,
+            "new_password": "a new and long passphrase",
+            "repeat_password": "a new and long passphrase",
+        },
+    ),
 }
 """Pages with a role rule. Open to anyone: /, /login, /logout, /language/{language} and the
 calendar feed (its own tests)."""

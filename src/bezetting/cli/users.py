@@ -1,9 +1,13 @@
-"""``bezetting users``: create accounts and issue API tokens from the command line.
+"""``bezetting users``: accounts and API tokens from the command line.
 
-The first admin has to come from here (the API creates users only for an admin)::
+The first admin has to come from here (the API and the pages create users only for an
+admin), and so does the way back in when the only admin forgot their password::
 
     bezetting users create --email wfm@example.nl --role admin      # asks for the password
     echo "$PASSWORD" | bezetting users create --email ... --role planner
+    bezetting users list
+    bezetting users password --email wfm@example.nl                 # asks for the new one
+    bezetting users deactivate --email leaver@example.nl            # and: activate
     bezetting users token --email acd@example.nl --name telephony --scope integration
 """
 
@@ -18,8 +22,15 @@ import typer
 from bezetting.cli._common import reports_errors
 from bezetting.config import load_settings
 from bezetting.core.errors import InputError
-from bezetting.services.organisations import ensure_default_organisation
-from bezetting.services.users import create_user, issue_token, user_by_email
+from bezetting.services.organisations import ensure_default_organisation, list_organisations
+from bezetting.services.users import (
+    create_user,
+    issue_token,
+    set_active_by_email,
+    set_password_by_email,
+    user_by_email,
+    user_listing,
+)
 from bezetting.store import SessionFactory, create_engine_for, ensure_schema, make_session_factory
 from bezetting.store.enums import Role, TokenScope
 
@@ -100,6 +111,51 @@ def token_command(
             now=datetime.now(UTC),
         )
         typer.echo(issued.token)
+
+
+@users_app.command("list")
+def list_command() -> None:
+    """Every user: e-mail, role, whether they may log in, and who the account is for."""
+    with reports_errors():
+        sessions = _sessions()
+        for organisation in list_organisations(sessions):
+            for row in user_listing(sessions, organisation_id=organisation.id):
+                user = row.user
+                state = "active" if user.active else "inactive"
+                who = row.agent or row.client or row.team or ""
+                typer.echo(f"{organisation.code}\t{user.email}\t{user.role.value}\t{state}\t{who}")
+
+
+@users_app.command("password")
+def password_command(
+    email: Annotated[str, typer.Option(help="Whose password to set.")],
+) -> None:
+    """Set a user's password (read from standard input, or asked for at a terminal); their
+    login sessions end."""
+    with reports_errors():
+        password = _read_password()
+        user = set_password_by_email(_sessions(), email, password=password, now=datetime.now(UTC))
+        typer.echo(f"password of {user.email} set; their sessions were logged out")
+
+
+@users_app.command("deactivate")
+def deactivate_command(
+    email: Annotated[str, typer.Option(help="Who may no longer log in.")],
+) -> None:
+    """Stop a user logging in (their sessions end; their API tokens are refused)."""
+    with reports_errors():
+        user = set_active_by_email(_sessions(), email, active=False, now=datetime.now(UTC))
+        typer.echo(f"{user.email} may no longer log in")
+
+
+@users_app.command("activate")
+def activate_command(
+    email: Annotated[str, typer.Option(help="Who may log in again.")],
+) -> None:
+    """Let a stopped user log in again."""
+    with reports_errors():
+        user = set_active_by_email(_sessions(), email, active=True, now=datetime.now(UTC))
+        typer.echo(f"{user.email} may log in again")
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,7 @@ __all__ = [
     "create_organisation",
     "create_queue",
     "ensure_default_organisation",
+    "list_organisations",
     "resolve_organisation",
 ]
 
@@ -83,6 +84,12 @@ def ensure_default_organisation(sessions: SessionFactory, *, now: datetime) -> O
     return create_organisation(
         sessions, DEFAULT_ORGANISATION_CODE, name="Default organisation", now=now
     )
+
+
+def list_organisations(sessions: SessionFactory) -> list[OrganisationRef]:
+    """Every organisation on this server."""
+    with transaction(sessions) as session:
+        return [_ref(o) for o in queries.organisations(session)]
 
 
 def resolve_organisation(session: Session, code: str | None) -> Organisation:

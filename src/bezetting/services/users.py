@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from bezetting.core.errors import ConflictError, InputError
-from bezetting.services.errors import AuthenticationError, NotFoundError
+from bezetting.services.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from bezetting.services.organisations import resolve_organisation
 from bezetting.store import Session, SessionFactory, transaction
 from bezetting.store.enums import Role, TokenScope
@@ -28,19 +28,30 @@ from bezetting.store.models import Agent, ApiToken, Client, Organisation, Team, 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
     "SESSION_LIFETIME",
+    "AccountChoices",
     "IssuedToken",
     "Principal",
+    "UserListing",
     "UserRef",
+    "WrongPasswordError",
+    "account_choices",
     "authenticate",
+    "change_password",
     "create_user",
     "hash_password",
     "issue_token",
     "list_users",
+    "new_password",
     "principal_for_token",
+    "reset_password",
     "revoke_token",
+    "set_active",
+    "set_active_by_email",
+    "set_password_by_email",
     "token_sha256",
     "user_by_email",
     "user_by_id",
+    "user_listing",
     "verify_password",
 ]
 
@@ -83,6 +94,21 @@ class UserRef:
     team_id: int | None
 
 
+class WrongPasswordError(InputError):
+    """The current password given to change it is not the password (a form error, not a failed
+    login: the caller is logged in; the adapters count it against the login rate limit)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserListing:
+    """A user for the admin's list: who the account belongs to, in words."""
+
+    user: UserRef
+    agent: str | None  # "SB1001 Daan Kaya"
+    team: str | None
+    client: str | None
+
+
 @dataclass(frozen=True, kw_only=True)
 class IssuedToken:
     """A new token: ``token`` is shown once and never stored."""
@@ -91,6 +117,12 @@ class IssuedToken:
     token: str
     scope: TokenScope
     expires_at: datetime | None
+
+
+def new_password() -> str:
+    """A random password to hand over once (16 characters, 96 bits), for a new account or a
+    reset; its owner then chooses their own."""
+    return secrets.token_urlsafe(12)
 
 
 def hash_password(password: str) -> str:
@@ -152,9 +184,9 @@ def create_user(
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     if role is Role.AGENT and agent_external_id is None:
-        raise InputError("an agent user needs the agent's employee number (--agent)")
+        raise InputError("an agent's account needs the agent's employee number")
     if role is Role.CLIENT_VIEWER and client_code is None:
-        raise InputError("a client viewer needs the client's code (--client)")
+        raise InputError("a client viewer's account needs the client")
     password_hash = hash_password(password)
     with transaction(sessions, writes=True) as session:
         org = resolve_organisation(session, organisation)
@@ -357,3 +389,205 @@ def revoke_token(sessions: SessionFactory, *, token_id: int, now: datetime) -> N
         row = session.get(ApiToken, token_id)
         if row is not None and row.revoked_at is None:
             row.revoked_at = now
+
+
+def user_listing(sessions: SessionFactory, *, organisation_id: int) -> list[UserListing]:
+    """Every user of the organisation by e-mail, with the agent, team or client it is for."""
+    with transaction(sessions) as session:
+        users = (
+            session.query(User)
+            .filter(User.organisation_id == organisation_id)
+            .order_by(User.email)
+            .all()
+        )
+        agents = {
+            a.id: f"{a.external_id} {a.name}"
+            for a in session.query(Agent).filter(Agent.organisation_id == organisation_id)
+        }
+        teams = {
+            t.id: t.name
+            for t in session.query(Team).filter(Team.organisation_id == organisation_id)
+        }
+        clients = {
+            c.id: c.name
+            for c in session.query(Client).filter(Client.organisation_id == organisation_id)
+        }
+        return [
+            UserListing(
+                user=_ref(u),
+                agent=agents.get(u.agent_id) if u.agent_id is not None else None,
+                team=teams.get(u.team_id) if u.team_id is not None else None,
+                client=clients.get(u.client_id) if u.client_id is not None else None,
+            )
+            for u in users
+        ]
+
+
+def change_password(
+    sessions: SessionFactory, who: Principal, *, current: str, new: str, now: datetime
+) -> int:
+    """Change the caller's own password; end their other login sessions (someone who knew the
+    old password may be logged in elsewhere). Returns how many sessions were ended.
+
+    Raises:
+        WrongPasswordError: ``current`` is not the password.
+        InputError: the new password is too short or the same as the current one.
+    """
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if new == current:
+        raise InputError("the new password is the same as the current one")
+    with transaction(sessions, writes=True) as session:
+        user = session.get(User, who.user_id)
+        if user is None or not verify_password(user.password_hash, current):
+            raise WrongPasswordError("the current password is not right")
+        user.password_hash = hash_password(new)
+        return _end_sessions(session, user.id, now=now, keep=who.token_id)
+
+
+def set_active(
+    sessions: SessionFactory, who: Principal, *, user_id: int, active: bool, now: datetime
+) -> UserRef:
+    """Let a user log in again, or stop them (a leaver, a lost laptop): an inactive user's
+    sessions end at once, and their API tokens are refused until they are active again.
+
+    Raises:
+        PermissionDeniedError: the caller is not an admin, or deactivates themselves.
+        NotFoundError: no such user in the caller's organisation.
+    """
+    _require_admin(who)
+    if user_id == who.user_id and not active:
+        raise PermissionDeniedError("you cannot deactivate your own account")
+    with transaction(sessions, writes=True) as session:
+        user = _user_of_organisation(session, user_id, who.organisation_id)
+        user.active = active
+        if not active:
+            _end_sessions(session, user.id, now=now)
+        return _ref(user)
+
+
+def reset_password(
+    sessions: SessionFactory, who: Principal, *, user_id: int, now: datetime
+) -> tuple[UserRef, str]:
+    """Give a user who forgot their password a new, random one, to be handed over once (only
+    its hash is kept); their sessions end. The user then changes it on their account page.
+
+    Raises:
+        PermissionDeniedError: the caller is not an admin, or resets their own password (they
+            know it: they change it instead).
+        NotFoundError: no such user in the caller's organisation.
+    """
+    _require_admin(who)
+    if user_id == who.user_id:
+        raise PermissionDeniedError("change your own password on your account page")
+    password = new_password()
+    with transaction(sessions, writes=True) as session:
+        user = _user_of_organisation(session, user_id, who.organisation_id)
+        user.password_hash = hash_password(password)
+        _end_sessions(session, user.id, now=now)
+        return _ref(user), password
+
+
+def _require_admin(who: Principal) -> None:
+    if who.role is not Role.ADMIN:
+        raise PermissionDeniedError("only an admin manages accounts")
+
+
+def _user_of_organisation(session: Session, user_id: int, organisation_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.organisation_id != organisation_id:
+        raise NotFoundError(f"no user with id {user_id}")
+    return user
+
+
+def _end_sessions(session: Session, user_id: int, *, now: datetime, keep: int | None = None) -> int:
+    """Revoke the user's open login sessions (not API tokens), all but ``keep``."""
+    rows = (
+        session.query(ApiToken)
+        .filter(
+            ApiToken.user_id == user_id,
+            ApiToken.scope == TokenScope.SESSION,
+            ApiToken.revoked_at.is_(None),
+        )
+        .all()
+    )
+    ended = 0
+    for row in rows:
+        if row.id != keep and (row.expires_at is None or row.expires_at > now):
+            row.revoked_at = now
+            ended += 1
+    return ended
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountChoices:
+    """What a new account can be linked to: agents without an account yet (employee number,
+    name), teams, and clients (code, name)."""
+
+    agents: list[tuple[str, str]]
+    teams: list[str]
+    clients: list[tuple[str, str]]
+
+
+def account_choices(sessions: SessionFactory, *, organisation_id: int) -> AccountChoices:
+    """The agents, teams and clients the admin's new-account form offers."""
+    with transaction(sessions) as session:
+        linked = {
+            agent_id
+            for (agent_id,) in session.query(User.agent_id).filter(
+                User.organisation_id == organisation_id, User.agent_id.is_not(None)
+            )
+        }
+        agents = (
+            session.query(Agent)
+            .filter(Agent.organisation_id == organisation_id, Agent.active.is_(True))
+            .order_by(Agent.external_id)
+            .all()
+        )
+        teams = session.query(Team).filter(Team.organisation_id == organisation_id)
+        clients = session.query(Client).filter(Client.organisation_id == organisation_id)
+        return AccountChoices(
+            agents=[(a.external_id, a.name) for a in agents if a.id not in linked],
+            teams=sorted(t.name for t in teams),
+            clients=sorted((c.code, c.name) for c in clients),
+        )
+
+
+def set_active_by_email(
+    sessions: SessionFactory, email: str, *, active: bool, now: datetime
+) -> UserRef:
+    """:func:`set_active` for the server's operator at the command line (no role to check:
+    whoever runs ``bezetting`` on the server can reach the database anyway).
+
+    Raises:
+        NotFoundError: no user with this e-mail.
+    """
+    with transaction(sessions, writes=True) as session:
+        user = _user_by_email(session, email)
+        if user is None:
+            raise NotFoundError(f"no user with e-mail {email.strip().lower()!r}")
+        user.active = active
+        if not active:
+            _end_sessions(session, user.id, now=now)
+        return _ref(user)
+
+
+def set_password_by_email(
+    sessions: SessionFactory, email: str, *, password: str, now: datetime
+) -> UserRef:
+    """Set a user's password from the command line and end their sessions: the way back in
+    for an organisation whose only admin forgot theirs (an admin cannot reset their own).
+
+    Raises:
+        InputError: the password is too short.
+        NotFoundError: no user with this e-mail.
+    """
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    with transaction(sessions, writes=True) as session:
+        user = _user_by_email(session, email)
+        if user is None:
+            raise NotFoundError(f"no user with e-mail {email.strip().lower()!r}")
+        user.password_hash = hash_password(password)
+        _end_sessions(session, user.id, now=now)
+        return _ref(user)

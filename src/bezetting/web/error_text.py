@@ -92,10 +92,34 @@ FIXED = (
     _n("give a weekday or a date, not both"),
     _n("you have this wish already"),
     _n("only a planner or an admin changes the planning settings"),
+    # accounts (services/users.py, web/routes/accounts.py)
+    _n("the current password is not right"),
+    _n("the new password is the same as the current one"),
+    _n("the two new passwords differ; type the same one twice"),
+    _n("you cannot deactivate your own account"),
+    _n("change your own password on your account page"),
+    _n("only an admin manages accounts"),
+    _n("an agent's account needs the agent's employee number"),
+    _n("a client viewer's account needs the client"),
 )
 """Service and page messages without figures, translated whole by the catalogue."""
 
 PATTERNS = (
+    _known(
+        r"the password must have at least (?P<count>\d+) characters",
+        _n("the password must have at least %(count)s characters"),
+    ),
+    _known(r"'(?P<email>.*)' is not an e-mail address", _n("%(email)s is not an e-mail address")),
+    _known(
+        r"a user with e-mail '(?P<email>.*)' exists already",
+        _n("a user with e-mail %(email)s exists already"),
+    ),
+    _known(
+        r"no agent with employee number '(?P<number>.*)'",
+        _n("no agent with employee number %(number)s"),
+    ),
+    _known(r"no team named '(?P<team>.*)'", _n("no team named %(team)s")),
+    _known(r"no client with code '(?P<code>.*)'", _n("no client with code %(code)s")),
     _known(
         r"shift (?P<shift>\d+) is offered for a swap already",
         _n("that shift is offered for a swap already"),
@@ -476,6 +500,7 @@ BY_CODE = {
 
 FIELDS = {
     "day": _n("Day"),
+    "role": _n("Role"),
     "queue": _n("Queue"),
     "schedule": _n("Scheduled"),
     "question": _n("Question"),

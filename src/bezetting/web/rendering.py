@@ -93,6 +93,7 @@ NAVIGATION = (
     NavItem("/time-off", _n("Time off"), frozenset({Role.PLANNER, Role.ADMIN})),
     NavItem("/client", _n("Our queues"), frozenset({Role.CLIENT_VIEWER})),
     NavItem("/admin/users", _n("Users"), frozenset({Role.ADMIN})),
+    NavItem("/account", _n("Account"), frozenset(Role)),
 )
 """Every page per role; the first one a role may open is its home page."""
 

@@ -48,12 +48,12 @@ from bezetting.web.rendering import (
     refusal_redirect,
     render,
 )
-from bezetting.web.routes import account, agent, availability, planning, team, viewers
+from bezetting.web.routes import account, accounts, agent, availability, planning, team, viewers
 from bezetting.web.session import Viewer, viewer_of
 
 __all__ = ["PAGE_ROUTERS", "create_site"]
 
-PAGE_ROUTERS = (account, agent, availability, team, planning, viewers)
+PAGE_ROUTERS = (account, accounts, agent, availability, team, planning, viewers)
 
 
 def _status(exc: BezettingError) -> int:

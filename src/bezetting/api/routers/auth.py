@@ -1,4 +1,4 @@
-"""``/auth``: log in (session cookie and CSRF token), log out, who am I."""
+"""``/auth``: log in (session cookie and CSRF token), log out, who am I, change my password."""
 
 from __future__ import annotations
 
@@ -10,10 +10,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from bezetting.api.deps import CSRF_COOKIE, SESSION_COOKIE, Caller, Context, csrf_token_for
 from bezetting.api.routers.users import UserOut
 from bezetting.services.errors import AuthenticationError
-from bezetting.services.users import SESSION_LIFETIME, authenticate, revoke_token, user_by_id
+from bezetting.services.users import (
+    MIN_PASSWORD_LENGTH,
+    SESSION_LIFETIME,
+    WrongPasswordError,
+    authenticate,
+    change_password,
+    revoke_token,
+    user_by_id,
+)
 from bezetting.store.enums import TokenScope
 
-__all__ = ["router"]
+__all__ = ["PasswordChangeIn", "PasswordChangeOut", "router"]
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -82,3 +90,40 @@ def me(who: Caller, context: Context) -> UserOut:
     return UserOut.of(
         user_by_id(context.sessions, who.user_id, organisation_id=who.organisation_id)
     )
+
+
+class PasswordChangeIn(BaseModel):
+    """The current password and the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Annotated[str, Field(min_length=1, max_length=1024)]
+    new_password: Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=1024)]
+
+
+class PasswordChangeOut(BaseModel):
+    """How many of the caller's other login sessions were ended."""
+
+    other_sessions_ended: int
+
+
+@router.post("/password", response_model=PasswordChangeOut, summary="Change my password")
+def password(
+    body: PasswordChangeIn, request: Request, who: Caller, context: Context
+) -> PasswordChangeOut:
+    """Change the caller's password; their other login sessions end (this one stays). A wrong
+    current password counts as a failed login for the rate limit (422 until then, 429 after)."""
+    address = request.client.host if request.client else "unknown"
+    context.limiter.check(who.email, address)
+    try:
+        ended = change_password(
+            context.sessions,
+            who,
+            current=body.current_password,
+            new=body.new_password,
+            now=context.clock(),
+        )
+    except WrongPasswordError:
+        context.limiter.failed(who.email, address)
+        raise
+    return PasswordChangeOut(other_sessions_ended=ended)

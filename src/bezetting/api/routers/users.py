@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bezetting.api.deps import Context, require_roles
@@ -16,11 +16,13 @@ from bezetting.services.users import (
     create_user,
     issue_token,
     list_users,
+    reset_password,
+    set_active,
     user_by_id,
 )
 from bezetting.store.enums import Role, TokenScope
 
-__all__ = ["ID", "TokenIn", "TokenOut", "UserIn", "UserOut", "router"]
+__all__ = ["ID", "PasswordResetOut", "TokenIn", "TokenOut", "UserIn", "UserOut", "router"]
 
 router = APIRouter(prefix="/users", tags=["users"])
 Admin = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
@@ -128,3 +130,38 @@ def token(user_id: ID, body: TokenIn, who: Admin, context: Context) -> TokenOut:
     return TokenOut(
         id=issued.id, token=issued.token, scope=issued.scope, expires_at=issued.expires_at
     )
+
+
+class PasswordResetOut(BaseModel):
+    """The user and their new password, shown this once: only its hash is stored."""
+
+    user: UserOut
+    password: str
+
+
+@router.post("/{user_id}/deactivate", response_model=UserOut, summary="Stop a user logging in")
+def deactivate(user_id: ID, who: Admin, context: Context) -> UserOut:
+    """The user's sessions end now; their API tokens are refused until they are active again."""
+    return UserOut.of(
+        set_active(context.sessions, who, user_id=user_id, active=False, now=context.clock())
+    )
+
+
+@router.post("/{user_id}/activate", response_model=UserOut, summary="Let a user log in again")
+def activate(user_id: ID, who: Admin, context: Context) -> UserOut:
+    return UserOut.of(
+        set_active(context.sessions, who, user_id=user_id, active=True, now=context.clock())
+    )
+
+
+@router.post(
+    "/{user_id}/password-reset", response_model=PasswordResetOut, summary="Give a new password"
+)
+def password_reset(
+    user_id: ID, who: Admin, context: Context, response: Response
+) -> PasswordResetOut:
+    """A random password for a user who forgot theirs, to hand over once; their sessions end.
+    They change it with ``POST /auth/password``."""
+    response.headers["Cache-Control"] = "no-store"  # a secret: no cache keeps it
+    user, password = reset_password(context.sessions, who, user_id=user_id, now=context.clock())
+    return PasswordResetOut(user=UserOut.of(user), password=password)

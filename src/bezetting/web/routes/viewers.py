@@ -1,4 +1,4 @@
-"""The client viewer's queues with their figures, and the admin's list of users."""
+"""The client viewer's queues with their figures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from fastapi.responses import Response
 
 from bezetting.api.deps import Context
 from bezetting.services.overview import queue_figures
-from bezetting.services.users import list_users
 from bezetting.web.i18n import LOCAL_ZONE
 from bezetting.web.rendering import render
 from bezetting.web.session import FormData, Viewer, viewer_for
@@ -19,7 +18,6 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 ClientViewer = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/client"))]
-Admin = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/admin/users"))]
 _WINDOW_DAYS = 7
 
 
@@ -42,17 +40,4 @@ def client(request: Request, context: Context, access: ClientViewer) -> Response
             # A queue whose last contact came before the window's last day is said to stop there.
             "data_complete_from": until - timedelta(days=1),
         },
-    )
-
-
-@router.get("/admin/users")
-def users(request: Request, context: Context, access: Admin) -> Response:
-    """Every user of the admin's organisation."""
-    viewer, _ = access
-    return render(
-        request,
-        "admin_users.html",
-        viewer=viewer.who,
-        csrf_token=viewer.csrf_token,
-        values={"users": list_users(context.sessions, organisation_id=viewer.who.organisation_id)},
     )
