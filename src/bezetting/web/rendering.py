@@ -135,7 +135,7 @@ def form_page(request: Request) -> str:
 REFUSAL_COOKIE = "bezetting_refused"
 """Carries a refused form's problem across the redirect to its page (see the module docstring)."""
 _REFUSAL_SECONDS = 120
-REDIRECTED_PAGES = frozenset({"/planning"})
+REDIRECTED_PAGES = frozenset({"/planning", "/account", "/admin/users"})
 """The pages whose forms' refusals come back by a redirect so far; the others' still come back as
 the post's answer (their tests look at that answer; each page joins by its path here)."""
 _REFUSAL_MAX_CHARACTERS = 3800  # a browser keeps a cookie of up to 4096 bytes

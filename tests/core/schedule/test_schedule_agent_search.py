@@ -176,9 +176,7 @@ def test_a_class_freed_on_one_day_keeps_its_other_days_and_every_rule() -> None:
     state = _state_of(ctx, start)
     # (its own cost found in up to 10 s, not the search's 2 s: a clean-clone CI under a load
     # of 7-8 ran out of the 2 s and the move reported no gain)
-    assert _joint_move(
-        ctx, state, [0, 1, 2], 20.0, 2, free_days=frozenset({2}), solve_seconds=10.0
-    )
+    assert _joint_move(ctx, state, [0, 1, 2], 20.0, 2, free_days=frozenset({2}), solve_seconds=10.0)
     for a in range(3):
         assert {d: i for d, i in state.chosen[a].items() if d != 2} == {
             d: i for d, i in before[a].items() if d != 2
