@@ -23,7 +23,7 @@ from bezetting.services.requests import (
 from bezetting.services.schedules import publish_schedule
 from bezetting.store import SessionFactory, transaction
 from bezetting.store.enums import RequestStatus, Role, ScheduleStatus
-from bezetting.store.models import Schedule, Shift
+from bezetting.store.models import Agent, Schedule, Shift
 from tests.services.conftest import NOW
 from tests.services.test_swaps import AMS, World, at, build, person
 from tests.services.test_time_off_gives_back import day_off
@@ -204,3 +204,31 @@ def test_a_withdrawal_and_a_cancellation_are_told_apart_by_who_decided(
         assert (views[called_off].withdrawn, views[called_off].cancelled_by) == (False, lead.email)
     with pytest.raises(ConflictError, match="is withdrawn already"):
         decide_request(sessions, lead, taken_back, approve=True, now=NOW)
+
+
+def test_time_off_ends_by_the_last_working_day(sessions: SessionFactory) -> None:
+    world = build(sessions, _ELSEWHERE)
+    today = NOW.astimezone(AMS).date()
+    with transaction(sessions, writes=True) as session:
+        leaver = session.get(Agent, world.agents["1001"])
+        assert leaver is not None
+        leaver.end_date = today + timedelta(days=3)
+    request_time_off(  # the last working day itself may be taken off
+        sessions,
+        agent_id=world.agents["1001"],
+        starts_at=_midnight(today + timedelta(days=3)),
+        ends_at=_midnight(today + timedelta(days=4)),
+        now=NOW,
+    )
+    with pytest.raises(
+        InputError,
+        match=r"ends_at: time off ends after your last working day \(2020-03-19\); "
+        r"it ends on 2020-03-20",
+    ):
+        request_time_off(
+            sessions,
+            agent_id=world.agents["1001"],
+            starts_at=_midnight(today + timedelta(days=2)),
+            ends_at=_midnight(today + timedelta(days=5)),
+            now=NOW,
+        )

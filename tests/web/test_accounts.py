@@ -179,3 +179,21 @@ def test_the_login_page_says_where_a_forgotten_password_is_renewed(
 ) -> None:
     page = browser_client.get("/login", headers={"Accept-Language": "nl"}).text
     assert "Wachtwoord vergeten? Uw beheerder geeft u een nieuw." in page
+
+
+def test_the_users_page_shows_a_leavers_last_working_day(
+    browser_client: TestClient, web_world: WebWorld
+) -> None:
+    from datetime import date
+
+    from bezetting.store import transaction
+    from bezetting.store.models import Agent
+
+    sessions = browser_client.app.state.bezetting.sessions  # type: ignore[attr-defined]
+    with transaction(sessions, writes=True) as session:
+        bram = session.get(Agent, web_world.base.agent_ids["1002"])
+        assert bram is not None
+        bram.end_date = date(2020, 3, 31)
+    log_in(browser_client, web_world, "admin")
+    page = browser_client.get("/admin/users", headers={"Accept-Language": "nl"}).text
+    assert "laatste werkdag 31 mrt 2020" in page

@@ -109,7 +109,8 @@ def request_time_off(
 
     Raises:
         InputError: unknown agent, naive or reversed times, a start before today, more than
-            ``max_days`` days, or an overlap with the agent's pending or approved time off.
+            ``max_days`` days, a day after the agent's last working day, or an overlap with
+            the agent's pending or approved time off.
     """
     _aware("starts_at", starts_at)
     _aware("ends_at", ends_at)
@@ -133,6 +134,11 @@ def request_time_off(
             raise InputError(
                 f"ends_at: time off is at most {max_days} days at once; {first.isoformat()} to "
                 f"{last.isoformat()} is {days} days"
+            )
+        if agent.end_date is not None and last > agent.end_date:
+            raise InputError(
+                f"ends_at: time off ends after your last working day "
+                f"({agent.end_date.isoformat()}); it ends on {last.isoformat()}"
             )
         for other in queries.time_off_requests(session, agent_id):
             if other.status in (RequestStatus.PENDING, RequestStatus.APPROVED) and (

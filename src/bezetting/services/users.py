@@ -13,7 +13,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -107,6 +107,7 @@ class UserListing:
     agent: str | None  # "SB1001 Daan Kaya"
     team: str | None
     client: str | None
+    last_working_day: date | None = None  # the agent's end date: a leaver's account to stop
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -400,10 +401,9 @@ def user_listing(sessions: SessionFactory, *, organisation_id: int) -> list[User
             .order_by(User.email)
             .all()
         )
-        agents = {
-            a.id: f"{a.external_id} {a.name}"
-            for a in session.query(Agent).filter(Agent.organisation_id == organisation_id)
-        }
+        agent_rows = session.query(Agent).filter(Agent.organisation_id == organisation_id).all()
+        agents = {a.id: f"{a.external_id} {a.name}" for a in agent_rows}
+        ends = {a.id: a.end_date for a in agent_rows}
         teams = {
             t.id: t.name
             for t in session.query(Team).filter(Team.organisation_id == organisation_id)
@@ -418,6 +418,7 @@ def user_listing(sessions: SessionFactory, *, organisation_id: int) -> list[User
                 agent=agents.get(u.agent_id) if u.agent_id is not None else None,
                 team=teams.get(u.team_id) if u.team_id is not None else None,
                 client=clients.get(u.client_id) if u.client_id is not None else None,
+                last_working_day=ends.get(u.agent_id) if u.agent_id is not None else None,
             )
             for u in users
         ]

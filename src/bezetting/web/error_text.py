@@ -262,6 +262,11 @@ PATTERNS = (
         _n("time off cannot start before today (%(today)s)"),
     ),
     _known(
+        r"ends_at: time off ends after your last working day \((?P<end>[0-9-]+)\); it ends on "
+        r"(?P<last>[0-9-]+)",
+        _n("time off ends after your last working day (%(end)s)"),
+    ),
+    _known(
         r"ends_at: time off is at most (?P<most>\d+) days at once; (?P<first>[0-9-]+) to "
         r"(?P<last>[0-9-]+) is (?P<days>\d+) days",
         _n("time off is at most %(most)s days at once; %(first)s to %(last)s is %(days)s days"),

@@ -173,9 +173,7 @@ def _page_errors(api_handler: Callable[..., object]) -> PageErrorHandler:
         ):
             # never kept: the CSRF token, and any password (it would travel in a cookie or
             # be written back into a page)
-            values = {
-                k: v for k, v in form.items() if k != "csrf_token" and "password" not in k
-            }
+            values = {k: v for k, v in form.items() if k != "csrf_token" and "password" not in k}
             problem = FormProblem(request.url.path, message, values)
             redirect = refusal_redirect(request, problem, status)  # reloading sends nothing
             if redirect is not None:
