@@ -390,7 +390,7 @@ def test_a_wrong_password_shows_the_form_again_without_a_session(
         headers={"Accept-Language": "nl"},
     )
     assert response.status_code == 401
-    assert "onjuist e-mailadres of wachtwoord" in response.text
+    assert "Onjuist e-mailadres of wachtwoord." in response.text
     assert browser_client.cookies.get("bezetting_session") is None
 
 
@@ -428,7 +428,7 @@ def test_too_many_wrong_passwords_are_refused_for_a_while(
               "csrf_token": token or ""},
     )  # fmt: skip
     assert response.status_code == 429
-    assert "too many failed logins" in response.text
+    assert "Too many failed logins" in response.text
     assert browser_client.cookies.get("bezetting_session") is None
 
 

@@ -232,7 +232,7 @@ def test_a_planner_decides_a_swap_and_starts_a_schedule_job_with_htmx(
     form.get_by_role("button", name="Rooster starten").click()
     flash = page.locator("#flash .error")
     flash.wait_for(timeout=10_000)
-    assert flash.inner_text() == "Weken: '9' is geen heel getal van 1 tot en met 6"
+    assert flash.inner_text() == "Weken: '9' is geen heel getal van 1 tot en met 6."
     form.locator("input[name=weeks]").fill("1")
     form.locator("input[name=time_limit_seconds]").fill("1")
     form.get_by_role("button", name="Rooster starten").click()

@@ -190,9 +190,9 @@ def test_an_agent_reads_refusals_in_dutch(
     clock.advance(timedelta(minutes=5))
     again = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers={**HTMX, **NL})
     assert again.status_code == 422
-    assert "al gemeld als ziek sinds 16-03-2020, 08:00" in again.text
+    assert "al gemeld als ziek sinds 16-03-2020, 08:00" in again.text.lower()
     english = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers={**HTMX, **EN})
-    assert "already reported sick since Mar 16, 2020, 08:00" in english.text
+    assert "Already reported sick since Mar 16, 2020, 08:00" in english.text
     assert "agent 1" not in english.text
 
 
@@ -204,7 +204,7 @@ def test_a_missing_page_is_dutch(browser_client: TestClient, web_world: WebWorld
     assert answer.status_code == 303  # the planning page's refusals: Post/Redirect/Get
     response = browser_client.get(answer.headers["location"], headers=NL)
     assert response.status_code == 422
-    assert "rooster 999999 bestaat niet" in response.text
+    assert "Rooster 999999 bestaat niet." in response.text
     assert "no schedule with id" not in response.text
 
 

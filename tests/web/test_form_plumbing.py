@@ -113,7 +113,7 @@ def test_a_refused_post_of_a_form_that_does_not_show_problems_itself_says_it_at_
     assert refused.status_code == 422
     flash = re.search(r'<div id="flash"[^>]*>(.*?)</div>', refused.text, re.S)
     assert flash is not None
-    assert "choose the shift to offer" in flash.group(1)
+    assert "Choose the shift to offer." in flash.group(1)
     assert 'id="my-requests"' in refused.text
 
 

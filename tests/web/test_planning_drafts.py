@@ -125,7 +125,7 @@ def test_another_organisations_schedule_or_none_at_all_is_not_found(
     for unknown in (foreign, foreign + 1000):
         response = browser_client.get(f"/planning?schedule={unknown}", headers=NL)
         assert response.status_code == 404
-        assert f"rooster {unknown} bestaat niet" in response.text
+        assert f"Rooster {unknown} bestaat niet." in response.text
     assert browser_client.get("/planning?schedule=x").status_code == 422
 
 

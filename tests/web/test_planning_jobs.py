@@ -197,7 +197,7 @@ def test_an_agent_a_team_lead_or_a_client_viewer_starts_no_job(
                 path, data={**fields, "csrf_token": csrf}, headers={**HTMX, **NL}
             )
             assert response.status_code == 403
-            assert "deze pagina is voor een andere rol (beheerder, planner)" in response.text
+            assert "Deze pagina is voor een andere rol (beheerder, planner)." in response.text
     assert started() == []
 
 
@@ -241,7 +241,7 @@ def test_the_planner_cancels_a_waiting_job_from_the_list(
     assert response.status_code == 200, response.text
     assert _runner(site).status(job_id).state is JobState.CANCELLED
     assert f'hx-post="/planning/jobs/{job_id}/cancel"' not in response.text
-    assert '<span class="badge badge-cancelled">ingetrokken</span>' in response.text
+    assert '<span class="badge badge-cancelled">geannuleerd</span>' in response.text
 
 
 def test_a_job_of_another_organisation_cannot_be_cancelled(

@@ -187,7 +187,7 @@ def test_an_offer_of_someone_elses_shift_is_not_found(
         "/my/swaps", data={"shift_id": "twelve", "csrf_token": csrf}, headers=HTMX
     )
     assert bad.status_code == 422
-    assert "shift_id: &#39;twelve&#39; is not an id" in bad.text
+    assert "Shift: &#39;twelve&#39; is not an id" in bad.text
 
 
 def test_sick_then_better_shows_and_hides_the_open_absence(
@@ -202,7 +202,7 @@ def test_sick_then_better_shows_and_hides_the_open_absence(
     assert "still absent" in _page(browser_client)
     twice = browser_client.post("/my/sick", data={"csrf_token": csrf}, headers=HTMX)
     assert twice.status_code == 422
-    assert "already reported sick" in twice.text
+    assert "Already reported sick" in twice.text
 
     clock.advance(timedelta(hours=3))
     better = browser_client.post("/my/better", data={"csrf_token": csrf})
@@ -658,7 +658,8 @@ def test_without_javascript_a_refused_swap_form_shows_why_beside_itself(
     beside = _form_problem(twice.text)
     slot = twice.text[twice.text.index(f'id="offer-{offered}"') :]
     assert slot.index('id="form-problem"') < slot.index("</div>")  # inside the slot
-    assert f"dienst {offered} is al aangeboden om te ruilen" in html.unescape(beside[:300])
+    assert "Die dienst is al aangeboden om te ruilen." in html.unescape(beside[:300])
+    assert f"dienst {offered}" not in html.unescape(beside[:300])  # no internal id
     # Taking an offer that breaks the rest rule: the broken rules at that offer's form.
     swap = _offer(browser_client, web_world, web_world.cas.late_shift_id)
     csrf = _as(browser_client, web_world, "agent")
@@ -696,7 +697,7 @@ def test_without_javascript_a_refused_take_with_a_shift_in_return_keeps_the_choi
     )
     assert refused.status_code == 409
     problem = _form_problem(refused.text)[:300]
-    assert "that shift is offered for a swap already" in problem
+    assert "That shift is offered for a swap already." in problem
     assert given not in problem  # the page never names an internal shift id
     item = _offer_section(refused.text, swap)
     assert 'name="shift_in_return_id"' in item  # the shifts to give are still shown

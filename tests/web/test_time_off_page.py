@@ -121,10 +121,10 @@ def test_an_overlap_names_the_other_time_off_by_its_days(
     assert _ask(browser_client, csrf, "2020-03-28", "2020-03-29", EN).startswith("200 ")
     english = _ask(browser_client, csrf, "2020-03-29", "2020-03-30", EN)
     assert english.startswith("422 ")
-    assert "overlaps your pending time off from Mar 28, 2020 to Mar 29, 2020" in english
+    assert "Overlaps your pending time off from Mar 28, 2020 to Mar 29, 2020" in english
     dutch = _ask(browser_client, csrf, "2020-03-29", "2020-03-30", NL)
     assert (
-        "overlapt met je verlof dat in behandeling is, van 28 mrt 2020 tot en met 29 mrt 2020"
+        "Overlapt met je verlof dat in behandeling is, van 28 mrt 2020 tot en met 29 mrt 2020"
     ) in dutch
     assert not re.search(r"aanvraag \d+|request \d+", english + dutch)  # no internal id
 
@@ -264,7 +264,7 @@ def test_a_planner_decides_and_cancels_time_off_of_every_team_from_the_time_off_
     again = browser_client.post(cancel, data={"csrf_token": csrf}, headers=EN)
     assert again.status_code == 409
     flash = again.text[again.text.index('<div id="flash"') :]
-    assert "this time off is cancelled; only approved time off can be cancelled" in flash[:300]
+    assert "This time off is cancelled; only approved time off can be cancelled." in flash[:300]
 
 
 def test_the_time_off_page_is_not_for_team_leads_agents_or_client_viewers(

@@ -517,6 +517,7 @@ FIELDS = {
     "weeks": _n("Weeks"),
     "time_limit_seconds": _n("Time limit (seconds)"),
     "shift_in_return_id": _n("In return"),
+    "shift_id": _n("Shift"),
     "version": _n("Version"),
     "schedule_version": _n("Version"),
     "from": _n("From"),
