@@ -114,6 +114,11 @@ def test_a_client_viewer_sees_its_own_queue_per_day_against_the_forecast(
     assert rows["Friday, March 13"][:4] == ["–", "–", "–", "–"], "nothing stored after the 12th"
     assert rows["Total"] == ["–", "4", "–", "3", "50.0%", "25.0%", "15", "–"]
     assert "Contacts recorded up to Mar 12, 2020, 10:03: the days after it count none." in page
+    # The chart: a bar per day up to the last stored contact, the forecast where there is one.
+    svg = page[page.index('<svg class="chart daily"') : page.index("</svg>")]
+    assert svg.count('<rect class="offered-bar"') == 4  # 9-12 March
+    assert svg.count('<line class="forecast"') == 1
+    assert "Thu 12: contacts offered 4" in svg
     # Changing the address to the other client's queue changes nothing.
     edited = browser_client.get(f"/client?queue={general}", headers=EN).text
     assert "General" not in edited
@@ -180,3 +185,6 @@ def test_a_bad_week_is_said_at_the_top_over_the_default_week(
     later = browser_client.get("/client?week=2020-03-17", headers=NL)
     assert later.status_code == 422
     assert "week: 17 mrt 2020 ligt na vandaag; de cijfers lopen tot en met vandaag" in later.text
+    ancient = browser_client.get("/client?week=0001-01-01", headers=EN)
+    assert ancient.status_code == 422
+    assert "week: Jan 1, 1 is before Jan 1, 1970; no figures go back that far" in ancient.text

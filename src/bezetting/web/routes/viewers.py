@@ -11,9 +11,10 @@ from fastapi.responses import Response
 from bezetting.api.deps import Context
 from bezetting.services.overview import MIN_ANSWERS_SHOWN, queue_weeks
 from bezetting.services.users import list_users
+from bezetting.web.charts import DailyLabels, daily_legend, daily_svg
 from bezetting.web.error_text import FormError, error_text
 from bezetting.web.forms import form_day
-from bezetting.web.i18n import LOCAL_ZONE, _n
+from bezetting.web.i18n import LOCAL_ZONE, Formats, _n, translations
 from bezetting.web.rendering import language_of, render
 from bezetting.web.session import FormData, Viewer, viewer_for
 
@@ -23,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 ClientViewer = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/client"))]
 Admin = Annotated[tuple[Viewer, FormData], Depends(viewer_for("/admin/users"))]
 _WEEK_DAYS = 7
+_EARLIEST = date(1970, 1, 1)  # no contact centre's figures go back further (nor can year 1)
 
 
 def _first_day(week: str | None, *, today: date) -> date:
@@ -37,7 +39,24 @@ def _first_day(week: str | None, *, today: date) -> date:
             field="week",
             value=first,
         )
+    if first < _EARLIEST:
+        raise FormError(
+            _n("%(field)s: %(value)s is before %(earliest)s; no figures go back that far"),
+            field="week",
+            value=first,
+            earliest=_EARLIEST,
+        )
     return first
+
+
+def _chart_labels(language: str) -> DailyLabels:
+    _ = translations(language).gettext
+    return DailyLabels(
+        title=_("Contacts offered and forecast per day"),
+        contacts=_("contacts"),
+        offered=_("contacts offered"),
+        forecast=_("forecast contacts"),
+    )
 
 
 @router.get("/client")
@@ -45,7 +64,7 @@ def client(
     request: Request,
     context: Context,
     access: ClientViewer,
-    week: Annotated[str | None, Query(max_length=10)] = None,
+    week: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """The client's own queues, per day of a week: service level, contacts offered against
     the forecast, abandonment, waiting, satisfaction; today's figures so far (``?week=`` picks
@@ -60,6 +79,11 @@ def client(
         problem = error_text(refused, language_of(request))
         first = _first_day(None, today=today)
     last = min(first + timedelta(days=_WEEK_DAYS - 1), today)
+    weeks = queue_weeks(
+        context.sessions, viewer.who, first_day=first, days=_WEEK_DAYS, now=now, zone=LOCAL_ZONE
+    )
+    language = language_of(request)
+    labels = _chart_labels(language)
     following = first + timedelta(days=_WEEK_DAYS)
     return render(
         request,
@@ -69,14 +93,14 @@ def client(
         status_code=422 if problem else 200,
         values={
             "problem": problem,
-            "weeks": queue_weeks(
-                context.sessions,
-                viewer.who,
-                first_day=first,
-                days=_WEEK_DAYS,
-                now=now,
-                zone=LOCAL_ZONE,
-            ),
+            "weeks": weeks,
+            "charts": {
+                w.queue_id: daily_svg(
+                    w.days, Formats(language), labels, chart_id=f"week-chart-{w.queue_id}"
+                )
+                for w in weeks
+            },
+            "chart_legend": daily_legend(labels),
             "first_day": first,
             "last_day": last,
             # A queue whose last contact came before the period's last day is said to stop there.
