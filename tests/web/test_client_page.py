@@ -188,3 +188,5 @@ def test_a_bad_week_is_said_at_the_top_over_the_default_week(
     ancient = browser_client.get("/client?week=0001-01-01", headers=EN)
     assert ancient.status_code == 422
     assert "week: Jan 1, 1 is before Jan 1, 1970; no figures go back that far" in ancient.text
+    first = browser_client.get("/client?week=1970-01-01", headers=EN).text
+    assert 'rel="prev"' not in first, "no link to a refusal"

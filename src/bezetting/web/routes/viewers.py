@@ -29,7 +29,7 @@ _EARLIEST = date(1970, 1, 1)  # no contact centre's figures go back further (nor
 
 def _first_day(week: str | None, *, today: date) -> date:
     """The period's first day from the address (``?week=YYYY-MM-DD``): by default the last
-    seven complete days; a first day after today is refused (there are no figures yet)."""
+    seven complete days; a first day after today (no figures yet) or before 1970 is refused."""
     if not week:
         return today - timedelta(days=_WEEK_DAYS)
     first = form_day({"week": week}, "week")
@@ -70,21 +70,21 @@ def client(
     the forecast, abandonment, waiting, satisfaction; today's figures so far (``?week=`` picks
     the first day; a bad one is said at the top, over the default week, with status 422)."""
     viewer, _ = access
+    language = language_of(request)
     now = context.clock()
     today = now.astimezone(LOCAL_ZONE).date()
     problem = None
     try:
         first = _first_day(week, today=today)
     except FormError as refused:
-        problem = error_text(refused, language_of(request))
+        problem = error_text(refused, language)
         first = _first_day(None, today=today)
     last = min(first + timedelta(days=_WEEK_DAYS - 1), today)
     weeks = queue_weeks(
         context.sessions, viewer.who, first_day=first, days=_WEEK_DAYS, now=now, zone=LOCAL_ZONE
     )
-    language = language_of(request)
     labels = _chart_labels(language)
-    following = first + timedelta(days=_WEEK_DAYS)
+    earlier, following = first - timedelta(days=_WEEK_DAYS), first + timedelta(days=_WEEK_DAYS)
     return render(
         request,
         "client.html",
@@ -105,7 +105,7 @@ def client(
             "last_day": last,
             # A queue whose last contact came before the period's last day is said to stop there.
             "data_complete_from": datetime(last.year, last.month, last.day, tzinfo=LOCAL_ZONE),
-            "previous_week": first - timedelta(days=_WEEK_DAYS),
+            "previous_week": earlier if earlier >= _EARLIEST else None,
             "next_week": following if following <= today else None,
             "live_week": today - timedelta(days=_WEEK_DAYS - 1) if last < today else None,
             "min_csat_answers": MIN_ANSWERS_SHOWN,
