@@ -1,4 +1,4 @@
-"""The planner's coverage chart and schedules, the client viewer's own queues and figures."""
+"""The planner's coverage chart and schedules (the client viewer's page: test_client_page)."""
 
 from __future__ import annotations
 
@@ -197,50 +197,6 @@ def _add_contacts(site: FastAPI, queue_id: int) -> None:
                     csat=8 if n % 2 else None,
                 )
             )
-
-
-def test_a_client_viewer_sees_only_its_own_queues_with_figures(
-    site: FastAPI, browser_client: TestClient, web_world: WebWorld
-) -> None:
-    _add_contacts(site, web_world.base.queue_ids["bank"])
-    _add_contacts(site, web_world.base.queue_ids["general"])
-    log_in(browser_client, web_world, "client_viewer")
-    page = browser_client.get("/client", headers=EN).text
-    assert "Bank" in page
-    assert "General" not in page
-    # 4 offered: 10 s and 5 s within the 20 s target, 30 s not, one abandoned.
-    assert "50.0%" in page  # service level 2/4
-    assert "25.0%" in page  # abandoned 1/4
-    assert ">15<" in page  # mean wait of the answered: (10 + 30 + 5) / 3
-    assert ">8.0<" in page  # satisfaction
-    # The window runs to yesterday (16 March); the data stop on 12 March: the page says so.
-    assert "Contacts recorded up to Mar 12, 2020, 10:03: the days after it count none." in page
-
-
-def test_the_client_page_writes_numbers_and_channels_in_the_pages_language(
-    site: FastAPI, browser_client: TestClient, web_world: WebWorld
-) -> None:
-    start = datetime(2020, 3, 12, 9, 0, tzinfo=UTC)
-    with transaction(site.state.bezetting.sessions, writes=True) as session:
-        session.add_all(
-            ContactRecord(
-                queue_id=web_world.base.queue_ids["bank"],
-                external_id=f"many{n}",
-                channel=Channel.VOICE,
-                arrived_at=start + timedelta(seconds=n),
-                answered_at=start + timedelta(seconds=n + 5),
-                ended_at=start + timedelta(seconds=n + 300),
-                abandoned=False,
-            )
-            for n in range(1234)
-        )
-    log_in(browser_client, web_world, "client_viewer")
-    dutch = browser_client.get("/client", headers=NL).text
-    english = browser_client.get("/client", headers=EN).text
-    assert '<span class="value">1.234</span>' in dutch
-    assert '<span class="value">1,234</span>' in english
-    assert "(bank, telefoon)" in dutch
-    assert "(bank, phone)" in english
 
 
 def test_a_new_schedule_starts_after_the_published_ones_by_default(

@@ -9,8 +9,16 @@ has no business with a view with ``PermissionDeniedError``.
 Figures and their definitions (shown on the pages next to the numbers):
 
 * **service level**: contacts answered within the queue's target seconds, divided by all
-  offered contacts (abandoned ones included), over the window.
+  offered contacts (abandoned ones included), over the window (a contact counts on the local
+  day it arrived).
 * **abandonment**: abandoned contacts divided by offered contacts.
+* **average wait**: from arrival to answer, averaged over the answered contacts.
+* **customer satisfaction**: the mean of the customers' scores (1-10) of a finished day, shown
+  only when at least :data:`MIN_ANSWERS_SHOWN` customers answered that day (a week's mean only
+  over such days): like pulse answers, a score is never shown where it could point at a person.
+* **forecast contacts**: the sum over the day's intervals of the newest forecast version
+  covering the day (as the planner's coverage chart picks it); today up to now, the running
+  interval pro rata.
 * **absent now**: agents whose absence has begun and not ended; **absent today** lists each
   agent absent at some time today once, with today's absences, whether they are back or not.
 * **absence percentage** (verzuimpercentage, simplified): agent-days with an absence that
@@ -38,6 +46,7 @@ import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bezetting.core.absence import (
@@ -92,8 +101,11 @@ __all__ = [
     "AbsentToday",
     "CoverageDay",
     "CoverageInterval",
-    "QueueFigures",
+    "CsatWithheld",
+    "QueueDay",
+    "QueueWeek",
     "ScheduleSummary",
+    "ServiceFigures",
     "TeamAgent",
     "TeamFigures",
     "TeamOverview",
@@ -103,8 +115,9 @@ __all__ = [
     "feed_shifts",
     "own_absences",
     "queue_coverage",
-    "queue_figures",
+    "queue_weeks",
     "schedule_summaries",
+    "service_figures",
     "team_overview",
 ]
 
@@ -231,27 +244,6 @@ class ScheduleSummary:
     published_at: datetime | None
     built_with: PlanningSections | None = None
     built_as_now: bool | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class QueueFigures:
-    """A queue's service over a window (see the module docstring for the definitions)."""
-
-    queue_id: int
-    code: str
-    name: str
-    channel: str
-    target_share: float
-    target_seconds: float
-    offered: int
-    answered: int
-    abandoned: int
-    service_level: float | None
-    abandon_share: float | None
-    asa_seconds: float | None
-    csat_mean: float | None
-    last_arrival: datetime | None = None
-    """The window's last contact: where the figures stop when the data do before the window."""
 
 
 def _undo_until(a: Absence, now: datetime) -> datetime | None:
@@ -725,60 +717,254 @@ def schedule_summaries(sessions: SessionFactory, who: Principal) -> list[Schedul
         ]
 
 
-def queue_figures(
-    sessions: SessionFactory, who: Principal, *, since: datetime, until: datetime
-) -> list[QueueFigures]:
-    """Service figures of every queue the caller may see, over ``since`` .. ``until``.
+class CsatWithheld(StrEnum):
+    """Why a day's satisfaction mean is not shown (customers' answers, like pulse answers, only
+    aggregated over :data:`MIN_ANSWERS_SHOWN` or more)."""
+
+    FEW_ANSWERS = "few_answers"
+    """Fewer than :data:`MIN_ANSWERS_SHOWN` answers that day: the mean could point at a person."""
+    DAY_RUNNING = "day_running"
+    """Today: shown from tomorrow, as two readings of a running day would tell one answer."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceFigures:
+    """A queue's service over a day or a week (see the module docstring for the definitions);
+    ``csat_mean`` is None with a reason in ``csat_withheld``, or None for no answers at all."""
+
+    offered: int
+    answered: int
+    abandoned: int
+    answered_within_target: int
+    service_level: float | None
+    abandon_share: float | None
+    asa_seconds: float | None
+    csat_mean: float | None
+    csat_answers: int
+    csat_withheld: CsatWithheld | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueDay:
+    """One local day of a queue: its service, and the contacts its newest forecast expected
+    (``forecast_version`` None: no forecast covers the day). Today (``so_far`` set) counts
+    the contacts and the forecast's expectation up to that moment."""
+
+    day: date
+    figures: ServiceFigures
+    forecast_contacts: float | None
+    forecast_version: int | None
+    so_far: datetime | None = None
+    recorded: bool = True
+    """False for a day after the queue's last stored contact: its zeros mean "not yet
+    imported", not "nobody called", and are not compared with the forecast."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueWeek:
+    """A queue's days in a period (none after today) and their totals; the forecast total is
+    None unless every day has a forecast, so it always compares with the contacts offered."""
+
+    queue_id: int
+    code: str
+    name: str
+    channel: str
+    target_share: float
+    target_seconds: float
+    days: tuple[QueueDay, ...]
+    total: ServiceFigures
+    forecast_contacts: float | None
+    last_arrival: datetime | None = None
+    """The period's last contact: where the figures stop when the data stop before the period."""
+
+
+_ContactRow = tuple[datetime, datetime | None, bool, int | None]
+"""A contact as the figures need it: arrived, answered (or None), abandoned, satisfaction."""
+
+
+def service_figures(
+    contacts: Sequence[_ContactRow],
+    *,
+    target_seconds: float,
+    csat_scores: Sequence[int],
+    csat_withheld: CsatWithheld | None = None,
+) -> ServiceFigures:
+    """The figures of ``contacts`` against the target; the satisfaction mean over
+    ``csat_scores`` (the caller picks the answers that may be shown), withheld as it says.
+
+    >>> from datetime import UTC
+    >>> at = datetime(2020, 3, 9, 9, 0, tzinfo=UTC)
+    >>> rows = [(at, at + timedelta(seconds=10), False, 8), (at, None, True, None)]
+    >>> f = service_figures(rows, target_seconds=20, csat_scores=[])
+    >>> f.service_level, f.abandon_share, f.asa_seconds, f.csat_mean
+    (0.5, 0.5, 10.0, None)
+    """
+    waits = [
+        (answered - arrived).total_seconds() for arrived, answered, _, _ in contacts if answered
+    ]
+    offered = len(contacts)
+    abandoned = sum(1 for _, _, gave_up, _ in contacts if gave_up)
+    within = sum(1 for w in waits if w <= target_seconds)
+    return ServiceFigures(
+        offered=offered,
+        answered=len(waits),
+        abandoned=abandoned,
+        answered_within_target=within,
+        service_level=within / offered if offered else None,
+        abandon_share=abandoned / offered if offered else None,
+        asa_seconds=sum(waits) / len(waits) if waits else None,
+        csat_mean=sum(csat_scores) / len(csat_scores) if csat_scores else None,
+        csat_answers=len(csat_scores),
+        csat_withheld=csat_withheld,
+    )
+
+
+def _day_figures(
+    contacts: Sequence[_ContactRow], *, target_seconds: float, running: bool
+) -> ServiceFigures:
+    """A day's figures, its satisfaction mean only when the privacy rule allows it."""
+    scores = [score for *_, score in contacts if score is not None]
+    withheld = None
+    if scores and running:
+        withheld = CsatWithheld.DAY_RUNNING
+    elif scores and len(scores) < MIN_ANSWERS_SHOWN:
+        withheld = CsatWithheld.FEW_ANSWERS
+    return service_figures(
+        contacts,
+        target_seconds=target_seconds,
+        csat_scores=[] if withheld else scores,
+        csat_withheld=withheld,
+    )
+
+
+def _forecast_contacts(
+    session: Session, queue_id: int, start: datetime, end: datetime, *, until: datetime
+) -> tuple[float | None, int | None]:
+    """The contacts the newest forecast covering ``[start, end)`` expected before ``until``
+    (a running interval pro rata), with its version; (None, None) without a forecast."""
+    forecast = _newest_forecast(session, queue_id, start, end)
+    if forecast is None:
+        return None, None
+    queue = session.get(Queue, queue_id)
+    step = timedelta(minutes=queue.interval_minutes if queue is not None else 30)
+    expected = 0.0
+    for interval in session.query(ForecastInterval).filter(
+        ForecastInterval.forecast_id == forecast.id,
+        ForecastInterval.interval_start >= start,
+        ForecastInterval.interval_start < min(end, until),
+    ):
+        passed = min(step, until - interval.interval_start) / step
+        expected += interval.volume * passed
+    return expected, forecast.version
+
+
+def _latest_arrival(
+    session: Session, queue_id: int, *, since: datetime, until: datetime
+) -> datetime | None:
+    """The queue's last stored contact in ``[since, until)`` (also after the period shown)."""
+    latest: datetime | None = (
+        session.query(ContactRecord.arrived_at)
+        .filter(
+            ContactRecord.queue_id == queue_id,
+            ContactRecord.arrived_at >= since,
+            ContactRecord.arrived_at < until,
+        )
+        .order_by(ContactRecord.arrived_at.desc())
+        .limit(1)
+        .scalar()
+    )
+    return latest
+
+
+def queue_weeks(
+    sessions: SessionFactory,
+    who: Principal,
+    *,
+    first_day: date,
+    days: int = 7,
+    now: datetime,
+    zone: ZoneInfo,
+) -> list[QueueWeek]:
+    """Per local day from ``first_day`` (``days`` of them, none after today), the service of
+    every queue the caller may see, the contacts forecast for it, and the period's totals.
+
+    Today counts up to ``now``. A satisfaction mean is shown for a finished day with at least
+    :data:`MIN_ANSWERS_SHOWN` answers; the week's mean is over the answers of those days only,
+    so that no total, nor its difference with the days, rests on fewer people.
 
     Raises:
         PermissionDeniedError: an agent.
     """
     queues = visible_queues(sessions, who)
-    figures = []
+    today = now.astimezone(zone).date()
+    shown_days = [first_day + timedelta(days=k) for k in range(days)]
+    shown_days = [d for d in shown_days if d <= today]
+    weeks = []
     with transaction(sessions) as session:
         for queue in queues:
-            rows = (
-                session.query(
-                    ContactRecord.arrived_at,
-                    ContactRecord.answered_at,
-                    ContactRecord.abandoned,
-                    ContactRecord.csat,
+            since = local_day_bounds(first_day, zone)[0]
+            latest = _latest_arrival(session, queue.id, since=since, until=now)
+            rows: list[QueueDay] = []
+            week_contacts: list[_ContactRow] = []
+            week_scores: list[int] = []
+            forecasts: list[float | None] = []
+            for day in shown_days:
+                start, end = local_day_bounds(day, zone)
+                until = min(end, now)
+                contacts: list[_ContactRow] = [
+                    (arrived, answered, gave_up, score)
+                    for arrived, answered, gave_up, score in session.query(
+                        ContactRecord.arrived_at,
+                        ContactRecord.answered_at,
+                        ContactRecord.abandoned,
+                        ContactRecord.csat,
+                    ).filter(
+                        ContactRecord.queue_id == queue.id,
+                        ContactRecord.arrived_at >= start,
+                        ContactRecord.arrived_at < until,
+                    )
+                ]
+                figures = _day_figures(
+                    contacts, target_seconds=queue.service_target_seconds, running=day == today
                 )
-                .filter(
-                    ContactRecord.queue_id == queue.id,
-                    ContactRecord.arrived_at >= since,
-                    ContactRecord.arrived_at < until,
+                expected, version = _forecast_contacts(session, queue.id, start, end, until=until)
+                rows.append(
+                    QueueDay(
+                        day=day,
+                        figures=figures,
+                        forecast_contacts=expected,
+                        forecast_version=version,
+                        so_far=now if day == today else None,
+                        recorded=latest is not None and latest >= start,
+                    )
                 )
-                .all()
-            )
-            offered = len(rows)
-            waits = [
-                (answered - arrived).total_seconds()
-                for arrived, answered, _, _ in rows
-                if answered is not None
-            ]
-            abandoned = sum(1 for _, _, gave_up, _ in rows if gave_up)
-            within = sum(1 for w in waits if w <= queue.service_target_seconds)
-            scores = [c for _, _, _, c in rows if c is not None]
-            figures.append(
-                QueueFigures(
+                week_contacts += contacts
+                if figures.csat_mean is not None:
+                    week_scores += [score for *_, score in contacts if score is not None]
+                forecasts.append(expected)
+            weeks.append(
+                QueueWeek(
                     queue_id=queue.id,
                     code=queue.code,
                     name=queue.name,
                     channel=queue.channel,
                     target_share=queue.service_target_share,
                     target_seconds=queue.service_target_seconds,
-                    offered=offered,
-                    answered=len(waits),
-                    abandoned=abandoned,
-                    service_level=within / offered if offered else None,
-                    abandon_share=abandoned / offered if offered else None,
-                    asa_seconds=sum(waits) / len(waits) if waits else None,
-                    csat_mean=sum(scores) / len(scores) if scores else None,
-                    last_arrival=max((arrived for arrived, *_ in rows), default=None),
+                    days=tuple(rows),
+                    total=service_figures(
+                        week_contacts,
+                        target_seconds=queue.service_target_seconds,
+                        csat_scores=week_scores,
+                    ),
+                    forecast_contacts=(
+                        sum(f for f in forecasts if f is not None)
+                        if forecasts and None not in forecasts
+                        else None
+                    ),
+                    last_arrival=max((arrived for arrived, *_ in week_contacts), default=None),
                 )
             )
-    return figures
+    return weeks
 
 
 def calendar_feed_key(secret_key: str, user_id: int, *, feed_round: int = 0) -> str:

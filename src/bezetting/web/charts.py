@@ -9,24 +9,31 @@ are local (Europe/Amsterdam); a day with a clock change simply has 23 or 25 hour
 The SVG has a ``viewBox`` and scales to the width of its box; the stylesheet enlarges its text
 on a phone, so text is placed relative to its own size (``dy`` in ``em``) and the legend is
 HTML beside it (``coverage_legend``), free to wrap where the SVG's fixed layout could not.
+
+The client page's chart of a week (``daily_svg``) draws the same way: contacts offered per day
+as bars, the forecast as a dashed mark over each day.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from bezetting.services.overview import CoverageDay, CoverageInterval
+from bezetting.services.overview import CoverageDay, CoverageInterval, QueueDay
 from bezetting.web.i18n import Formats
 
 __all__ = [
     "ChartLabels",
+    "DailyLabels",
     "column_digits",
     "coverage_legend",
     "coverage_svg",
+    "daily_legend",
+    "daily_svg",
     "nice_ceiling",
     "shown_intervals",
 ]
@@ -232,8 +239,111 @@ def coverage_legend(labels: ChartLabels) -> Markup:
         ("forecast", labels.forecast),
         ("offered", labels.offered),
     )
+    return _legend(keys)
+
+
+def _legend(keys: Iterable[tuple[str, str]]) -> Markup:
+    """A legend list: per series its key (styled by ``key-KIND``) and its words."""
     items = "".join(
         f'<li><span class="key key-{kind}" aria-hidden="true"></span>{escape(text)}</li>'
         for kind, text in keys
     )
     return Markup(f'<ul class="chart-legend">{items}</ul>')
+
+
+# Narrower than the coverage chart: seven bars need no 760 units, and a phone shows it taller.
+_DAILY_WIDTH, _DAILY_HEIGHT = 480, 280
+_DAILY_LEFT, _DAILY_RIGHT, _DAILY_BOTTOM = 64, 16, 56
+
+
+@dataclass(frozen=True)
+class DailyLabels:
+    """The words of the client page's chart of a week, in the page's language."""
+
+    title: str
+    contacts: str
+    offered: str
+    forecast: str
+
+
+def daily_svg(
+    days: Sequence[QueueDay], fmt: Formats, labels: DailyLabels, *, chart_id: str
+) -> Markup:
+    """Contacts offered per day as bars and the forecast as a dashed mark over each day's slot,
+    so a client sees at a glance whether the volume was planned for (the client page).
+
+    A day after the last stored contact gets no bar (not a zero one); a day without a forecast
+    no mark. ``chart_id`` keeps the title's id unique when a page has a chart per queue.
+    """
+    n = max(len(days), 1)
+    plot_w = _DAILY_WIDTH - _DAILY_LEFT - _DAILY_RIGHT
+    plot_h = _DAILY_HEIGHT - _TOP - _DAILY_BOTTOM
+    top = nice_ceiling(
+        max(
+            [float(d.figures.offered) for d in days if d.recorded]
+            + [d.forecast_contacts or 0.0 for d in days]
+            + [1.0]
+        ),
+        whole=True,
+    )
+    slot = plot_w / n
+
+    def y(value: float) -> float:
+        return _TOP + plot_h * (1 - value / top)
+
+    base, end = _TOP + plot_h, _DAILY_LEFT + plot_w
+    parts = [
+        f'<svg class="chart daily" viewBox="0 0 {_DAILY_WIDTH} {_DAILY_HEIGHT}" role="img" '
+        f'aria-labelledby="{chart_id}" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}">{escape(labels.title)}</title>',
+        f'<text class="axis-label" x="{_DAILY_LEFT}" y="{_TOP - 12}" text-anchor="start">'
+        f"{escape(labels.contacts)}</text>",
+    ]
+    for step in range(5):
+        tick = top * step / 4
+        ty = y(tick)
+        parts.append(
+            f'<line class="grid" x1="{_DAILY_LEFT}" x2="{end}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
+        )
+        parts.append(
+            f'<text class="tick" x="{_DAILY_LEFT - 6}" y="{ty:.1f}" dy="0.35em" text-anchor="end">'
+            f"{escape(fmt.number(tick, 0 if tick == int(tick) else 1))}</text>"
+        )
+    parts.append(f'<line class="axis" x1="{_DAILY_LEFT}" x2="{end}" y1="{base}" y2="{base}"/>')
+    for index, day in enumerate(days):
+        left = _DAILY_LEFT + slot * index
+        weekday = format_date(day.day, format="EEE", locale=fmt.locale)
+        name = f"{weekday} {day.day.day}"
+        middle = left + slot / 2
+        parts.append(
+            f'<text class="tick" x="{middle:.1f}" y="{base + 4}" text-anchor="middle">'
+            f'<tspan x="{middle:.1f}" dy="1em">{escape(weekday)}</tspan>'
+            f'<tspan x="{middle:.1f}" dy="1.1em">{day.day.day}</tspan></text>'
+        )
+        if day.recorded:
+            bar_top = y(day.figures.offered)
+            parts.append(
+                f'<rect class="offered-bar" x="{left + slot * 0.2:.1f}" y="{bar_top:.1f}" '
+                f'width="{slot * 0.6:.1f}" height="{base - bar_top:.1f}">'
+                f"<title>{escape(name)}: {escape(labels.offered)} "
+                f"{escape(fmt.number(day.figures.offered, 0))}</title></rect>"
+            )
+        if day.forecast_contacts is not None:
+            mark = y(day.forecast_contacts)
+            parts.append(
+                f'<line class="forecast" x1="{left + slot * 0.1:.1f}" '
+                f'x2="{left + slot * 0.9:.1f}" y1="{mark:.1f}" y2="{mark:.1f}">'
+                f"<title>{escape(name)}: {escape(labels.forecast)} "
+                f"{escape(fmt.number(day.forecast_contacts, 0))}</title></line>"
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def daily_legend(labels: DailyLabels) -> Markup:
+    """The legend of :func:`daily_svg` as an HTML list.
+
+    >>> str(daily_legend(DailyLabels("Week", "contacts", "offered", "forecast"))).count("<li>")
+    2
+    """
+    return _legend((("offered-bar", labels.offered), ("forecast", labels.forecast)))
