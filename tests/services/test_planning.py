@@ -32,7 +32,8 @@ from bezetting.services.planning import (
 from bezetting.services.schedule_problem import (
     PLANNING_BREAKS,
     leave_days_per_week,
-    minimum_after_leave,
+    minimum_when_not_employed,
+    paid_leave_hours,
 )
 from bezetting.services.schedules import ActivityPlan, ShiftPlan, create_schedule, publish_schedule
 from bezetting.store import SessionFactory
@@ -410,6 +411,7 @@ def test_wishes_time_off_and_hand_edits_reach_the_rules(
     assert [(w.day, w.weight) for w in a1.wishes if isinstance(w, DayOffWish)] == [(wednesday, 3)]
     b2 = problem.agent(str(agents["B2"]))
     assert [u.start for u in b2.unavailable] == [_local(wednesday, 0)]
+    assert b2.paid_leave_minutes == (24 * 60 // 5,)  # a fifth of the 24-hour target
     # A hand-edited draft with a 13-hour shift for B2 on that Wednesday breaks two rules.
     draft = draft_by_hand(
         sessions,
@@ -421,7 +423,7 @@ def test_wishes_time_off_and_hand_edits_reach_the_rules(
     assert {Rule.SHIFT_MAX_WORK, Rule.UNAVAILABLE} <= rules
 
 
-def test_leave_credits_a_fifth_of_the_weekly_target_per_day_and_never_below_zero() -> None:
+def test_leave_credits_a_fifth_of_the_weekly_target_per_day_to_its_own_week() -> None:
     days = [FIRST_DAY + timedelta(days=n) for n in range(14)]
     wednesday = _local(FIRST_DAY + timedelta(days=2), 0)
     thursday_noon = _local(FIRST_DAY + timedelta(days=3), 12)
@@ -432,9 +434,13 @@ def test_leave_credits_a_fifth_of_the_weekly_target_per_day_and_never_below_zero
     ]
     # Wednesday whole, Thursday half: two days in week 1; twenty minutes do not make a day.
     assert leave_days_per_week(spans, days, "Europe/Amsterdam") == [2, 0]
-    assert minimum_after_leave(20, 30, [2, 0]) == 8  # 20 h - 2 x 30 h / 5
-    assert minimum_after_leave(20, 30, [0, 0]) == 20
-    assert minimum_after_leave(20, 30, [7, 1]) == 0  # at most five days a week, never below 0
+    # Leave on a day not employed is no paid leave (the target already leaves that day out).
+    last_day = FIRST_DAY + timedelta(days=2)
+    assert leave_days_per_week(spans, days, "Europe/Amsterdam", employed_until=last_day) == [1, 0]
+    assert paid_leave_hours(30, [2, 0]) == [12, 0]  # 2 x 30 h / 5, in week 1 only
+    assert paid_leave_hours(30, [7, 1]) == [30, 6]  # at most five days a week
+    assert minimum_when_not_employed(20, 30, [2, 0]) == 8  # 20 h - 2 x 30 h / 5
+    assert minimum_when_not_employed(20, 30, [7, 1]) == 0  # never below 0
 
 
 def test_an_agent_off_sick_for_the_whole_plan_does_not_make_it_infeasible(
@@ -456,8 +462,12 @@ def test_an_agent_off_sick_for_the_whole_plan_does_not_make_it_infeasible(
     problem = planning_problem(
         sessions, organisation_id=org_id, first_day=FIRST_DAY, days=7
     ).problem
-    assert problem.agent(str(agents["B2"])).contract.min_minutes_per_week == 0
-    assert problem.agent(str(agents["A1"])).contract.min_minutes_per_week == 8 * 60
+    # Five sick days are the whole 24-hour target as paid leave: nothing left to plan.
+    b2 = problem.agent(str(agents["B2"]))
+    assert b2.contract.min_minutes_per_week == 8 * 60
+    assert b2.paid_leave_minutes == (24 * 60,)
+    assert problem.minimum_minutes(b2, 0) == problem.target_minutes(b2, 0) == 0
+    assert problem.minimum_minutes(problem.agent(str(agents["A1"])), 0) == 8 * 60
     built = build_schedule(
         sessions, organisation_id=org_id, first_day=FIRST_DAY, weeks=1, time_limit_seconds=10,
         now=NOW,
@@ -497,6 +507,7 @@ def test_an_agent_is_planned_only_on_the_days_they_are_employed(
     # fifth of the 24-hour target each: the week's minimum cannot be held against them.
     assert bram.contract.min_minutes_per_week == dewi.contract.min_minutes_per_week == 0
     assert problem.agent(str(agents["A1"])).contract.min_minutes_per_week == 8 * 60
+    assert bram.paid_leave_minutes == dewi.paid_leave_minutes == (0,)  # not paid leave
     # Their 24-hour target counts only the days employed: 3 of 7 for Bram, 4 of 7 for Dewi.
     assert problem.target_minutes(bram, 0) == 24 * 60 * 3 // 7
     assert problem.target_minutes(dewi, 0) == 24 * 60 * 4 // 7

@@ -8,9 +8,12 @@ What is read (one short transaction), for the local days ``first_day`` .. ``+ 7 
   queue's skills are its ``queue_skills`` rows, or else the skill with the queue's code;
 * the active agents employed on a day of the period (from their start date up to their end
   date, the last day employed); the days of the period before the start or after the end are
-  unavailable to them, count as days off that lower the weekly contract minimum, as leave does
-  (:func:`minimum_after_leave`), and lower the week's contract target pro rata
-  (:meth:`~bezetting.core.schedule.Problem.target_minutes`). Contract hours, skills (an agent
+  unavailable to them, lower the weekly contract minimum (:func:`minimum_when_not_employed`)
+  and the week's contract target pro rata
+  (:meth:`~bezetting.core.schedule.Problem.target_minutes`). Approved time off and absences
+  are paid leave: each leave day credits a fifth of the weekly target to its own planning week
+  (:func:`paid_leave_hours`, the agent's ``paid_leave_hours``), which lowers that week's
+  minimum and target, not the other weeks'. Contract hours, skills (an agent
   serves a group whose every skill they have; proficiency is the slowest of them),
   availability (``available`` windows are hard: outside them the agent does not work;
   ``unavailable`` windows, approved time off and absences block; ``preferred`` windows are
@@ -364,11 +367,12 @@ def _agents(
             wishes[window.agent_id].append(
                 {"id": f"preferred-{window.id}", "preferred": span, "weight": 1.0}
             )
+    outside_employment: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     leave: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for agent in everyone:
         for gone in not_employed(agent.start_date, agent.end_date, days, tz_name):
             windows[agent.id]["unavailable"].append(list(gone))
-            leave[agent.id].append(gone)
+            outside_employment[agent.id].append(gone)
     for request in plan_queries.approved_time_off_between(session, ids, starts=starts, ends=ends):
         if request.starts_at is not None and request.ends_at is not None:  # the query ensures it
             windows[request.agent_id]["unavailable"].append([request.starts_at, request.ends_at])
@@ -417,10 +421,18 @@ def _agents(
         locations[agent.id] = location
         agent_ids[str(agent.id)] = agent.id
         entry = _agent_entry(agent, skills, location, windows, wishes, prior)
-        days_off = leave_days_per_week(leave.get(agent.id, []), days, tz_name)
-        entry["contract"]["min_hours"] = minimum_after_leave(
-            agent.contract_hours_min, agent.contract_hours_target, days_off
+        days_not_employed = leave_days_per_week(outside_employment.get(agent.id, []), days, tz_name)
+        entry["contract"]["min_hours"] = minimum_when_not_employed(
+            agent.contract_hours_min, agent.contract_hours_target, days_not_employed
         )
+        days_on_leave = leave_days_per_week(
+            leave.get(agent.id, []),
+            days,
+            tz_name,
+            employed_from=agent.start_date,
+            employed_until=agent.end_date,
+        )
+        entry["paid_leave_hours"] = paid_leave_hours(agent.contract_hours_target, days_on_leave)
         agents.append(entry)
     return agents, locations, agent_ids, skipped
 
@@ -451,13 +463,23 @@ def not_employed(
 
 
 def leave_days_per_week(
-    spans: Sequence[tuple[datetime, datetime]], days: Sequence[date], tz_name: str
+    spans: Sequence[tuple[datetime, datetime]],
+    days: Sequence[date],
+    tz_name: str,
+    *,
+    employed_from: date | None = None,
+    employed_until: date | None = None,
 ) -> list[int]:
-    """Per planning week, the local days that time off or an absence touches for an hour or
-    more (a day counts once, however many spans touch it)."""
+    """Per planning week, the local days (from ``employed_from`` to ``employed_until``, when
+    given) that time off or an absence touches for an hour or more (a day counts once,
+    however many spans touch it)."""
     tz = zone(tz_name)
     weeks = [0] * max(1, -(-len(days) // 7))
     for index, day in enumerate(days):
+        if (employed_from is not None and day < employed_from) or (
+            employed_until is not None and day > employed_until
+        ):
+            continue
         opens = datetime.combine(day, time(0), tzinfo=tz)
         closes = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
         touched = sum(
@@ -468,16 +490,29 @@ def leave_days_per_week(
     return weeks
 
 
-def minimum_after_leave(min_hours: float, target_hours: float, leave_days: Sequence[int]) -> float:
-    """The weekly contract minimum an agent on leave can still be held to.
+def paid_leave_hours(target_hours: float, leave_days: Sequence[int]) -> list[float]:
+    """Per planning week, the paid leave credited towards the contract.
 
-    Time off and sickness are paid hours, so a week with leave cannot ask for the full
-    minimum: each leave day (at most five a week) credits a fifth of the weekly target.
-    The contract holds one minimum for every week of the plan, so the week with the most
-    leave sets it (the target still steers the other weeks). Without this an open absence or
-    a week of holiday made the whole plan infeasible.
+    Time off and sickness are paid hours that count towards the contract, so each leave day
+    (at most five a week) credits a fifth of the weekly target; the problem lowers that
+    week's minimum and target by it (:meth:`~bezetting.core.schedule.Problem.minimum_minutes`).
+
+    >>> paid_leave_hours(32, [3, 0, 7])
+    [19.2, 0.0, 32.0]
     """
-    most = max(leave_days, default=0)
+    return [round(min(days, 5) * target_hours / 5, 2) for days in leave_days]
+
+
+def minimum_when_not_employed(
+    min_hours: float, target_hours: float, days_not_employed: Sequence[int]
+) -> float:
+    """The weekly contract minimum of an agent who joins or leaves within the period.
+
+    Each day not employed (at most five a week) lowers the minimum by a fifth of the weekly
+    target. The contract holds one minimum for every week of the plan, so the week with the
+    most such days sets it (the target, pro rata to the days employed, steers each week).
+    """
+    most = max(days_not_employed, default=0)
     credit = min(most, 5) * target_hours / 5
     return max(0.0, round(min_hours - credit, 2))
 

@@ -150,6 +150,22 @@ def test_an_agents_employment_dates_are_read_and_a_bad_one_is_named() -> None:
     ]
 
 
+def test_paid_leave_hours_per_week_are_read_and_a_bad_one_is_named() -> None:
+    data = example()
+    data["agents"][1]["paid_leave_hours"] = [19.2]
+    problem = problem_from_mapping(data)
+    assert problem.agents[1].paid_leave_minutes == (1152,)
+    assert problem.agents[0].paid_leave_minutes == ()
+    data["agents"][1]["paid_leave_hours"] = [-8]
+    assert bad_fields(data) == [
+        ("agents[1].paid_leave_hours[0]", "agent 'bram'", "must be a number of hours >= 0, got -8")
+    ]
+    data["agents"][1]["paid_leave_hours"] = [8, 0]  # the example plans one week
+    [(path, _, reason)] = bad_fields(data)
+    assert path == "agents[1].paid_leave_hours"
+    assert "hours per planning week (at most 1)" in reason
+
+
 def test_unknown_keys_are_named_all_at_once_with_the_key_they_most_likely_meant() -> None:
     data = example()
     data["agents"][3]["contract"]["max_hour"] = 30  # max_hours would stay at its default
@@ -187,7 +203,13 @@ def test_unknown_keys_are_named_all_at_once_with_the_key_they_most_likely_meant(
 def test_the_example_and_every_documented_key_read_without_an_unknown_key() -> None:
     data = example()
     data["agents"][0].update(
-        name="Anouk", team="Noord", location="office", events=[], prior_work=[], templates=[]
+        name="Anouk",
+        team="Noord",
+        location="office",
+        events=[],
+        prior_work=[],
+        templates=[],
+        paid_leave_hours=[0],
     )
     data["horizon"].update(slot_minutes=15, timezone="Europe/Amsterdam")
     problem_from_mapping(data, source="problem.yaml")

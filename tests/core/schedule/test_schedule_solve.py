@@ -14,11 +14,14 @@ from bezetting.core.schedule import (
     DayOffWish,
     Decomposition,
     Horizon,
+    Problem,
     Progress,
+    Schedule,
     ShiftTemplate,
     SolveParameters,
     SolveStatus,
     UnwantedTimeWish,
+    Weights,
     apply_parameters,
     solve,
     validate,
@@ -225,3 +228,55 @@ def test_a_leavers_weekly_target_counts_only_the_days_employed() -> None:
     assert "target 4.57 h" in deviation.explanation
     assert sum(p.cost for p in result.penalties) == pytest.approx(result.objective)
     assert result.bound <= result.objective + 1e-9
+
+
+def _three_days_leave_in_week_one(weights: Weights) -> Problem:
+    """Ann (contract 24-32-40 h) has approved leave Monday to Wednesday of the first of two
+    weeks: three paid days of a fifth of her target each, 19.2 h. No demand."""
+    ann = agent(
+        "ann",
+        contract=contract(24, 32, 40),
+        unavailable=tuple(window(d, "00:00", "24:00") for d in range(3)),
+        paid_leave_minutes=(3 * 32 * 60 // 5,),
+    )
+    return problem(ann, days=14, shifts=SHAPES, open_from="07:00", weights=weights)
+
+
+def _worked_per_week(schedule: Schedule) -> list[int]:
+    shifts = schedule.for_agent("ann")
+    return [
+        sum(s.work_minutes for s in shifts if (s.start.date() - MONDAY).days // 7 == week)
+        for week in range(2)
+    ]
+
+
+def test_paid_leave_counts_towards_the_contract_so_the_rest_of_the_week_is_not_squeezed() -> None:
+    # Surplus work costs nothing here, so only the contract target steers Ann's hours. Her
+    # first week's target is 32 h less the 19.2 h of leave, 12.8 h: two 8-hour shifts come
+    # nearest (32 h would be four long days on Thursday to Sunday). The second week, without
+    # leave, keeps the full target.
+    prob = _three_days_leave_in_week_one(Weights(over_coverage_per_slot=0.0))
+    ann = prob.agent("ann")
+    assert prob.target_minutes(ann, 0) == 768
+    assert prob.target_minutes(ann, 1) == 32 * 60
+    result = solve(prob, parameters=FAST)
+    assert result.violations == ()
+    first_week, second_week = _worked_per_week(result.schedule)
+    assert first_week == 16 * 60
+    assert second_week == 32 * 60
+    [deviation] = [p for p in result.penalties if p.name == "contract_deviation"]
+    assert (deviation.ref, deviation.amount) == ("0", 16 * 60 - 768)
+    assert "target 12.80 h" in deviation.explanation
+    assert result.bound <= result.objective + 1e-9
+
+
+def test_paid_leave_lowers_only_its_own_weeks_minimum() -> None:
+    # Surplus work costs more than missing contract hours here, so Ann works her minimum:
+    # 24 h less the 19.2 h of leave in the first week (one shift), the full 24 h in the second.
+    prob = _three_days_leave_in_week_one(Weights())
+    ann = prob.agent("ann")
+    assert prob.minimum_minutes(ann, 0) == 24 * 60 - 1152 == 288
+    assert prob.minimum_minutes(ann, 1) == 24 * 60
+    result = solve(prob, parameters=FAST)
+    assert result.violations == ()
+    assert _worked_per_week(result.schedule) == [8 * 60, 24 * 60]

@@ -337,6 +337,15 @@ def test_contract_minimum_and_maximum_per_planning_week() -> None:
     assert (v.measured, v.limit) == (24 * 60, 20 * 60)
 
 
+def test_paid_leave_lowers_the_minimum_of_its_own_planning_week_only() -> None:
+    # A 24-hour minimum with 19.2 h of paid leave in the first week leaves 4.8 h there. One
+    # 8-hour day in each week meets that, and falls short of the second week's full 24 h.
+    ann = agent(contract=contract(24, 32, 40), paid_leave_minutes=(1152, 0))
+    one_a_week = [shift("ann", d, "08:00", "16:30", LUNCH) for d in (3, 10)]
+    [v] = found(check(*one_a_week, prob=problem(ann, days=14)), Rule.CONTRACT_MIN)
+    assert (v.at, v.measured, v.limit) == (at(7, "00:00"), 8 * 60, 24 * 60)
+
+
 def test_unavailable_and_outside_availability() -> None:
     s = shift("ann", 0, "08:00", "16:30", LUNCH)
     off = problem(agent(unavailable=(window(0, "12:00", "14:00"),)))

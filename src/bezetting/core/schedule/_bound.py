@@ -126,8 +126,9 @@ def relaxation(ctx: ModelContext) -> Relaxation:
     covered = {k: np.zeros(grid.n_slots + 1, dtype=np.int64) for k in classes}
     on_duty_bound = dict.fromkeys(classes, 0.0)
     per_minute = max(1, round(w.contract_deviation_per_hour * COST_SCALE / 60))
-    # Interchangeable agents (same skills, contract, candidate shifts, no events) share one set
-    # of variables with room for all of them: the programme stays a relaxation, and is smaller.
+    # Interchangeable agents (same skills, contract, paid leave, candidate shifts, no events)
+    # share one set of variables with room for all of them: the programme stays a relaxation,
+    # and is smaller.
     # Rest against earlier work is dropped too (it would make every agent of a later week
     # unique), which keeps the programme small and still a relaxation.
     copies: dict[tuple[object, ...], list[int]] = defaultdict(list)
@@ -136,7 +137,9 @@ def relaxation(ctx: ModelContext) -> Relaxation:
         if agent.events:
             copies[("alone", a)].append(a)
         else:
-            copies[(agent.skill_groups, agent.contract, allowed)].append(a)
+            copies[(agent.skill_groups, agent.contract, agent.paid_leave_minutes, allowed)].append(
+                a
+            )
     for members in copies.values():
         a, m = members[0], float(len(members))
         agent = prob.agents[a]
@@ -216,7 +219,7 @@ def relaxation(ctx: ModelContext) -> Relaxation:
             worked = new(0.0, m * contract.max_minutes_per_week)
             eq.add({**work, worked: -1.0}, 0.0)
             if len(days) == 7:
-                le.add({worked: -1.0}, -m * contract.min_minutes_per_week)
+                le.add({worked: -1.0}, -m * prob.minimum_minutes(agent, week))
             target = m * prob.target_minutes(agent, week)
             dev = new(float(per_minute), m * 7 * 24 * 60)
             le.add({worked: 1.0, dev: -1.0}, target)

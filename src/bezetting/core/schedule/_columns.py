@@ -112,7 +112,8 @@ class ColumnBound:
 
 @dataclass
 class _Set:
-    """Interchangeable agents: same skills, contract, candidates, earlier work, no events."""
+    """Interchangeable agents: same skills, contract, paid leave, candidates, earlier work, no
+    events."""
 
     members: list[int]
     skills: frozenset[str]
@@ -146,7 +147,13 @@ def _alike(ctx: ModelContext, *, wishes_kept: bool) -> list[list[int]]:
         key: tuple[object, ...] = (
             ("alone", a)
             if agent.events or (wishes_kept and _wished(ctx, a))
-            else (agent.skill_groups, agent.contract, spans, agent.prior_work)
+            else (
+                agent.skill_groups,
+                agent.contract,
+                agent.paid_leave_minutes,
+                spans,
+                agent.prior_work,
+            )
         )
         by_key[key].append(a)
     return list(by_key.values())

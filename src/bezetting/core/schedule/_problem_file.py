@@ -89,6 +89,7 @@ _AGENT_KEYS = (
     "templates",
     "employed_from",
     "employed_until",
+    "paid_leave_hours",
 )
 _CONTRACT_KEYS = ("min_hours", "target_hours", "max_hours", "employment")
 _SKILL_KEYS = ("group", "proficiency")
@@ -141,10 +142,11 @@ def problem_from_mapping(data: Any, *, source: str = "problem file") -> Problem:
         for path, s in fields.items(data, "shifts")
         if (shape := _shift_shape(fields, path, s)) is not None
     ]
+    weeks = -(-horizon.days // 7)
     agents = [
         (path, agent)
         for path, a in fields.items(data, "agents")
-        if (agent := _agent(fields, path, a, tz)) is not None
+        if (agent := _agent(fields, path, a, tz, weeks=weeks)) is not None
     ]
     rules = fields.read("rules", lambda: _rules(data.get("rules")))
     weights = fields.read("weights", lambda: _weights(data.get("weights")))
@@ -494,8 +496,11 @@ def _shape(s: Mapping[str, Any], path: str, name: str) -> ShiftTemplate | FreeSh
     )
 
 
-def _agent(fields: _Fields, path: str, a: Mapping[str, Any], tz: ZoneInfo) -> Agent | None:
-    """One agent, or None after noting each of its bad fields."""
+def _agent(
+    fields: _Fields, path: str, a: Mapping[str, Any], tz: ZoneInfo, *, weeks: int
+) -> Agent | None:
+    """One agent, or None after noting each of its bad fields (``weeks``: the planning weeks
+    of the horizon)."""
     aid = fields.read(f"{path}.id", lambda: _text(_required(a, "id", path), f"{path}.id"))
     label = f"agent {aid!r}" if aid else ""
     bad = len(fields.errors)
@@ -531,6 +536,12 @@ def _agent(fields: _Fields, path: str, a: Mapping[str, Any], tz: ZoneInfo) -> Ag
         read(key, partial(_day, a[key], f"{path}.{key}")) if a.get(key) is not None else None
         for key in ("employed_from", "employed_until")
     )
+    paid_leave = read(
+        "paid_leave_hours",
+        lambda: _hours_per_week(
+            a.get("paid_leave_hours") or [], f"{path}.paid_leave_hours", weeks=weeks
+        ),
+    )
     if (
         len(fields.errors) > bad
         or aid is None
@@ -540,6 +551,7 @@ def _agent(fields: _Fields, path: str, a: Mapping[str, Any], tz: ZoneInfo) -> Ag
         or available is None
         or unavailable is None
         or templates is None
+        or paid_leave is None
     ):
         return None
     return Agent(
@@ -557,6 +569,7 @@ def _agent(fields: _Fields, path: str, a: Mapping[str, Any], tz: ZoneInfo) -> Ag
         templates=templates,
         employed_from=employed_from,
         employed_until=employed_until,
+        paid_leave_minutes=paid_leave,
     )
 
 
@@ -601,6 +614,14 @@ def _contract(fields: _Fields, path: str, c: Any, label: str) -> Contract | None
 
 def _minutes_of_hours(value: Any, path: str) -> int:
     return round(_number(value, path, unit="hours") * 60)
+
+
+def _hours_per_week(value: Any, path: str, *, weeks: int) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple) or len(value) > weeks:
+        raise FieldError(
+            path, f"must be a list of hours per planning week (at most {weeks}), got {value!r}"
+        )
+    return tuple(_minutes_of_hours(hours, f"{path}[{i}]") for i, hours in enumerate(value))
 
 
 E = TypeVar("E", Location, EmploymentType)

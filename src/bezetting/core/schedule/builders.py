@@ -598,7 +598,7 @@ def add_contract(ctx: ModelContext) -> list[PenaltyTerm]:
             )
             full = len(days) == 7
             if full:
-                m.add(total >= c.min_minutes_per_week)
+                m.add(total >= ctx.problem.minimum_minutes(agent, week))
             m.add(total <= c.max_minutes_per_week)
             target = ctx.problem.target_minutes(agent, week)
             dev = m.new_int_var(0, 7 * 24 * 60, f"contract_deviation[{agent.id},{week}]")

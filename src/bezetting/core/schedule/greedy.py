@@ -454,7 +454,6 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
         progress = False
         for a in order:
             opts = options[a]
-            contract = prob.agents[a].contract
             target_by_week = targets[a]
             have_by_week = np.array(
                 [agents[a].week_minutes(w) for w in range(n_weeks)], dtype=np.int64
@@ -488,7 +487,7 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
         for week in range(prob.week_count()):
             if min(7, grid.days - 7 * week) < 7:
                 continue
-            while agents[a].week_minutes(week) < agent.contract.min_minutes_per_week:
+            while agents[a].week_minutes(week) < prob.minimum_minutes(agent, week):
                 at = opts.in_week[week] if week < len(opts.in_week) else np.zeros(0, np.int64)
                 score = values(a, at) - opts.wish_cost[at] - days_wish_costs(a)[week]
                 k = first_addable(a, at, _best_first(score, at))
@@ -511,9 +510,9 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
         moved = False
         for a in order:
             opts = options[a]
-            contract = prob.agents[a].contract
+            agent = prob.agents[a]
             for c in list(agents[a].days.values()):
-                if any(c.start <= ev.window.start_s < c.end for ev in prob.agents[a].events):
+                if any(c.start <= ev.window.start_s < c.end for ev in agent.events):
                     continue  # a shift that hosts a fixed event stays where it is
                 i_old = index_of[a][(c.first, c.last)]
                 drop(a, c)
@@ -524,7 +523,7 @@ def greedy_schedule(ctx: ModelContext, *, passes: int = 4) -> GreedySchedule:
                 at = opts.in_week[week]
                 at = at[opts.index[at] != i_old]
                 if full:
-                    at = at[have + opts.work[at] >= contract.min_minutes_per_week]
+                    at = at[have + opts.work[at] >= prob.minimum_minutes(agent, week)]
                 gain = (
                     values(a, at)
                     - opts.wish_cost[at]

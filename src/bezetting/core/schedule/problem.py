@@ -236,6 +236,10 @@ class Agent:
             The weekly contract target counts only the days employed
             (:meth:`Problem.target_minutes`); keep the agent off the other days with
             ``unavailable`` windows, which every rule and the validator read.
+        paid_leave_minutes: per planning week of the horizon (missing weeks: 0), the paid
+            leave (approved time off, sickness) credited towards the contract: it lowers that
+            week's minimum and target (:meth:`Problem.minimum_minutes`,
+            :meth:`Problem.target_minutes`). Block the days off with ``unavailable`` windows.
     """
 
     id: str
@@ -252,6 +256,18 @@ class Agent:
     templates: tuple[str, ...] = ()
     employed_from: date | None = None
     employed_until: date | None = None
+    paid_leave_minutes: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if any(minutes < 0 for minutes in self.paid_leave_minutes):
+            raise InputError(
+                f"agent {self.id!r}: paid_leave_minutes must be >= 0 per week, "
+                f"got {list(self.paid_leave_minutes)}"
+            )
+
+    def paid_leave_in(self, week: int) -> int:
+        """Minutes of paid leave credited in planning week ``week`` (0 past the list)."""
+        return self.paid_leave_minutes[week] if week < len(self.paid_leave_minutes) else 0
 
     @property
     def skill_groups(self) -> frozenset[str]:
@@ -370,6 +386,11 @@ class Problem:
             missing = set(a.templates) - shape_names
             if missing:
                 raise InputError(f"agent {a.id!r} names unknown shift shape(s) {sorted(missing)}")
+            if len(a.paid_leave_minutes) > self.week_count():
+                raise InputError(
+                    f"agent {a.id!r} has paid leave for {len(a.paid_leave_minutes)} weeks, "
+                    f"the horizon has {self.week_count()}"
+                )
 
     def agent(self, agent_id: str) -> Agent:
         for a in self.agents:
@@ -389,16 +410,32 @@ class Problem:
         )
         return first, last
 
+    def minimum_minutes(self, agent: Agent, week: int) -> int:
+        """The agent's contract minimum in planning week ``week``: the weekly minimum less
+        the week's paid leave (leave hours are paid and count towards the contract).
+
+        >>> from bezetting.core.schedule import Horizon
+        >>> weeks = Problem(Horizon(date(2020, 3, 16), 14), (), (), (), ())
+        >>> away = Agent("a", Contract(1200, 1920, 2400), (), paid_leave_minutes=(1152,))
+        >>> weeks.minimum_minutes(away, 0), weeks.minimum_minutes(away, 1)
+        (48, 1200)
+        """
+        return max(0, agent.contract.min_minutes_per_week - agent.paid_leave_in(week))
+
     def target_minutes(self, agent: Agent, week: int) -> int:
         """The agent's contract target in planning week ``week``: the weekly target pro rata
         to the week's days in the horizon that they are employed (a short last week, a week
-        they join or leave in); what ``contract_deviation`` measures the distance to.
+        they join or leave in), less the week's paid leave; what ``contract_deviation``
+        measures the distance to.
 
         >>> from bezetting.core.schedule import Horizon
         >>> week = Problem(Horizon(date(2020, 3, 16), 7), (), (), (), ())
         >>> leaver = Agent("a", Contract(0, 2100, 2400), (), employed_until=date(2020, 3, 18))
         >>> week.target_minutes(leaver, 0)  # Monday to Wednesday: 3 of 7 days
         900
+        >>> away = Agent("b", Contract(0, 1920, 2400), (), paid_leave_minutes=(1152,))
+        >>> week.target_minutes(away, 0)  # 32 h less three fifths of it on leave: 12.8 h
+        768
         """
         first, last = self.planning_week_days(week)
         if agent.employed_from is not None:
@@ -406,7 +443,8 @@ class Problem:
         if agent.employed_until is not None:
             last = min(last, agent.employed_until)
         days = max(0, (last - first).days + 1)
-        return agent.contract.target_minutes_per_week * days // 7
+        employed = agent.contract.target_minutes_per_week * days // 7
+        return max(0, employed - agent.paid_leave_in(week))
 
 
 def open_slots(problem: Problem, grid: Grid) -> dict[str, NDArray[np.bool_]]:

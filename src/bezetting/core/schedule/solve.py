@@ -284,12 +284,13 @@ def _precheck(problem: Problem, grid: Grid, candidates: list[list[Candidate]]) -
             best[c.day] = max(best[c.day], c.work_minutes)
         for week in range(problem.horizon.days // 7):
             most = sum(best[d] for d in range(7 * week, 7 * week + 7))
-            if most < agent.contract.min_minutes_per_week:
+            minimum = problem.minimum_minutes(agent, week)
+            if most < minimum:
                 first, _ = problem.planning_week_days(week)
                 reasons.append(
                     f"agent {agent.id!r}: availability and shift shapes allow at most "
                     f"{most / 60:.2f} h in the week from {first}, the contract minimum is "
-                    f"{agent.contract.min_minutes_per_week / 60:.2f} h "
+                    f"{minimum / 60:.2f} h "
                     "(rule contract_min_per_week)"
                 )
     if reasons:
@@ -489,7 +490,14 @@ def _week_part(problem: Problem, week: int, earlier: list[Shift]) -> Problem:
         events = tuple(
             ev for ev in agent.events if part_grid.start <= ev.window.start_s < part_grid.end
         )
-        agents.append(dataclasses.replace(agent, prior_work=agent.prior_work + mine, events=events))
+        agents.append(
+            dataclasses.replace(
+                agent,
+                prior_work=agent.prior_work + mine,
+                events=events,
+                paid_leave_minutes=agent.paid_leave_minutes[week : week + 1],
+            )
+        )
     return dataclasses.replace(problem, horizon=horizon, demand=demand, agents=tuple(agents))
 
 

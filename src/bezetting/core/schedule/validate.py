@@ -711,16 +711,16 @@ class _Checker:
             first = self.grid.day(7 * week)
             lo, hi = self.midnight(first), self.midnight(first + timedelta(days=7))
             minutes = sum(s.work_minutes for s in shifts if lo <= epoch_seconds(s.start) < hi)
-            if minutes < c.min_minutes_per_week:
+            minimum = self.problem.minimum_minutes(agent, week)
+            if minutes < minimum:
                 self.add(
                     agent.id,
                     Rule.CONTRACT_MIN,
                     lo,
                     minutes,
-                    c.min_minutes_per_week,
+                    minimum,
                     "minutes",
-                    f"planning week from {first}: {minutes} min, contract "
-                    f"minimum {c.min_minutes_per_week}",
+                    f"planning week from {first}: {minutes} min, contract minimum {minimum}",
                 )
             if minutes > c.max_minutes_per_week:
                 self.add(
