@@ -180,13 +180,13 @@ def test_a_bad_week_is_said_at_the_top_over_the_default_week(
     bad = browser_client.get("/client?week=16-03-2020", headers=EN)
     assert bad.status_code == 422
     top = bad.text[bad.text.index("<h1>") : bad.text.index('class="week-nav"')]
-    assert "week: &#39;16-03-2020&#39; is not a date (YYYY-MM-DD)" in top
+    assert "Week: &#39;16-03-2020&#39; is not a date (YYYY-MM-DD)." in top
     assert "Monday, March 9" in bad.text, "the default week below it"
     later = browser_client.get("/client?week=2020-03-17", headers=NL)
     assert later.status_code == 422
-    assert "week: 17 mrt 2020 ligt na vandaag; de cijfers lopen tot en met vandaag" in later.text
+    assert "Week: 17 mrt 2020 ligt na vandaag; de cijfers lopen tot en met vandaag." in later.text
     ancient = browser_client.get("/client?week=0001-01-01", headers=EN)
     assert ancient.status_code == 422
-    assert "week: Jan 1, 1 is before Jan 1, 1970; no figures go back that far" in ancient.text
+    assert "Week: Jan 1, 1 is before Jan 1, 1970; no figures go back that far." in ancient.text
     first = browser_client.get("/client?week=1970-01-01", headers=EN).text
     assert 'rel="prev"' not in first, "no link to a refusal"
