@@ -289,6 +289,9 @@ def test_a_page_answers_its_roles_and_refuses_the_others(
         runner.cancel(waiting.id)  # nothing runs it: it would wait for ever
     if who in rule.allowed:
         assert response.status_code == 200, response.text
+        if rule.method == "GET" and "<title>" in response.text:  # a title is text, never markup
+            title = response.text.split("<title>", 1)[1].split("</title>", 1)[0]
+            assert "<" not in title, title
     else:
         assert response.status_code == 403, response.text
         # The page keeps the header with the viewer's own e-mail (as every page of theirs

@@ -235,6 +235,7 @@ def test_a_planner_decides_and_cancels_time_off_of_every_team_from_the_time_off_
     csrf = log_in(browser_client, web_world, "planner")
     page = browser_client.get("/time-off", headers=NL).text
     assert '<a href="/time-off" aria-current="page">Verlof</a>' in page  # in the navigation
+    assert "<title>Verlof · bezetting</title>" in page
     assert "Openstaande aanvragen" in page
     anouk = web_world.team_request_id  # team Noord
     assert f'id="request-{anouk}"' in page
