@@ -13,6 +13,7 @@ from bezetting.services.swaps import (
     accept_swap,
     decide_swap,
     offer_swap,
+    visible_swaps,
 )
 from bezetting.store import SessionFactory, transaction
 from bezetting.store.enums import Role
@@ -69,3 +70,13 @@ def test_approval_refuses_a_swap_agreed_before_the_end_date_was_recorded(
             now=NOW,
         )
     assert world.owner(world.shifts[("1001", 2)]) == "1001"
+
+
+def test_a_leaver_is_not_offered_shifts_after_their_last_day(sessions: SessionFactory) -> None:
+    world = build(sessions, {("1001", 2): at(2, 8), ("1001", 1): at(1, 8)})
+    anouk, bram = person(world, Role.AGENT, agent="1001"), person(world, Role.AGENT, agent="1002")
+    tuesday = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 1)], now=NOW, note=None)
+    wednesday = offer_swap(sessions, anouk, shift_id=world.shifts[("1001", 2)], now=NOW, note=None)
+    assert [s.id for s in visible_swaps(sessions, bram, now=NOW)] == [tuesday.id, wednesday.id]
+    _leaves(world, "1002", WEEK + timedelta(days=1))  # his last day is the Tuesday
+    assert [s.id for s in visible_swaps(sessions, bram, now=NOW)] == [tuesday.id]

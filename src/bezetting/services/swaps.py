@@ -280,6 +280,7 @@ def visible_swaps(sessions: SessionFactory, who: Principal, *, now: datetime) ->
             and r.starts_at > now
             and _has_skills_for(session, me, r.shift_id)
             and _free_for(session, me, r)
+            and _employed_for(session, me, r)
         ]
         chosen = {r.id: r for r in [*mine_or_taken, *takeable]}
         return [_view(session, chosen[i]) for i in sorted(chosen)]
@@ -739,6 +740,17 @@ def _free_for(session: Session, agent_id: int, request: Request) -> bool:
     if shift is None:
         return False
     return not _unavailable(session, agent_id, shift.starts_at, shift.ends_at)
+
+
+def _employed_for(session: Session, agent_id: int, request: Request) -> bool:
+    """Whether the offered shift's day is on or before the agent's last day employed (taking a
+    later one is refused as :data:`EMPLOYMENT_ENDED`, so a leaver is not offered it)."""
+    agent = session.get(Agent, agent_id)
+    if agent is None or agent.end_date is None or request.starts_at is None:
+        return True
+    organisation = session.get(Organisation, agent.organisation_id)
+    tz = ZoneInfo(organisation.timezone if organisation is not None else "Europe/Amsterdam")
+    return request.starts_at.astimezone(tz).date() <= agent.end_date
 
 
 def _view(session: Session, request: Request) -> SwapView:
