@@ -269,7 +269,7 @@ def _swap_answer(
             typed = getattr(request.state, "form", {})
             request.state.form_problem = FormProblem(
                 request.url.path,
-                error_text(refused, language_of(request)),
+                _refusal_in_words(breaches, language_of(request)),
                 {k: v for k, v in typed.items() if k != "csrf_token"},
             )
             return _page(
@@ -291,6 +291,14 @@ def _swap_answer(
         status_code=status,
         values=values,
     )
+
+
+def _refusal_in_words(breaches: list[RuleBreach], language: str) -> str:
+    """A refused swap's reasons in one line, for the top of the page when no form on it shows
+    them (the offer is no longer listed, say: the taker's last working day came before it)."""
+    gettext = translations(language).gettext
+    reasons = "; ".join(dict.fromkeys(gettext(b.title) for b in breaches))
+    return f"{gettext(_n('The swap is refused, for these reasons:'))} {reasons}"
 
 
 @router.post("/my/swaps")
