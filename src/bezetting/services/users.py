@@ -182,8 +182,7 @@ def create_user(
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise InputError(f"{email!r} is not an e-mail address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    _long_enough(password)
     if role is Role.AGENT and agent_external_id is None:
         raise InputError("an agent's account needs the agent's employee number")
     if role is Role.CLIENT_VIEWER and client_code is None:
@@ -253,9 +252,7 @@ def user_by_email(sessions: SessionFactory, email: str) -> UserRef:
         NotFoundError: no such user.
     """
     with transaction(sessions) as session:
-        user = _user_by_email(session, email)
-        if user is None:
-            raise NotFoundError(f"no user with e-mail {email.strip().lower()!r}")
+        user = _existing_user_by_email(session, email)
         return _ref(user)
 
 
@@ -434,8 +431,7 @@ def change_password(
         WrongPasswordError: ``current`` is not the password.
         InputError: the new password is too short or the same as the current one.
     """
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    _long_enough(new)
     if new == current:
         raise InputError("the new password is the same as the current one")
     with transaction(sessions, writes=True) as session:
@@ -461,9 +457,7 @@ def set_active(
         raise PermissionDeniedError("you cannot deactivate your own account")
     with transaction(sessions, writes=True) as session:
         user = _user_of_organisation(session, user_id, who.organisation_id)
-        user.active = active
-        if not active:
-            _end_sessions(session, user.id, now=now)
+        _make_active(session, user, active, now=now)
         return _ref(user)
 
 
@@ -484,9 +478,33 @@ def reset_password(
     password = new_password()
     with transaction(sessions, writes=True) as session:
         user = _user_of_organisation(session, user_id, who.organisation_id)
-        user.password_hash = hash_password(password)
-        _end_sessions(session, user.id, now=now)
+        _new_password_for(session, user, password, now=now)
         return _ref(user), password
+
+
+def _long_enough(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _existing_user_by_email(session: Session, email: str) -> User:
+    user = _user_by_email(session, email)
+    if user is None:
+        raise NotFoundError(f"no user with e-mail {email.strip().lower()!r}")
+    return user
+
+
+def _make_active(session: Session, user: User, active: bool, *, now: datetime) -> None:
+    """An inactive user's sessions end at once (their tokens are refused while inactive)."""
+    user.active = active
+    if not active:
+        _end_sessions(session, user.id, now=now)
+
+
+def _new_password_for(session: Session, user: User, password: str, *, now: datetime) -> None:
+    """Someone else set this password (an admin, the operator): every session of the user ends."""
+    user.password_hash = hash_password(password)
+    _end_sessions(session, user.id, now=now)
 
 
 def _require_admin(who: Principal) -> None:
@@ -564,12 +582,8 @@ def set_active_by_email(
         NotFoundError: no user with this e-mail.
     """
     with transaction(sessions, writes=True) as session:
-        user = _user_by_email(session, email)
-        if user is None:
-            raise NotFoundError(f"no user with e-mail {email.strip().lower()!r}")
-        user.active = active
-        if not active:
-            _end_sessions(session, user.id, now=now)
+        user = _existing_user_by_email(session, email)
+        _make_active(session, user, active, now=now)
         return _ref(user)
 
 
@@ -583,12 +597,8 @@ def set_password_by_email(
         InputError: the password is too short.
         NotFoundError: no user with this e-mail.
     """
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    _long_enough(password)
     with transaction(sessions, writes=True) as session:
-        user = _user_by_email(session, email)
-        if user is None:
-            raise NotFoundError(f"no user with e-mail {email.strip().lower()!r}")
-        user.password_hash = hash_password(password)
-        _end_sessions(session, user.id, now=now)
+        user = _existing_user_by_email(session, email)
+        _new_password_for(session, user, password, now=now)
         return _ref(user)
